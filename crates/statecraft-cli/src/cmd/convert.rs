@@ -1,0 +1,10 @@
+//! `statecraft convert`.
+
+use super::Failure;
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}
+
+pub fn exec(_args: Args) -> Result<(), Failure> {
+    Err(Failure::other("`statecraft convert` is not implemented yet"))
+}

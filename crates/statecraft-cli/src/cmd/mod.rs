@@ -1,0 +1,43 @@
+//! One module per subcommand. Each exposes `Args` (clap) and `exec(Args) -> Result<(), Failure>`.
+
+pub mod check;
+pub mod convert;
+pub mod forecast;
+pub mod models;
+pub mod report;
+pub mod run;
+pub mod score;
+pub mod sweep;
+pub mod validate;
+
+use std::process::ExitCode;
+
+/// Why a command failed. Bad input (a file that does not parse or validate, a bad flag value)
+/// exits with code 2; anything else with 1.
+pub enum Failure {
+    /// The user's input is wrong; the report says where and how to fix it.
+    Input(miette::Report),
+    /// Something else went wrong (I/O, a model error).
+    Other(miette::Report),
+}
+
+impl Failure {
+    pub fn input(msg: impl std::fmt::Display) -> Self {
+        Failure::Input(miette::miette!("{msg}"))
+    }
+    pub fn other(msg: impl std::fmt::Display) -> Self {
+        Failure::Other(miette::miette!("{msg}"))
+    }
+    pub fn report(self) -> ExitCode {
+        match self {
+            Failure::Input(r) => {
+                eprintln!("{r:?}");
+                ExitCode::from(2)
+            }
+            Failure::Other(r) => {
+                eprintln!("{r:?}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! `statecraft score`.
+
+use super::Failure;
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {}
+
+pub fn exec(_args: Args) -> Result<(), Failure> {
+    Err(Failure::other("`statecraft score` is not implemented yet"))
+}

@@ -1,0 +1,57 @@
+//! The `statecraft` command line: parses arguments, calls statecraft-core, renders the result.
+//! Front-end only: no model logic lives here.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Simulate geopolitical crises: bargaining, options, alliance cascades, as probabilities.
+#[derive(Parser)]
+#[command(name = "statecraft", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario (a path or a built-in name; default: greenland-2026).
+    Run(cmd::run::Args),
+    /// Load and validate a scenario file; report every error with its location.
+    Check(cmd::check::Args),
+    /// List the available models.
+    Models(cmd::models::Args),
+    /// Score models on real outcomes (DEU III).
+    Validate(cmd::validate::Args),
+    /// Convert KTAB CSV/XML scenarios to statecraft TOML.
+    Convert(cmd::convert::Args),
+    /// Print the scenario's forecast questions with probabilities and intervals.
+    Forecast(cmd::forecast::Args),
+    /// Score forecasts against resolutions (Brier, log).
+    Score(cmd::score::Args),
+    /// Plan, run (sharded) and reduce parameter sweeps.
+    Sweep(cmd::sweep::Args),
+    /// Write a self-contained HTML report with charts.
+    Report(cmd::report::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => cmd::run::exec(cmd::run::Args::default()),
+        Some(Command::Run(a)) => cmd::run::exec(a),
+        Some(Command::Check(a)) => cmd::check::exec(a),
+        Some(Command::Models(a)) => cmd::models::exec(a),
+        Some(Command::Validate(a)) => cmd::validate::exec(a),
+        Some(Command::Convert(a)) => cmd::convert::exec(a),
+        Some(Command::Forecast(a)) => cmd::forecast::exec(a),
+        Some(Command::Score(a)) => cmd::score::exec(a),
+        Some(Command::Sweep(a)) => cmd::sweep::exec(a),
+        Some(Command::Report(a)) => cmd::report::exec(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => f.report(),
+    }
+}

@@ -1,0 +1,1 @@
+//! The crisis-layer simulation: dated rounds, events, options through decision gates, alliance cascade.

@@ -1,0 +1,1 @@
+//! Readers and writers for foreign formats (KTAB CSV/XML).

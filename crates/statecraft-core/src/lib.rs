@@ -1,0 +1,22 @@
+//! statecraft-core: the scenario model, the bargaining and crisis models, and the Monte Carlo engine.
+//!
+//! The pipeline is the API (see `ARCHITECTURE.md`):
+//! scenario → sampler → model (a pure function of inputs and RNG) → aggregator → renderers.
+//!
+//! Invariant: nothing in this crate touches the file system, the network, the clock or the
+//! terminal. Callers hand in text (`&str`) and get data back.
+
+pub mod builtin;
+pub mod crisis;
+pub mod engine;
+pub mod formats;
+pub mod mc;
+pub mod models;
+pub mod rng;
+pub mod scenario;
+pub mod sensitivity;
+pub mod sweep;
+pub mod validate;
+
+/// Engine version recorded in every output.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

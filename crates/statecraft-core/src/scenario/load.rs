@@ -1,0 +1,1 @@
+//! Parsing scenario text (TOML, CSV tables) into a validated `Scenario`.

@@ -1,0 +1,1 @@
+//! Sensitivity: Sobol indices, one-at-a-time tornado, actor pivotality.

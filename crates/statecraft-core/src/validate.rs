@@ -1,0 +1,1 @@
+//! Scoring models against real outcomes (DEU III).
