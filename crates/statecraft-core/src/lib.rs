@@ -15,6 +15,7 @@ pub mod models;
 pub mod rng;
 pub mod scenario;
 pub mod sensitivity;
+pub mod state;
 pub mod sweep;
 pub mod validate;
 

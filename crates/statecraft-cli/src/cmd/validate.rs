@@ -6,5 +6,7 @@ use super::Failure;
 pub struct Args {}
 
 pub fn exec(_args: Args) -> Result<(), Failure> {
-    Err(Failure::other("`statecraft validate` is not implemented yet"))
+    Err(Failure::other(
+        "`statecraft validate` is not implemented yet",
+    ))
 }

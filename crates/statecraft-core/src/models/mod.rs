@@ -44,6 +44,9 @@ pub struct Trajectory {
     pub converged: bool,
     /// Human-readable notes (e.g. "EUM is single-issue: each issue run separately").
     pub notes: Vec<String>,
+    /// Model-specific per-round output (SMP: ideals, win probabilities), free-form JSON.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub details: serde_json::Value,
 }
 
 /// Error raised by a model on an input it cannot handle.
@@ -63,5 +66,10 @@ pub trait Model: Send + Sync {
         false
     }
     /// Run for at most `max_rounds` rounds.
-    fn run(&self, problem: &Problem, max_rounds: usize, rng: &mut Rng) -> Result<Trajectory, ModelError>;
+    fn run(
+        &self,
+        problem: &Problem,
+        max_rounds: usize,
+        rng: &mut Rng,
+    ) -> Result<Trajectory, ModelError>;
 }

@@ -181,8 +181,14 @@ impl Scenario {
             f(&format!("actor.{}.capability", a.id), &mut a.capability);
         }
         for s in &mut self.stances {
-            f(&format!("stance.{}.{}.position", s.actor, s.issue), &mut s.position);
-            f(&format!("stance.{}.{}.salience", s.actor, s.issue), &mut s.salience);
+            f(
+                &format!("stance.{}.{}.position", s.actor, s.issue),
+                &mut s.position,
+            );
+            f(
+                &format!("stance.{}.{}.salience", s.actor, s.issue),
+                &mut s.salience,
+            );
         }
         self.crisis.visit_nums_mut(f);
     }

@@ -7,13 +7,32 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Dist {
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Pert { min: f64, mode: f64, max: f64 },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// Normal truncated to [min, max].
-    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
     /// Discrete choice among values with weights.
-    Discrete { values: Vec<f64>, weights: Vec<f64> },
+    Discrete {
+        values: Vec<f64>,
+        weights: Vec<f64>,
+    },
 }
 
 /// A number in a scenario file. In TOML either a bare number (`position = 80`) or a table
@@ -32,7 +51,10 @@ pub struct Num {
 
 impl Num {
     pub fn new(value: f64) -> Self {
-        Num { value, ..Default::default() }
+        Num {
+            value,
+            ..Default::default()
+        }
     }
 }
 
@@ -66,8 +88,15 @@ impl From<NumRepr> for Num {
         match r {
             NumRepr::Plain(v) => Num::new(v),
             NumRepr::Table(t) => {
-                let value = t.value.unwrap_or_else(|| t.dist.as_ref().map_or(0.0, Dist::nominal));
-                Num { value, dist: t.dist, source: t.source, confidence: t.confidence }
+                let value = t
+                    .value
+                    .unwrap_or_else(|| t.dist.as_ref().map_or(0.0, Dist::nominal));
+                Num {
+                    value,
+                    dist: t.dist,
+                    source: t.source,
+                    confidence: t.confidence,
+                }
             }
         }
     }
