@@ -6,11 +6,14 @@
 //! decimals. Every function is O(size of its input) and never panics on NaN or empty input.
 
 use crate::data::*;
-use crate::fmt::{c, esc, fin, fixed, pct, pct_interval, pp, prob, truncate};
+use crate::fmt::{c, esc, fin, fixed, int, pct, pct_interval, pp, prob, truncate, wrap2};
 use crate::svg::*;
 use std::fmt::Write as _;
 
 const W: f64 = 880.0;
+/// Width-estimate font size for 11 px monospace labels (monospace glyphs are about 0.6 em
+/// wide; the estimate assumes 0.55 em).
+const MONO: f64 = 12.2;
 /// Rows shown at most in the tornado and Sobol charts (the most influential inputs).
 pub const MAX_INPUT_ROWS: usize = 15;
 
@@ -35,10 +38,10 @@ pub fn outcomes_svg(d: &ReportData) -> String {
     let mut rows: Vec<&OutcomeEstimate> = d.outcomes.iter().collect();
     // Stable sort: most likely first, NaN last, ties keep the scenario's order.
     rows.sort_by(|a, b| fin(b.p, -1.0).total_cmp(&fin(a.p, -1.0)));
-    let row_h = 30.0;
+    let row_h = 34.0;
     let top = 62.0;
     let h = top + (rows.len().max(1) as f64) * row_h + 56.0;
-    let runs = d.reproduction.runs;
+    let runs = int(d.reproduction.runs);
     let mut s = Svg::new(
         "chart-outcomes",
         W,
@@ -63,7 +66,7 @@ pub fn outcomes_svg(d: &ReportData) -> String {
         rows.iter().map(|o| o.name.chars().count()),
         12.0,
         80.0,
-        240.0,
+        220.0,
     );
     let x0 = 16.0 + lw + 10.0;
     let x1 = W - 170.0;
@@ -74,8 +77,8 @@ pub fn outcomes_svg(d: &ReportData) -> String {
     for (i, o) in rows.iter().enumerate() {
         let y = top + i as f64 * row_h;
         let mid = y + row_h / 2.0 - 3.0;
-        let name = truncate(&o.name, max_chars(lw, 12.0));
-        s.text_tip(x0 - 10.0, mid + 4.0, &name, &o.name, "text-anchor=\"end\"");
+        let lines = wrap2(&o.name, max_chars(lw, 12.0));
+        s.label_lines(x0 - 10.0, mid, &lines, &o.name, "text-anchor=\"end\"");
         let label = format!("{} ({})", pct(o.p), pct_interval(o.lo, o.hi));
         if let Some(p) = prob(o.p) {
             s.rect_tip(
@@ -423,7 +426,8 @@ pub fn network_svg(d: &ReportData) -> String {
         s.no_data("alliance network");
         return s.finish();
     }
-    let (cx, cy, r) = (290.0, 330.0, 205.0);
+    // Room for the labels: the widest node label is about 130 px.
+    let (cx, cy, r) = (310.0, 335.0, 195.0);
     let n = net.nodes.len();
     let pos: Vec<(f64, f64, f64)> = (0..n)
         .map(|i| {
@@ -438,8 +442,8 @@ pub fn network_svg(d: &ReportData) -> String {
     let node_r = 17.0;
     // Arrow heads.
     s.raw(&format!(
-        "<defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10Z\" fill=\"#8a8a8a\"/></marker>\
-         <marker id=\"{id}-arrow-dark\" viewBox=\"0 0 10 10\" refX=\"8\" refY=\"5\" markerWidth=\"4\" markerHeight=\"4\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10Z\" fill=\"{INK}\"/></marker></defs>\n"
+        "<defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10Z\" fill=\"#8a8a8a\"/></marker>\
+         <marker id=\"{id}-arrow-dark\" viewBox=\"0 0 10 10\" refX=\"8\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"13\" markerHeight=\"13\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10Z\" fill=\"{INK}\"/></marker></defs>\n"
     ));
     let wmax = net
         .edges
@@ -577,7 +581,8 @@ pub fn network_svg(d: &ReportData) -> String {
                 ly + 8.0
             }
         } else {
-            ly - 2.0
+            // Diagonal positions: move the two-line label away from the node vertically too.
+            ly - 2.0 + 12.0 * sa
         };
         s.text(
             lx,
@@ -588,17 +593,17 @@ pub fn network_svg(d: &ReportData) -> String {
         s.text(
             lx,
             ly + 14.0,
-            &format!("{} backs {}", pct(nd.p_initiator), truncate(init, 14)),
+            &format!("P = {}", pct(nd.p_initiator)),
             &format!("text-anchor=\"{anchor}\" font-size=\"11\" fill=\"#555555\""),
         );
     }
     // Legend (right column).
-    let lx = 600.0;
+    let lx = 640.0;
     let mut ly = 80.0;
     s.text(
         lx,
         ly,
-        &format!("P(ends backing {})", truncate(init, 20)),
+        &format!("P = P(ends backing {})", truncate(init, 16)),
         "font-size=\"12\" font-weight=\"bold\"",
     );
     ly += 10.0;
@@ -644,7 +649,7 @@ pub fn network_svg(d: &ReportData) -> String {
     s.text(
         lx,
         ly,
-        "Most frequent tipping paths (share of runs)",
+        "Top tipping paths (share of runs)",
         "font-size=\"12\" font-weight=\"bold\"",
     );
     if paths.is_empty() {
@@ -673,11 +678,20 @@ pub fn network_svg(d: &ReportData) -> String {
             "text-anchor=\"middle\" font-size=\"10\" font-weight=\"bold\"",
         );
         let names: Vec<String> = p.path.iter().map(|i| name_of(i)).collect();
-        let full = format!("{} — {}", pct(p.frequency), names.join(" → "));
+        let route = names.join(" → ");
+        let full = format!("{} of runs: {route}", pct(p.frequency));
         s.text_tip(
             lx + 22.0,
             ly,
-            &truncate(&full, 44),
+            &format!("{} of runs", pct(p.frequency)),
+            &full,
+            "font-size=\"11\" font-weight=\"bold\"",
+        );
+        ly += 14.0;
+        s.text_tip(
+            lx + 22.0,
+            ly,
+            &truncate(&route, 33),
             &full,
             "font-size=\"11\"",
         );
@@ -775,12 +789,13 @@ pub fn tornado_svg(d: &ReportData) -> String {
     let (lo, hi) = (lo.max(0.0), hi.min(1.0));
     let lw = label_width(
         bars.iter().map(|b| b.input.chars().count()),
-        11.0,
+        MONO,
         80.0,
         300.0,
     );
-    let x0 = 16.0 + lw + 12.0;
-    let x1 = W - 90.0;
+    // Room left of the plot for the "-3.5 pp" labels of bars that reach its left edge.
+    let x0 = 16.0 + lw + 56.0;
+    let x1 = W - 70.0;
     let sx = Scale::new(lo, hi, x0, x1);
     let ticks = nice_ticks(lo, hi, 6);
     let bottom = top + bars.len() as f64 * row_h;
@@ -788,9 +803,9 @@ pub fn tornado_svg(d: &ReportData) -> String {
     let xb = sx.map_clamped(b0);
     for (i, b) in bars.iter().enumerate() {
         let y = top + i as f64 * row_h + 4.0;
-        let short = truncate(&b.input, max_chars(lw, 11.0));
+        let short = truncate(&b.input, max_chars(lw, MONO));
         s.text_tip(
-            x0 - 12.0,
+            16.0 + lw,
             y + 13.0,
             &short,
             &b.input,
@@ -912,7 +927,7 @@ pub fn sobol_svg(d: &ReportData) -> String {
     let hi = hi.min(1.0);
     let lw = label_width(
         rows.iter().map(|r| r.input.chars().count()),
-        11.0,
+        MONO,
         80.0,
         300.0,
     );
@@ -924,7 +939,7 @@ pub fn sobol_svg(d: &ReportData) -> String {
     s.x_grid(&sx, top - 4.0, bottom, &ticks);
     for (i, r) in rows.iter().enumerate() {
         let y = top + i as f64 * row_h + 3.0;
-        let short = truncate(&r.input, max_chars(lw, 11.0));
+        let short = truncate(&r.input, max_chars(lw, MONO));
         s.text_tip(
             x0 - 12.0,
             y + 17.0,
@@ -1005,7 +1020,7 @@ pub fn verdict_label(v: Verdict) -> (&'static str, &'static str) {
 /// with its 95% interval; marker shape and a text label give the verdict.
 pub fn hypotheses_svg(d: &ReportData) -> String {
     let hs = &d.hypotheses;
-    let row_h = 30.0;
+    let row_h = 34.0;
     let top = 62.0;
     let h = top + hs.len().max(1) as f64 * row_h + 58.0;
     let mut s = Svg::new(
@@ -1061,11 +1076,11 @@ pub fn hypotheses_svg(d: &ReportData) -> String {
     );
     for (i, x) in hs.iter().enumerate() {
         let y = top + i as f64 * row_h + row_h / 2.0 - 3.0;
-        let short = truncate(&labels[i], max_chars(lw, 12.0));
-        s.text_tip(
+        let lines = wrap2(&labels[i], max_chars(lw, 12.0));
+        s.label_lines(
             x0 - 12.0,
-            y + 4.0,
-            &short,
+            y,
+            &lines,
             &format!("{}: {}", x.id, x.claim),
             "text-anchor=\"end\"",
         );

@@ -63,6 +63,37 @@ pub fn pp(d: f64) -> String {
     }
 }
 
+/// An integer with thousands separators, e.g. `10000` → `10,000`.
+pub fn int(n: u64) -> String {
+    let mut rev = String::new();
+    for (i, ch) in n.to_string().chars().rev().enumerate() {
+        if i > 0 && i % 3 == 0 {
+            rev.push(',');
+        }
+        rev.push(ch);
+    }
+    rev.chars().rev().collect()
+}
+
+/// Splits `s` into at most two lines of at most `max` characters, breaking at a space; the
+/// second line is shortened with "…" if the text is still too long.
+pub fn wrap2(s: &str, max: usize) -> Vec<String> {
+    if s.chars().count() <= max {
+        return vec![s.to_string()];
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let cut = (1..=max.min(chars.len() - 1))
+        .rev()
+        .find(|&i| chars[i] == ' ')
+        .unwrap_or(0);
+    if cut == 0 {
+        return vec![truncate(s, max)];
+    }
+    let first: String = chars[..cut].iter().collect();
+    let rest: String = chars[cut + 1..].iter().collect();
+    vec![first, truncate(&rest, max)]
+}
+
 /// A coordinate for an SVG attribute: one decimal, 0 when not finite.
 pub fn c(x: f64) -> String {
     fixed(if x.is_finite() { x } else { 0.0 }, 1)
@@ -156,5 +187,14 @@ mod tests {
         assert_eq!(slug("Military rights (US)"), "military-rights-us");
         assert_eq!(slug("¶¶"), "x");
         assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(int(10000), "10,000");
+        assert_eq!(int(999), "999");
+        assert_eq!(int(1234567), "1,234,567");
+        assert_eq!(wrap2("short", 10), vec!["short"]);
+        assert_eq!(
+            wrap2("status quo existing access", 12),
+            vec!["status quo", "existing ac…"]
+        );
+        assert_eq!(wrap2("abcdefghijklmnop", 6), vec!["abcde…"]);
     }
 }

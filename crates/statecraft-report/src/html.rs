@@ -5,7 +5,7 @@
 
 use crate::charts;
 use crate::data::*;
-use crate::fmt::{esc, fin, fixed, pct, pct_interval, pp, prob};
+use crate::fmt::{esc, fin, fixed, int, pct, pct_interval, pp, prob};
 use std::fmt::Write as _;
 
 const CSS: &str = r#"
@@ -23,7 +23,7 @@ section { background:var(--card); border:1px solid var(--line); border-radius:6p
 section h2 { margin:0 0 8px; font-size:20px; }
 section h3 { margin:18px 0 6px; font-size:16px; }
 p.lead { color:var(--muted); margin:0 0 12px; }
-.notice { background:#fff4d6; border:2px solid #b8860b; border-radius:6px; padding:10px 14px; margin:16px 0 0; font-weight:bold; }
+.notice { background:#fff4d6; color:#3a2c00; border:2px solid #b8860b; border-radius:6px; padding:10px 14px; margin:16px 0 0; font-weight:bold; }
 figure { margin:10px 0; }
 figure svg { display:block; max-width:100%; height:auto; }
 table { border-collapse:collapse; width:100%; font-size:14px; }
@@ -244,7 +244,7 @@ pub fn render_html(d: &ReportData) -> String {
         esc(&d.scenario_id),
         esc(&d.as_of),
         esc(&d.horizon),
-        d.reproduction.runs,
+        int(d.reproduction.runs),
         d.reproduction.seed
     );
     if let Some(n) = &d.notice {
@@ -306,7 +306,6 @@ pub fn render_html(d: &ReportData) -> String {
 
     s.push_str("<section id=\"provenance\">\n<h2>Provenance</h2>\n<p class=\"lead\">Every input, the source it comes from, the source's date and its reliability. Below: how the outcome probabilities move as that evidence is discounted.</p>\n");
     s.push_str(&provenance_table(d));
-    s.push_str("<h3>Evidence-discount sensitivity</h3>\n");
     if d.evidence_discount.series.is_empty() {
         s.push_str(&na("evidence-discount results"));
     } else {

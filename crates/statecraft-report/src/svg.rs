@@ -227,6 +227,30 @@ impl Svg {
         );
     }
 
+    /// One or two lines of text vertically centred on `y_mid` (12 px font), with a tooltip
+    /// holding the full string.
+    pub fn label_lines(&mut self, x: f64, y_mid: f64, lines: &[String], full: &str, attrs: &str) {
+        let n = lines.len().max(1) as f64;
+        let y0 = y_mid + 4.0 - (n - 1.0) * 7.0;
+        let _ = write!(
+            self.out,
+            "<text x=\"{}\" y=\"{}\" {attrs}><title>{}</title>",
+            c(x),
+            c(y0),
+            esc(full)
+        );
+        for (i, l) in lines.iter().enumerate() {
+            let _ = write!(
+                self.out,
+                "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
+                c(x),
+                if i == 0 { "0" } else { "14" },
+                esc(l)
+            );
+        }
+        self.out.push_str("</text>\n");
+    }
+
     /// An interval whisker with end caps (horizontal, at height `y`).
     pub fn whisker(&mut self, x_lo: f64, x_hi: f64, y: f64, cap: f64, color: &str) {
         let a = format!("stroke=\"{color}\" stroke-width=\"1.5\"");
