@@ -161,7 +161,7 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
     let ph = 130.0;
     let top = 70.0;
     let row_step = ph + 46.0;
-    let h = top + rows as f64 * row_step + 30.0;
+    let h = top + rows as f64 * row_step;
     let unit = if t.unit.is_empty() {
         "position"
     } else {

@@ -63,6 +63,16 @@ pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
     }
     let mut d = statecraft_report::sample_data()
         .map_err(|e| Failure::other(format!("the built-in sample report data is invalid: {e}")))?;
+    if args.scenario != d.scenario_id {
+        let requested = format!(
+            "The requested scenario `{}` is not rendered yet: the engine's results are not wired in.",
+            args.scenario
+        );
+        d.notice = Some(match d.notice.take() {
+            Some(n) => format!("{n} {requested}"),
+            None => requested,
+        });
+    }
     d.reproduction.seed = args.seed;
     d.reproduction.runs = args.runs;
     d.reproduction.engine_version = statecraft_core::ENGINE_VERSION.to_string();
