@@ -811,12 +811,17 @@ pub fn tornado_svg(d: &ReportData) -> String {
             &b.input,
             "text-anchor=\"end\" font-size=\"11\" font-family=\"Menlo, Consolas, monospace\"",
         );
+        let at = |v: Option<f64>| v.map(|v| format!(" ({})", fixed(v, 2))).unwrap_or_default();
         for (e, fill, which) in [
-            (b.low_effect, format!("fill=\"{BLUE}\""), "low"),
+            (
+                b.low_effect,
+                format!("fill=\"{BLUE}\""),
+                format!("low value{}", at(b.low_value)),
+            ),
             (
                 b.high_effect,
                 format!("fill=\"{hatch}\" stroke=\"{ORANGE}\""),
-                "high",
+                format!("high value{}", at(b.high_value)),
             ),
         ] {
             if !e.is_finite() {
@@ -830,7 +835,7 @@ pub fn tornado_svg(d: &ReportData) -> String {
                 18.0,
                 &fill,
                 &format!(
-                    "{} at its {which} value: P = {} ({})",
+                    "{} at its {which}: P = {} ({})",
                     b.input,
                     pct(b0 + e),
                     pp(e)

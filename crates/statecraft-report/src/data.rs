@@ -78,6 +78,19 @@ pub struct Band {
     pub q95: f64,
 }
 
+impl From<[f64; 5]> for Band {
+    /// From quantiles in the order 5%, 25%, 50%, 75%, 95%.
+    fn from(q: [f64; 5]) -> Self {
+        Band {
+            q05: q[0],
+            q25: q[1],
+            q50: q[2],
+            q75: q[3],
+            q95: q[4],
+        }
+    }
+}
+
 /// One actor's position per round (index 0 = initial state).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -155,6 +168,9 @@ pub struct TornadoBar {
     pub low_effect: f64,
     /// Δ probability (from `base`) with the input at its high value.
     pub high_effect: f64,
+    /// The input's low and high values, if known (shown in the tooltips).
+    pub low_value: Option<f64>,
+    pub high_value: Option<f64>,
 }
 
 /// One-at-a-time sensitivity of one outcome.

@@ -368,7 +368,7 @@ prop_compose! {
             tornado: Tornado {
                 outcome: "o".into(),
                 base,
-                bars: bars.into_iter().map(|(input, low_effect, high_effect)| TornadoBar { input, low_effect, high_effect }).collect(),
+                bars: bars.into_iter().map(|(input, low_effect, high_effect)| TornadoBar { input, low_effect, high_effect, low_value: Some(low_effect), high_value: None }).collect(),
             },
             sobol: Sobol {
                 outcome: String::new(),
