@@ -114,7 +114,7 @@ pub fn pivotal_table(d: &ReportData) -> String {
             .then_with(|| a.actor.cmp(&b.actor))
     });
     let mut s = String::from(
-        "<table class=\"pivotal\">\n<thead><tr><th class=\"num\">Rank</th><th>Actor</th><th>Outcome</th><th class=\"num\">Δ probability when the actor's stance is flipped</th></tr></thead>\n<tbody>\n",
+        "<table class=\"pivotal\">\n<thead><tr><th class=\"num\">Rank</th><th>Actor</th><th>Outcome</th><th class=\"num\">Largest Δ probability when the actor's stance is forced</th></tr></thead>\n<tbody>\n",
     );
     for (i, p) in rows.iter().enumerate() {
         let _ = writeln!(
