@@ -1,0 +1,105 @@
+//! Golden tests: statecraft's SMP against KTAB's own per-turn positions.
+//!
+//! Expected numbers: `shared/reference/ktab/expected/<name>_positions.csv`, produced by KTAB's
+//! command-line `smpc` (lsyaseen/KTAB, branch `testing`) with default parameters in
+//! deterministic mode (see `shared/reference/README.md`). Columns: turn, actor_idx, actor,
+//! dim_idx, dim, position, ideal (0–100 scale).
+
+use statecraft_core::formats::ktab;
+use statecraft_core::models::smp::{self, SmpInput, SmpParams, SmpRun};
+
+fn shared(rel: &str) -> String {
+    let p = format!(
+        "{}/../../../shared/reference/ktab/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+}
+
+/// (turn, actor, dim) -> (position, ideal)
+fn expected(name: &str) -> Vec<(usize, usize, usize, f64, f64)> {
+    shared(&format!("expected/{name}_positions.csv"))
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (
+                f[0].parse().unwrap(),
+                f[1].parse().unwrap(),
+                f[3].parse().unwrap(),
+                f[5].parse().unwrap(),
+                f[6].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn input(file: &str, params: &SmpParams) -> SmpInput {
+    let k = ktab::parse(&shared(&format!("inputs/{file}"))).unwrap();
+    SmpInput::from_problem(&k.problem(), params).unwrap().0
+}
+
+fn compare(name: &str, run: &SmpRun, m: usize) {
+    let exp = expected(name);
+    let turns = exp.iter().map(|e| e.0).max().unwrap() + 1;
+    assert_eq!(run.n_states(), turns, "{name}: number of states");
+    let mut worst: f64 = 0.0;
+    for &(t, i, k, x, xi) in &exp {
+        let got = 100.0 * run.positions[t][i * m + k];
+        let gi = 100.0 * run.ideals[t][i * m + k];
+        worst = worst.max((got - x).abs()).max((gi - xi).abs());
+        assert!(
+            (got - x).abs() < 0.01 && (gi - xi).abs() < 0.01,
+            "{name}: turn {t} actor {i} dim {k}: got {got} (ideal {gi}), KTAB {x} (ideal {xi})"
+        );
+    }
+    eprintln!("{name}: {turns} states, worst |Δ| = {worst:.2e}");
+}
+
+fn golden(name: &str, file: &str) {
+    let p = SmpParams::default();
+    let inp = input(file, &p);
+    let mut rng = statecraft_core::rng::stream(0, 0);
+    let fast = smp::engine::run(&inp, &p, 1000, &mut rng).unwrap();
+    compare(name, &fast, inp.m);
+    let mut rng = statecraft_core::rng::stream(0, 0);
+    let oracle = smp::reference::run(&inp, &p, 1000, &mut rng).unwrap();
+    compare(name, &oracle, inp.m);
+}
+
+#[test]
+fn golden_dummy_data_3dim() {
+    golden("dummyData_3Dim", "dummyData_3Dim.csv");
+}
+
+#[test]
+fn golden_soe_pol_comp() {
+    golden("SOE-Pol-Comp", "SOE-Pol-Comp.csv");
+}
+
+#[test]
+fn golden_win_probabilities_dummy_data_3dim() {
+    // expected/dummyData_3Dim_winprob.csv: KTAB's "History of actors' winning probabilities"
+    // (4 decimals).
+    let p = SmpParams::default();
+    let inp = input("dummyData_3Dim.csv", &p);
+    let mut rng = statecraft_core::rng::stream(0, 0);
+    let run = smp::engine::run(&inp, &p, 1000, &mut rng).unwrap();
+    for l in shared("expected/dummyData_3Dim_winprob.csv")
+        .lines()
+        .skip(1)
+    {
+        let f: Vec<&str> = l.split(',').collect();
+        let (t, i, w): (usize, usize, f64) = (
+            f[0].parse().unwrap(),
+            f[1].parse().unwrap(),
+            f[3].parse().unwrap(),
+        );
+        let got = run.win_prob[t][i];
+        assert!(
+            (got - w).abs() <= 0.00051,
+            "turn {t} actor {i}: {got} vs KTAB {w}"
+        );
+    }
+}
