@@ -768,8 +768,10 @@ pub fn parse_xml(text: &str) -> Result<KtabScenario, ScenarioErrors> {
             "KTAB's SMP runs with 3 to 250 actors",
         ));
     }
+    let mut all_names: Vec<String> = Vec::new();
     for an in &actor_nodes {
         let aname = required(*an, "name", &mut errors);
+        all_names.push(aname.clone().unwrap_or_default());
         let name_span = child(*an, "name").map_or(an.range(), |c| c.range());
         let adesc = child(*an, "description").map(text_of).unwrap_or_default();
         let desc_span = child(*an, "description").map_or(an.range(), |c| c.range());
@@ -860,11 +862,11 @@ pub fn parse_xml(text: &str) -> Result<KtabScenario, ScenarioErrors> {
     check_duplicates(&actors, &mut errors);
     // IdealAdjustment: optional (KTAB's reader requires it although the XSD does not).
     if let Some(ia) = child(root, "IdealAdjustment") {
-        let n = actors.len();
+        let n = all_names.len();
         let mut a: Vec<Vec<f64>> = (0..n)
             .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
             .collect();
-        let find = |nm: &str| actors.iter().position(|x| x.name == nm);
+        let find = |nm: &str| all_names.iter().position(|x| x == nm);
         for pair in children(ia, "iaPair") {
             let who = child(pair, "adjustingIdeal");
             let refp = child(pair, "referencePos");
@@ -912,7 +914,7 @@ pub fn parse_xml(text: &str) -> Result<KtabScenario, ScenarioErrors> {
                 errors.push(err(
                     format!(
                         "the accommodation weights of `{}` sum to {s} > 1",
-                        actors[i].name
+                        all_names[i]
                     ),
                     ia.range(),
                     "each actor's weights (including the identity entry for itself, 1 unless \
@@ -961,6 +963,142 @@ mod tests {
         assert_eq!(p.position[1], vec![80.0, 60.0]);
         assert_eq!(p.salience[2], vec![0.5, 0.5]);
         assert_eq!(p.capability, vec![10.0, 20.0, 5.0]);
+    }
+
+    /// The single error's message and the source text under its span.
+    fn one_error(res: Result<KtabScenario, ScenarioErrors>, text: &str) -> (String, String) {
+        let e = res.unwrap_err();
+        assert_eq!(e.errors.len(), 1, "{e:?}");
+        let e = &e.errors[0];
+        assert!(e.help.is_some(), "{e:?}");
+        let span = e.span.clone().unwrap();
+        (e.message.clone(), text[span].to_string())
+    }
+
+    #[test]
+    fn csv_too_few_actors() {
+        let t = GOOD.replacen(",3,2,", ",2,2,", 1);
+        let (msg, at) = one_error(parse_csv(&t), &t);
+        assert!(msg.contains("at least 3"), "{msg}");
+        assert_eq!(at, "2");
+    }
+
+    #[test]
+    fn csv_missing_actor_rows() {
+        let t = GOOD.replacen(",3,2,", ",4,2,", 1);
+        let (msg, at) = one_error(parse_csv(&t), &t);
+        assert!(msg.contains("only 3 actor rows"), "{msg}");
+        assert_eq!(at, "");
+    }
+
+    #[test]
+    fn csv_non_numeric_capability() {
+        let t = GOOD.replacen(" 20, 80,", " lots, 80,", 1);
+        let (msg, at) = one_error(parse_csv(&t), &t);
+        assert!(msg.contains("capability `lots`"), "{msg}");
+        assert_eq!(at.trim(), "lots");
+    }
+
+    #[test]
+    fn csv_position_out_of_range() {
+        let t = GOOD.replacen(" 80, 10,", " 180, 10,", 1);
+        let (msg, at) = one_error(parse_csv(&t), &t);
+        assert!(msg.contains("outside [0, 100]"), "{msg}");
+        assert_eq!(at.trim(), "180");
+    }
+
+    #[test]
+    fn csv_salience_sum_over_100() {
+        let t = GOOD.replacen(
+            "C, third, 5, 50, 50, 50, 50",
+            "C, third, 5, 50, 60, 50, 50",
+            1,
+        );
+        let (msg, at) = one_error(parse_csv(&t), &t);
+        assert!(msg.contains("more than 100"), "{msg}");
+        assert_eq!(at.trim(), "50");
+    }
+
+    #[test]
+    fn csv_reports_every_error() {
+        let t = GOOD
+            .replacen(" 20, 80,", " x, 80,", 1)
+            .replacen(" 60, 20,", " 60, -1,", 1);
+        let e = parse_csv(&t).unwrap_err();
+        assert_eq!(e.errors.len(), 2, "{e:?}");
+    }
+
+    const XML: &str = r#"<?xml version="1.0"?>
+<Scenario><name>X</name><desc>d</desc><prngSeed>7</prngSeed>
+<ModelParameters><VotingRule>Cubic</VotingRule></ModelParameters>
+<Dimensions><dName>D</dName></Dimensions>
+<Actors>
+<Actor><name>A</name><description/><capability>1</capability><Position><dCoord>10</dCoord></Position><Salience><dSal>50</dSal></Salience></Actor>
+<Actor><name>B</name><description/><capability>2</capability><Position><dCoord>50</dCoord></Position><Salience><dSal>50</dSal></Salience></Actor>
+<Actor><name>C</name><description/><capability>3</capability><Position><dCoord>90</dCoord></Position><Salience><dSal>50</dSal></Salience></Actor>
+</Actors>
+<IdealAdjustment><iaPair><adjustingIdeal>A</adjustingIdeal><referencePos>A</referencePos><adjust>0.5</adjust></iaPair></IdealAdjustment>
+</Scenario>"#;
+
+    #[test]
+    fn xml_reads_params_seed_and_accommodation() {
+        let k = parse_xml(XML).unwrap();
+        assert_eq!(k.seed, Some(7));
+        assert_eq!(k.params.voting_rule, crate::models::smp::VotingRule::Cubic);
+        let a = k.params.accommodation.clone().unwrap();
+        assert_eq!(a[0], vec![0.5, 0.0, 0.0]);
+        assert_eq!(a[1], vec![0.0, 1.0, 0.0]);
+        assert!(k.to_toml().unwrap().contains("A <- A: 0.5"));
+    }
+
+    #[test]
+    fn xml_syntax_error_is_located() {
+        let t = XML.replacen("</desc>", "</dsc>", 1);
+        let (msg, at) = one_error(parse_xml(&t), &t);
+        assert!(msg.contains("malformed XML"), "{msg}");
+        assert!(!at.is_empty());
+    }
+
+    #[test]
+    fn xml_bad_parameter_lists_valid_values() {
+        let t = XML.replacen("Cubic", "Cubed", 1);
+        let e = parse_xml(&t).unwrap_err();
+        let h = e.errors[0].help.clone().unwrap();
+        assert!(h.contains("PropCbc"), "{h}");
+        assert_eq!(
+            &t[e.errors[0].span.clone().unwrap()],
+            "<VotingRule>Cubed</VotingRule>"
+        );
+    }
+
+    #[test]
+    fn xml_too_few_actors_and_bad_salience() {
+        let t = XML.replacen(
+            "<dSal>50</dSal></Salience></Actor>\n</Actors>",
+            "<dSal>150</dSal></Salience></Actor>\n</Actors>",
+            1,
+        );
+        let (msg, at) = one_error(parse_xml(&t), &t);
+        assert!(msg.contains("salience 150"), "{msg}");
+        assert_eq!(at, "<dSal>150</dSal>");
+        let start = XML.find("<Actor>").unwrap();
+        let end = XML.find("<Actor><name>B").unwrap();
+        let t = format!("{}{}", &XML[..start], &XML[end..])
+            .replace("<adjustingIdeal>A<", "<adjustingIdeal>B<")
+            .replace("<referencePos>A<", "<referencePos>B<");
+        let (msg, _) = one_error(parse_xml(&t), &t);
+        assert!(msg.contains("2 actors"), "{msg}");
+    }
+
+    #[test]
+    fn xml_accommodation_row_sum_over_one() {
+        let t = XML.replacen(
+            "</IdealAdjustment>",
+            "<iaPair><adjustingIdeal>A</adjustingIdeal><referencePos>B</referencePos><adjust>0.9</adjust></iaPair></IdealAdjustment>",
+            1,
+        );
+        let (msg, _) = one_error(parse_xml(&t), &t);
+        assert!(msg.contains("sum to"), "{msg}");
     }
 
     #[test]
