@@ -157,3 +157,110 @@ fn xml_and_csv_of_the_same_scenario_agree() {
             .problem()
     );
 }
+
+fn assert_same(a: &SmpRun, b: &SmpRun, what: &str) {
+    assert_eq!(a.n_states(), b.n_states(), "{what}: states");
+    assert_eq!(a, b, "{what}: runs differ");
+}
+
+#[test]
+fn fast_engine_matches_reference_oracle() {
+    // every sample scenario (with its own parameters) and every option value on dummyData_3Dim
+    let mut cases: Vec<(String, SmpParams)> = Vec::new();
+    for f in [
+        "dummyData_3Dim.xml",
+        "SOE-Pol-Comp_varA.xml",
+        "SOE-Pol-Comp_varB2.xml",
+        "dummyData_3Dim_stoch_ia.xml",
+        "smpExample_fixed_det.xml",
+        "dummyData-a040.csv",
+        "SOE-Policy.csv",
+        "dummyData_6Dim.csv",
+    ] {
+        let k = ktab::parse(&shared(&format!("inputs/{f}"))).unwrap();
+        cases.push((f.to_string(), k.params.clone()));
+        let mut c = k.params.clone();
+        c.ktab_compat = !c.ktab_compat;
+        cases.push((f.to_string(), c));
+    }
+    let base = SmpParams::default();
+    let mut variants = Vec::new();
+    for v in smp::VictoryProbModel::ALL {
+        variants.push(SmpParams {
+            victory_prob_model: *v,
+            ..base.clone()
+        });
+    }
+    for v in smp::PceModel::ALL {
+        variants.push(SmpParams {
+            pce_model: *v,
+            ..base.clone()
+        });
+    }
+    for v in smp::VotingRule::ALL {
+        variants.push(SmpParams {
+            voting_rule: *v,
+            ..base.clone()
+        });
+        variants.push(SmpParams {
+            voting_rule: *v,
+            ktab_compat: true,
+            ..base.clone()
+        });
+    }
+    for v in smp::BigRAdjust::ALL {
+        variants.push(SmpParams {
+            big_r_adjust: *v,
+            ..base.clone()
+        });
+    }
+    for v in smp::BigRRange::ALL {
+        variants.push(SmpParams {
+            big_r_range: *v,
+            ..base.clone()
+        });
+    }
+    for v in smp::ThirdPartyCommit::ALL {
+        variants.push(SmpParams {
+            third_party_commit: *v,
+            ..base.clone()
+        });
+    }
+    for v in smp::InterVecBrgn::ALL {
+        variants.push(SmpParams {
+            inter_vec_brgn: *v,
+            ..base.clone()
+        });
+    }
+    for v in smp::BargnModel::ALL {
+        variants.push(SmpParams {
+            bargn_model: *v,
+            ..base.clone()
+        });
+        variants.push(SmpParams {
+            bargn_model: *v,
+            ktab_compat: true,
+            ..base.clone()
+        });
+    }
+    variants.push(SmpParams {
+        state_transitions: smp::StateTransitions::Stochastic,
+        ..base.clone()
+    });
+    for v in variants {
+        cases.push(("dummyData_3Dim.csv".into(), v));
+    }
+    for (f, p) in cases {
+        let k = ktab::parse(&shared(&format!("inputs/{f}"))).unwrap();
+        let (inp, _) = SmpInput::from_problem(&k.problem(), &p).unwrap();
+        let mut r1 = statecraft_core::rng::stream(11, 0);
+        let mut r2 = statecraft_core::rng::stream(11, 0);
+        let a = smp::engine::run(&inp, &p, 100, &mut r1);
+        let b = smp::reference::run(&inp, &p, 100, &mut r2);
+        match (a, b) {
+            (Ok(a), Ok(b)) => assert_same(&a, &b, &format!("{f} {p:?}")),
+            (Err(a), Err(b)) => assert_eq!(a, b),
+            (a, b) => panic!("{f} {p:?}: {a:?} vs {b:?}"),
+        }
+    }
+}
