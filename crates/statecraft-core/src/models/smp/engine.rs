@@ -27,26 +27,26 @@ struct State {
     win: Vec<f64>,
 }
 
-/// Coalition matrix (as `kernel::coalitions`), rows in parallel.
-fn coalitions_par(
-    nact: usize,
-    nopt: usize,
-    symmetric: bool,
-    vfn: impl Fn(usize, usize, usize) -> f64 + Sync,
-) -> Vec<f64> {
+/// Coalition matrix (as `kernel::coalitions`) from option-major utilities
+/// `ut[o*nact + k]` = utility to actor k of option o, rows in parallel. Reading both options'
+/// utilities contiguously keeps the O(nact·nopt²) loop in cache.
+fn coalitions_t(vr: VotingRule, w: &[f64], ut: &[f64], nopt: usize, symmetric: bool) -> Vec<f64> {
+    let nact = w.len();
     let rows: Vec<Vec<(f64, f64)>> = (0..nopt)
         .into_par_iter()
         .map(|i| {
+            let ui = &ut[i * nact..(i + 1) * nact];
             (0..i)
                 .map(|j| {
+                    let uj = &ut[j * nact..(j + 1) * nact];
                     let mut cij = MIN_COALITION;
                     let mut cji = MIN_COALITION;
                     for k in 0..nact {
-                        let v = vfn(k, i, j);
+                        let v = vote(vr, w[k], ui[k], uj[k]);
                         if symmetric {
-                            let w = vfn(k, j, i);
+                            let v2 = vote(vr, w[k], uj[k], ui[k]);
                             cij += v.max(0.0);
-                            cji += w.max(0.0);
+                            cji += v2.max(0.0);
                         } else if v > 0.0 {
                             cij += v;
                         } else if v < 0.0 {
@@ -81,28 +81,26 @@ fn assess(inp: &SmpInput, p: &SmpParams, pos: &[f64], ideals: &[f64]) -> Result<
         })
         .collect();
     let vr = p.voting_rule;
-    let c = coalitions_par(n, n, sym, |k, i, j| {
-        vote(
-            vr,
-            inp.cap[k],
-            utility(d[k * n + i], 0.0),
-            utility(d[k * n + j], 0.0),
-        )
-    });
+    let mut ut = vec![0.0; n * n];
+    for k in 0..n {
+        for o in 0..n {
+            ut[o * n + k] = utility(d[k * n + o], 0.0);
+        }
+    }
+    let c = coalitions_t(vr, &inp.cap, &ut, n, sym);
     let pr = pce(p.pce_model, p.victory_prob_model, &c, n);
     let r = risk_from_prob(&pr, p)?;
     // win probabilities over unique positions, utilities U^i_ij = u(d_ij, r^i_i)
     let (uns, ens) = unique_positions(pos, n, m, p.pos_tol);
     let nu = uns.len();
     let rii: Vec<f64> = (0..n).map(|i| est_r(r[i], r[i], p.big_r_adjust)).collect();
-    let c = coalitions_par(n, nu, sym, |k, a, b| {
-        vote(
-            vr,
-            inp.cap[k],
-            utility(d[k * n + uns[a]], rii[k]),
-            utility(d[k * n + uns[b]], rii[k]),
-        )
-    });
+    let mut ut = vec![0.0; nu * n];
+    for (a, &o) in uns.iter().enumerate() {
+        for k in 0..n {
+            ut[a * n + k] = utility(d[k * n + o], rii[k]);
+        }
+    }
+    let c = coalitions_t(vr, &inp.cap, &ut, nu, sym);
     let pu = pce(p.pce_model, p.victory_prob_model, &c, nu);
     let win = ens.iter().map(|&e| pu[e]).collect();
     Ok(State { d, r, win })
@@ -152,6 +150,60 @@ fn prob_edu(
         } else if v < 0.0 {
             chji -= v;
         }
+    }
+    let pij = chij / (chij + chji);
+    let eu_cntst = pij * eu_vict + (1.0 - pij) * eu_loss;
+    let eu_chlg = (1.0 - sj) * eu_vict + sj * eu_cntst;
+    (pij, eu_chlg - eu_sq)
+}
+
+/// Initiator i's own estimate (h = k = i) of challenging j: `prob_edu(.., i, i, j)` with
+/// U^i's column i (`col`), diagonal (`diag`) and third-party weights (`w3` = S_t c_t)
+/// precomputed, so only U^i_tj is formed in the O(n) loop.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn challenge(
+    inp: &SmpInput,
+    p: &SmpParams,
+    d: &[f64],
+    ri: &[f64],
+    col: &[f64],
+    diag: &[f64],
+    w3: &[f64],
+    i: usize,
+    j: usize,
+) -> (f64, f64) {
+    let n = inp.n;
+    let vr = p.voting_rule;
+    let uij = utility(d[i * n + j], ri[i]);
+    let ujj = utility(d[j * n + j], ri[j]);
+    let eu_sq = col[i] + uij;
+    let eu_vict = 2.0 * col[i];
+    let eu_loss = 2.0 * uij;
+    let (si, sj) = (inp.stot[i], inp.stot[j]);
+    let ai = vote(vr, si * inp.cap[i], diag[i], uij);
+    let aj = vote(vr, sj * inp.cap[j], col[j], ujj);
+    let mut chij = 1e-10 + ai.max(0.0) + aj.max(0.0);
+    let mut chji = 1e-10 + (-ai).max(0.0) + (-aj).max(0.0);
+    let (ci0, cj0) = (chij, chji);
+    let tpc = p.third_party_commit;
+    for t in 0..n {
+        if t == i || t == j {
+            continue;
+        }
+        let v = third_party_vote(
+            vr,
+            tpc,
+            w3[t],
+            ci0,
+            cj0,
+            col[t],
+            utility(d[t * n + j], ri[t]),
+            diag[t],
+        );
+        // branch-free: the sign of v is unpredictable
+        chij += v.max(0.0);
+        chji += (-v).max(0.0);
     }
     let pij = chij / (chij + chji);
     let eu_cntst = pij * eu_vict + (1.0 - pij) * eu_loss;
@@ -235,18 +287,21 @@ pub fn run(
     let mut t = 0;
     while t < limit {
         // 1–2: each initiator picks its target and forms its bargain(s), in parallel
+        let w3: Vec<f64> = (0..n).map(|t| inp.stot[t] * inp.cap[t]).collect();
         let proposals: Vec<Option<(usize, Vec<Bargain>)>> = (0..n)
             .into_par_iter()
             .map(|i| {
                 let ri: Vec<f64> = (0..n)
                     .map(|x| est_r(st.r[i], st.r[x], p.big_r_adjust))
                     .collect();
+                let col: Vec<f64> = (0..n).map(|t| utility(st.d[t * n + i], ri[t])).collect();
+                let diag: Vec<f64> = (0..n).map(|t| utility(st.d[t * n + t], ri[t])).collect();
                 let mut best: Option<(usize, f64, f64)> = None;
                 for j in 0..n {
                     if j == i {
                         continue;
                     }
-                    let (pij, de) = prob_edu(inp, p, &st.d, &ri, i, i, j);
+                    let (pij, de) = challenge(inp, p, &st.d, &ri, &col, &diag, &w3, i, j);
                     if de > 1e-5 && best.is_none_or(|b| de > b.2) {
                         best = Some((j, pij, de));
                     }

@@ -31,7 +31,7 @@ pub fn utility(d: f64, r: f64) -> f64 {
 
 /// The vote of an actor with weight `w` for option a over b (§3.3, `Model::vote`).
 /// A non-positive weight gives no vote (KTAB aborts instead; see `docs/models/smp.md`).
-#[inline]
+#[inline(always)]
 pub fn vote(vr: VotingRule, w: f64, ua: f64, ub: f64) -> f64 {
     if w <= 0.0 {
         return 0.0;
@@ -337,7 +337,7 @@ pub fn unique_positions(pos: &[f64], n: usize, m: usize, tol: f64) -> (Vec<usize
 /// Third party n's vote in i's challenge of j (§3.4): returns v_n.
 /// `ci0`, `cj0` are the principals' coalition strengths; `uni`, `unj`, `unn` from the
 /// estimator's perspective.
-#[inline]
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub fn third_party_vote(
     vr: VotingRule,
@@ -350,8 +350,9 @@ pub fn third_party_vote(
     unn: f64,
 ) -> f64 {
     let v0 = vote(vr, wn, uni, unj);
-    let cni = if v0 > 0.0 { ci0 + v0 } else { ci0 };
-    let cnj = if v0 < 0.0 { cj0 - v0 } else { cj0 };
+    // branch-free; identical to adding v0 to the side it favours (x + 0.0 == x for x > 0)
+    let cni = ci0 + v0.max(0.0);
+    let cnj = cj0 + (-v0).max(0.0);
     let pin = cni / (cni + cnj);
     let pjn = 1.0 - pin;
     let (ik_def_j, j_def_ik, i_def_jk, jk_def_i) = match tpc {

@@ -262,6 +262,55 @@ pub fn run(
     max_steps: usize,
     rng: &mut Rng,
 ) -> Result<SmpRun, ModelError> {
+    run_impl(inp, p, max_steps, rng, false).map(|x| x.0)
+}
+
+/// The straightforward engine plus the O(n⁴)-per-turn bookkeeping KTAB always does (its
+/// `calcUtils`: after choosing a target, every actor's estimate of the challenge's effect on
+/// the initiator, the target and itself, for every possible target). The results only feed
+/// KTAB's database; here they are summed into the returned checksum so that the work is not
+/// optimised away. Used by `benches/smp.rs` to measure what skipping it saves.
+pub fn run_ktab_like(
+    inp: &SmpInput,
+    p: &SmpParams,
+    max_steps: usize,
+    rng: &mut Rng,
+) -> Result<(SmpRun, f64), ModelError> {
+    run_impl(inp, p, max_steps, rng, true)
+}
+
+fn bookkeeping(inp: &SmpInput, p: &SmpParams, a: &Assessment, i: usize) -> f64 {
+    let n = inp.n;
+    let mut acc = 0.0;
+    for j in 0..n {
+        if j == i {
+            continue;
+        }
+        for h in 0..n {
+            let ks: &[usize] = if h == i {
+                &[j]
+            } else if h == j {
+                &[i, h]
+            } else {
+                &[i, h, j]
+            };
+            for &k in ks {
+                let (pp, de) = prob_edu(inp, p, &a.uh[h], k, i, j);
+                acc += pp + de;
+            }
+        }
+    }
+    acc
+}
+
+fn run_impl(
+    inp: &SmpInput,
+    p: &SmpParams,
+    max_steps: usize,
+    rng: &mut Rng,
+    ktab_bookkeeping: bool,
+) -> Result<(SmpRun, f64), ModelError> {
+    let mut checksum = 0.0;
     let (n, m) = (inp.n, inp.m);
     let sym = p.voting_rule == VotingRule::ASymProsp && !p.ktab_compat;
     let acc = inp.accommodation(p)?;
@@ -286,6 +335,9 @@ pub fn run(
                 if de > 1e-5 && best.is_none_or(|b| de > b.2) {
                     best = Some((j, pij, de));
                 }
+            }
+            if ktab_bookkeeping && best.is_some() {
+                checksum += bookkeeping(inp, p, &a, i);
             }
             if let Some((j, pij, _)) = best {
                 targets[i] = Some(j);
@@ -366,7 +418,7 @@ pub fn run(
             break;
         }
     }
-    Ok(out)
+    Ok((out, checksum))
 }
 
 /// ξ' = A·x' + (1 − rowsum A)·ξ; identity when `acc` is `None`.
