@@ -264,3 +264,173 @@ fn fast_engine_matches_reference_oracle() {
         }
     }
 }
+
+#[test]
+fn converted_toml_round_trips() {
+    for f in [
+        "dummyData_3Dim.csv",
+        "SOE-Pol-Comp.csv",
+        "SOE-Pol-Comp_varB2.xml",
+        "dummyData_6Dim.csv",
+        "smpExample_fixed_det.xml",
+        "dummyData-a160.csv",
+    ] {
+        let k = ktab::parse(&shared(&format!("inputs/{f}"))).unwrap();
+        let text = k.to_toml().unwrap();
+        let back: statecraft_core::scenario::Scenario =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert_eq!(back, k.scenario, "{f}");
+        assert!(text.contains("BargnModel = "), "{f}");
+    }
+}
+
+fn run_in_pool(threads: usize, inp: &SmpInput, p: &SmpParams, seed: u64, steps: usize) -> String {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| {
+        let mut rng = statecraft_core::rng::stream(seed, 0);
+        let run = smp::engine::run(inp, p, steps, &mut rng).unwrap();
+        serde_json::to_string(&run).unwrap()
+    })
+}
+
+#[test]
+fn stochastic_mode_is_byte_identical_across_thread_counts() {
+    let k = ktab::parse_xml(&shared("inputs/dummyData_3Dim_stoch_ia.xml")).unwrap();
+    assert_eq!(
+        k.params.state_transitions,
+        smp::StateTransitions::Stochastic
+    );
+    let (inp, _) = SmpInput::from_problem(&k.problem(), &k.params).unwrap();
+    let seed = k.seed.unwrap();
+    let one = run_in_pool(1, &inp, &k.params, seed, 100);
+    let two = run_in_pool(2, &inp, &k.params, seed, 100);
+    assert_eq!(one, two);
+    assert_eq!(one, run_in_pool(2, &inp, &k.params, seed, 100));
+    // the seed matters: some other seed gives another trajectory
+    let others: Vec<String> = (1..6)
+        .map(|s| run_in_pool(2, &inp, &k.params, s, 100))
+        .collect();
+    assert!(others.iter().any(|o| *o != one));
+    // a bigger case
+    let k = ktab::parse_csv(&shared("inputs/dummyData-a040.csv")).unwrap();
+    let p = SmpParams {
+        state_transitions: smp::StateTransitions::Stochastic,
+        ..SmpParams::default()
+    };
+    let (inp, _) = SmpInput::from_problem(&k.problem(), &p).unwrap();
+    assert_eq!(
+        run_in_pool(1, &inp, &p, 42, 5),
+        run_in_pool(2, &inp, &p, 42, 5)
+    );
+}
+
+fn problem(pos: &[f64], cap: &[f64], sal: f64) -> statecraft_core::models::Problem {
+    statecraft_core::models::Problem {
+        actors: (0..pos.len()).map(|i| format!("a{i}")).collect(),
+        capability: cap.to_vec(),
+        dims: vec![statecraft_core::models::Dim {
+            id: "d".into(),
+            min: 0.0,
+            max: 100.0,
+        }],
+        position: pos.iter().map(|&x| vec![x]).collect(),
+        salience: pos.iter().map(|_| vec![sal]).collect(),
+    }
+}
+
+#[test]
+fn consensus_is_nan_free_by_default_and_fails_like_ktab_in_compat_mode() {
+    use statecraft_core::models::Model;
+    // everyone at one point: all win probabilities equal
+    let pr = problem(&[40.0, 40.0, 40.0], &[1.0, 2.0, 3.0], 0.5);
+    let mut rng = statecraft_core::rng::stream(0, 0);
+    let t = smp::Smp::default().run(&pr, 100, &mut rng).unwrap();
+    assert!(t
+        .rounds
+        .iter()
+        .flatten()
+        .flatten()
+        .all(|x| x.is_finite() && (*x - 40.0).abs() < 1e-12));
+    let risk = t.details["risk"][0].as_array().unwrap();
+    assert!(risk.iter().all(|r| r.as_f64() == Some(0.0)), "{risk:?}");
+    let compat = smp::Smp::new(SmpParams {
+        ktab_compat: true,
+        ..SmpParams::default()
+    });
+    let e = compat.run(&pr, 100, &mut rng).unwrap_err();
+    assert!(e.0.contains("divides by zero"), "{e}");
+    // symmetric actors at 0/50/100 (smp-spec §3.9 #4): KTAB converges, then crashes on NaN
+    let pr = problem(&[0.0, 50.0, 100.0], &[1.0, 1.0, 1.0], 0.5);
+    let t = smp::Smp::default().run(&pr, 100, &mut rng).unwrap();
+    assert!(t.rounds.iter().flatten().flatten().all(|x| x.is_finite()));
+    assert!(t.details["win_prob"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| w.as_array().unwrap())
+        .all(|w| w.as_f64().is_some_and(f64::is_finite)));
+    let risk = t.details["risk"].as_array().unwrap();
+    assert!(risk
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .all(|r| r.as_f64().is_some_and(f64::is_finite)));
+}
+
+#[test]
+fn asymprosp_voting_does_not_depend_on_actor_order_by_default() {
+    let k = ktab::parse_csv(&shared("inputs/dummyData_3Dim.csv")).unwrap();
+    let pr = k.problem();
+    let n = pr.n_actors();
+    let perm: Vec<usize> = (0..n).rev().collect();
+    let mut rev = pr.clone();
+    for (new, &old) in perm.iter().enumerate() {
+        rev.actors[new] = pr.actors[old].clone();
+        rev.capability[new] = pr.capability[old];
+        rev.position[new] = pr.position[old].clone();
+        rev.salience[new] = pr.salience[old].clone();
+    }
+    let run = |pr: &statecraft_core::models::Problem, p: &SmpParams| {
+        let (inp, _) = SmpInput::from_problem(pr, p).unwrap();
+        let mut rng = statecraft_core::rng::stream(0, 0);
+        smp::engine::run(&inp, p, 100, &mut rng).unwrap()
+    };
+    let p = SmpParams {
+        voting_rule: smp::VotingRule::ASymProsp,
+        ..SmpParams::default()
+    };
+    let a = run(&pr, &p);
+    let b = run(&rev, &p);
+    assert_eq!(a.n_states(), b.n_states());
+    let m = pr.n_dims();
+    for t in 0..a.n_states() {
+        for (new, &old) in perm.iter().enumerate() {
+            for k in 0..m {
+                let (x, y) = (a.positions[t][old * m + k], b.positions[t][new * m + k]);
+                assert!((x - y).abs() < 1e-9, "turn {t} actor {old}: {x} vs {y}");
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_rows_render_ktab_scale() {
+    use statecraft_core::models::Model;
+    let k = ktab::parse_csv(&shared("inputs/dummyData_3Dim.csv")).unwrap();
+    let pr = k.problem();
+    let mut rng = statecraft_core::rng::stream(0, 0);
+    let t = smp::Smp::default().run(&pr, 100, &mut rng).unwrap();
+    let csv = smp::csv_rows(&t, &pr);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "turn,actor,dim,position,ideal,win_prob");
+    assert_eq!(lines.len(), 1 + 11 * 7 * 3);
+    // KTAB: turn 0, SActor-00, Pstn1 = 75.79, win prob 0.0047 (expected/dummyData_3Dim_winprob.csv)
+    assert_eq!(lines[1], "0,SActor-00,pstn1,75.7900,75.7900,0.0047");
+    // final state, SActor-06 Pstn3 = 74.11 (expected/dummyData_3Dim_positions.csv)
+    assert!(lines
+        .last()
+        .unwrap()
+        .starts_with("10,SActor-06,pstn3,74.1100,74.1100,"));
+}

@@ -232,13 +232,14 @@ pub fn scalar_pce(
     pce(pcem, vpm, &c, nopt)
 }
 
-/// Risk attitudes from win probabilities (§3.2 step 3, `bigRfromProb`). `None` when all
-/// probabilities are equal (KTAB divides by zero there).
-pub fn big_r(p: &[f64], rr: BigRRange) -> Option<Vec<f64>> {
+/// Risk attitudes from win probabilities (§3.2 step 3, `bigRfromProb`). `None` when
+/// p_max − p_min ≤ `tie_tol` (KTAB divides by zero when it is exactly 0, and by rounding noise
+/// when the probabilities are equal up to rounding).
+pub fn big_r(p: &[f64], rr: BigRRange, tie_tol: f64) -> Option<Vec<f64>> {
     let pmin = p.iter().copied().fold(1.0, f64::min);
     let pmax = p.iter().copied().fold(0.0, f64::max);
     let span = pmax - pmin;
-    if span.is_nan() || span <= 0.0 {
+    if span.is_nan() || span <= tie_tol {
         return None;
     }
     Some(
@@ -458,13 +459,16 @@ mod tests {
     #[test]
     fn big_r_ranges_and_consensus() {
         let p = [0.2, 0.3, 0.5];
-        let mid = big_r(&p, BigRRange::Mid).unwrap();
+        let mid = big_r(&p, BigRRange::Mid, 0.0).unwrap();
         assert!((mid[2] - 1.0).abs() < 1e-12 && (mid[0] + 0.5).abs() < 1e-12);
-        let min = big_r(&p, BigRRange::Min).unwrap();
+        let min = big_r(&p, BigRRange::Min, 0.0).unwrap();
         assert!((min[0]).abs() < 1e-12 && (min[2] - 1.0).abs() < 1e-12);
-        let max = big_r(&p, BigRRange::Max).unwrap();
+        let max = big_r(&p, BigRRange::Max, 0.0).unwrap();
         assert!((max[0] + 1.0).abs() < 1e-12 && (max[2] - 1.0).abs() < 1e-12);
-        assert!(big_r(&[0.25; 4], BigRRange::Mid).is_none());
+        assert!(big_r(&[0.25; 4], BigRRange::Mid, 0.0).is_none());
+        let noisy = [1.0 / 3.0, 1.0 / 3.0 + 1e-16, 1.0 / 3.0 - 1e-16];
+        assert!(big_r(&noisy, BigRRange::Mid, 1e-12).is_none());
+        assert!(big_r(&noisy, BigRRange::Mid, 0.0).is_some());
     }
 
     #[test]

@@ -74,7 +74,8 @@ pub(crate) fn risk_from_prob(pr: &[f64], p: &SmpParams) -> Result<Vec<f64>, Mode
                 .into(),
         ));
     }
-    match big_r(pr, p.big_r_range) {
+    let tie_tol = if p.ktab_compat { 0.0 } else { 1e-12 };
+    match big_r(pr, p.big_r_range, tie_tol) {
         Some(r) => Ok(r),
         None if p.ktab_compat => Err(ModelError(
             "all positions are equally likely (e.g. full consensus): KTAB's risk map divides \
