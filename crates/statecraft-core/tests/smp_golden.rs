@@ -434,3 +434,67 @@ fn csv_rows_render_ktab_scale() {
         .unwrap()
         .starts_with("10,SActor-06,pstn3,74.1100,74.1100,"));
 }
+
+mod invariants {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_problem() -> impl Strategy<Value = statecraft_core::models::Problem> {
+        (3usize..7, 1usize..4).prop_flat_map(|(n, m)| {
+            (
+                proptest::collection::vec(0.5f64..100.0, n),
+                proptest::collection::vec(proptest::collection::vec(0.0f64..100.0, m), n),
+                proptest::collection::vec(proptest::collection::vec(0.05f64..1.0, m), n),
+            )
+                .prop_map(move |(cap, position, sal)| {
+                    statecraft_core::models::Problem {
+                        actors: (0..n).map(|i| format!("a{i}")).collect(),
+                        capability: cap,
+                        dims: (0..m)
+                            .map(|k| statecraft_core::models::Dim {
+                                id: format!("d{k}"),
+                                min: 0.0,
+                                max: 100.0,
+                            })
+                            .collect(),
+                        position,
+                        // saliences summing to at most 1
+                        salience: sal
+                            .into_iter()
+                            .map(|r| {
+                                let s: f64 = r.iter().sum();
+                                r.iter().map(|x| x / s.max(1.0)).collect()
+                            })
+                            .collect(),
+                    }
+                })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn runs_are_finite_bounded_and_match_the_oracle(pr in arb_problem(), stoch in any::<bool>(), seed in 0u64..1000) {
+            let p = SmpParams {
+                state_transitions: if stoch { smp::StateTransitions::Stochastic } else { smp::StateTransitions::Deterministic },
+                ..SmpParams::default()
+            };
+            let (inp, _) = SmpInput::from_problem(&pr, &p).unwrap();
+            let mut r1 = statecraft_core::rng::stream(seed, 0);
+            let mut r2 = statecraft_core::rng::stream(seed, 0);
+            let a = smp::engine::run(&inp, &p, 100, &mut r1).unwrap();
+            let b = smp::reference::run(&inp, &p, 100, &mut r2).unwrap();
+            prop_assert_eq!(&a, &b);
+            prop_assert!(a.n_states() >= 2 && a.n_states() <= 101);
+            for (t, s) in a.positions.iter().enumerate() {
+                prop_assert!(s.iter().all(|x| x.is_finite() && (0.0..=1.0).contains(x)), "state {}", t);
+            }
+            for w in &a.win_prob {
+                prop_assert!(w.iter().all(|x| x.is_finite() && *x >= 0.0 && *x <= 1.0));
+            }
+            for r in &a.risk {
+                prop_assert!(r.iter().all(|x| x.is_finite() && x.abs() <= 1.0 + 1e-9), "{:?}", r);
+            }
+        }
+    }
+}
