@@ -79,6 +79,25 @@ fn golden_soe_pol_comp() {
 }
 
 #[test]
+fn golden_through_the_model_trait() {
+    // the path `statecraft run FILE --model smp` takes: file -> problem -> Model::run
+    use statecraft_core::models::Model;
+    let k = ktab::parse(&shared("inputs/SOE-Pol-Comp.csv")).unwrap();
+    let pr = k.problem();
+    let mut rng = statecraft_core::rng::stream(0, 0);
+    let t = k.smp().run(&pr, 1000, &mut rng).unwrap();
+    assert!(t.converged);
+    let exp = expected("SOE-Pol-Comp");
+    assert_eq!(t.rounds.len(), exp.iter().map(|e| e.0).max().unwrap() + 1);
+    for &(turn, i, d, x, _) in &exp {
+        assert!(
+            (t.rounds[turn][i][d] - x).abs() < 0.01,
+            "turn {turn} actor {i} dim {d}"
+        );
+    }
+}
+
+#[test]
 fn golden_win_probabilities_dummy_data_3dim() {
     // expected/dummyData_3Dim_winprob.csv: KTAB's "History of actors' winning probabilities"
     // (4 decimals).

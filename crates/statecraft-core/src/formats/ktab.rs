@@ -30,6 +30,11 @@ pub struct KtabScenario {
 }
 
 impl KtabScenario {
+    /// The SMP model with this file's parameters (KTAB's defaults for CSV).
+    pub fn smp(&self) -> crate::models::smp::Smp {
+        crate::models::smp::Smp::new(self.params.clone())
+    }
+
     /// The plain statecraft scenario.
     pub fn into_scenario(self) -> Scenario {
         self.scenario
