@@ -47,10 +47,10 @@ fn coalitions_t(vr: VotingRule, w: &[f64], ut: &[f64], nopt: usize, symmetric: b
                             let v2 = vote(vr, w[k], uj[k], ui[k]);
                             cij += v.max(0.0);
                             cji += v2.max(0.0);
-                        } else if v > 0.0 {
-                            cij += v;
-                        } else if v < 0.0 {
-                            cji -= v;
+                        } else {
+                            // branch-free; same sums as adding v to the side it favours
+                            cij += v.max(0.0);
+                            cji += (-v).max(0.0);
                         }
                     }
                     (cij, cji)
@@ -157,26 +157,39 @@ fn prob_edu(
     (pij, eu_chlg - eu_sq)
 }
 
-/// Initiator i's own estimate (h = k = i) of challenging j: `prob_edu(.., i, i, j)` with
-/// U^i's column i (`col`), diagonal (`diag`) and third-party weights (`w3` = S_t c_t)
-/// precomputed, so only U^i_tj is formed in the O(n) loop.
-#[allow(clippy::too_many_arguments)]
+/// Per-initiator precomputation for [`challenge`].
+struct Initiator<'a> {
+    i: usize,
+    /// r^i_t
+    ri: &'a [f64],
+    /// U^i_ti
+    col: &'a [f64],
+    /// U^i_tt
+    diag: &'a [f64],
+    /// S_t c_t
+    w3: &'a [f64],
+    /// `dt[j*n + t]` = d_tj (the distance matrix transposed, so column j is contiguous)
+    dt: &'a [f64],
+}
+
+/// Initiator i's own estimate (h = k = i) of challenging j: `prob_edu(.., i, i, j)` with U^i's
+/// column i, diagonal and the third-party weights precomputed, so only U^i_tj is formed in the
+/// O(n) loop. `v` is scratch space of length n.
 #[inline]
 fn challenge(
     inp: &SmpInput,
     p: &SmpParams,
-    d: &[f64],
-    ri: &[f64],
-    col: &[f64],
-    diag: &[f64],
-    w3: &[f64],
-    i: usize,
+    ini: &Initiator,
+    v: &mut [f64],
     j: usize,
 ) -> (f64, f64) {
     let n = inp.n;
+    let i = ini.i;
     let vr = p.voting_rule;
-    let uij = utility(d[i * n + j], ri[i]);
-    let ujj = utility(d[j * n + j], ri[j]);
+    let dj = &ini.dt[j * n..(j + 1) * n];
+    let uij = utility(dj[i], ini.ri[i]);
+    let ujj = utility(dj[j], ini.ri[j]);
+    let (col, diag, w3) = (ini.col, ini.diag, ini.w3);
     let eu_sq = col[i] + uij;
     let eu_vict = 2.0 * col[i];
     let eu_loss = 2.0 * uij;
@@ -187,23 +200,34 @@ fn challenge(
     let mut chji = 1e-10 + (-ai).max(0.0) + (-aj).max(0.0);
     let (ci0, cj0) = (chij, chji);
     let tpc = p.third_party_commit;
-    for t in 0..n {
+    // the default rule pair gets a copy with the rules as constants (no dispatch in the loop)
+    if vr == VotingRule::Prop && tpc == ThirdPartyCommit::SemiCommit {
+        for (t, vt) in v.iter_mut().enumerate() {
+            let unj = utility(dj[t], ini.ri[t]);
+            *vt = third_party_vote(
+                VotingRule::Prop,
+                ThirdPartyCommit::SemiCommit,
+                w3[t],
+                ci0,
+                cj0,
+                col[t],
+                unj,
+                diag[t],
+            );
+        }
+    } else {
+        for (t, vt) in v.iter_mut().enumerate() {
+            let unj = utility(dj[t], ini.ri[t]);
+            *vt = third_party_vote(vr, tpc, w3[t], ci0, cj0, col[t], unj, diag[t]);
+        }
+    }
+    // the same order of summation as the reference; branch-free (the sign of v is unpredictable)
+    for (t, &vt) in v.iter().enumerate() {
         if t == i || t == j {
             continue;
         }
-        let v = third_party_vote(
-            vr,
-            tpc,
-            w3[t],
-            ci0,
-            cj0,
-            col[t],
-            utility(d[t * n + j], ri[t]),
-            diag[t],
-        );
-        // branch-free: the sign of v is unpredictable
-        chij += v.max(0.0);
-        chji += (-v).max(0.0);
+        chij += vt.max(0.0);
+        chji += (-vt).max(0.0);
     }
     let pij = chij / (chij + chji);
     let eu_cntst = pij * eu_vict + (1.0 - pij) * eu_loss;
@@ -288,6 +312,12 @@ pub fn run(
     while t < limit {
         // 1–2: each initiator picks its target and forms its bargain(s), in parallel
         let w3: Vec<f64> = (0..n).map(|t| inp.stot[t] * inp.cap[t]).collect();
+        let mut dt = vec![0.0; n * n];
+        for a in 0..n {
+            for b in 0..n {
+                dt[b * n + a] = st.d[a * n + b];
+            }
+        }
         let proposals: Vec<Option<(usize, Vec<Bargain>)>> = (0..n)
             .into_par_iter()
             .map(|i| {
@@ -296,12 +326,21 @@ pub fn run(
                     .collect();
                 let col: Vec<f64> = (0..n).map(|t| utility(st.d[t * n + i], ri[t])).collect();
                 let diag: Vec<f64> = (0..n).map(|t| utility(st.d[t * n + t], ri[t])).collect();
+                let ini = Initiator {
+                    i,
+                    ri: &ri,
+                    col: &col,
+                    diag: &diag,
+                    w3: &w3,
+                    dt: &dt,
+                };
+                let mut scratch = vec![0.0; n];
                 let mut best: Option<(usize, f64, f64)> = None;
                 for j in 0..n {
                     if j == i {
                         continue;
                     }
-                    let (pij, de) = challenge(inp, p, &st.d, &ri, &col, &diag, &w3, i, j);
+                    let (pij, de) = challenge(inp, p, &ini, &mut scratch, j);
                     if de > 1e-5 && best.is_none_or(|b| de > b.2) {
                         best = Some((j, pij, de));
                     }

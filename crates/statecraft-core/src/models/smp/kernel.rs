@@ -103,10 +103,10 @@ pub fn coalitions(
                     let w = vfn(k, j, i);
                     cij += v.max(0.0);
                     cji += w.max(0.0);
-                } else if v > 0.0 {
-                    cij += v;
-                } else if v < 0.0 {
-                    cji -= v;
+                } else {
+                    // branch-free; same sums as adding v to the side it favours
+                    cij += v.max(0.0);
+                    cji += (-v).max(0.0);
                 }
             }
             c[i * nopt + j] = cij;
