@@ -64,3 +64,51 @@ fn located(name: &str, text: &str, errs: ScenarioErrors) -> miette::Report {
     }
     last
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str) -> PathBuf {
+        PathBuf::from(format!(
+            "{}/../../../shared/reference/ktab/inputs/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+    }
+
+    #[test]
+    fn converts_csv_and_xml_to_toml_files() {
+        for name in ["SOE-Pol-Comp.csv", "SOE-Pol-Comp_varA.xml"] {
+            let out = std::env::temp_dir().join(format!(
+                "statecraft-convert-{}-{name}.toml",
+                std::process::id()
+            ));
+            let r = exec(Args {
+                input: input(name),
+                output: Some(out.clone()),
+            });
+            assert!(r.is_ok(), "{name}");
+            let text = std::fs::read_to_string(&out).unwrap();
+            let _ = std::fs::remove_file(&out);
+            assert!(
+                text.contains("[[actors]]") && text.contains("id = \"XJ\""),
+                "{text}"
+            );
+            assert!(text.contains("[[stances]]"));
+        }
+    }
+
+    #[test]
+    fn malformed_input_is_an_input_failure() {
+        let r = exec(Args {
+            input: input("smpExample.xml"),
+            output: None,
+        });
+        assert!(matches!(r, Err(Failure::Input(_))));
+        let r = exec(Args {
+            input: input("no-such-file.csv"),
+            output: None,
+        });
+        assert!(matches!(r, Err(Failure::Input(_))));
+    }
+}
