@@ -83,7 +83,14 @@ impl SmpInput {
                         pr.actors[i], d.id
                     )));
                 }
-                pos.push(((x - d.min) / span).clamp(0.0, 1.0));
+                let u = (x - d.min) / span;
+                if !(0.0..=1.0).contains(&u) {
+                    notes.push(format!(
+                        "SMP: position {x} of `{}` on `{}` is outside [{}, {}]; clamped",
+                        pr.actors[i], d.id, d.min, d.max
+                    ));
+                }
+                pos.push(u.clamp(0.0, 1.0));
             }
             let row = &pr.salience[i];
             if row.iter().any(|s| !s.is_finite() || *s < 0.0) {
