@@ -29,6 +29,7 @@ impl Failure {
         Failure::Other(miette::miette!("{msg}"))
     }
     pub fn report(self) -> ExitCode {
+        install_report_hook();
         match self {
             Failure::Input(r) => {
                 eprintln!("{r:?}");
@@ -40,4 +41,17 @@ impl Failure {
             }
         }
     }
+}
+
+/// Render reports with file:line:col headers and carets, without wrapping long lines (help
+/// lines stay whole, greppable and copyable). Colours follow the terminal (and `NO_COLOR`).
+fn install_report_hook() {
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .wrap_lines(false)
+                .context_lines(1)
+                .build(),
+        )
+    }));
 }

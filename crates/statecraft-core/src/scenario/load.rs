@@ -155,23 +155,20 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
             }
         }
     };
-    match scenario {
-        Some(s) if errors.is_empty() => {
-            let mut errs: Vec<ScenarioError> = validate_at(&s)
-                .into_iter()
-                .map(|(path, mut e)| {
-                    e.span = toml_span(text, &path);
-                    e
-                })
-                .collect();
-            if errs.is_empty() {
-                Ok(s)
-            } else {
-                sort_by_location(&mut errs);
-                Err(ScenarioErrors { errors: errs })
-            }
-        }
-        _ => Err(ScenarioErrors { errors }),
+    let Some(s) = scenario else {
+        return Err(ScenarioErrors { errors });
+    };
+    // Typos were corrected and unknown keys blanked, so the scenario is still worth checking;
+    // its spans refer to the edited text and are mapped back.
+    errors.extend(validate_at(&s).into_iter().map(|(path, mut e)| {
+        e.span = toml_span(&current, &path).map(|sp| unshift(&shifts, sp));
+        e
+    }));
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        sort_by_location(&mut errors);
+        Err(ScenarioErrors { errors })
     }
 }
 

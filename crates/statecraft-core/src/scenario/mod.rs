@@ -257,3 +257,43 @@ impl Scenario {
         self.crisis.visit_nums_mut(f);
     }
 }
+
+impl Issue {
+    /// The anchor closest to `x` (the lower one on a tie), for labelling an outcome.
+    pub fn nearest_anchor(&self, x: f64) -> Option<&Anchor> {
+        let mut best: Option<&Anchor> = None;
+        for a in &self.anchors {
+            let d = (a.value - x).abs();
+            match best {
+                Some(b) if (b.value - x).abs() < d => {}
+                Some(b) if (b.value - x).abs() == d && b.value <= a.value => {}
+                _ => best = Some(a),
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_anchor_prefers_lower_on_tie() {
+        let is = Issue {
+            anchors: [0.0, 50.0, 100.0]
+                .iter()
+                .map(|v| Anchor {
+                    value: *v,
+                    label: format!("a{v}"),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        assert_eq!(is.nearest_anchor(24.0).unwrap().value, 0.0);
+        assert_eq!(is.nearest_anchor(25.0).unwrap().value, 0.0);
+        assert_eq!(is.nearest_anchor(26.0).unwrap().value, 50.0);
+        assert_eq!(is.nearest_anchor(1e9).unwrap().value, 100.0);
+        assert!(Issue::default().nearest_anchor(1.0).is_none());
+    }
+}

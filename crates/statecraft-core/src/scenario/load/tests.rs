@@ -365,6 +365,17 @@ fn horizon_before_as_of() {
 }
 
 #[test]
+fn semantic_errors_reported_after_unknown_keys() {
+    // `capabilty` is corrected to `capability` for checking; the salience error after it (and
+    // located after the one-byte shift) is still found.
+    let t = edit("capability = 35", "capabilty = 35").replace("salience = 0.8", "salience = 1.5");
+    let all = errs(&t);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(all[0].message.contains("capabilty"));
+    assert_eq!(&t[all[1].span.clone().unwrap()], "1.5");
+}
+
+#[test]
 fn all_semantic_errors_reported_in_file_order() {
     let t = edit("salience = 0.8", "salience = 1.5")
         .replace("capability = 25", "capability = -1")
