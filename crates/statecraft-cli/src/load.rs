@@ -7,10 +7,8 @@ use statecraft_core::builtin;
 use statecraft_core::scenario::load::{from_str_auto, suggest};
 use statecraft_core::scenario::{Scenario, ScenarioErrors};
 
-/// A scenario together with where it came from.
+/// A loaded, validated scenario.
 pub struct Loaded {
-    /// The path, or `<name> (built-in)`.
-    pub name: String,
     pub scenario: Scenario,
 }
 
@@ -44,7 +42,7 @@ pub fn scenario(arg: &str) -> Result<Loaded, Failure> {
         )));
     };
     match from_str_auto(&fmt_name, &text) {
-        Ok(scenario) => Ok(Loaded { name, scenario }),
+        Ok(scenario) => Ok(Loaded { scenario }),
         Err(errs) => Err(render_errors(&name, &text, errs)),
     }
 }
