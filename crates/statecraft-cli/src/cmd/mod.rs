@@ -29,29 +29,32 @@ impl Failure {
         Failure::Other(miette::miette!("{msg}"))
     }
     pub fn report(self) -> ExitCode {
-        install_report_hook();
         match self {
             Failure::Input(r) => {
-                eprintln!("{r:?}");
+                eprintln!("{:?}", Rendered(&r));
                 ExitCode::from(2)
             }
             Failure::Other(r) => {
-                eprintln!("{r:?}");
+                eprintln!("{:?}", Rendered(&r));
                 ExitCode::from(1)
             }
         }
     }
 }
 
-/// Render reports with file:line:col headers and carets, without wrapping long lines (help
+/// Renders a report with file:line:col headers and carets, without wrapping long lines (help
 /// lines stay whole, greppable and copyable). Colours follow the terminal (and `NO_COLOR`).
-fn install_report_hook() {
-    let _ = miette::set_hook(Box::new(|_| {
-        Box::new(
-            miette::MietteHandlerOpts::new()
-                .wrap_lines(false)
-                .context_lines(1)
-                .build(),
-        )
-    }));
+/// The handler is chosen here rather than when the report was created, so every report of the
+/// CLI looks the same.
+struct Rendered<'a>(&'a miette::Report);
+
+impl std::fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use miette::ReportHandler;
+        miette::MietteHandlerOpts::new()
+            .wrap_lines(false)
+            .context_lines(1)
+            .build()
+            .debug(self.0.as_ref(), f)
+    }
 }

@@ -13,7 +13,7 @@
 //!   offending value by a key path such as `stances[3].actor`; [`toml_span`] maps that path to
 //!   its span with `toml_edit`'s span-preserving parser.
 
-use super::{Actor, Issue, Meta, Num, Scenario, ScenarioError, ScenarioErrors, Stance};
+use super::{Actor, Dist, Issue, Meta, Num, Scenario, ScenarioError, ScenarioErrors, Stance};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -793,9 +793,9 @@ impl<'a> Checker<'a> {
             }
         }
         if let Some(d) = &n.dist {
-            for p in d.problems() {
+            for (key, p) in d.problems() {
                 self.err(
-                    format!("{path}.dist"),
+                    format!("{path}.{key}"),
                     format!("bad distribution: {p}"),
                     "see docs/scenario.md, section Numbers",
                 );
@@ -803,8 +803,13 @@ impl<'a> Checker<'a> {
             let (lo, hi) = d.support();
             if let Some(r) = range {
                 if lo < r.lo || hi > r.hi {
+                    let key = match d {
+                        Dist::Discrete { .. } => "values",
+                        _ if lo < r.lo => "min",
+                        _ => "max",
+                    };
                     self.err(
-                        format!("{path}.dist"),
+                        format!("{path}.{key}"),
                         format!(
                             "the distribution reaches [{lo}, {hi}], outside the {} range [{}, {}]",
                             r.what, r.lo, r.hi
@@ -816,14 +821,15 @@ impl<'a> Checker<'a> {
         }
         if let Some(r) = range {
             if n.value < r.lo || n.value > r.hi {
-                self.err(
-                    format!("{path}.value"),
+                let msg = if r.hi.is_infinite() {
+                    format!("{} {} must be at least {}", r.what, n.value, r.lo)
+                } else {
                     format!(
                         "{} {} is outside the allowed range [{}, {}]",
                         r.what, n.value, r.lo, r.hi
-                    ),
-                    range_help(r.what),
-                );
+                    )
+                };
+                self.err(format!("{path}.value"), msg, range_help(r.what));
             }
         }
         if let Some(src) = &n.source {

@@ -342,43 +342,46 @@ impl Dist {
     }
 
     /// Problems with the distribution's own parameters (min > max, mode outside, sd <= 0,
-    /// negative weights), as messages. Empty when the distribution is well formed.
-    pub fn problems(&self) -> Vec<String> {
+    /// negative weights), each with the key to blame. Empty when the distribution is well formed.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         match self {
             Dist::Uniform { min, max } => {
                 if min >= max {
-                    out.push(format!(
-                        "uniform needs min < max (min = {min}, max = {max})"
+                    out.push((
+                        "max",
+                        format!("uniform needs min < max (min = {min}, max = {max})"),
                     ));
                 }
             }
             Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max } => {
                 if min >= max {
-                    out.push(format!("needs min < max (min = {min}, max = {max})"));
+                    out.push(("max", format!("needs min < max (min = {min}, max = {max})")));
                 } else if mode < min || mode > max {
-                    out.push(format!(
-                        "mode {mode} lies outside [min, max] = [{min}, {max}]"
+                    out.push((
+                        "mode",
+                        format!("mode {mode} lies outside [min, max] = [{min}, {max}]"),
                     ));
                 }
             }
             Dist::Normal { mean, sd, min, max } => {
                 if *sd <= 0.0 {
-                    out.push(format!("normal needs sd > 0 (sd = {sd})"));
+                    out.push(("sd", format!("normal needs sd > 0 (sd = {sd})")));
                 }
                 if min >= max {
-                    out.push(format!("needs min < max (min = {min}, max = {max})"));
+                    out.push(("max", format!("needs min < max (min = {min}, max = {max})")));
                 } else if mean < min || mean > max {
-                    out.push(format!(
-                        "mean {mean} lies outside [min, max] = [{min}, {max}]"
+                    out.push((
+                        "mean",
+                        format!("mean {mean} lies outside [min, max] = [{min}, {max}]"),
                     ));
                 }
             }
             Dist::Discrete { weights, .. } => {
                 if weights.iter().any(|w| *w < 0.0) {
-                    out.push("discrete weights must not be negative".into());
+                    out.push(("weights", "discrete weights must not be negative".into()));
                 } else if weights.iter().sum::<f64>() <= 0.0 {
-                    out.push("discrete weights must not all be zero".into());
+                    out.push(("weights", "discrete weights must not all be zero".into()));
                 }
             }
         }
