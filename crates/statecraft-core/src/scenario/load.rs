@@ -436,12 +436,13 @@ fn split_csv_line(line: &str, offset: usize) -> Vec<(String, Range<usize>)> {
     out
 }
 
-/// `Macri` → `macri`, `Xi Jinping (PBSC)` → `xi_jinping_pbsc`.
+/// `Macri` → `macri`, `Xi Jinping (PBSC)` → `xi_jinping_pbsc` (ASCII only: other characters
+/// become `_`).
 fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
         } else if !out.is_empty() && !out.ends_with('_') {
             out.push('_');
         }
@@ -750,13 +751,13 @@ impl<'a> Checker<'a> {
             );
         } else if let Some(c) = id
             .chars()
-            .find(|c| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
         {
             self.err(
                 path,
                 format!("{what} id `{id}` contains `{c}`"),
                 format!(
-                    "ids may hold letters, digits, `_` and `-` only (they appear in dotted paths like `actor.{}.capability`); put the full name in `name`",
+                    "ids may hold ASCII letters, digits, `_` and `-` only (they appear in dotted paths like `actor.{}.capability`); put the full name in `name`",
                     slug(id)
                 ),
             );
@@ -880,7 +881,7 @@ fn ordinal(n: usize) -> String {
 /// Every semantic problem of a parsed scenario, each with the key path of the value at fault
 /// (e.g. `stances[3].actor`, `sources[0].date`) for locating it in the source text.
 ///
-/// Checked: ids (non-empty, `[A-Za-z0-9_-]`, unique per table), references (stance → actor and
+/// Checked: ids (non-empty, ASCII `[A-Za-z0-9_-]`, unique per table), references (stance → actor and
 /// issue, actor → parent, number → source) with a did-you-mean, parent cycles, ranges (salience,
 /// confidence and reliability 0–1, capability ≥ 0, position within its issue, issue min < max,
 /// anchors within the issue), distributions, empty issues, duplicate stances, and forecasting

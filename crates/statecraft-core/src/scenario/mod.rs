@@ -278,6 +278,96 @@ impl Issue {
 mod tests {
     use super::*;
 
+    const SCHEMA: &str = include_str!("../../../../docs/scenario.schema.json");
+
+    fn keys(v: &serde_json::Value) -> Vec<String> {
+        v.as_object().unwrap().keys().cloned().collect()
+    }
+
+    /// The JSON Schema for editors is valid JSON and lists exactly the keys the loader accepts:
+    /// every top-level key of `Scenario` and every field of the tables this module defines.
+    /// (A field added to a struct without a schema entry fails here.)
+    #[test]
+    fn schema_matches_the_structs() {
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+        let mut top = keys(&serde_json::to_value(Scenario::default()).unwrap());
+        top.push("crisis".into()); // skipped when empty
+        let props = keys(&schema["properties"]);
+        for k in &top {
+            assert!(props.contains(k), "schema lacks top-level key `{k}`");
+        }
+        assert_eq!(
+            props.len(),
+            top.len(),
+            "schema has keys the loader rejects: {props:?}"
+        );
+        let full_num = Num {
+            value: 1.0,
+            dist: None,
+            source: Some("s".into()),
+            confidence: Some(0.5),
+        };
+        let day = Date::from_ymd_opt(2026, 1, 1);
+        let samples: Vec<(&str, serde_json::Value)> = vec![
+            (
+                "meta",
+                serde_json::to_value(Meta {
+                    description: "d".into(),
+                    as_of: day,
+                    horizon: day,
+                    round_days: Some(7),
+                    ..Default::default()
+                })
+                .unwrap(),
+            ),
+            (
+                "source",
+                serde_json::to_value(Source {
+                    date: day,
+                    kind: "k".into(),
+                    url: "u".into(),
+                    paragraphs: vec![1],
+                    note: "n".into(),
+                    ..Default::default()
+                })
+                .unwrap(),
+            ),
+            (
+                "actor",
+                serde_json::to_value(Actor {
+                    parent: Some("p".into()),
+                    groups: vec!["g".into()],
+                    added: true,
+                    note: "n".into(),
+                    capability: full_num.clone(),
+                    ..Default::default()
+                })
+                .unwrap(),
+            ),
+            (
+                "issue",
+                serde_json::to_value(Issue {
+                    anchors: vec![Anchor::default()],
+                    unit: "u".into(),
+                    description: "d".into(),
+                    ..Default::default()
+                })
+                .unwrap(),
+            ),
+            ("anchor", serde_json::to_value(Anchor::default()).unwrap()),
+            ("stance", serde_json::to_value(Stance::default()).unwrap()),
+        ];
+        for (def, sample) in samples {
+            let want = keys(&sample);
+            let have = keys(&schema["definitions"][def]["properties"]);
+            let mut w = want.clone();
+            let mut h = have.clone();
+            w.sort();
+            h.sort();
+            assert_eq!(w, h, "definitions.{def} differs from the struct");
+        }
+    }
+
     #[test]
     fn nearest_anchor_prefers_lower_on_tie() {
         let is = Issue {

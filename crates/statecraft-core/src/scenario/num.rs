@@ -460,6 +460,30 @@ mod tests {
     }
 
     #[test]
+    fn schema_lists_every_number_key_and_distribution() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../../docs/scenario.schema.json")).unwrap();
+        let obj = &schema["definitions"]["num"]["oneOf"][1];
+        let mut have: Vec<String> = obj["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        let mut want: Vec<String> = NUM_KEYS.iter().map(|k| k.to_string()).collect();
+        have.sort();
+        want.sort();
+        assert_eq!(have, want);
+        let dists: Vec<&str> = obj["properties"]["dist"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(dists, DIST_NAMES);
+    }
+
+    #[test]
     fn dist_problems() {
         assert!(Dist::Uniform { min: 1.0, max: 0.0 }.problems().len() == 1);
         assert!(Dist::Triangular {
