@@ -571,3 +571,28 @@ mod never_panics {
         }
     }
 }
+
+/// The complete example of docs/scenario.md loads, and its snippets of numbers parse.
+#[test]
+fn documented_example_loads() {
+    let doc = include_str!("../../../../../docs/scenario.md");
+    let blocks: Vec<&str> = doc
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    let full = blocks.iter().find(|b| b.contains("[scenario]")).unwrap();
+    let s = from_toml_str(full).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(s.actors.len(), 4);
+    assert_eq!(s.actors[2].parent.as_deref(), Some("dk"));
+    assert_eq!(s.actors[3].capability.value, 30.0);
+    for b in &blocks {
+        if b.starts_with("position = ") {
+            for line in b.lines() {
+                let t = full.replacen("position = 5\n", &format!("{line}\n"), 1);
+                assert_ne!(&t, full);
+                from_toml_str(&t).unwrap_or_else(|e| panic!("{line}: {e:#?}"));
+            }
+        }
+    }
+}
