@@ -115,9 +115,8 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
         return Err(err.into());
     }
     let mut errors = Vec::new();
-    let mut current = text.to_string();
     // Edits made to `current` so far: (byte position in the edited text, length change).
-    let mut shifts: Vec<(usize, isize)> = Vec::new();
+    let (mut current, mut shifts) = quote_bare_dates(text);
     let scenario = loop {
         match toml::from_str::<Scenario>(&current) {
             Ok(s) => break Some(s),
@@ -160,10 +159,17 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
     };
     // Typos were corrected and unknown keys blanked, so the scenario is still worth checking;
     // its spans refer to the edited text and are mapped back.
-    errors.extend(validate_at(&s).into_iter().map(|(path, mut e)| {
-        e.span = toml_span(&current, &path).map(|sp| unshift(&shifts, sp));
-        e
-    }));
+    let found = validate_at(&s);
+    if !found.is_empty() {
+        let doc = toml_edit::ImDocument::parse(current.as_str()).ok();
+        errors.extend(found.into_iter().map(|(path, mut e)| {
+            e.span = doc
+                .as_ref()
+                .and_then(|d| span_in(d, &path))
+                .map(|sp| unshift(&shifts, sp));
+            e
+        }));
+    }
     if errors.is_empty() {
         Ok(s)
     } else {
@@ -251,7 +257,7 @@ fn rename_key(text: &str, key_span: Range<usize>, new: &str) -> Option<String> {
 /// pair lies on one line and the result still parses. `None` when that is not possible.
 fn blank_key_value(text: &str, key_span: Range<usize>) -> Option<String> {
     let doc = toml_edit::ImDocument::parse(text).ok()?;
-    let value_span = find_key_by_span(doc.as_item(), &key_span)?;
+    let value_span = find_key_by_span(Node::Item(doc.as_item()), &key_span)?;
     let range = key_span.start..value_span.end;
     if range.end > text.len() || text.get(range.clone())?.contains('\n') {
         return None;
@@ -265,44 +271,131 @@ fn blank_key_value(text: &str, key_span: Range<usize>) -> Option<String> {
     Some(out)
 }
 
-/// The span of the value of the key whose span is `key_span`, searching the whole document.
-fn find_key_by_span(item: &toml_edit::Item, key_span: &Range<usize>) -> Option<Range<usize>> {
-    use toml_edit::{Item, Value};
-    if let Some(t) = item.as_table_like() {
-        for (k, v) in t.iter() {
-            let (key, _) = t.get_key_value(k)?;
-            if key.span().as_ref() == Some(key_span) {
-                return v.span();
-            }
-            if let Some(s) = find_key_by_span(v, key_span) {
-                return Some(s);
-            }
+/// A node of a parsed TOML document, borrowed (no clones while walking).
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Item(&'a toml_edit::Item),
+    Table(&'a toml_edit::Table),
+    Value(&'a toml_edit::Value),
+}
+
+impl<'a> Node<'a> {
+    fn span(self) -> Option<Range<usize>> {
+        match self {
+            Node::Item(i) => i.span(),
+            Node::Table(t) => t.span(),
+            Node::Value(v) => v.span(),
         }
-        return None;
     }
-    match item {
-        Item::ArrayOfTables(a) => a.iter().find_map(|t| {
-            find_key_by_span(&Item::Table(t.clone()), key_span)
-                .or_else(|| find_in_table(t, key_span))
-        }),
-        Item::Value(Value::Array(a)) => a
-            .iter()
-            .find_map(|v| find_key_by_span(&Item::Value(v.clone()), key_span)),
-        _ => None,
+
+    fn table_like(self) -> Option<&'a dyn toml_edit::TableLike> {
+        match self {
+            Node::Item(i) => i.as_table_like(),
+            Node::Table(t) => Some(t),
+            Node::Value(toml_edit::Value::InlineTable(t)) => Some(t),
+            Node::Value(_) => None,
+        }
+    }
+
+    /// The value under `key`, with the span of the key itself.
+    fn key(self, key: &str) -> Option<(Option<Range<usize>>, Node<'a>)> {
+        let (k, v) = self.table_like()?.get_key_value(key)?;
+        Some((k.span(), Node::Item(v)))
+    }
+
+    fn index(self, i: usize) -> Option<Node<'a>> {
+        use toml_edit::{Item, Value};
+        match self {
+            Node::Item(Item::ArrayOfTables(a)) => a.get(i).map(Node::Table),
+            Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => {
+                a.get(i).map(Node::Value)
+            }
+            _ => None,
+        }
+    }
+
+    /// Every direct child, with the span of its key (array elements have none).
+    fn children(self) -> Vec<(Option<Range<usize>>, Node<'a>)> {
+        use toml_edit::{Item, Value};
+        if let Some(t) = self.table_like() {
+            return t
+                .iter()
+                .filter_map(|(k, _)| t.get_key_value(k))
+                .map(|(k, v)| (k.span(), Node::Item(v)))
+                .collect();
+        }
+        match self {
+            Node::Item(Item::ArrayOfTables(a)) => {
+                a.iter().map(|t| (None, Node::Table(t))).collect()
+            }
+            Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => {
+                a.iter().map(|v| (None, Node::Value(v))).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Visit every node below this one (depth first).
+    fn walk(self, f: &mut dyn FnMut(Option<Range<usize>>, Node<'a>)) {
+        for (k, child) in self.children() {
+            f(k, child);
+            child.walk(f);
+        }
     }
 }
 
-fn find_in_table(t: &toml_edit::Table, key_span: &Range<usize>) -> Option<Range<usize>> {
-    for (k, v) in t.iter() {
-        let (key, _) = t.get_key_value(k)?;
-        if key.span().as_ref() == Some(key_span) {
-            return v.span();
+/// The span of the value of the key whose span is `key_span`, searching the whole document.
+fn find_key_by_span(root: Node, key_span: &Range<usize>) -> Option<Range<usize>> {
+    let mut found = None;
+    root.walk(&mut |k, node| {
+        if found.is_none() && k.as_ref() == Some(key_span) {
+            found = node.span();
         }
-        if let Some(s) = find_key_by_span(v, key_span) {
-            return Some(s);
+    });
+    found
+}
+
+/// Put quotes around every bare TOML local date (`2026-01-11` → `"2026-01-11"`), so that every
+/// `Date` field of the scenario, whoever defines it, reads a bare date like a quoted one.
+/// Returns the new text and the shifts made (see [`unshift`]).
+fn quote_bare_dates(text: &str) -> (String, Vec<(usize, isize)>) {
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return (text.to_string(), Vec::new());
+    };
+    let mut spans = Vec::new();
+    Node::Item(doc.as_item()).walk(&mut |_, node| {
+        let v = match node {
+            Node::Item(toml_edit::Item::Value(v)) | Node::Value(v) => v,
+            _ => return,
+        };
+        if let toml_edit::Value::Datetime(d) = v {
+            let d = d.value();
+            if d.date.is_some() && d.time.is_none() {
+                if let Some(sp) = v.span() {
+                    spans.push(sp);
+                }
+            }
         }
+    });
+    spans.sort_by_key(|s| s.start);
+    spans.dedup();
+    let mut out = String::with_capacity(text.len() + 2 * spans.len());
+    let mut shifts = Vec::new();
+    let mut last = 0;
+    for sp in spans {
+        let (Some(before), Some(date)) = (text.get(last..sp.start), text.get(sp.clone())) else {
+            return (text.to_string(), Vec::new());
+        };
+        out.push_str(before);
+        shifts.push((out.len(), 1));
+        out.push('"');
+        out.push_str(date);
+        shifts.push((out.len(), 1));
+        out.push('"');
+        last = sp.end;
     }
-    None
+    out.push_str(text.get(last..).unwrap_or(""));
+    (out, shifts)
 }
 
 /// One step of a key path.
@@ -338,36 +431,30 @@ fn parse_path(path: &str) -> Vec<Seg<'_>> {
 /// goes deeper than the file does (a default that is not written, `.value` of a bare number),
 /// the span of the deepest part that exists is returned. `None` if `text` does not parse.
 pub fn toml_span(text: &str, path: &str) -> Option<Range<usize>> {
-    use toml_edit::{Item, Value};
     let doc = toml_edit::ImDocument::parse(text).ok()?;
-    let mut item: Item = doc.as_item().clone();
+    span_in(&doc, path)
+}
+
+/// [`toml_span`] in an already parsed document.
+fn span_in<S>(doc: &toml_edit::ImDocument<S>, path: &str) -> Option<Range<usize>> {
+    let mut node = Node::Item(doc.as_item());
     let mut best: Option<Range<usize>> = None;
     for seg in parse_path(path) {
-        let next: Option<(Option<Range<usize>>, Item)> = match (&seg, &item) {
-            (Seg::Key(k), it) => it.as_table_like().and_then(|t| {
-                t.get_key_value(k).map(|(key, v)| {
-                    let span = v.span().or_else(|| key.span());
-                    // A `[table]` header has no span of its own in some layouts: use its key.
-                    (span.or_else(|| key.span()), v.clone())
-                })
-            }),
-            (Seg::Index(i), Item::ArrayOfTables(a)) => {
-                a.get(*i).map(|t| (t.span(), Item::Table(t.clone())))
-            }
-            (Seg::Index(i), Item::Value(Value::Array(a))) => {
-                a.get(*i).map(|v| (v.span(), Item::Value(v.clone())))
-            }
-            _ => None,
+        let (span, next) = match seg {
+            Seg::Key(k) => match node.key(k) {
+                // A `[table]` may have no span of its own: fall back to its key.
+                Some((key_span, child)) => (child.span().or(key_span), child),
+                None => break,
+            },
+            Seg::Index(i) => match node.index(i) {
+                Some(child) => (child.span(), child),
+                None => break,
+            },
         };
-        match next {
-            Some((span, it)) => {
-                if span.is_some() {
-                    best = span;
-                }
-                item = it;
-            }
-            None => break,
+        if span.is_some() {
+            best = span;
         }
+        node = next;
     }
     best
 }

@@ -596,3 +596,31 @@ fn documented_example_loads() {
         }
     }
 }
+
+/// Bare dates are quoted before deserializing, so a `Date` field defined anywhere (crisis
+/// events, questions) reads `2026-01-11` and `"2026-01-11"` alike, and spans stay right.
+#[test]
+fn bare_dates_are_quoted_for_every_date_field() {
+    #[derive(serde::Deserialize)]
+    struct Plain {
+        d: chrono::NaiveDate,
+        e: Vec<chrono::NaiveDate>,
+        t: toml::value::Datetime,
+    }
+    let text = "d = 2026-01-11\ne = [2026-02-01, \"2026-03-01\"]\nt = 2026-01-11T10:00:00\n";
+    let (q, shifts) = quote_bare_dates(text);
+    assert_eq!(
+        q,
+        "d = \"2026-01-11\"\ne = [\"2026-02-01\", \"2026-03-01\"]\nt = 2026-01-11T10:00:00\n"
+    );
+    let p: Plain = toml::from_str(&q).unwrap();
+    assert_eq!(p.d.to_string(), "2026-01-11");
+    assert_eq!(p.e[0].to_string(), "2026-02-01");
+    assert_eq!(p.t.to_string(), "2026-01-11T10:00:00");
+    // The quoted `"2026-02-01"` maps back onto the bare date of the original text.
+    let sp = q.find("\"2026-02-01\"").unwrap();
+    let back = unshift(&shifts, sp..sp + 12);
+    assert_eq!(&text[back], "2026-02-01");
+    let (same, none) = quote_bare_dates("not = = toml");
+    assert_eq!((same.as_str(), none.len()), ("not = = toml", 0));
+}
