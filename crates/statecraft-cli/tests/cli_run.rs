@@ -108,3 +108,56 @@ fn bad_scenario_and_bad_model_exit_2() {
     let out = statecraft(&["run", "minimal", "--format", "xml"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `statecraft run eu_emissions_bdm1994.csv --model eum --rounds 10` reproduces the jmckib
+/// trajectory of Scholz et al.'s EUM (examples/eu_emissions_bdm1994_trajectories.csv, columns
+/// jmckib_median and jmckib_mean) to 1e-3 for rounds 0–10. Needs the real engine.
+#[cfg(feature = "engine")]
+#[test]
+fn eum_golden_trajectory() {
+    let out = statecraft(&[
+        "run",
+        "../shared/reference/examples/eu_emissions_bdm1994.csv",
+        "--model",
+        "eum",
+        "--rounds",
+        "10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rounds = j["issues"][0]["rounds"].as_array().unwrap();
+    let golden = std::fs::read_to_string(
+        root().join("../shared/reference/examples/eu_emissions_bdm1994_trajectories.csv"),
+    )
+    .unwrap();
+    let mut lines = golden.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (cm, ca) = (col("jmckib_median"), col("jmckib_mean"));
+    let mut n = 0;
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let r: usize = f[0].parse().unwrap();
+        let (m, a): (f64, f64) = (f[cm].parse().unwrap(), f[ca].parse().unwrap());
+        let got_m = rounds[r]["median"].as_f64().unwrap();
+        let got_a = rounds[r]["mean"].as_f64().unwrap();
+        // The golden file carries 4–5 significant digits.
+        assert!(
+            (got_m - m).abs() < 1e-3 + 5e-5,
+            "round {r}: median {got_m} vs {m}"
+        );
+        assert!(
+            (got_a - a).abs() < 1e-3 + 5e-5,
+            "round {r}: mean {got_a} vs {a}"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 11);
+}

@@ -59,7 +59,7 @@ impl Default for Args {
 
 pub fn exec(args: Args) -> Result<(), Failure> {
     let loaded = crate::load::scenario(&args.scenario)?;
-    let report = stand_in::run(&loaded.scenario, &args.model, args.rounds, args.seed)?;
+    let report = backend::run(&loaded.scenario, &args.model, args.rounds, args.seed)?;
     let out = match args.format {
         Format::Table => render_table(&report),
         Format::Json => render_json(&report)?,
@@ -90,6 +90,7 @@ pub struct RunReport {
     pub engine_version: &'static str,
     pub scenario: ScenarioInfo,
     pub model: String,
+    pub model_description: String,
     pub seed: u64,
     pub max_rounds: usize,
     pub notes: Vec<String>,
@@ -137,8 +138,13 @@ pub struct RoundRow {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Outcome {
+    /// Which statistic is the model's forecast: `"median"` or `"mean"`.
+    pub forecast_stat: String,
+    /// Its value after the last round.
+    pub forecast: f64,
     pub median: f64,
     pub mean: f64,
+    /// The anchor nearest to `forecast`.
     pub nearest_anchor: Option<Anchor>,
 }
 
@@ -147,6 +153,8 @@ pub struct Outcome {
 /// engine.
 pub struct IssueTrajectory {
     pub issue: String,
+    /// `"median"` or `"mean"`: the model's forecast statistic.
+    pub forecast_stat: String,
     pub actors: Vec<String>,
     pub positions: Vec<Vec<f64>>,
     pub median: Vec<f64>,
@@ -158,6 +166,7 @@ impl RunReport {
     pub fn build(
         s: &Scenario,
         model: &str,
+        model_description: &str,
         seed: u64,
         max_rounds: usize,
         notes: Vec<String>,
@@ -181,6 +190,11 @@ impl RunReport {
                 let (median, mean) = rounds
                     .last()
                     .map_or((f64::NAN, f64::NAN), |r| (r.median, r.mean));
+                let forecast = if t.forecast_stat == "mean" {
+                    mean
+                } else {
+                    median
+                };
                 Some(IssueRun {
                     id: is.id.clone(),
                     name: is.name.clone(),
@@ -191,9 +205,11 @@ impl RunReport {
                     actors: t.actors,
                     converged: t.converged,
                     outcome: Outcome {
+                        forecast_stat: t.forecast_stat,
+                        forecast,
                         median,
                         mean,
-                        nearest_anchor: is.nearest_anchor(median).cloned(),
+                        nearest_anchor: is.nearest_anchor(forecast).cloned(),
                     },
                     rounds,
                 })
@@ -208,6 +224,7 @@ impl RunReport {
                 as_of: s.scenario.as_of.map(|d| d.to_string()),
             },
             model: model.to_string(),
+            model_description: model_description.to_string(),
             seed,
             max_rounds,
             notes,
@@ -288,6 +305,9 @@ pub fn render_table(r: &RunReport) -> String {
         meta.push_str(&format!(" · as of {d}"));
     }
     let _ = writeln!(o, "{meta}");
+    if !r.model_description.is_empty() {
+        let _ = writeln!(o, "{}: {}", r.model, r.model_description);
+    }
     for n in &r.notes {
         let _ = writeln!(o, "note: {n}");
     }
@@ -364,11 +384,16 @@ pub fn render_table(r: &RunReport) -> String {
             Some(a) => format!(", nearest anchor {} \"{}\"", a.value, a.label),
             None => String::new(),
         };
+        let other = if is.outcome.forecast_stat == "mean" {
+            format!("median {}", fmt_num(is.outcome.median, d))
+        } else {
+            format!("mean {}", fmt_num(is.outcome.mean, d))
+        };
         let _ = writeln!(
             o,
-            "  outcome {stop}: median {}{unit}{anchor} (mean {})",
-            fmt_num(is.outcome.median, d),
-            fmt_num(is.outcome.mean, d)
+            "  outcome {stop}: {} {}{unit}{anchor} ({other})",
+            is.outcome.forecast_stat,
+            fmt_num(is.outcome.forecast, d)
         );
     }
     o
@@ -417,10 +442,70 @@ pub fn render_csv(r: &RunReport) -> String {
 
 // -------------------------------------------------------------------------------------------
 
+// The engine behind `run`. WIRE: once `statecraft_core::engine` (models branch) is merged,
+// enable the `engine` feature by default in crates/statecraft-cli/Cargo.toml (or delete the
+// stand-in and the cfgs). The `engine` path was checked against the models branch at cfddb45:
+// it reproduces the jmckib EUM trajectory (tests/cli_run.rs, `eum_golden_trajectory`).
+#[cfg(feature = "engine")]
+use engine_run as backend;
+#[cfg(not(feature = "engine"))]
+use stand_in as backend;
+
+/// The real engine: `statecraft_core::engine::run_options`, mapped onto the report.
+#[cfg(feature = "engine")]
+mod engine_run {
+    use super::{IssueTrajectory, RunReport};
+    use crate::cmd::Failure;
+    use statecraft_core::engine::{self, EngineError, RunOptions};
+    use statecraft_core::models::ForecastStat;
+    use statecraft_core::scenario::Scenario;
+
+    pub fn run(s: &Scenario, model: &str, rounds: usize, seed: u64) -> Result<RunReport, Failure> {
+        let opts = RunOptions {
+            model: model.to_string(),
+            rounds,
+            ..Default::default()
+        };
+        let r = engine::run_options(s, &opts, seed).map_err(|e| match e {
+            EngineError::UnknownModel { .. } | EngineError::NoIssues | EngineError::NoStances => {
+                Failure::input(e)
+            }
+            other => Failure::other(other),
+        })?;
+        let trajectories = r
+            .issues
+            .into_iter()
+            .map(|ir| IssueTrajectory {
+                issue: ir.id,
+                forecast_stat: match ir.forecast_stat {
+                    ForecastStat::Mean => "mean".into(),
+                    ForecastStat::Median => "median".into(),
+                },
+                actors: ir.actors,
+                median: ir.rounds.iter().map(|x| x.median).collect(),
+                mean: ir.rounds.iter().map(|x| x.mean).collect(),
+                positions: ir.rounds.into_iter().map(|x| x.positions).collect(),
+                converged: ir.converged,
+            })
+            .collect();
+        Ok(RunReport::build(
+            s,
+            &r.model,
+            &r.model_description,
+            r.seed,
+            r.rounds_requested,
+            r.notes,
+            trajectories,
+        ))
+    }
+}
+
 /// STAND-IN: replace with engine::run. Until `statecraft_core::engine::run` and
 /// `statecraft_core::models::by_id` land, this keeps every position where it starts so that the
 /// loader, the renderers and their tests can be exercised. The lead wires the real engine by
-/// mapping its `RunResult` to `Vec<IssueTrajectory>` and calling `RunReport::build`.
+/// mapping its `RunResult` to `Vec<IssueTrajectory>` and calling `RunReport::build` (done in
+/// `engine_run`, behind the `engine` feature).
+#[cfg(not(feature = "engine"))]
 mod stand_in {
     use super::{IssueTrajectory, RunReport};
     use crate::cmd::Failure;
@@ -460,6 +545,7 @@ mod stand_in {
             let (med, mean) = (weighted_median(&x, &w), weighted_mean(&x, &w));
             trajectories.push(IssueTrajectory {
                 issue: is.id.clone(),
+                forecast_stat: "median".into(),
                 actors,
                 positions: vec![x; rounds + 1],
                 median: vec![med; rounds + 1],
@@ -473,6 +559,7 @@ mod stand_in {
         Ok(RunReport::build(
             s,
             model,
+            "",
             seed,
             rounds,
             notes,
@@ -516,13 +603,22 @@ mod tests {
         .unwrap();
         let t = IssueTrajectory {
             issue: "budget".into(),
+            forecast_stat: "median".into(),
             actors: vec!["a".into(), "b".into(), "c".into()],
             positions: vec![vec![20.0, 60.0, 90.0], vec![30.0, 55.0, 80.0]],
             median: vec![60.0, 55.0],
             mean: vec![52.3, 51.0],
             converged: true,
         };
-        RunReport::build(&s, "test", 7, 1, vec!["a note".into()], vec![t])
+        RunReport::build(
+            &s,
+            "test",
+            "a test model",
+            7,
+            1,
+            vec!["a note".into()],
+            vec![t],
+        )
     }
 
     #[test]
