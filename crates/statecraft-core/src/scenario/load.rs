@@ -204,9 +204,13 @@ fn structural_error(e: &toml::de::Error) -> ScenarioError {
         err
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
-        ScenarioError::new(format!("missing key `{name}`")).with_help(format!(
-            "add `{name} = …` to this table (see docs/scenario.md)"
-        ))
+        let help = if name == "scenario" {
+            "start the file with a `[scenario]` table holding `id` and `title` (see docs/scenario.md)"
+                .to_string()
+        } else {
+            format!("add `{name} = …` to this table (see docs/scenario.md)")
+        };
+        ScenarioError::new(format!("missing key `{name}`")).with_help(help)
     } else if let Some(rest) = msg.strip_prefix("unknown variant `") {
         let (name, tail) = rest.split_once('`').unwrap_or((rest, ""));
         let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
@@ -216,8 +220,13 @@ fn structural_error(e: &toml::de::Error) -> ScenarioError {
                 None => format!("expected one of: {}", expected.join(", ")),
             },
         )
-    } else if msg.starts_with("invalid type") {
-        ScenarioError::new(format!("wrong type: {msg}"))
+    } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let rest = rest
+            .replace("expected a sequence", "expected an array")
+            .replace("expected a map", "expected a table")
+            .replace("expected struct ", "expected a table ")
+            .replace("expected a string", "expected a string (in quotes)");
+        ScenarioError::new(format!("wrong type: found {rest}"))
             .with_help("see docs/scenario.md for the type of each key")
     } else {
         ScenarioError::new(msg).with_help("see docs/scenario.md for the format")

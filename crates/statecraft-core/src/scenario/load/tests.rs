@@ -624,3 +624,18 @@ fn bare_dates_are_quoted_for_every_date_field() {
     let (same, none) = quote_bare_dates("not = = toml");
     assert_eq!((same.as_str(), none.len()), ("not = = toml", 0));
 }
+
+#[test]
+fn structural_messages_are_plain() {
+    let e = errs("");
+    assert_eq!(e[0].message, "missing key `scenario`");
+    assert!(e[0].help.as_deref().unwrap().contains("[scenario]"));
+    let e = errs("stances = 3\n[scenario]\nid = \"x\"\ntitle = \"t\"\n");
+    assert_eq!(
+        e[0].message,
+        "wrong type: found integer `3`, expected an array"
+    );
+    assert_eq!(e[0].span, Some(10..11));
+    let e = errs("[scenario]\nid = \"x\"\ntitle = \"t\"\n[crisiss]\n");
+    assert_eq!(e[0].help.as_deref(), Some("did you mean `crisis`?"));
+}
