@@ -19,6 +19,10 @@ const BUILTINS: &[(&str, &str)] = &[
         "minimal",
         include_str!("../../../scenarios/examples/minimal.toml"),
     ),
+    (
+        "two-issues",
+        include_str!("../../../scenarios/examples/two_issues.toml"),
+    ),
 ];
 
 /// The TOML text of the built-in scenario `name`, if there is one.

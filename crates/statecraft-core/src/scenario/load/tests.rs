@@ -639,3 +639,18 @@ fn structural_messages_are_plain() {
     let e = errs("[scenario]\nid = \"x\"\ntitle = \"t\"\n[crisiss]\n");
     assert_eq!(e[0].help.as_deref(), Some("did you mean `crisis`?"));
 }
+
+/// Writing a scenario back to TOML and reading it again gives the same scenario (what
+/// `convert` relies on).
+#[test]
+fn toml_round_trip() {
+    for name in crate::builtin::names() {
+        let s = from_toml_str(crate::builtin::get(name).unwrap()).unwrap();
+        let text = toml::to_string(&s).unwrap();
+        let back = from_toml_str(&text).unwrap_or_else(|e| panic!("{name}: {e:#?}\n{text}"));
+        assert_eq!(s, back, "{name}");
+    }
+    let s = from_csv_str("eu", EU).unwrap();
+    let back = from_toml_str(&toml::to_string(&s).unwrap()).unwrap();
+    assert_eq!(s, back);
+}
