@@ -107,7 +107,7 @@ fn file_stem(filename: &str) -> &str {
 // TOML
 
 /// How many unknown keys are collected from one file before giving up.
-const MAX_STRUCTURAL_ERRORS: usize = 50;
+const MAX_STRUCTURAL_ERRORS: usize = 200;
 
 /// Parse and validate a TOML scenario (`docs/scenario.md`).
 pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
