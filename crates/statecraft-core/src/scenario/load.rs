@@ -82,16 +82,8 @@ fn dispatch(format: Format, filename: &str, text: &str) -> Result<Scenario, Scen
     match format {
         Format::Toml => from_toml_str(text),
         Format::Csv => from_csv_str(stem, text),
-        // WIRE (smp branch, formats::ktab): replace this arm by
-        //   Format::KtabCsv => crate::formats::ktab::parse_csv(text).map(|k| k.into_scenario()),
-        //   Format::KtabXml => crate::formats::ktab::parse_xml(text).map(|k| k.into_scenario()),
-        // and drop the KTAB case from `format_detection` in the tests.
-        Format::KtabCsv | Format::KtabXml => Err(ScenarioError::new(
-            "KTAB format not supported in this build",
-        )
-        .with_span(0..text.find('\n').unwrap_or(text.len()))
-        .with_help("convert the file to statecraft TOML (see docs/scenario.md)")
-        .into()),
+        Format::KtabCsv => crate::formats::ktab::parse_csv(text).map(|k| k.into_scenario()),
+        Format::KtabXml => crate::formats::ktab::parse_xml(text).map(|k| k.into_scenario()),
     }
 }
 

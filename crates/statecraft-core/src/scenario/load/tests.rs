@@ -504,8 +504,15 @@ fn format_detection() {
     assert_eq!(detect("x.xml", "<a/>"), Format::KtabXml);
     assert_eq!(detect("x", "  <?xml version='1.0'?>"), Format::KtabXml);
     assert_eq!(detect("x", "[scenario]\n"), Format::Toml);
+    // A truncated KTAB file goes to the KTAB reader, which locates the problem.
     let e = from_str_auto("k.csv", "XYZ, XYZ Issue, 40, 1,\n").unwrap_err();
-    assert!(e.errors[0].message.contains("KTAB format not supported"));
+    assert!(!e.errors.is_empty() && e.errors[0].span.is_some());
+    let ok = from_str_auto(
+        "dummy.csv",
+        include_str!("../../../../../../shared/reference/ktab/inputs/dummyData_3Dim.csv"),
+    )
+    .unwrap();
+    assert_eq!(ok.issues.len(), 3);
     assert_eq!(file_stem("a/b/eu.x.csv"), "eu.x");
 }
 
