@@ -73,3 +73,133 @@ pub trait Model: Send + Sync {
         rng: &mut Rng,
     ) -> Result<Trajectory, ModelError>;
 }
+
+pub mod compromise;
+pub mod eum;
+pub mod median;
+pub mod stats;
+// pub mod smp;  // ← the Spatial Model of Politics registers here (see `all` and `by_id`).
+
+pub use stats::TieRule;
+
+/// The c·s weights of every actor on dimension `d`.
+pub fn weights(problem: &Problem, d: usize) -> Vec<f64> {
+    problem
+        .capability
+        .iter()
+        .zip(&problem.salience)
+        .map(|(c, s)| c * s[d])
+        .collect()
+}
+
+/// Reject problems whose shape or numbers a model cannot use (never panic on user input).
+pub fn check_problem(problem: &Problem) -> Result<(), ModelError> {
+    let n = problem.n_actors();
+    let m = problem.n_dims();
+    if problem.capability.len() != n || problem.position.len() != n || problem.salience.len() != n {
+        return Err(ModelError(format!(
+            "problem has {n} actors but {} capabilities, {} position rows and {} salience rows",
+            problem.capability.len(),
+            problem.position.len(),
+            problem.salience.len()
+        )));
+    }
+    for (a, name) in problem.actors.iter().enumerate() {
+        if problem.position[a].len() != m || problem.salience[a].len() != m {
+            return Err(ModelError(format!(
+                "actor `{name}` has {} positions and {} saliences for {m} dimensions",
+                problem.position[a].len(),
+                problem.salience[a].len()
+            )));
+        }
+        let c = problem.capability[a];
+        if !c.is_finite() || c < 0.0 {
+            return Err(ModelError(format!(
+                "actor `{name}` has capability {c}; expected a finite number >= 0"
+            )));
+        }
+        for d in 0..m {
+            let (x, s) = (problem.position[a][d], problem.salience[a][d]);
+            if !x.is_finite() {
+                return Err(ModelError(format!(
+                    "actor `{name}` has position {x} on `{}`",
+                    problem.dims[d].id
+                )));
+            }
+            if !s.is_finite() || !(0.0..=1.0).contains(&s) {
+                return Err(ModelError(format!(
+                    "actor `{name}` has salience {s} on `{}`; expected 0–1",
+                    problem.dims[d].id
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Options a front end may pass to [`by_id`]. Every field is optional; `None` keeps the model's
+/// documented default.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelOptions {
+    /// Median tie rule (the `median` model, and the median the EUM reports and uses for μ).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tie: Option<TieRule>,
+    /// EUM: probability Q that the status quo holds if no challenge is made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q: Option<f64>,
+    /// EUM: a complete option set replacing the variant's preset (then `tie` and `q` still
+    /// override it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eum: Option<eum::EumOptions>,
+}
+
+/// Every model id accepted by [`by_id`], with aliases, in listing order.
+pub const IDS: &[&str] = &["compromise", "median", "eum", "eum-scholz", "eum-printed"];
+
+/// One instance of every model, with default options, for `statecraft models`.
+/// (`eum` is an alias of `eum-scholz` and is not listed twice.)
+pub fn all() -> Vec<Box<dyn Model>> {
+    let models: Vec<Box<dyn Model>> = vec![
+        Box::new(compromise::Compromise),
+        Box::new(median::Median::default()),
+        Box::new(eum::Eum::new(eum::EumOptions::scholz())),
+        Box::new(eum::Eum::new(eum::EumOptions::printed())),
+        // smp: Box::new(smp::Smp::default()),
+    ];
+    models
+}
+
+/// The model with this id (see [`IDS`]), configured by `opts`; `None` for an unknown id.
+/// `eum` means `eum-scholz`.
+pub fn by_id(id: &str, opts: &ModelOptions) -> Option<Box<dyn Model>> {
+    let tie = opts.tie.unwrap_or_default();
+    match id {
+        "compromise" => Some(Box::new(compromise::Compromise)),
+        "median" => Some(Box::new(median::Median::new(tie))),
+        "eum" | "eum-scholz" | "eum-printed" => {
+            let mut o = match (&opts.eum, id) {
+                (Some(o), _) => o.clone(),
+                (None, "eum-printed") => eum::EumOptions::printed(),
+                (None, _) => eum::EumOptions::scholz(),
+            };
+            if let Some(t) = opts.tie {
+                o.median_tie = t;
+            }
+            if let Some(q) = opts.q {
+                o.q = q;
+            }
+            Some(Box::new(eum::Eum::new(o)))
+        }
+        // "smp" => Some(Box::new(smp::Smp::from_options(opts))),
+        _ => None,
+    }
+}
+
+/// The closest known id to `id`, for a did-you-mean hint.
+pub fn suggest(id: &str) -> Option<&'static str> {
+    let id = id.to_ascii_lowercase();
+    IDS.iter()
+        .copied()
+        .find(|k| k.starts_with(&id) || id.starts_with(k) || k.contains(id.as_str()))
+}
