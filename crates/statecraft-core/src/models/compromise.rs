@@ -24,6 +24,9 @@ impl Model for Compromise {
     fn describe(&self) -> &str {
         "compromise model: capability x salience weighted mean of positions (Achen 2006; Thomson et al. 2006); no movement"
     }
+    fn forecast_stat(&self) -> super::ForecastStat {
+        super::ForecastStat::Mean
+    }
     fn run(
         &self,
         problem: &Problem,

@@ -54,6 +54,17 @@ pub struct Trajectory {
 #[error("{0}")]
 pub struct ModelError(pub String);
 
+/// A statistic of the positions used as a model's forecast.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ForecastStat {
+    /// c·s-weighted median.
+    #[default]
+    Median,
+    /// c·s-weighted mean.
+    Mean,
+}
+
 /// A bargaining model.
 pub trait Model: Send + Sync {
     /// Short id used on the command line (`--model eum`).
@@ -64,6 +75,11 @@ pub trait Model: Send + Sync {
     /// an independent single-issue problem (EUM, compromise, median).
     fn multi_dimensional(&self) -> bool {
         false
+    }
+    /// Which statistic of the final positions is this model's forecast (reported as
+    /// `forecast` by the engine). Default: the c·s-weighted median (BdM's "dominant outcome").
+    fn forecast_stat(&self) -> ForecastStat {
+        ForecastStat::Median
     }
     /// Run for at most `max_rounds` rounds.
     fn run(
@@ -196,10 +212,57 @@ pub fn by_id(id: &str, opts: &ModelOptions) -> Option<Box<dyn Model>> {
     }
 }
 
-/// The closest known id to `id`, for a did-you-mean hint.
+/// The closest known id to `id` (edit distance ≤ 2, or a prefix), for a did-you-mean hint.
 pub fn suggest(id: &str) -> Option<&'static str> {
     let id = id.to_ascii_lowercase();
+    if id.is_empty() {
+        return None;
+    }
+    if let Some(k) = IDS.iter().find(|k| k.starts_with(id.as_str())) {
+        return Some(k);
+    }
     IDS.iter()
-        .copied()
-        .find(|k| k.starts_with(&id) || id.starts_with(k) || k.contains(id.as_str()))
+        .map(|k| (edit_distance(&id, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance between two short strings.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_resolves_every_id_and_suggests() {
+        for id in IDS {
+            let m = by_id(id, &ModelOptions::default()).expect(id);
+            assert!(!m.describe().is_empty());
+        }
+        assert_eq!(
+            by_id("eum", &ModelOptions::default()).unwrap().id(),
+            "eum-scholz"
+        );
+        assert!(by_id("nope", &ModelOptions::default()).is_none());
+        assert_eq!(suggest("eun"), Some("eum"));
+        assert_eq!(suggest("comp"), Some("compromise"));
+        assert_eq!(suggest("medain"), Some("median"));
+        assert_eq!(suggest("zzzzzz"), None);
+        let ids: Vec<String> = all().iter().map(|m| m.id().to_string()).collect();
+        assert_eq!(ids, ["compromise", "median", "eum-scholz", "eum-printed"]);
+    }
 }

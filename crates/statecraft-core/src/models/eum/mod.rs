@@ -370,3 +370,114 @@ impl Model for Eum {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn both(x: &[f64], c: &[f64], s: &[f64], base: EumOptions) -> Result<(), TestCaseError> {
+        let issue = Issue::new(c, s, x, base.range, (0.0, 100.0));
+        let fast = run_issue(
+            x,
+            &issue,
+            &EumOptions {
+                algorithm: Algorithm::Fast,
+                ..base.clone()
+            },
+            10,
+        );
+        let naive = run_issue(
+            x,
+            &issue,
+            &EumOptions {
+                algorithm: Algorithm::Naive,
+                ..base
+            },
+            10,
+        );
+        prop_assert_eq!(fast.positions.len(), naive.positions.len());
+        for (t, (a, b)) in fast.positions.iter().zip(&naive.positions).enumerate() {
+            for (k, (p, q)) in a.iter().zip(b).enumerate() {
+                prop_assert!(
+                    (p - q).abs() <= 1e-9,
+                    "round {} actor {}: fast {} naive {}",
+                    t,
+                    k,
+                    p,
+                    q
+                );
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The fast vote sums change no decision: whole 10-round trajectories agree to 1e-9.
+        #[test]
+        fn fast_run_equals_naive_run(
+            actors in prop::collection::vec((0.0f64..100.0, 0.01f64..1.0, 0.0f64..1.0), 2..16),
+            q in prop::sample::select(vec![1.0, 0.5]),
+        ) {
+            let x: Vec<f64> = actors.iter().map(|a| a.0).collect();
+            let c: Vec<f64> = actors.iter().map(|a| a.1).collect();
+            let s: Vec<f64> = actors.iter().map(|a| a.2).collect();
+            both(&x, &c, &s, EumOptions { q, ..EumOptions::scholz() })?;
+            both(&x, &c, &s, EumOptions { q, ..EumOptions::printed() })?;
+        }
+
+        /// Positions never leave the range of the initial positions (moves are convex).
+        #[test]
+        fn positions_stay_in_initial_range(
+            actors in prop::collection::vec((0u8..=10, 0.01f64..1.0, 0.0f64..1.0), 2..12),
+        ) {
+            let x: Vec<f64> = actors.iter().map(|a| f64::from(a.0)).collect();
+            let c: Vec<f64> = actors.iter().map(|a| a.1).collect();
+            let s: Vec<f64> = actors.iter().map(|a| a.2).collect();
+            let lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            for o in [EumOptions::scholz(), EumOptions::printed()] {
+                let issue = Issue::new(&c, &s, &x, o.range, (0.0, 10.0));
+                let run = run_issue(&x, &issue, &o, 10);
+                for p in run.positions.iter().flatten() {
+                    prop_assert!(p.is_finite() && *p >= lo - 1e-9 && *p <= hi + 1e-9);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_inputs_do_not_panic() {
+        // All at one position (Δ = 0), a single actor, zero weights, max S = min S.
+        for (x, c, s) in [
+            (
+                vec![5.0, 5.0, 5.0],
+                vec![1.0, 1.0, 1.0],
+                vec![0.5, 0.5, 0.5],
+            ),
+            (vec![5.0], vec![1.0], vec![0.5]),
+            (vec![0.0, 10.0], vec![0.0, 0.0], vec![0.0, 0.0]),
+            (vec![0.0, 10.0], vec![1.0, 1.0], vec![0.5, 0.5]),
+        ] {
+            for o in [EumOptions::scholz(), EumOptions::printed()] {
+                let issue = Issue::new(&c, &s, &x, o.range, (0.0, 10.0));
+                let run = run_issue(&x, &issue, &o, 3);
+                assert!(run.positions.iter().flatten().all(|p| p.is_finite()));
+            }
+        }
+    }
+
+    #[test]
+    fn still_stopping_rule_stops_early() {
+        let x = [0.0, 10.0];
+        let o = EumOptions {
+            stopping: Stopping::Still { eps: 0.0 },
+            ..EumOptions::printed()
+        };
+        let issue = Issue::new(&[1.0, 1.0], &[0.5, 0.5], &x, o.range, (0.0, 10.0));
+        let run = run_issue(&x, &issue, &o, 10);
+        assert!(run.converged);
+        assert!(run.positions.len() < 11);
+    }
+}
