@@ -143,16 +143,8 @@ pub fn parse_deu3(text: &str) -> Result<Deu3, Deu3Error> {
         let mut x = Vec::with_capacity(n);
         let mut s = Vec::with_capacity(n);
         for (k, actor) in actors.iter().enumerate() {
-            x.push(num(
-                f.get(pcom + k),
-                lno,
-                &format!("position of {actor}"),
-            )?);
-            s.push(num(
-                f.get(scom + k),
-                lno,
-                &format!("salience of {actor}"),
-            )?);
+            x.push(num(f.get(pcom + k), lno, &format!("position of {actor}"))?);
+            s.push(num(f.get(scom + k), lno, &format!("salience of {actor}"))?);
         }
         issues.push(Deu3Issue {
             proposal: num(f.get(prn), lno, "prnrnmc")?.map_or(0, |v| v as i64),
