@@ -219,6 +219,7 @@ pub fn round(x: &[f64], issue: &Issue, o: &EumOptions) -> (Vec<f64>, RoundDetail
             let Some((cat, pos)) = offer else { continue };
             let key = match (cat, o.ranking) {
                 (1, Ranking::ScholzKey) => (a.abs() * x[i] + b.abs() * x[j]) / (a.abs() + b.abs()),
+                (_, Ranking::SenderEu) => -b,
                 _ => (pos - x[i]).abs(),
             };
             let better = match best {

@@ -85,6 +85,9 @@ pub enum Ranking {
     /// Every category by the smallest move |x_new − x_i| ("players move the least that they
     /// can", §6.2 as printed).
     LeastMove,
+    /// Every category by the sender's highest expected utility E(U_ji) ("if offers are not
+    /// equally enforceable, i concedes to the sender with the highest EU", BdM via §6.2).
+    SenderEu,
 }
 
 /// Which sender wins an exact tie in the ranking.
