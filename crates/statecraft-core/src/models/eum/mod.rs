@@ -85,19 +85,29 @@ impl Pass<'_> {
     /// E(U_ch,tg): expected utility of `ch` challenging `tg`, evaluated with exponent `r`
     /// (eqs. 5–7, 25a). The salience is always the target's (Addendum rule 7).
     fn eu(&self, ch: usize, tg: usize, r: f64) -> f64 {
+        let dist = (self.x[ch] - self.x[tg]).abs();
+        let u = Utils::new(dist, self.issue.delta, r);
+        self.eu_with(ch, tg, r, dist, &u)
+    }
+
+    /// (E(U_ij), E(U_ji)) both evaluated with exponent `r`: the two share U_s, U_f and U_sq
+    /// (same distance, same exponent), so the powers are computed once.
+    fn eu_both(&self, i: usize, j: usize, r: f64) -> (f64, f64) {
+        let dist = (self.x[i] - self.x[j]).abs();
+        let u = Utils::new(dist, self.issue.delta, r);
+        (
+            self.eu_with(i, j, r, dist, &u),
+            self.eu_with(j, i, r, dist, &u),
+        )
+    }
+
+    fn eu_with(&self, ch: usize, tg: usize, r: f64, dist: f64, u: &Utils) -> f64 {
         let (x, delta) = (self.x, self.issue.delta);
-        let dist = (x[ch] - x[tg]).abs();
         let prob = self.p.get(ch, tg);
-        let (us, uf) = util(dist, delta, r);
-        let usq = if r == 1.0 {
-            0.0
-        } else {
-            2.0 - 4.0 * 0.5f64.powf(r)
-        };
         let s_t = self.issue.s[tg];
-        let eu_resist = s_t * (prob * us + (1.0 - prob) * uf);
-        let eu_not_resist = (1.0 - s_t) * us;
-        let mut eu = eu_resist + eu_not_resist - self.o.q * usq;
+        let eu_resist = s_t * (prob * u.s + (1.0 - prob) * u.f);
+        let eu_not_resist = (1.0 - s_t) * u.s;
+        let mut eu = eu_resist + eu_not_resist - self.o.q * u.sq;
         if self.o.status_quo == StatusQuo::Full && self.o.q < 1.0 {
             let to_mu = (x[ch] - self.mu).abs();
             let big_d = (to_mu + dist) / delta;
@@ -125,6 +135,29 @@ impl Pass<'_> {
         eu
     }
 }
+
+/// U_s, U_f and U_sq for one distance and exponent.
+struct Utils {
+    s: f64,
+    f: f64,
+    sq: f64,
+}
+
+impl Utils {
+    #[inline]
+    fn new(dist: f64, delta: f64, r: f64) -> Self {
+        let (s, f) = util(dist, delta, r);
+        let sq = if r == 1.0 {
+            0.0
+        } else {
+            2.0 - 4.0 * 0.5f64.powf(r)
+        };
+        Utils { s, f, sq }
+    }
+}
+
+/// Largest n for which the n×n matrix of expected utilities is cached within a round.
+const EU_MATRIX_MAX: usize = 4096;
 
 /// One EUM round from positions `x`: returns the new positions and the round's detail.
 pub fn round(x: &[f64], issue: &Issue, o: &EumOptions) -> (Vec<f64>, RoundDetail) {
@@ -191,6 +224,20 @@ pub fn round(x: &[f64], issue: &Issue, o: &EumOptions) -> (Vec<f64>, RoundDetail
         }
     };
 
+    // With `Perspective::Own`, b = E(U_ji) with r_j is the sender's own a: compute every
+    // E(U_ij) with r_i once.
+    let eu_matrix: Option<Vec<f64>> = (o.perspective == Perspective::Own && n <= EU_MATRIX_MAX)
+        .then(|| {
+            let mut m = vec![0.0; n * n];
+            for i in 0..n {
+                for j in 0..n {
+                    if i != j && x[i] != x[j] {
+                        m[i * n + j] = pass.eu(i, j, r[i]);
+                    }
+                }
+            }
+            m
+        });
     let mut next = x.to_vec();
     let mut detail = stay();
     detail.r.clone_from(&r);
@@ -201,12 +248,11 @@ pub fn round(x: &[f64], issue: &Issue, o: &EumOptions) -> (Vec<f64>, RoundDetail
             if j == i || x[j] == x[i] {
                 continue;
             }
-            let a = pass.eu(i, j, r[i]);
-            let rb = match o.perspective {
-                Perspective::Receiver => r[i],
-                Perspective::Own => r[j],
+            let (a, b) = match (o.perspective, &eu_matrix) {
+                (Perspective::Receiver, _) => pass.eu_both(i, j, r[i]),
+                (Perspective::Own, Some(m)) => (m[i * n + j], m[j * n + i]),
+                (Perspective::Own, None) => (pass.eu(i, j, r[i]), pass.eu(j, i, r[j])),
             };
-            let b = pass.eu(j, i, rb);
             let offer = if b > a && a > 0.0 {
                 Some((0u8, x[j]))
             } else if b > 0.0 && 0.0 > a && b > a.abs() {
