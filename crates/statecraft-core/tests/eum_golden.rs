@@ -182,3 +182,25 @@ fn fast_equals_naive_on_every_example() {
         }
     }
 }
+
+#[test]
+fn printed_regression() {
+    // No published trajectory exists for the `printed` variant (decisionmechanics/eum differs
+    // from the printed equations in several places, see docs/models/eum.md). These numbers are
+    // this implementation's own output on BdM (1994), cross-checked by the naive oracle; they
+    // pin the variant against accidental change. Median stays at 7 (the initial weighted
+    // median); the mean moves 7.39 → 7.5185 → 7.8863 → 7.1640 → 7.0 and stays.
+    let t = read_table("eu_emissions_bdm1994.csv");
+    let got = trajectory(&t, &EumOptions::printed(), 10);
+    let means = [
+        7.39, 7.5185, 7.8863, 7.1640, 7.0, 7.0, 7.0, 7.0, 7.0, 7.0, 7.0,
+    ];
+    for (round, (med, mean)) in got.iter().enumerate() {
+        assert_eq!(*med, 7.0, "round {round}");
+        assert!(
+            (mean - means[round]).abs() < 1e-3,
+            "round {round}: {mean} vs {}",
+            means[round]
+        );
+    }
+}
