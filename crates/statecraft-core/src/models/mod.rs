@@ -170,6 +170,81 @@ pub struct ModelOptions {
     pub eum: Option<eum::EumOptions>,
 }
 
+impl ModelOptions {
+    /// Set one option from a `key=value` pair as given on a command line (`--opt q=0.5`).
+    /// Keys: `tie` (lower|upper|midpoint), `q`, and every field of [`eum::EumOptions`]
+    /// (`ranking=least-move`, `perspective=own`, `stopping=still:0.001`, `stopping=fixed`, …);
+    /// EUM fields start from the preset of `model` (`eum-printed` or else `eum-scholz`).
+    pub fn set(&mut self, model: &str, key: &str, value: &str) -> Result<(), String> {
+        match key {
+            "tie" | "median_tie" => {
+                let t: TieRule = value.parse()?;
+                self.tie = Some(t);
+                return Ok(());
+            }
+            "q" => {
+                let q: f64 = value
+                    .parse()
+                    .map_err(|_| format!("q: `{value}` is not a number"))?;
+                if !(0.0..=1.0).contains(&q) {
+                    return Err(format!("q = {q} is outside 0–1"));
+                }
+                self.q = Some(q);
+                return Ok(());
+            }
+            _ => {}
+        }
+        let base = self.eum.clone().unwrap_or_else(|| {
+            if model == "eum-printed" {
+                eum::EumOptions::printed()
+            } else {
+                eum::EumOptions::scholz()
+            }
+        });
+        let mut v = serde_json::to_value(&base).map_err(|e| e.to_string())?;
+        let serde_json::Value::Object(map) = &mut v else {
+            return Err("EUM options are not an object".into());
+        };
+        if !map.contains_key(key) {
+            let keys: Vec<&str> = ["tie", "q"]
+                .into_iter()
+                .chain(map.keys().map(String::as_str))
+                .collect();
+            return Err(format!(
+                "unknown model option `{key}`; known: {}",
+                keys.join(", ")
+            ));
+        }
+        let new = if key == "stopping" {
+            match value.split_once(':') {
+                None if value == "fixed" => serde_json::json!({ "rule": "fixed" }),
+                Some(("still", eps)) => {
+                    let eps: f64 = eps
+                        .parse()
+                        .map_err(|_| format!("stopping: `{eps}` is not a number"))?;
+                    serde_json::json!({ "rule": "still", "eps": eps })
+                }
+                _ => {
+                    return Err(format!(
+                        "stopping: expected `fixed` or `still:EPS`, got `{value}`"
+                    ))
+                }
+            }
+        } else if let Ok(x) = value.parse::<f64>() {
+            serde_json::json!(x)
+        } else {
+            serde_json::json!(value)
+        };
+        map.insert(key.to_string(), new);
+        // The variant label (and so the model id) is kept: the run's details list every option.
+        let o: eum::EumOptions =
+            serde_json::from_value(v).map_err(|e| format!("model option `{key}={value}`: {e}"))?;
+        o.check()?;
+        self.eum = Some(o);
+        Ok(())
+    }
+}
+
 /// Every model id accepted by [`by_id`], with aliases, in listing order.
 pub const IDS: &[&str] = &["compromise", "median", "eum", "eum-scholz", "eum-printed"];
 
@@ -264,5 +339,28 @@ mod tests {
         assert_eq!(suggest("zzzzzz"), None);
         let ids: Vec<String> = all().iter().map(|m| m.id().to_string()).collect();
         assert_eq!(ids, ["compromise", "median", "eum-scholz", "eum-printed"]);
+    }
+
+    #[test]
+    fn options_from_key_value_pairs() {
+        let mut o = ModelOptions::default();
+        o.set("eum-printed", "ranking", "scholz-key").unwrap();
+        o.set("eum-printed", "stopping", "still:0.01").unwrap();
+        o.set("eum-printed", "q", "0.5").unwrap();
+        o.set("eum-printed", "tie", "upper").unwrap();
+        let e = o.eum.clone().unwrap();
+        assert_eq!(e.ranking, eum::Ranking::ScholzKey);
+        assert_eq!(e.probability, eum::Probability::Printed);
+        assert_eq!(e.stopping, eum::Stopping::Still { eps: 0.01 });
+        let m = by_id("eum-printed", &o).unwrap();
+        assert_eq!(m.id(), "eum-printed");
+        assert!(o
+            .set("eum", "rankin", "x")
+            .unwrap_err()
+            .contains("unknown model option"));
+        assert!(o.set("eum", "ranking", "best").is_err());
+        assert!(o.set("eum", "q", "2").is_err());
+        assert!(o.set("eum", "stopping", "sometimes").is_err());
+        assert!(o.set("eum", "tie", "left").is_err());
     }
 }
