@@ -529,6 +529,43 @@ mod tests {
         assert!((res.issues[0].forecast - 7.39).abs() < 5e-4);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Every registered model runs any well-formed random scenario without error, and
+        /// every reported median and mean lies within the issue's scale.
+        #[test]
+        fn every_model_runs_random_scenarios(
+            stances in proptest::collection::vec((0usize..6, 0usize..2, 0.0f64..=100.0, 0.0f64..=1.0), 1..20),
+            caps in proptest::collection::vec(0.0f64..10.0, 6),
+        ) {
+            let mut scn = Scenario::default();
+            for d in 0..2 {
+                scn.issues.push(Issue { id: format!("i{d}"), name: format!("i{d}"), min: 0.0, max: 100.0, ..Default::default() });
+            }
+            for (a, c) in caps.iter().enumerate() {
+                scn.actors.push(Actor { id: format!("a{a}"), name: format!("a{a}"), capability: Num::new(*c), ..Default::default() });
+            }
+            for (a, d, x, s) in stances {
+                if scn.stances.iter().any(|t| t.actor == format!("a{a}") && t.issue == format!("i{d}")) {
+                    continue;
+                }
+                scn.stances.push(Stance { actor: format!("a{a}"), issue: format!("i{d}"), position: Num::new(x), salience: Num::new(s) });
+            }
+            for id in models::IDS {
+                let opts = RunOptions { model: (*id).into(), ..Default::default() };
+                let res = run_options(&scn, &opts, 3).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+                for ir in &res.issues {
+                    for r in &ir.rounds {
+                        proptest::prop_assert!((0.0..=100.0).contains(&r.median), "{id}: median {}", r.median);
+                        proptest::prop_assert!(r.mean >= -1e-9 && r.mean <= 100.0 + 1e-9, "{id}: mean {}", r.mean);
+                    }
+                }
+                let st = simulate_once(&scn, &opts, &mut rng::stream(3, 0)).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+                proptest::prop_assert_eq!(st.vars.keys().filter(|k| k.starts_with("issue.") && !k.ends_with(".mean")).count(), res.issues.len());
+            }
+        }
+    }
+
     #[test]
     fn errors_are_reported_not_panics() {
         let scn = scenario();
