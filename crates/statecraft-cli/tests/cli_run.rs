@@ -112,7 +112,6 @@ fn bad_scenario_and_bad_model_exit_2() {
 /// `statecraft run eu_emissions_bdm1994.csv --model eum --rounds 10` reproduces the jmckib
 /// trajectory of Scholz et al.'s EUM (examples/eu_emissions_bdm1994_trajectories.csv, columns
 /// jmckib_median and jmckib_mean) to 1e-3 for rounds 0–10. Needs the real engine.
-#[cfg(feature = "engine")]
 #[test]
 fn eum_golden_trajectory() {
     let out = statecraft(&[

@@ -12,6 +12,8 @@ use std::fmt::Write as _;
 
 pub const DEFAULT_MODEL: &str = "eum";
 pub const DEFAULT_ROUNDS: usize = 10;
+/// Round limit for `smp` when `--rounds` is not given.
+pub const DEFAULT_SMP_ROUNDS: usize = 100;
 
 /// Output format of `run`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,9 +35,10 @@ pub struct Args {
     /// Bargaining model id (see `statecraft models`).
     #[arg(long, short, default_value = DEFAULT_MODEL)]
     pub model: String,
-    /// Maximum number of rounds (the model may stop earlier).
-    #[arg(long, short, default_value_t = DEFAULT_ROUNDS)]
-    pub rounds: usize,
+    /// Maximum number of rounds (the model may stop earlier). Default: 10, or 100 for `smp`,
+    /// whose own stopping rule usually ends the run first (KTAB's runs take up to ~40 turns).
+    #[arg(long, short)]
+    pub rounds: Option<usize>,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -50,7 +53,7 @@ impl Default for Args {
         Args {
             scenario: statecraft_core::builtin::DEFAULT.to_string(),
             model: DEFAULT_MODEL.to_string(),
-            rounds: DEFAULT_ROUNDS,
+            rounds: None,
             format: Format::Table,
             seed: 0,
         }
@@ -59,7 +62,12 @@ impl Default for Args {
 
 pub fn exec(args: Args) -> Result<(), Failure> {
     let loaded = crate::load::scenario(&args.scenario)?;
-    let report = backend::run(&loaded.scenario, &args.model, args.rounds, args.seed)?;
+    let rounds = args.rounds.unwrap_or(if args.model == "smp" {
+        DEFAULT_SMP_ROUNDS
+    } else {
+        DEFAULT_ROUNDS
+    });
+    let report = backend::run(&loaded.scenario, &args.model, rounds, args.seed)?;
     let out = match args.format {
         Format::Table => render_table(&report),
         Format::Json => render_json(&report)?,
@@ -442,17 +450,9 @@ pub fn render_csv(r: &RunReport) -> String {
 
 // -------------------------------------------------------------------------------------------
 
-// The engine behind `run`. WIRE: once `statecraft_core::engine` (models branch) is merged,
-// enable the `engine` feature by default in crates/statecraft-cli/Cargo.toml (or delete the
-// stand-in and the cfgs). The `engine` path was checked against the models branch at cfddb45:
-// it reproduces the jmckib EUM trajectory (tests/cli_run.rs, `eum_golden_trajectory`).
-#[cfg(feature = "engine")]
 use engine_run as backend;
-#[cfg(not(feature = "engine"))]
-use stand_in as backend;
 
 /// The real engine: `statecraft_core::engine::run_options`, mapped onto the report.
-#[cfg(feature = "engine")]
 mod engine_run {
     use super::{IssueTrajectory, RunReport};
     use crate::cmd::Failure;
@@ -497,98 +497,6 @@ mod engine_run {
             r.notes,
             trajectories,
         ))
-    }
-}
-
-/// STAND-IN: replace with engine::run. Until `statecraft_core::engine::run` and
-/// `statecraft_core::models::by_id` land, this keeps every position where it starts so that the
-/// loader, the renderers and their tests can be exercised. The lead wires the real engine by
-/// mapping its `RunResult` to `Vec<IssueTrajectory>` and calling `RunReport::build` (done in
-/// `engine_run`, behind the `engine` feature).
-#[cfg(not(feature = "engine"))]
-mod stand_in {
-    use super::{IssueTrajectory, RunReport};
-    use crate::cmd::Failure;
-    use statecraft_core::scenario::load::suggest;
-    use statecraft_core::scenario::Scenario;
-
-    // STAND-IN: replace with models::by_id.
-    const MODELS: &[&str] = &["eum", "eum-printed", "compromise", "median", "smp"];
-
-    pub fn run(s: &Scenario, model: &str, rounds: usize, seed: u64) -> Result<RunReport, Failure> {
-        if !MODELS.contains(&model) {
-            let help = match suggest(model, MODELS.iter().copied()) {
-                Some(m) => format!("did you mean `{m}`?"),
-                None => format!("models: {}", MODELS.join(", ")),
-            };
-            return Err(Failure::Input(miette::miette!(
-                help = help,
-                "unknown model `{model}`"
-            )));
-        }
-        let mut trajectories = Vec::new();
-        for is in &s.issues {
-            let stances: Vec<_> = s.stances.iter().filter(|st| st.issue == is.id).collect();
-            let actors: Vec<String> = stances.iter().map(|st| st.actor.clone()).collect();
-            let x: Vec<f64> = stances.iter().map(|st| st.position.value).collect();
-            let w: Vec<f64> = stances
-                .iter()
-                .map(|st| {
-                    let c = s
-                        .actors
-                        .iter()
-                        .find(|a| a.id == st.actor)
-                        .map_or(0.0, |a| a.capability.value);
-                    c * st.salience.value
-                })
-                .collect();
-            let (med, mean) = (weighted_median(&x, &w), weighted_mean(&x, &w));
-            trajectories.push(IssueTrajectory {
-                issue: is.id.clone(),
-                forecast_stat: "median".into(),
-                actors,
-                positions: vec![x; rounds + 1],
-                median: vec![med; rounds + 1],
-                mean: vec![mean; rounds + 1],
-                converged: false,
-            });
-        }
-        let notes = vec![
-            "STAND-IN engine: positions are held at their inputs until the bargaining models are wired in".to_string(),
-        ];
-        Ok(RunReport::build(
-            s,
-            model,
-            "",
-            seed,
-            rounds,
-            notes,
-            trajectories,
-        ))
-    }
-
-    fn weighted_mean(x: &[f64], w: &[f64]) -> f64 {
-        let tw: f64 = w.iter().sum();
-        if tw > 0.0 {
-            x.iter().zip(w).map(|(x, w)| x * w).sum::<f64>() / tw
-        } else {
-            f64::NAN
-        }
-    }
-
-    /// Lowest position at which the cumulative weight reaches half the total.
-    fn weighted_median(x: &[f64], w: &[f64]) -> f64 {
-        let mut v: Vec<(f64, f64)> = x.iter().copied().zip(w.iter().copied()).collect();
-        v.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let half = w.iter().sum::<f64>() / 2.0;
-        let mut acc = 0.0;
-        for (x, w) in v {
-            acc += w;
-            if acc >= half {
-                return x;
-            }
-        }
-        f64::NAN
     }
 }
 
