@@ -14,6 +14,7 @@
 //! operand := number | date | "true" | "false" | var
 //! cmp     := "<" | "<=" | ">" | ">=" | "==" | "!="
 //! ```
+//! `&&`, `||` and `!` are accepted as `and`, `or` and `not`; `==`/`!=` compare within 1e-9.
 //! - a `var` is a dotted name (`[A-Za-z_][A-Za-z0-9_.:-]*`, ending in a letter, digit or `_`)
 //!   looked up in [`RunState::vars`];
 //! - a date literal `YYYY-MM-DD` is the number of days after the scenario's `as_of`;
@@ -27,6 +28,9 @@ use crate::scenario::{Date, ScenarioError};
 use crate::state::RunState;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// `==` and `!=` compare with this absolute tolerance (so `x == 0.3` works for computed values).
+pub const EQ_TOLERANCE: f64 = 1e-9;
 
 /// A comparison operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,8 +50,8 @@ impl Cmp {
             Cmp::Le => a <= b,
             Cmp::Gt => a > b,
             Cmp::Ge => a >= b,
-            Cmp::Eq => a == b,
-            Cmp::Ne => a != b,
+            Cmp::Eq => (a - b).abs() < EQ_TOLERANCE,
+            Cmp::Ne => (a - b).abs() >= EQ_TOLERANCE,
         }
     }
 }
@@ -163,7 +167,12 @@ fn lex(src: &str) -> Result<Vec<Lexed>, ParseError> {
                     (b'=', true) => Cmp::Eq,
                     (b'!', true) => Cmp::Ne,
                     (b'=', false) => return Err(err("`=` is not an operator; use `==`", i, 1)),
-                    _ => return Err(err("`!` is not an operator; use `not` or `!=`", i, 1)),
+                    _ => {
+                        // `!` alone is `not`.
+                        push(&mut out, Tok::Not, 1);
+                        i += 1;
+                        continue;
+                    }
                 };
                 let len = if two { 2 } else { 1 };
                 push(&mut out, Tok::Cmp(op), len);
@@ -233,8 +242,14 @@ fn lex(src: &str) -> Result<Vec<Lexed>, ParseError> {
                 i = j;
             }
             b'&' | b'|' => {
-                let w = if c == b'&' { "and" } else { "or" };
-                return Err(err(format!("use `{w}` instead of `{}`", c as char), i, 1));
+                // `&&` and `||` are accepted as `and` and `or`.
+                if b.get(i + 1) == Some(&c) {
+                    push(&mut out, if c == b'&' { Tok::And } else { Tok::Or }, 2);
+                    i += 2;
+                } else {
+                    let w = if c == b'&' { "and" } else { "or" };
+                    return Err(err(format!("use `{w}` instead of `{}`", c as char), i, 1));
+                }
             }
             _ => {
                 let ch = src[i..].chars().next().unwrap_or('?');
@@ -473,6 +488,9 @@ mod tests {
         // Missing var in != is still false.
         let e = Expr::parse("x != 3", None).unwrap();
         assert!(!e.eval_vars(&vars(&[])));
+        let e = Expr::parse("!(a && b) || c == 0.3", None).unwrap();
+        assert!(e.eval_vars(&vars(&[("a", 1.0), ("c", 0.1 + 0.2)])));
+        assert!(!e.eval_vars(&vars(&[("a", 1.0), ("b", 1.0)])));
         assert!(Expr::parse("-1.5e1 < x", None)
             .unwrap()
             .eval_vars(&vars(&[("x", -10.0)])));
@@ -504,7 +522,7 @@ mod tests {
             ("a > 1 b", 6),
             ("a = 1", 2),
             ("a and and b", 6),
-            ("a && b", 2),
+            ("a & b", 2),
             ("1 < a < 3", 6),
             ("", 0),
             ("a > #", 4),
