@@ -90,13 +90,18 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
 
 /// Regularized incomplete beta function `I_x(a, b)` for `a, b > 0`.
 pub fn beta_inc(a: f64, b: f64, x: f64) -> f64 {
+    beta_inc_lb(a, b, x, ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b))
+}
+
+/// `I_x(a, b)` given `ln B(a, b)` (saves three `ln Γ` per call in the inverse's iterations).
+fn beta_inc_lb(a: f64, b: f64, x: f64, ln_beta: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
     if x >= 1.0 {
         return 1.0;
     }
-    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
+    let ln_front = a * x.ln() + b * (1.0 - x).ln() - ln_beta;
     let front = ln_front.exp();
     if x < (a + 1.0) / (a + b + 2.0) {
         front * beta_cf(a, b, x) / a
@@ -121,7 +126,7 @@ pub fn beta_inc_inv(a: f64, b: f64, p: f64) -> f64 {
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
     let mut x = a / (a + b); // the mean: a good start for the PERT shapes (a, b ≥ 1)
     for _ in 0..200 {
-        let f = beta_inc(a, b, x) - p;
+        let f = beta_inc_lb(a, b, x, ln_beta) - p;
         if f.abs() < 1e-14 {
             return x;
         }
