@@ -73,7 +73,7 @@ fn scenario34() -> Scenario {
     s
 }
 
-#[divan::bench(args = [1, 2], sample_count = 5, sample_size = 1)]
+#[divan::bench(args = [1, 2], sample_count = 10, sample_size = 1)]
 fn mc_10k_runs_34_actors(bencher: divan::Bencher, threads: usize) {
     let s = scenario34();
     let cfg = McConfig {
@@ -86,4 +86,24 @@ fn mc_10k_runs_34_actors(bencher: divan::Bencher, threads: usize) {
         .build()
         .expect("thread pool");
     bencher.bench(|| pool.install(|| mc::run(&s, &cfg, toy::compromise10, None).expect("runs")));
+}
+
+/// Cost breakdown: sampling one run's inputs (34 positions, saliences, capabilities).
+#[divan::bench]
+fn sample_one_run_34_actors(bencher: divan::Bencher) {
+    let s = scenario34();
+    let cfg = McConfig::default();
+    let mut i = 0u64;
+    bencher.bench_local(|| {
+        i += 1;
+        mc::sampled_scenario(divan::black_box(&s), &cfg, i).expect("sample")
+    });
+}
+
+/// Cost breakdown: one 10-round toy model run on an already-sampled scenario.
+#[divan::bench]
+fn model_one_run_34_actors(bencher: divan::Bencher) {
+    let s = scenario34();
+    let mut rng = statecraft_core::rng::stream(1, 0);
+    bencher.bench_local(|| toy::compromise10(divan::black_box(&s), &mut rng).expect("run"));
 }

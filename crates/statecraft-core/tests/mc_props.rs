@@ -188,6 +188,18 @@ fn aggregates_have_expected_shape() {
     let r = mc::run(&s, &tight, toy::compromise10, None).unwrap();
     assert_eq!(r.convergence.len(), 2);
     assert!(r.convergence[0].runs_needed > 500);
+    // CSV summaries carry provenance.
+    let csv = mc::outcomes_csv(&r);
+    assert_eq!(csv.lines().count(), 3);
+    assert!(csv.lines().nth(1).unwrap().starts_with("high,"));
+    assert!(csv.contains(&r.provenance.scenario_hash));
+    assert_eq!(mc::vars_csv(&r).lines().count(), 1 + r.vars.len());
+    // Post-hoc predicates over stored runs agree with the aggregated outcome.
+    let runs = mc::simulate(&s, &tight, toy::compromise10, None).unwrap();
+    let e = statecraft_core::expr::Expr::parse(&s.outcomes[0].when, None).unwrap();
+    let p = runs.proportion(&e);
+    assert_eq!(p.hits, r.outcomes[0].hits);
+    assert_eq!((p.lo, p.hi), (r.outcomes[0].lo, r.outcomes[0].hi));
 }
 
 #[test]

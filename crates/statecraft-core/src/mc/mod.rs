@@ -277,6 +277,60 @@ impl Runs {
     pub fn var(&self, name: &str) -> Option<&[f64]> {
         self.vars.get(name).map(Vec::as_slice)
     }
+
+    /// The vars of run `i` (as the run function produced them, plus `disabled.*`).
+    pub fn run_vars(&self, i: usize) -> BTreeMap<String, f64> {
+        self.vars
+            .iter()
+            .filter_map(|(k, v)| {
+                v.get(i)
+                    .copied()
+                    .filter(|x| !x.is_nan())
+                    .map(|x| (k.clone(), x))
+            })
+            .collect()
+    }
+
+    /// Evaluate any predicate over the stored runs (e.g. a forecast question's `when`), after
+    /// the fact: per-run indicators in run order.
+    pub fn indicators(&self, pred: &Expr) -> Vec<bool> {
+        (0..self.n as usize)
+            .map(|i| pred.eval_vars(&self.run_vars(i)))
+            .collect()
+    }
+
+    /// Probability of any predicate with its Wilson 95% interval.
+    pub fn proportion(&self, pred: &Expr) -> Proportion {
+        let hits = self.indicators(pred).iter().filter(|b| **b).count() as u64;
+        Proportion::new(hits, self.n)
+    }
+}
+
+/// A proportion with its Wilson 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proportion {
+    pub hits: u64,
+    pub runs: u64,
+    pub p: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Proportion {
+    pub fn new(hits: u64, runs: u64) -> Proportion {
+        let (lo, hi) = wilson(hits, runs, Z95);
+        Proportion {
+            hits,
+            runs,
+            p: if runs > 0 {
+                hits as f64 / runs as f64
+            } else {
+                0.0
+            },
+            lo,
+            hi,
+        }
+    }
 }
 
 /// Number of runs evaluated per parallel batch (bounds memory: per-run states are folded into
@@ -764,7 +818,10 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
-    for h in &scn.hypotheses {
+    // Hypotheses without an outcome or a counterfactual are claims only: skipped.
+    let testable =
+        |h: &&crate::scenario::Hypothesis| !h.outcome.is_empty() && !h.counterfactual.is_empty();
+    for h in scn.hypotheses.iter().filter(testable) {
         if !scn.outcomes.iter().any(|o| o.id == h.outcome) {
             return Err(McError::Unknown(format!(
                 "hypothesis `{}`: no outcome class `{}`",
@@ -772,12 +829,12 @@ where
             )));
         }
     }
-    if scn.hypotheses.is_empty() {
+    if !scn.hypotheses.iter().any(|h| testable(&h)) {
         return Ok(Vec::new());
     }
     let base = simulate(scn, cfg, &f, None)?;
     let mut out = Vec::new();
-    for h in &scn.hypotheses {
+    for h in scn.hypotheses.iter().filter(testable) {
         let edits = h.counterfactual.edits();
         let mut alt_cfg = cfg.clone();
         alt_cfg.edits.extend(edits.iter().cloned());
@@ -818,4 +875,71 @@ pub fn parse_set(s: &str) -> Result<Edit, String> {
         path: path.trim().to_string(),
         value,
     })
+}
+
+/// CSV summary of outcome probabilities, one row per outcome class, with provenance columns.
+pub fn outcomes_csv(r: &McResult) -> String {
+    let pv = &r.provenance;
+    let mut out = crate::sweep::csv_line(&[
+        "outcome",
+        "name",
+        "p",
+        "lo",
+        "hi",
+        "hits",
+        "runs",
+        "seed",
+        "scenario_hash",
+        "engine_version",
+    ]);
+    for o in &r.outcomes {
+        out.push_str(&crate::sweep::csv_line(&[
+            o.id.clone(),
+            o.name.clone(),
+            o.p.to_string(),
+            o.lo.to_string(),
+            o.hi.to_string(),
+            o.hits.to_string(),
+            o.runs.to_string(),
+            pv.seed.to_string(),
+            pv.scenario_hash.clone(),
+            pv.engine_version.clone(),
+        ]));
+    }
+    out
+}
+
+/// CSV summary of vars: mean, sd and the 5/25/50/75/95% quantiles, with provenance columns.
+pub fn vars_csv(r: &McResult) -> String {
+    let pv = &r.provenance;
+    let mut out = crate::sweep::csv_line(&[
+        "var",
+        "n",
+        "mean",
+        "sd",
+        "q05",
+        "q25",
+        "q50",
+        "q75",
+        "q95",
+        "seed",
+        "scenario_hash",
+        "engine_version",
+    ]);
+    for (k, v) in &r.vars {
+        let mut row = vec![
+            k.clone(),
+            v.n.to_string(),
+            v.mean.to_string(),
+            v.sd.to_string(),
+        ];
+        row.extend(v.quantiles.iter().map(|q| q.to_string()));
+        row.extend([
+            pv.seed.to_string(),
+            pv.scenario_hash.clone(),
+            pv.engine_version.clone(),
+        ]);
+        out.push_str(&crate::sweep::csv_line(&row));
+    }
+    out
 }
