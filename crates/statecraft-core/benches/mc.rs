@@ -107,3 +107,14 @@ fn model_one_run_34_actors(bencher: divan::Bencher) {
     let mut rng = statecraft_core::rng::stream(1, 0);
     bencher.bench_local(|| toy::compromise10(divan::black_box(&s), &mut rng).expect("run"));
 }
+
+/// Cost breakdown: one PERT quantile (inverse regularized incomplete beta).
+#[divan::bench]
+fn pert_quantile() -> f64 {
+    let d = Dist::Pert {
+        min: 0.3,
+        mode: 0.6,
+        max: 0.9,
+    };
+    statecraft_core::sample::quantile(divan::black_box(&d), divan::black_box(0.37))
+}
