@@ -807,6 +807,50 @@ mod tests {
         assert_eq!(quantile(&disc, 0.99), 3.0);
     }
 
+    /// Mean of a distribution by the midpoint rule on its quantile function: ∫₀¹ F⁻¹(u) du.
+    fn quantile_mean(d: &Dist) -> f64 {
+        let n = 20_000;
+        (0..n)
+            .map(|k| quantile(d, (k as f64 + 0.5) / n as f64))
+            .sum::<f64>()
+            / n as f64
+    }
+
+    #[test]
+    fn quantile_means_match_closed_forms() {
+        // PERT (Vose, λ = 4): mean (a + 4c + b)/6. Triangular: (a + b + c)/3.
+        let pert = Dist::Pert {
+            min: 10.0,
+            mode: 20.0,
+            max: 70.0,
+        };
+        assert!((quantile_mean(&pert) - (10.0 + 80.0 + 70.0) / 6.0).abs() < 1e-3);
+        let tri = Dist::Triangular {
+            min: 10.0,
+            mode: 20.0,
+            max: 70.0,
+        };
+        assert!((quantile_mean(&tri) - 100.0 / 3.0).abs() < 1e-3);
+        // Normal truncated to [μ, ∞): mean μ + σ·√(2/π).
+        let half = Dist::Normal {
+            mean: 5.0,
+            sd: 2.0,
+            min: 5.0,
+            max: f64::INFINITY,
+        };
+        let m = 5.0 + 2.0 * (2.0 / std::f64::consts::PI).sqrt();
+        assert!(
+            (quantile_mean(&half) - m).abs() < 2e-3,
+            "{}",
+            quantile_mean(&half)
+        );
+        let disc = Dist::Discrete {
+            values: vec![0.0, 50.0, 100.0],
+            weights: vec![1.0, 1.0, 2.0],
+        };
+        assert!((quantile_mean(&disc) - disc.nominal()).abs() < 1e-9);
+    }
+
     #[test]
     fn source_lookup_rule() {
         let src = |id: &str, r: f64, paras: Vec<u32>| Source {
