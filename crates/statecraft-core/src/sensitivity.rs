@@ -504,3 +504,80 @@ mod tests {
         assert!(est[0].0.lo <= est[0].0.value && est[0].0.value <= est[0].0.hi);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// All analyses in one call (what `statecraft run --hypotheses --sobol … --tornado … --pivotal`
+// asks for)
+// ---------------------------------------------------------------------------------------------
+
+impl Target {
+    /// An outcome class id if the scenario has one by that name, otherwise a var name.
+    pub fn resolve(scn: &Scenario, name: &str) -> Target {
+        if scn.outcomes.iter().any(|o| o.id == name) {
+            Target::Outcome(name.to_string())
+        } else {
+            Target::Var(name.to_string())
+        }
+    }
+}
+
+/// Which analyses to run beyond the plain Monte Carlo job.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisRequest {
+    /// Evaluate the scenario's hypotheses.
+    pub hypotheses: bool,
+    /// Sobol indices for a target with base sample size N.
+    pub sobol: Option<(Target, usize)>,
+    /// Bootstrap resamples for the Sobol intervals.
+    pub bootstrap: usize,
+    /// One-at-a-time tornado for a target.
+    pub tornado: Option<Target>,
+    /// Actor pivotality for every outcome class.
+    pub pivotality: bool,
+}
+
+impl AnalysisRequest {
+    pub fn is_empty(&self) -> bool {
+        !self.hypotheses && self.sobol.is_none() && self.tornado.is_none() && !self.pivotality
+    }
+}
+
+/// Results of the requested analyses (absent = not requested).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Analyses {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hypotheses: Option<Vec<mc::HypothesisResult>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sobol: Option<SobolResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tornado: Option<Tornado>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pivotality: Option<Vec<Pivot>>,
+}
+
+/// Run the requested analyses with the job's configuration (seed, runs, discount, edits).
+pub fn run_analyses<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    req: &AnalysisRequest,
+    f: F,
+) -> Result<Analyses, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let mut out = Analyses::default();
+    if req.hypotheses {
+        out.hypotheses = Some(mc::evaluate_hypotheses(scn, cfg, &f)?);
+    }
+    if let Some((t, n)) = &req.sobol {
+        out.sobol = Some(sobol(scn, cfg, t, *n, req.bootstrap, &f)?);
+    }
+    if let Some(t) = &req.tornado {
+        out.tornado = Some(tornado(scn, cfg, t, &f)?);
+    }
+    if req.pivotality {
+        out.pivotality = Some(pivotality(scn, cfg, &f)?);
+    }
+    Ok(out)
+}

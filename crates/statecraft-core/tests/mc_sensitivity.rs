@@ -223,3 +223,41 @@ fn pivotality_ranks_the_heavyweight_first() {
         }
     }
 }
+
+#[test]
+fn analyses_in_one_call_are_thread_count_independent() {
+    let s = scn();
+    let cfg = McConfig {
+        runs: 50,
+        seed: 8,
+        ..Default::default()
+    };
+    let req = sensitivity::AnalysisRequest {
+        hypotheses: true,
+        sobol: Some((Target::resolve(&s, "high"), 128)),
+        bootstrap: 20,
+        tornado: Some(Target::resolve(&s, "issue.x.mean")),
+        pivotality: true,
+    };
+    assert_eq!(
+        req.sobol.as_ref().unwrap().0,
+        Target::Outcome("high".into())
+    );
+    assert_eq!(req.tornado, Some(Target::Var("issue.x.mean".into())));
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let a1 =
+        pool(1).install(|| sensitivity::run_analyses(&s, &cfg, &req, toy::compromise10).unwrap());
+    let a2 =
+        pool(2).install(|| sensitivity::run_analyses(&s, &cfg, &req, toy::compromise10).unwrap());
+    assert_eq!(a1, a2);
+    assert!(a1.sobol.is_some() && a1.tornado.is_some() && a1.pivotality.is_some());
+    // The toy scenario has no hypotheses.
+    assert_eq!(a1.hypotheses, Some(vec![]));
+    let json = serde_json::to_value(&a1).unwrap();
+    assert!(json["sobol"]["indices"].is_array());
+}

@@ -3,7 +3,8 @@
 
 use super::Failure;
 use statecraft_core::mc::{self, McConfig};
-use statecraft_core::scenario::Edit;
+use statecraft_core::scenario::{Edit, Scenario};
+use statecraft_core::sensitivity::{AnalysisRequest, Target};
 use std::io::IsTerminal;
 
 /// Monte Carlo and counterfactual flags.
@@ -104,6 +105,61 @@ impl McArgs {
     }
 }
 
+/// Analysis flags (flatten into `run`'s Args next to [`McArgs`]).
+#[derive(clap::Args, Debug, Clone, PartialEq)]
+pub struct AnalysisArgs {
+    /// Evaluate the scenario's hypotheses (counterfactuals, common random numbers).
+    #[arg(long)]
+    pub hypotheses: bool,
+    /// Sobol indices of every uncertain input for TARGET (an outcome id or a var name).
+    #[arg(long, value_name = "TARGET")]
+    pub sobol: Option<String>,
+    /// Base sample size N of the Sobol design (the model runs N·(inputs + 2) times).
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub sobol_n: usize,
+    /// One-at-a-time tornado (5th/95th percentiles) for TARGET (an outcome id or a var name).
+    #[arg(long, value_name = "TARGET")]
+    pub tornado: Option<String>,
+    /// Rank actors by how much each outcome probability moves when they go to either end of
+    /// the scale or are removed.
+    #[arg(long)]
+    pub pivotal: bool,
+}
+
+impl Default for AnalysisArgs {
+    fn default() -> Self {
+        AnalysisArgs {
+            hypotheses: false,
+            sobol: None,
+            sobol_n: 512,
+            tornado: None,
+            pivotal: false,
+        }
+    }
+}
+
+// Used by `run` once AnalysisArgs is flattened into its Args (lead).
+#[allow(dead_code)]
+impl AnalysisArgs {
+    /// The analyses asked for (`--hypotheses`, `--sobol`, `--tornado`, `--pivotal`); run them
+    /// with `statecraft_core::sensitivity::run_analyses`.
+    pub fn request(&self, scn: &Scenario) -> Result<AnalysisRequest, Failure> {
+        if self.sobol.is_some() && self.sobol_n < 2 {
+            return Err(Failure::input("--sobol-n must be at least 2"));
+        }
+        Ok(AnalysisRequest {
+            hypotheses: self.hypotheses,
+            sobol: self
+                .sobol
+                .as_deref()
+                .map(|t| (Target::resolve(scn, t), self.sobol_n)),
+            bootstrap: 200,
+            tornado: self.tornado.as_deref().map(|t| Target::resolve(scn, t)),
+            pivotality: self.pivotal,
+        })
+    }
+}
+
 /// Run `f` in a rayon pool of `threads` threads (the global pool when `None`).
 pub fn with_threads<R: Send>(
     threads: Option<usize>,
@@ -154,6 +210,8 @@ mod tests {
     struct Cli {
         #[command(flatten)]
         mc: McArgs,
+        #[command(flatten)]
+        an: AnalysisArgs,
     }
 
     #[test]
@@ -202,5 +260,14 @@ mod tests {
             ..McArgs::default()
         };
         assert_eq!(t.install(rayon::current_num_threads).ok(), Some(1));
+        let a =
+            Cli::try_parse_from(["x", "--sobol", "issue.x", "--pivotal", "--hypotheses"]).unwrap();
+        let req = a.an.request(&Scenario::default()).ok().unwrap();
+        assert_eq!(
+            Cli::try_parse_from(["x"]).unwrap().an,
+            AnalysisArgs::default()
+        );
+        assert_eq!(req.sobol, Some((Target::Var("issue.x".into()), 512)));
+        assert!(req.pivotality && req.hypotheses && req.tornado.is_none());
     }
 }
