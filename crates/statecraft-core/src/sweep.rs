@@ -165,6 +165,9 @@ impl Manifest {
                 "the manifest's scenario does not match its hash (edited by hand?)".into(),
             ));
         }
+        if let Some(a) = self.grid.iter().find(|a| a.values.is_empty()) {
+            return Err(SweepError::Input(format!("grid axis `{}` has no values", a.path)));
+        }
         let n = self.grid.iter().map(|a| a.values.len()).product::<usize>();
         if n != self.points || self.grid.is_empty() {
             return Err(SweepError::Input(
@@ -180,7 +183,7 @@ impl Manifest {
         let mut out = vec![0.0; self.grid.len()];
         for (k, ax) in self.grid.iter().enumerate().rev() {
             let n = ax.values.len().max(1);
-            out[k] = ax.values[rem % n];
+            out[k] = ax.values.get(rem % n).copied().unwrap_or(f64::NAN);
             rem /= n;
         }
         out

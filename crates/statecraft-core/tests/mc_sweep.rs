@@ -104,6 +104,10 @@ fn merged_result_is_independent_of_shard_layout() {
     let mut bad = m.clone();
     bad.scenario.actors[0].capability.value = 1.0;
     assert!(bad.check().is_err());
+    let mut empty = m.clone();
+    empty.grid[0].values.clear();
+    empty.points = 0;
+    assert!(empty.check().is_err());
 }
 
 #[test]
