@@ -110,6 +110,7 @@ pub struct SobolResult {
     pub indices: Vec<SobolIndex>,
     pub bootstrap: usize,
     pub seed: u64,
+    pub provenance: mc::Provenance,
 }
 
 /// Model outputs on the Saltelli design: `fa[j]`, `fb[j]`, `fab[i][j]`.
@@ -285,6 +286,7 @@ where
             .collect(),
         bootstrap,
         seed: cfg.seed,
+        provenance: mc::Provenance::new(scn, cfg),
     })
 }
 
@@ -316,6 +318,7 @@ pub struct Tornado {
     /// Runs per configuration (in-model randomness; common random numbers across configurations).
     pub runs: u64,
     pub bars: Vec<TornadoBar>,
+    pub provenance: mc::Provenance,
 }
 
 /// Lower and upper percentile of the one-at-a-time tornado.
@@ -391,6 +394,7 @@ where
         y_nominal: ys[0],
         runs,
         bars,
+        provenance: mc::Provenance::new(scn, cfg),
     })
 }
 
@@ -545,6 +549,9 @@ impl AnalysisRequest {
 /// Results of the requested analyses (absent = not requested).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Analyses {
+    /// Scenario hash, seed, runs, engine version, model options of the job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<mc::Provenance>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hypotheses: Option<Vec<mc::HypothesisResult>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -566,7 +573,10 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
-    let mut out = Analyses::default();
+    let mut out = Analyses {
+        provenance: Some(mc::Provenance::new(scn, cfg)),
+        ..Analyses::default()
+    };
     if req.hypotheses {
         out.hypotheses = Some(mc::evaluate_hypotheses(scn, cfg, &f)?);
     }
