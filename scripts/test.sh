@@ -7,3 +7,18 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace --release
+
+# ---------------------------------------------------------------------------------------------
+# Browser test of the HTML report (issue 6). Renders the report the CLI writes in Debian's
+# headless Chromium, driven by the pinned playwright-core (tests/browser/package-lock.json), and
+# fails on console/page errors, network requests or invisible charts. Screenshot:
+# target/report-screenshot.png.
+if [ ! -x /usr/bin/chromium ] && [ ! -x /usr/lib/chromium/chromium ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium
+fi
+(cd tests/browser && npm ci --no-audit --no-fund)
+cargo run --release -p statecraft-cli -- report --out target/report-test
+node tests/browser/render.mjs target/report-test/report.html target/report-screenshot.png

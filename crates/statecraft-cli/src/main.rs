@@ -2,6 +2,7 @@
 //! Front-end only: no model logic lives here.
 
 mod cmd;
+mod load;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

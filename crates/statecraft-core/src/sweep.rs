@@ -166,7 +166,10 @@ impl Manifest {
             ));
         }
         if let Some(a) = self.grid.iter().find(|a| a.values.is_empty()) {
-            return Err(SweepError::Input(format!("grid axis `{}` has no values", a.path)));
+            return Err(SweepError::Input(format!(
+                "grid axis `{}` has no values",
+                a.path
+            )));
         }
         let n = self.grid.iter().map(|a| a.values.len()).product::<usize>();
         if n != self.points || self.grid.is_empty() {

@@ -32,13 +32,30 @@ impl Failure {
     pub fn report(self) -> ExitCode {
         match self {
             Failure::Input(r) => {
-                eprintln!("{r:?}");
+                eprintln!("{:?}", Rendered(&r));
                 ExitCode::from(2)
             }
             Failure::Other(r) => {
-                eprintln!("{r:?}");
+                eprintln!("{:?}", Rendered(&r));
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+/// Renders a report with file:line:col headers and carets, without wrapping long lines (help
+/// lines stay whole, greppable and copyable). Colours follow the terminal (and `NO_COLOR`).
+/// The handler is chosen here rather than when the report was created, so every report of the
+/// CLI looks the same.
+struct Rendered<'a>(&'a miette::Report);
+
+impl std::fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use miette::ReportHandler;
+        miette::MietteHandlerOpts::new()
+            .wrap_lines(false)
+            .context_lines(1)
+            .build()
+            .debug(self.0.as_ref(), f)
     }
 }

@@ -1,10 +1,169 @@
-//! `statecraft report`.
+//! `statecraft report [SCENARIO] --out DIR [--runs N --seed S]`: writes `DIR/report.html`
+//! (self-contained: inline CSS and SVG) and every chart as `DIR/<chart>.svg` for slides.
+//! Files are written to a temporary name and renamed, so an interrupted run never leaves a
+//! half-written report in place of a good one.
 
 use super::Failure;
+use statecraft_report::{render_html, write_charts, ReportData};
+use std::path::{Path, PathBuf};
 
-#[derive(clap::Args, Debug, Default)]
-pub struct Args {}
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario file or built-in name.
+    #[arg(default_value = "greenland-2026")]
+    pub scenario: String,
+    /// Output directory (created if missing).
+    #[arg(long, default_value = "report")]
+    pub out: PathBuf,
+    /// Monte Carlo runs.
+    #[arg(long, default_value_t = 10_000)]
+    pub runs: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
 
-pub fn exec(_args: Args) -> Result<(), Failure> {
-    Err(Failure::other("`statecraft report` is not implemented yet"))
+impl Default for Args {
+    fn default() -> Self {
+        Args {
+            scenario: "greenland-2026".into(),
+            out: PathBuf::from("report"),
+            runs: 10_000,
+            seed: 42,
+        }
+    }
+}
+
+/// The canonical command that reproduces the report's content (the output directory does not
+/// change the content, so it is left out: the same inputs give byte-identical files).
+fn canonical_command(args: &Args) -> String {
+    let scenario = if args
+        .scenario
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
+        args.scenario.clone()
+    } else {
+        format!("'{}'", args.scenario.replace('\'', r"'\''"))
+    };
+    format!(
+        "statecraft report {scenario} --runs {} --seed {}",
+        args.runs, args.seed
+    )
+}
+
+/// STAND-IN, to be replaced by the lead once the core's Monte Carlo, sensitivity and hypothesis
+/// results land: it should load the scenario, run `runs` simulations from `seed`, and adapt the
+/// core's results into [`ReportData`]. Until then it returns the illustrative fixture
+/// (`crates/statecraft-report/tests/fixtures/sample.json`, flagged by its `notice` banner) with
+/// the reproduction fields filled from the arguments.
+pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
+    if args.runs == 0 {
+        return Err(Failure::input("--runs must be at least 1"));
+    }
+    let mut d = statecraft_report::sample_data()
+        .map_err(|e| Failure::other(format!("the built-in sample report data is invalid: {e}")))?;
+    if args.scenario != d.scenario_id {
+        let requested = format!(
+            "The requested scenario `{}` is not rendered yet: the engine's results are not wired in.",
+            args.scenario
+        );
+        d.notice = Some(match d.notice.take() {
+            Some(n) => format!("{n} {requested}"),
+            None => requested,
+        });
+    }
+    d.reproduction.seed = args.seed;
+    d.reproduction.runs = args.runs;
+    d.reproduction.engine_version = statecraft_core::ENGINE_VERSION.to_string();
+    d.reproduction.command = canonical_command(args);
+    Ok(d)
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file in the same directory and a rename.
+fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Failure> {
+    let target = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)
+        .map_err(|e| Failure::other(format!("cannot write {}: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, &target).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Failure::other(format!("cannot move {} into place: {e}", target.display()))
+    })
+}
+
+pub fn exec(args: Args) -> Result<(), Failure> {
+    let data = build_report_data(&args)?;
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        Failure::other(format!(
+            "cannot create output directory {}: {e}",
+            args.out.display()
+        ))
+    })?;
+    let charts = write_charts(&data);
+    for (name, svg) in &charts {
+        write_atomic(&args.out, name, svg.as_bytes())?;
+    }
+    write_atomic(&args.out, "report.html", render_html(&data).as_bytes())?;
+    eprintln!(
+        "wrote {} and {} chart(s) to {}",
+        args.out.join("report.html").display(),
+        charts.len(),
+        args.out.display()
+    );
+    if let Some(n) = &data.notice {
+        eprintln!("note: {n}");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_is_canonical_and_quoted() {
+        let mut a = Args::default();
+        assert_eq!(
+            canonical_command(&a),
+            "statecraft report greenland-2026 --runs 10000 --seed 42"
+        );
+        a.scenario = "my file.toml".into();
+        a.runs = 5;
+        assert_eq!(
+            canonical_command(&a),
+            "statecraft report 'my file.toml' --runs 5 --seed 42"
+        );
+    }
+
+    #[test]
+    fn writes_report_and_charts_and_leaves_no_temp_files() {
+        let dir =
+            std::env::temp_dir().join(format!("statecraft-report-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let args = Args {
+            out: dir.join("nested/out"),
+            ..Args::default()
+        };
+        exec(args).map_err(|_| "exec failed").unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.join("nested/out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.contains(&"report.html".to_string()));
+        assert!(names.contains(&"outcomes.svg".to_string()));
+        assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+        let html = std::fs::read_to_string(dir.join("nested/out/report.html")).unwrap();
+        assert!(html.contains("statecraft report greenland-2026 --runs 10000 --seed 42"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn zero_runs_is_an_input_error() {
+        let a = Args {
+            runs: 0,
+            ..Args::default()
+        };
+        assert!(matches!(build_report_data(&a), Err(Failure::Input(_))));
+    }
 }

@@ -29,8 +29,8 @@ pub enum SweepCommand {
 
 #[derive(clap::Args, Debug)]
 pub struct PlanArgs {
-    /// Scenario file (TOML or JSON).
-    pub scenario: PathBuf,
+    /// Scenario: a file (TOML, CSV, …) or a built-in name.
+    pub scenario: String,
     /// A grid axis: PATH=V1,V2,… (repeatable; the sweep is the product of the axes).
     #[arg(long = "grid", value_name = "PATH=V1,V2,...", value_parser = GridAxis::parse, required = true)]
     pub grid: Vec<GridAxis>,
@@ -90,20 +90,6 @@ fn model_options() -> serde_json::Value {
     serde_json::json!({ "model": "toy-compromise (stand-in)", "rounds": 10 })
 }
 
-/// STAND-IN scenario loader (TOML or JSON by extension).
-/// TODO(lead): replace with `statecraft_core::scenario::load::from_str_auto` once merged.
-fn load_scenario(path: &Path) -> Result<Scenario, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
-    let is_json = path.extension().is_some_and(|e| e == "json");
-    let parsed = if is_json {
-        serde_json::from_str(&text).map_err(|e| e.to_string())
-    } else {
-        toml::from_str(&text).map_err(|e| e.to_string())
-    };
-    parsed.map_err(|e| Failure::input(format!("{}: {e}", path.display())))
-}
-
 fn sweep_failure(e: SweepError) -> Failure {
     match e {
         SweepError::Mc(m) => mc_failure(m),
@@ -148,7 +134,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
 }
 
 fn plan(a: PlanArgs) -> Result<(), Failure> {
-    let scn = load_scenario(&a.scenario)?;
+    let scn = crate::load::scenario(&a.scenario)?.scenario;
     let cfg = a.mc.to_config(model_options())?;
     let m = sweep::plan(&scn, a.grid, &cfg, a.vars).map_err(sweep_failure)?;
     let json = serde_json::to_string_pretty(&m).map_err(Failure::other)?;

@@ -1,1 +1,3 @@
 //! Readers and writers for foreign formats (KTAB CSV/XML).
+
+pub mod ktab;

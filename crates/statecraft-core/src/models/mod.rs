@@ -73,3 +73,4 @@ pub trait Model: Send + Sync {
         rng: &mut Rng,
     ) -> Result<Trajectory, ModelError>;
 }
+pub mod smp;

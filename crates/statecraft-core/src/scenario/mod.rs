@@ -20,6 +20,58 @@ use serde::{Deserialize, Serialize};
 /// A calendar date (no time of day).
 pub type Date = chrono::NaiveDate;
 
+/// Serde helpers for dates: accept a bare TOML date (`as_of = 2026-01-11`) as well as a quoted
+/// string (`as_of = "2026-01-11"`, also what JSON carries). Use with
+/// `#[serde(default, deserialize_with = "crate::scenario::date_serde::option")]` on an
+/// `Option<Date>`, or `deserialize_with = "crate::scenario::date_serde::required"` on a `Date`.
+pub mod date_serde {
+    use super::Date;
+    use serde::de::{Deserializer, Error, MapAccess, Visitor};
+
+    struct DateVisitor;
+
+    fn parse<E: Error>(s: &str) -> Result<Date, E> {
+        let s = s.trim();
+        Date::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+            if s.len() > 10 && Date::parse_from_str(&s[..10], "%Y-%m-%d").is_ok() {
+                E::custom(format!(
+                    "expected a date without time of day (YYYY-MM-DD), found `{s}`; write `{}`",
+                    &s[..10]
+                ))
+            } else {
+                E::custom(format!("expected a date YYYY-MM-DD, found `{s}`"))
+            }
+        })
+    }
+
+    impl<'de> Visitor<'de> for DateVisitor {
+        type Value = Date;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date YYYY-MM-DD (bare `2026-01-11` or quoted `\"2026-01-11\"`)")
+        }
+        fn visit_str<E: Error>(self, v: &str) -> Result<Date, E> {
+            parse(v)
+        }
+        /// toml hands a bare date over as a one-entry map holding its text.
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+            let Some((_k, v)) = map.next_entry::<String, String>()? else {
+                return Err(A::Error::custom("expected a date YYYY-MM-DD"));
+            };
+            parse(&v)
+        }
+    }
+
+    /// A required date.
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        d.deserialize_any(DateVisitor)
+    }
+
+    /// An optional date (use with `#[serde(default)]`).
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        d.deserialize_any(DateVisitor).map(Some)
+    }
+}
+
 /// A whole scenario file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,10 +115,18 @@ pub struct Meta {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Information cut-off: no source may be dated after it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_serde::option"
+    )]
     pub as_of: Option<Date>,
     /// Last date simulated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_serde::option"
+    )]
     pub horizon: Option<Date>,
     /// Days per simulated round (crisis layer); 7 = one round a week.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,7 +139,11 @@ pub struct Meta {
 pub struct Source {
     pub id: String,
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_serde::option"
+    )]
     pub date: Option<Date>,
     /// e.g. "news", "official", "dataset", "treaty", "statute", "poll", "analysis", "assumption".
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -196,5 +260,130 @@ impl Scenario {
             );
         }
         self.crisis.visit_nums_mut(f);
+    }
+}
+
+impl Issue {
+    /// The anchor closest to `x` (the lower one on a tie), for labelling an outcome.
+    pub fn nearest_anchor(&self, x: f64) -> Option<&Anchor> {
+        let mut best: Option<&Anchor> = None;
+        for a in &self.anchors {
+            let d = (a.value - x).abs();
+            match best {
+                Some(b) if (b.value - x).abs() < d => {}
+                Some(b) if (b.value - x).abs() == d && b.value <= a.value => {}
+                _ => best = Some(a),
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = include_str!("../../../../docs/scenario.schema.json");
+
+    fn keys(v: &serde_json::Value) -> Vec<String> {
+        v.as_object().unwrap().keys().cloned().collect()
+    }
+
+    /// The JSON Schema for editors is valid JSON and lists exactly the keys the loader accepts:
+    /// every top-level key of `Scenario` and every field of the tables this module defines.
+    /// (A field added to a struct without a schema entry fails here.)
+    #[test]
+    fn schema_matches_the_structs() {
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+        let mut top = keys(&serde_json::to_value(Scenario::default()).unwrap());
+        top.push("crisis".into()); // skipped when empty
+        let props = keys(&schema["properties"]);
+        for k in &top {
+            assert!(props.contains(k), "schema lacks top-level key `{k}`");
+        }
+        let full_num = Num {
+            value: 1.0,
+            dist: None,
+            source: Some("s".into()),
+            confidence: Some(0.5),
+        };
+        let day = Date::from_ymd_opt(2026, 1, 1);
+        let samples: Vec<(&str, serde_json::Value)> = vec![
+            (
+                "meta",
+                serde_json::to_value(Meta {
+                    description: "d".into(),
+                    as_of: day,
+                    horizon: day,
+                    round_days: Some(7),
+                    ..Default::default()
+                })
+                .unwrap(),
+            ),
+            (
+                "source",
+                serde_json::to_value(Source {
+                    date: day,
+                    kind: "k".into(),
+                    url: "u".into(),
+                    paragraphs: vec![1],
+                    note: "n".into(),
+                    ..Default::default()
+                })
+                .unwrap(),
+            ),
+            (
+                "actor",
+                serde_json::to_value(Actor {
+                    parent: Some("p".into()),
+                    groups: vec!["g".into()],
+                    added: true,
+                    note: "n".into(),
+                    capability: full_num.clone(),
+                    ..Default::default()
+                })
+                .unwrap(),
+            ),
+            (
+                "issue",
+                serde_json::to_value(Issue {
+                    anchors: vec![Anchor::default()],
+                    unit: "u".into(),
+                    description: "d".into(),
+                    ..Default::default()
+                })
+                .unwrap(),
+            ),
+            ("anchor", serde_json::to_value(Anchor::default()).unwrap()),
+            ("stance", serde_json::to_value(Stance::default()).unwrap()),
+        ];
+        for (def, sample) in samples {
+            let want = keys(&sample);
+            let have = keys(&schema["definitions"][def]["properties"]);
+            let mut w = want.clone();
+            let mut h = have.clone();
+            w.sort();
+            h.sort();
+            assert_eq!(w, h, "definitions.{def} differs from the struct");
+        }
+    }
+
+    #[test]
+    fn nearest_anchor_prefers_lower_on_tie() {
+        let is = Issue {
+            anchors: [0.0, 50.0, 100.0]
+                .iter()
+                .map(|v| Anchor {
+                    value: *v,
+                    label: format!("a{v}"),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        assert_eq!(is.nearest_anchor(24.0).unwrap().value, 0.0);
+        assert_eq!(is.nearest_anchor(25.0).unwrap().value, 0.0);
+        assert_eq!(is.nearest_anchor(26.0).unwrap().value, 50.0);
+        assert_eq!(is.nearest_anchor(1e9).unwrap().value, 100.0);
+        assert!(Issue::default().nearest_anchor(1.0).is_none());
     }
 }

@@ -1,0 +1,103 @@
+//! Reading a scenario named on the command line (a path or a built-in name) and rendering its
+//! errors with miette: file, line, column, a caret under the offending text, and a help line.
+
+use crate::cmd::Failure;
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use statecraft_core::builtin;
+use statecraft_core::scenario::load::{from_str_auto, suggest};
+use statecraft_core::scenario::{Scenario, ScenarioErrors};
+
+/// A loaded, validated scenario.
+pub struct Loaded {
+    pub scenario: Scenario,
+}
+
+/// Load `arg`: an existing file, else a built-in scenario of that name.
+pub fn scenario(arg: &str) -> Result<Loaded, Failure> {
+    let path = std::path::Path::new(arg);
+    let (name, text, fmt_name) = if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::input(format!("cannot read `{arg}`: {e}")))?;
+        (arg.to_string(), text, arg.to_string())
+    } else if let Some(text) = builtin::get(arg) {
+        (
+            format!("{arg} (built-in)"),
+            text.to_string(),
+            format!("{arg}.toml"),
+        )
+    } else {
+        let names = builtin::names();
+        let hint = match suggest(arg, names.iter().copied()) {
+            Some(s) => format!("did you mean the built-in `{s}`?"),
+            None => format!("built-in scenarios: {}", names.join(", ")),
+        };
+        let what = if path.exists() {
+            "is not a regular file"
+        } else {
+            "is neither a file nor a built-in scenario"
+        };
+        return Err(Failure::Input(miette::miette!(
+            help = hint,
+            "`{arg}` {what}"
+        )));
+    };
+    match from_str_auto(&fmt_name, &text) {
+        Ok(scenario) => Ok(Loaded { scenario }),
+        Err(errs) => Err(render_errors(&name, &text, errs)),
+    }
+}
+
+/// One located problem, as miette renders it.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+struct Located {
+    message: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("{label}")]
+    span: Option<SourceSpan>,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+/// All problems of one file.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{summary}")]
+struct Problems {
+    summary: String,
+    #[related]
+    errors: Vec<Located>,
+}
+
+/// Turn the core's errors into one report listing every problem (exit code 2).
+pub fn render_errors(name: &str, text: &str, errs: ScenarioErrors) -> Failure {
+    let n = errs.errors.len();
+    let errors = errs
+        .errors
+        .into_iter()
+        .map(|e| {
+            let span = e.span.clone().map(|r| {
+                let start = r.start.min(text.len());
+                let len = r.end.min(text.len()).saturating_sub(start);
+                SourceSpan::new(start.into(), len)
+            });
+            let (message, label) = match (&span, e.line_col(text)) {
+                (Some(_), Some(_)) => (e.message.clone(), "here".to_string()),
+                _ => (format!("{name}: {}", e.message), String::new()),
+            };
+            Located {
+                message,
+                src: NamedSource::new(name, text.to_string()),
+                span,
+                label,
+                help: e.help,
+            }
+        })
+        .collect();
+    let summary = format!(
+        "{name}: {n} error{} in scenario",
+        if n == 1 { "" } else { "s" }
+    );
+    Failure::Input(miette::Report::new(Problems { summary, errors }))
+}

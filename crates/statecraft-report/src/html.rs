@@ -1,0 +1,327 @@
+//! The self-contained HTML document: inline CSS, inline SVG, no script, no external resource.
+//!
+//! The markup is also well-formed XML (void elements self-closed, only XML's predefined
+//! entities), so tests parse the whole page with an XML parser.
+
+use crate::charts;
+use crate::data::*;
+use crate::fmt::{esc, fin, fixed, int, pct, pct_interval, pp, prob};
+use std::fmt::Write as _;
+
+const CSS: &str = r#"
+:root { --ink:#1a1a1a; --muted:#555; --line:#d9d9d9; --bg:#f6f6f4; --card:#fff; --blue:#0072B2; --orange:#E69F00; }
+* { box-sizing: border-box; }
+body { margin:0; background:var(--bg); color:var(--ink); font:15px/1.5 Helvetica, Arial, sans-serif; }
+header.top { background:#14213d; color:#fff; padding:28px 32px 20px; }
+header.top h1 { margin:0 0 6px; font-size:26px; }
+header.top .meta { color:#d6dbe6; font-size:14px; }
+nav { background:#fff; border-bottom:1px solid var(--line); padding:8px 32px; position:sticky; top:0; z-index:1; }
+nav a { color:var(--blue); margin-right:18px; text-decoration:none; font-size:14px; }
+nav a:hover, nav a:focus { text-decoration:underline; }
+main { max-width:980px; margin:0 auto; padding:16px 20px 40px; }
+section { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:18px 22px; margin:18px 0; }
+section h2 { margin:0 0 8px; font-size:20px; }
+section h3 { margin:18px 0 6px; font-size:16px; }
+p.lead { color:var(--muted); margin:0 0 12px; }
+.notice { background:#fff4d6; color:#3a2c00; border:2px solid #b8860b; border-radius:6px; padding:10px 14px; margin:16px 0 0; font-weight:bold; }
+figure { margin:10px 0; }
+figure svg { display:block; max-width:100%; height:auto; }
+table { border-collapse:collapse; width:100%; font-size:14px; }
+th, td { text-align:left; padding:6px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
+th { background:#f0f0ee; font-weight:bold; }
+td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
+code, .mono { font-family:Menlo, Consolas, monospace; font-size:13px; }
+.meter { display:inline-block; position:relative; width:120px; height:10px; background:#eee; border:1px solid #bbb; vertical-align:middle; margin-left:6px; }
+.meter .fill { position:absolute; top:0; bottom:0; left:0; background:var(--blue); }
+.meter .ci { position:absolute; top:4px; height:2px; background:#000; }
+.badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:13px; font-weight:bold; white-space:nowrap; border:2px solid; }
+.badge.supported { background:#dcecf7; border-color:#0072B2; color:#00466e; }
+.badge.not_supported { background:#fff; border-color:#1a1a1a; color:#1a1a1a; border-style:dashed; }
+.badge.inconclusive { background:#eeeeee; border-color:#777; color:#333; }
+.sources { color:var(--muted); font-size:13px; }
+footer { background:#fff; border-top:1px solid var(--line); padding:18px 32px 28px; font-size:14px; }
+footer dl { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:8px 0 0; }
+footer dt { color:var(--muted); }
+footer dd { margin:0; }
+.na { color:var(--muted); font-style:italic; }
+@media print { nav { display:none; } section { break-inside:avoid; } body { background:#fff; } }
+"#;
+
+fn meter(p: f64, lo: f64, hi: f64) -> String {
+    let Some(p) = prob(p) else {
+        return String::new();
+    };
+    let mut s = format!(
+        "<span class=\"meter\" aria-hidden=\"true\"><span class=\"fill\" style=\"width:{}%\"></span>",
+        fixed(p * 100.0, 1)
+    );
+    if let (Some(lo), Some(hi)) = (prob(lo), prob(hi)) {
+        let _ = write!(
+            s,
+            "<span class=\"ci\" style=\"left:{}%;width:{}%\"></span>",
+            fixed(lo.min(hi) * 100.0, 1),
+            fixed((hi - lo).abs() * 100.0, 1)
+        );
+    }
+    s.push_str("</span>");
+    s
+}
+
+fn na(what: &str) -> String {
+    format!(
+        "<p class=\"na\">No {} available for this scenario.</p>\n",
+        esc(what)
+    )
+}
+
+fn figure(svg: &str) -> String {
+    format!("<figure>\n{svg}</figure>\n")
+}
+
+/// The forecast questions as an HTML table.
+pub fn forecast_table(d: &ReportData) -> String {
+    if d.forecasts.is_empty() {
+        return na("forecast questions");
+    }
+    let mut s = String::from(
+        "<table class=\"forecasts\">\n<caption class=\"na\" style=\"text-align:left\">Probability that each question resolves Yes, with 95% interval.</caption>\n<thead><tr><th>ID</th><th>Question</th><th>Resolves by</th><th class=\"num\">P(Yes)</th><th class=\"num\">95% interval</th></tr></thead>\n<tbody>\n",
+    );
+    for q in &d.forecasts {
+        let _ = writeln!(
+            s,
+            "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}{}</td><td class=\"num\">{}</td></tr>",
+            esc(&q.id),
+            esc(&q.title),
+            esc(&q.by),
+            pct(q.p),
+            meter(q.p, q.lo, q.hi),
+            pct_interval(q.lo, q.hi)
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+/// The pivotal actors, ranked by |Δp|.
+pub fn pivotal_table(d: &ReportData) -> String {
+    if d.pivotal.is_empty() {
+        return na("pivotality results");
+    }
+    let mut rows: Vec<&PivotalActor> = d.pivotal.iter().collect();
+    rows.sort_by(|a, b| {
+        fin(b.delta_p.abs(), -1.0)
+            .total_cmp(&fin(a.delta_p.abs(), -1.0))
+            .then_with(|| a.actor.cmp(&b.actor))
+    });
+    let mut s = String::from(
+        "<table class=\"pivotal\">\n<thead><tr><th class=\"num\">Rank</th><th>Actor</th><th>Outcome</th><th class=\"num\">Largest Δ probability when the actor's stance is forced</th></tr></thead>\n<tbody>\n",
+    );
+    for (i, p) in rows.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            i + 1,
+            esc(&p.actor),
+            esc(&p.outcome),
+            pp(p.delta_p)
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+fn paragraphs(ps: &[u32]) -> String {
+    // Collapse runs: [26, 27, 28, 30] → ¶26–¶28, ¶30.
+    let mut v: Vec<u32> = ps.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    let mut parts = vec![];
+    let mut i = 0;
+    while i < v.len() {
+        let mut j = i;
+        while j + 1 < v.len() && v[j + 1] == v[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j > i {
+            format!("¶{}–¶{}", v[i], v[j])
+        } else {
+            format!("¶{}", v[i])
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+/// The hypotheses with verdict badges (symbol + text + border style, not colour alone).
+pub fn hypotheses_table(d: &ReportData) -> String {
+    if d.hypotheses.is_empty() {
+        return na("hypothesis tests");
+    }
+    let mut s = String::from(
+        "<table class=\"hypotheses\">\n<thead><tr><th>ID</th><th>Claim and counterfactual</th><th>Outcome</th><th class=\"num\">Δ probability (95% interval)</th><th>Verdict</th></tr></thead>\n<tbody>\n",
+    );
+    for h in &d.hypotheses {
+        let (sym, word) = charts::verdict_label(h.verdict);
+        let class = match h.verdict {
+            Verdict::Supported => "supported",
+            Verdict::NotSupported => "not_supported",
+            Verdict::Inconclusive => "inconclusive",
+        };
+        let sources = h
+            .sources
+            .iter()
+            .map(|r| {
+                if r.paragraphs.is_empty() {
+                    esc(&r.source)
+                } else {
+                    format!("{} {}", esc(&r.source), paragraphs(&r.paragraphs))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let _ = writeln!(
+            s,
+            "<tr><td class=\"mono\">{}</td><td>{}<br/><span class=\"sources\">Counterfactual: {}</span><br/><span class=\"sources\">Rests on: {}</span></td><td>{}</td><td class=\"num\">{}<br/><span class=\"sources\">[{}, {}]</span></td><td><span class=\"badge {class}\">{sym} {word}</span></td></tr>",
+            esc(&h.id),
+            esc(&h.claim),
+            esc(&h.counterfactual),
+            if sources.is_empty() { "—".to_string() } else { sources },
+            esc(&h.outcome),
+            pp(h.delta_p),
+            pp(h.lo),
+            pp(h.hi)
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+/// Every input with its source, date and reliability.
+pub fn provenance_table(d: &ReportData) -> String {
+    if d.provenance.is_empty() {
+        return na("provenance records");
+    }
+    let mut s = String::from(
+        "<table class=\"provenance\">\n<thead><tr><th>Input</th><th>Value</th><th>Source</th><th>Date</th><th class=\"num\">Reliability (0–1)</th></tr></thead>\n<tbody>\n",
+    );
+    for r in &d.provenance {
+        let _ = writeln!(
+            s,
+            "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td><span class=\"mono\">{}</span> {}</td><td class=\"num\">{}</td><td class=\"num\">{}{}</td></tr>",
+            esc(&r.input),
+            esc(&r.value),
+            esc(&r.source_id),
+            esc(&r.source_title),
+            esc(&r.date),
+            fixed(r.reliability, 2),
+            meter(r.reliability, f64::NAN, f64::NAN)
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+/// The whole report as one HTML document.
+pub fn render_html(d: &ReportData) -> String {
+    let mut s = String::with_capacity(64 * 1024);
+    let title = if d.title.is_empty() {
+        "statecraft report"
+    } else {
+        &d.title
+    };
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
+         <meta name=\"generator\" content=\"statecraft {}\"/>\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        esc(&d.reproduction.engine_version),
+        esc(title)
+    );
+    let _ = write!(
+        s,
+        "<header class=\"top\">\n<h1>{}</h1>\n<div class=\"meta\">Scenario <code>{}</code> · evidence as of {} · horizon {} · {} Monte Carlo runs, seed {}</div>\n",
+        esc(title),
+        esc(&d.scenario_id),
+        esc(&d.as_of),
+        esc(&d.horizon),
+        int(d.reproduction.runs),
+        d.reproduction.seed
+    );
+    if let Some(n) = &d.notice {
+        let _ = writeln!(s, "<div class=\"notice\" role=\"note\">⚠ {}</div>", esc(n));
+    }
+    s.push_str("</header>\n<nav aria-label=\"Sections\"><a href=\"#headline\">Headline</a><a href=\"#forecasts\">Forecasts</a><a href=\"#trajectories\">Trajectories</a><a href=\"#cascade\">Cascade</a><a href=\"#drivers\">Drivers</a><a href=\"#hypotheses\">Hypotheses</a><a href=\"#provenance\">Provenance</a><a href=\"#reproduction\">Reproduce</a></nav>\n<main>\n");
+
+    // Headline.
+    s.push_str("<section id=\"headline\">\n<h2>Headline: how the crisis ends</h2>\n<p class=\"lead\">Each outcome class is a condition on the final state of a run; the probability is the share of runs that end in it. Intervals are 95% intervals. None of this is a prediction stated as fact: every number rests on the inputs listed under Provenance.</p>\n");
+    if d.outcomes.is_empty() {
+        s.push_str(&na("outcome estimates"));
+    } else {
+        s.push_str(&figure(&charts::outcomes_svg(d)));
+    }
+    s.push_str("</section>\n");
+
+    s.push_str("<section id=\"forecasts\">\n<h2>Forecast questions</h2>\n");
+    s.push_str(&forecast_table(d));
+    s.push_str("</section>\n");
+
+    s.push_str("<section id=\"trajectories\">\n<h2>Position trajectories</h2>\n<p class=\"lead\">Each actor's position on each issue, round by round: the line is the median across runs, the dark band holds the middle 50% of runs and the light band 90%. The y axis is labelled with the issue's anchor points.</p>\n");
+    if d.trajectories.is_empty() {
+        s.push_str(&na("trajectories"));
+    }
+    for i in 0..d.trajectories.len() {
+        s.push_str(&figure(&charts::trajectory_svg(d, i)));
+    }
+    s.push_str("</section>\n");
+
+    s.push_str("<section id=\"cascade\">\n<h2>Alliance cascade</h2>\n<p class=\"lead\">Who influences whom, how each ally is likely to end up aligned, and the sequences in which allies most often tipped.</p>\n");
+    if d.network.nodes.is_empty() {
+        s.push_str(&na("alliance network"));
+    } else {
+        s.push_str(&figure(&charts::network_svg(d)));
+    }
+    s.push_str("</section>\n");
+
+    s.push_str("<section id=\"drivers\">\n<h2>Drivers</h2>\n<p class=\"lead\">Which inputs move the result: one at a time (tornado), and as shares of the output variance including interactions (Sobol).</p>\n");
+    if d.tornado.bars.is_empty() {
+        s.push_str(&na("one-at-a-time effects"));
+    } else {
+        s.push_str(&figure(&charts::tornado_svg(d)));
+    }
+    if d.sobol.indices.is_empty() {
+        s.push_str(&na("Sobol indices"));
+    } else {
+        s.push_str(&figure(&charts::sobol_svg(d)));
+    }
+    s.push_str("<h3>Pivotal actors</h3>\n");
+    s.push_str(&pivotal_table(d));
+    s.push_str("</section>\n");
+
+    s.push_str("<section id=\"hypotheses\">\n<h2>Hypotheses</h2>\n<p class=\"lead\">Each claim is tested as a counterfactual: the change in an outcome's probability when the condition the claim names is changed, with its 95% interval, and the engine's verdict. The sources each test rests on are listed with their paragraph numbers.</p>\n");
+    if !d.hypotheses.is_empty() {
+        s.push_str(&figure(&charts::hypotheses_svg(d)));
+    }
+    s.push_str(&hypotheses_table(d));
+    s.push_str("</section>\n");
+
+    s.push_str("<section id=\"provenance\">\n<h2>Provenance</h2>\n<p class=\"lead\">Every input, the source it comes from, the source's date and its reliability. Below: how the outcome probabilities move as that evidence is discounted.</p>\n");
+    s.push_str(&provenance_table(d));
+    if d.evidence_discount.series.is_empty() {
+        s.push_str(&na("evidence-discount results"));
+    } else {
+        s.push_str(&figure(&charts::discount_svg(d)));
+    }
+    s.push_str("</section>\n</main>\n");
+
+    let r = &d.reproduction;
+    let _ = write!(
+        s,
+        "<footer id=\"reproduction\">\n<strong>Reproduce this report</strong>\n<dl>\n<dt>Scenario hash</dt><dd><code>{}</code></dd>\n<dt>Seed</dt><dd><code>{}</code></dd>\n<dt>Runs</dt><dd><code>{}</code></dd>\n<dt>Engine version</dt><dd><code>statecraft {}</code></dd>\n<dt>Command</dt><dd><code>{}</code></dd>\n</dl>\n</footer>\n</body>\n</html>\n",
+        esc(&r.scenario_hash),
+        r.seed,
+        r.runs,
+        esc(&r.engine_version),
+        esc(&r.command)
+    );
+    s
+}

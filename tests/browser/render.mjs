@@ -1,0 +1,115 @@
+// Renders the generated report.html in Debian's headless Chromium, driven by playwright-core,
+// and fails (exit 1) on any console error, page error, network request (the report must be
+// self-contained), or chart that is not visible with a non-zero size. Saves a full-page
+// screenshot.
+//
+// Usage (from the repository root):
+//   node tests/browser/render.mjs [REPORT_HTML] [SCREENSHOT_PNG]
+// Defaults: target/report-test/report.html, target/report-screenshot.png.
+
+import { chromium } from 'playwright-core';
+import { existsSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const htmlPath = resolve(process.argv[2] ?? 'target/report-test/report.html');
+const shotPath = resolve(process.argv[3] ?? 'target/report-screenshot.png');
+
+const candidates = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'];
+const executablePath = candidates.find((p) => existsSync(p));
+if (!executablePath) {
+  console.error(`browser test: no Chromium found at ${candidates.join(' or ')}`);
+  process.exit(1);
+}
+if (!existsSync(htmlPath)) {
+  console.error(`browser test: ${htmlPath} does not exist (generate it with \`statecraft report\`)`);
+  process.exit(1);
+}
+
+const failures = [];
+const fail = (msg) => failures.push(msg);
+const userDataDir = mkdtempSync(join(tmpdir(), 'statecraft-chromium-'));
+let context;
+try {
+  // A persistent context is the only way to give Chromium its own fresh --user-data-dir.
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1100, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') fail(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => fail(`page error: ${err.message}`));
+  // The report must need nothing from the network: refuse and record any non-file request.
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    fail(`network request: ${url}`);
+    return route.abort();
+  });
+
+  const response = await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+  if (response && !response.ok()) fail(`loading ${htmlPath}: status ${response.status()}`);
+
+  const charts = await page.$$eval('svg', (svgs) =>
+    svgs.map((svg) => {
+      const r = svg.getBoundingClientRect();
+      const style = getComputedStyle(svg);
+      return {
+        id: svg.id || '(no id)',
+        width: r.width,
+        height: r.height,
+        visible: style.display !== 'none' && style.visibility !== 'hidden' && Number(style.opacity) > 0,
+        role: svg.getAttribute('role'),
+        label: svg.getAttribute('aria-label') ?? '',
+        hasTitle: svg.querySelector(':scope > title') !== null,
+        marks: svg.querySelectorAll('rect, path, line, circle').length,
+      };
+    }),
+  );
+  if (charts.length === 0) fail('no svg chart in the report');
+  for (const c of charts) {
+    if (!c.visible || !(c.width > 0) || !(c.height > 0)) {
+      fail(`chart ${c.id} is not visible (${c.width}×${c.height}, visible=${c.visible})`);
+    }
+    if (c.role !== 'img' || c.label.trim() === '' || !c.hasTitle) {
+      fail(`chart ${c.id} lacks role="img", aria-label or <title>`);
+    }
+    if (c.marks < 3) fail(`chart ${c.id} draws nothing (${c.marks} marks)`);
+  }
+  const sections = await page.$$eval('main section', (s) => s.map((x) => x.id));
+  for (const id of ['headline', 'forecasts', 'trajectories', 'cascade', 'drivers', 'hypotheses', 'provenance']) {
+    if (!sections.includes(id)) fail(`section #${id} is missing`);
+  }
+  if ((await page.$('footer#reproduction')) === null) fail('reproduction footer is missing');
+
+  mkdirSync(dirname(shotPath), { recursive: true });
+  await page.screenshot({ path: shotPath, fullPage: true });
+  console.log(`browser test: ${charts.length} charts checked (${charts.map((c) => c.id).join(', ')})`);
+  console.log(`browser test: screenshot saved to ${shotPath}`);
+} catch (err) {
+  fail(`browser test crashed: ${err?.stack ?? err}`);
+} finally {
+  if (context) await context.close().catch(() => {});
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+if (failures.length > 0) {
+  for (const f of failures) console.error(`FAIL ${f}`);
+  console.error(`browser test: ${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log('browser test: report renders without errors');
