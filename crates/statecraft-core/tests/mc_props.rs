@@ -132,6 +132,26 @@ fn predicate_with_arithmetic_is_rejected_with_location() {
     }
 }
 
+#[test]
+fn validator_hooks_locate_problems() {
+    let mut s = scn();
+    assert_eq!(mc::validate(&s).len(), 1); // the malformed third outcome
+    let p = &mc::validate(&s)[0];
+    assert_eq!(p.path, "outcomes[2].when");
+    assert_eq!(p.predicate.as_ref().unwrap().offset, 34);
+    s.outcomes.truncate(2);
+    assert!(mc::validate(&s).is_empty());
+    s.hypotheses[0].outcome = "hihg".into();
+    s.hypotheses[1].counterfactual.without = vec!["zz".into()];
+    let ps = mc::validate(&s);
+    let paths: Vec<&str> = ps.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        vec!["hypotheses[0].outcome", "hypotheses[1].counterfactual"]
+    );
+    assert!(ps[0].error.help.as_ref().unwrap().contains("high"));
+}
+
 fn good_scn() -> Scenario {
     let mut s = scn();
     s.outcomes.truncate(2);

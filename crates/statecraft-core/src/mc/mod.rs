@@ -943,3 +943,71 @@ pub fn vars_csv(r: &McResult) -> String {
     }
     out
 }
+
+/// Checks of the uncertainty-related parts of a scenario, for the scenario validator. Each
+/// problem is keyed by the validator's path syntax (`outcomes[2].when`, `hypotheses[0].outcome`).
+/// For predicate errors, `predicate` holds the parse error whose byte offset is relative to the
+/// predicate text (add the string value's start in the file, +1 for its opening quote).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub path: String,
+    pub error: crate::scenario::ScenarioError,
+    pub predicate: Option<ParseError>,
+}
+
+/// Validate outcome predicates and hypotheses: every `when` parses (dates need `as_of`); every
+/// hypothesis names an existing outcome class and its counterfactual applies (known paths and
+/// actors, values in range).
+pub fn validate(scn: &Scenario) -> Vec<Problem> {
+    use crate::scenario::ScenarioError;
+    let mut out = Vec::new();
+    for (i, o) in scn.outcomes.iter().enumerate() {
+        if let Err(e) = Expr::parse(&o.when, scn.scenario.as_of) {
+            out.push(Problem {
+                path: format!("outcomes[{i}].when"),
+                error: ScenarioError {
+                    message: format!("outcome `{}`: {e}", o.id),
+                    span: None,
+                    help: e.to_scenario_error(0).help,
+                },
+                predicate: Some(e),
+            });
+        }
+    }
+    for (i, h) in scn.hypotheses.iter().enumerate() {
+        if !h.outcome.is_empty() && !scn.outcomes.iter().any(|o| o.id == h.outcome) {
+            let ids: Vec<&str> = scn.outcomes.iter().map(|o| o.id.as_str()).collect();
+            out.push(Problem {
+                path: format!("hypotheses[{i}].outcome"),
+                error: ScenarioError {
+                    message: format!(
+                        "hypothesis `{}` names outcome `{}`, which is not defined",
+                        h.id, h.outcome
+                    ),
+                    span: None,
+                    help: Some(if ids.is_empty() {
+                        "define it under [[outcomes]]".into()
+                    } else {
+                        format!("outcome classes: {}", ids.join(", "))
+                    }),
+                },
+                predicate: None,
+            });
+        }
+        if let Err(e) = apply_edits(scn, &h.counterfactual.edits()) {
+            out.push(Problem {
+                path: format!("hypotheses[{i}].counterfactual"),
+                error: ScenarioError {
+                    message: format!("hypothesis `{}`: {e}", h.id),
+                    span: None,
+                    help: Some(
+                        "set = { \"stance.<actor>.<issue>.position\" = 80 }, without = [\"<actor>\"], disable = [\"gate.<id>\"]"
+                            .into(),
+                    ),
+                },
+                predicate: None,
+            });
+        }
+    }
+    out
+}
