@@ -9,10 +9,12 @@
 pub mod builtin;
 pub mod crisis;
 pub mod engine;
+pub mod expr;
 pub mod formats;
 pub mod mc;
 pub mod models;
 pub mod rng;
+pub mod sample;
 pub mod scenario;
 pub mod sensitivity;
 pub mod state;

@@ -1,1 +1,593 @@
 //! Sensitivity: Sobol indices, one-at-a-time tornado, actor pivotality.
+//!
+//! - Sobol first-order (S1) and total (ST) indices by Saltelli's (2010) A/B/A_B^(i) design with
+//!   Jansen's (1999) estimators and percentile-bootstrap 95% intervals. Inputs are the scenario's
+//!   uncertain numbers, each driven by a uniform through its quantile function (the same path as
+//!   Monte Carlo). References: Saltelli et al. (2010), "Variance based sensitivity analysis of
+//!   model output. Design and estimator for the total sensitivity index", Comput. Phys. Commun.
+//!   181:259–270; Jansen (1999), Comput. Phys. Commun. 117:35–43; Saltelli et al. (2008), *Global
+//!   Sensitivity Analysis: The Primer*, Wiley.
+//! - Tornado: each input at its 5th and 95th percentile, the others at their nominal values,
+//!   with common random numbers for in-model randomness.
+//! - Pivotality: Δ of each outcome probability when an actor's positions are set to each end of
+//!   the issue range or the actor is removed (paired runs), ranked.
+//!
+//! Details and caveats in `docs/uncertainty.md`.
+
+use crate::expr::Expr;
+use crate::mc::{self, compile_outcomes, Delta, McConfig, McError};
+use crate::rng::{self, Rng};
+use crate::sample::Sampler;
+use crate::scenario::{Edit, Scenario};
+use crate::state::RunState;
+use rand::Rng as _;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::fmt::Display;
+
+/// `purpose` of the substream that draws the A and B matrices (row j = stream j).
+pub const SOBOL_PURPOSE: u64 = 2;
+/// `purpose` of the bootstrap resampling streams.
+pub const BOOTSTRAP_PURPOSE: u64 = 3;
+
+/// What a sensitivity analysis explains.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum Target {
+    /// An outcome class: the model output is its 0/1 indicator (its mean is the probability).
+    Outcome(String),
+    /// A var of the run state (0 when missing from a run).
+    Var(String),
+}
+
+impl Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Outcome(o) => write!(f, "P({o})"),
+            Target::Var(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// A compiled target.
+enum Probe {
+    Outcome(Expr),
+    Var(String),
+}
+
+impl Probe {
+    fn new(scn: &Scenario, t: &Target) -> Result<Probe, McError> {
+        match t {
+            Target::Outcome(id) => {
+                let k = scn
+                    .outcomes
+                    .iter()
+                    .position(|o| &o.id == id)
+                    .ok_or_else(|| McError::Unknown(format!("no outcome class `{id}`")))?;
+                let mut exprs = compile_outcomes(scn)?;
+                Ok(Probe::Outcome(exprs.swap_remove(k)))
+            }
+            Target::Var(v) => Ok(Probe::Var(v.clone())),
+        }
+    }
+    fn eval(&self, st: &RunState) -> f64 {
+        match self {
+            Probe::Outcome(e) => f64::from(u8::from(e.eval(st))),
+            Probe::Var(v) => st.get(v).filter(|x| !x.is_nan()).unwrap_or(0.0),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sobol
+// ---------------------------------------------------------------------------------------------
+
+/// An index with its bootstrap 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Est {
+    pub value: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Sobol indices of one input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SobolIndex {
+    pub input: String,
+    pub first: Est,
+    pub total: Est,
+}
+
+/// Sobol indices of every input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SobolResult {
+    pub target: String,
+    /// Base sample size N; the model was evaluated N·(k + 2) times.
+    pub n: usize,
+    pub evaluations: usize,
+    /// Variance of the output over the A and B samples.
+    pub variance: f64,
+    pub indices: Vec<SobolIndex>,
+    pub bootstrap: usize,
+    pub seed: u64,
+    pub provenance: mc::Provenance,
+}
+
+/// Model outputs on the Saltelli design: `fa[j]`, `fb[j]`, `fab[i][j]`.
+struct Design {
+    fa: Vec<f64>,
+    fb: Vec<f64>,
+    fab: Vec<Vec<f64>>,
+}
+
+/// Jansen estimators on the rows `rows` of the design: returns (V, S1_i, ST_i).
+fn jansen(d: &Design, rows: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
+    let n = rows.len() as f64;
+    let all = rows.iter().flat_map(|&j| [d.fa[j], d.fb[j]]);
+    let mean = all.clone().sum::<f64>() / (2.0 * n);
+    let v = all.map(|y| (y - mean).powi(2)).sum::<f64>() / (2.0 * n);
+    let mut s1 = Vec::with_capacity(d.fab.len());
+    let mut st = Vec::with_capacity(d.fab.len());
+    for fab in &d.fab {
+        let vb: f64 = rows
+            .iter()
+            .map(|&j| (d.fb[j] - fab[j]).powi(2))
+            .sum::<f64>()
+            / (2.0 * n);
+        let va: f64 = rows
+            .iter()
+            .map(|&j| (d.fa[j] - fab[j]).powi(2))
+            .sum::<f64>()
+            / (2.0 * n);
+        if v > 0.0 {
+            s1.push((v - vb) / v);
+            st.push(va / v);
+        } else {
+            s1.push(0.0);
+            st.push(0.0);
+        }
+    }
+    (v, s1, st)
+}
+
+/// Sobol indices of a function of `k` uniforms on [0,1)^k.
+///
+/// `g(row, u)` is the model; `row` identifies the design row (A, B and every A_B^(i) of the same
+/// row share it), so a stochastic model can key its in-model RNG on it. Rows are drawn from
+/// `rng::substream(seed, row, SOBOL_PURPOSE)`: the first k uniforms form A's row, the next k B's.
+pub fn sobol_indices<G>(
+    k: usize,
+    n: usize,
+    seed: u64,
+    bootstrap: usize,
+    g: G,
+) -> Result<(f64, Vec<(Est, Est)>), String>
+where
+    G: Fn(usize, &[f64]) -> Result<f64, String> + Sync,
+{
+    if n < 2 {
+        return Err("Sobol analysis needs a base sample of at least 2".into());
+    }
+    type Row = Result<(f64, f64, Vec<f64>), String>;
+    let rows: Vec<Row> = (0..n)
+        .into_par_iter()
+        .map(|j| {
+            let mut r = rng::substream(seed, j as u64, SOBOL_PURPOSE);
+            let a: Vec<f64> = (0..k).map(|_| r.gen::<f64>()).collect();
+            let b: Vec<f64> = (0..k).map(|_| r.gen::<f64>()).collect();
+            let fa = g(j, &a)?;
+            let fb = g(j, &b)?;
+            let mut fab = Vec::with_capacity(k);
+            let mut ab = a.clone();
+            for i in 0..k {
+                ab[i] = b[i];
+                fab.push(g(j, &ab)?);
+                ab[i] = a[i];
+            }
+            Ok((fa, fb, fab))
+        })
+        .collect();
+    let mut d = Design {
+        fa: Vec::with_capacity(n),
+        fb: Vec::with_capacity(n),
+        fab: vec![Vec::with_capacity(n); k],
+    };
+    for r in rows {
+        let (fa, fb, fab) = r?;
+        d.fa.push(fa);
+        d.fb.push(fb);
+        for (i, y) in fab.into_iter().enumerate() {
+            d.fab[i].push(y);
+        }
+    }
+    let all: Vec<usize> = (0..n).collect();
+    let (v, s1, st) = jansen(&d, &all);
+    // Percentile bootstrap over rows.
+    let boots: Vec<(Vec<f64>, Vec<f64>)> = (0..bootstrap)
+        .into_par_iter()
+        .map(|b| {
+            let mut r = rng::substream(seed, b as u64, BOOTSTRAP_PURPOSE);
+            let rows: Vec<usize> = (0..n).map(|_| r.gen_range(0..n)).collect();
+            let (_, s1, st) = jansen(&d, &rows);
+            (s1, st)
+        })
+        .collect();
+    let interval = |point: f64, vals: Vec<f64>| {
+        if vals.is_empty() {
+            return Est {
+                value: point,
+                lo: point,
+                hi: point,
+            };
+        }
+        let mut v = vals;
+        v.sort_by(f64::total_cmp);
+        Est {
+            value: point,
+            lo: mc::quantile_sorted(&v, 0.025).min(point),
+            hi: mc::quantile_sorted(&v, 0.975).max(point),
+        }
+    };
+    let out = (0..k)
+        .map(|i| {
+            (
+                interval(s1[i], boots.iter().map(|b| b.0[i]).collect()),
+                interval(st[i], boots.iter().map(|b| b.1[i]).collect()),
+            )
+        })
+        .collect();
+    Ok((v, out))
+}
+
+/// Sobol indices of a scenario's uncertain inputs for `target`.
+///
+/// Row j of the design runs the model with in-model RNG `rng::stream(cfg.seed, j)` for A, B and
+/// every A_B^(i) (so in-model noise is common within a row). `n` is the base sample size; the
+/// model runs `n·(k+2)` times.
+pub fn sobol<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    target: &Target,
+    n: usize,
+    bootstrap: usize,
+    f: F,
+) -> Result<SobolResult, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let probe = Probe::new(scn, target)?;
+    let base = mc::apply_edits(scn, &cfg.edits)?;
+    let sampler = Sampler::new(&base, cfg.evidence_discount);
+    let k = sampler.inputs.len();
+    let g = |row: usize, u: &[f64]| -> Result<f64, String> {
+        let mut s = base.clone();
+        sampler.apply_with(&mut s, |i, inp| inp.value_at(u[i]));
+        let mut r = rng::stream(cfg.seed, row as u64);
+        let st = f(&s, &mut r).map_err(|e| format!("row {row}: {e}"))?;
+        Ok(probe.eval(&st))
+    };
+    let (variance, est) = sobol_indices(k, n, cfg.seed, bootstrap, g)
+        .map_err(|message| McError::Run { run: 0, message })?;
+    Ok(SobolResult {
+        target: target.to_string(),
+        n,
+        evaluations: n * (k + 2),
+        variance,
+        indices: sampler
+            .inputs
+            .iter()
+            .zip(est)
+            .map(|(inp, (first, total))| SobolIndex {
+                input: inp.path.clone(),
+                first,
+                total,
+            })
+            .collect(),
+        bootstrap,
+        seed: cfg.seed,
+        provenance: mc::Provenance::new(scn, cfg),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tornado
+// ---------------------------------------------------------------------------------------------
+
+/// One bar of a tornado diagram.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TornadoBar {
+    pub input: String,
+    pub nominal: f64,
+    /// The input's 5th and 95th percentiles (after the evidence discount).
+    pub low_value: f64,
+    pub high_value: f64,
+    /// The target at the low and high value (others nominal).
+    pub y_low: f64,
+    pub y_high: f64,
+    /// |y_high − y_low|.
+    pub swing: f64,
+}
+
+/// A tornado diagram: bars sorted by swing, largest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tornado {
+    pub target: String,
+    /// The target with every input at its nominal value.
+    pub y_nominal: f64,
+    /// Runs per configuration (in-model randomness; common random numbers across configurations).
+    pub runs: u64,
+    pub bars: Vec<TornadoBar>,
+    pub provenance: mc::Provenance,
+}
+
+/// Lower and upper percentile of the one-at-a-time tornado.
+pub const TORNADO_LOW: f64 = 0.05;
+pub const TORNADO_HIGH: f64 = 0.95;
+
+/// One-at-a-time tornado. Each configuration runs `cfg.runs` times with in-model RNG
+/// `rng::stream(cfg.seed, i)` (common random numbers); the target is averaged over them.
+pub fn tornado<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    target: &Target,
+    f: F,
+) -> Result<Tornado, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let probe = Probe::new(scn, target)?;
+    let base = mc::apply_edits(scn, &cfg.edits)?;
+    let sampler = Sampler::new(&base, cfg.evidence_discount);
+    let runs = cfg.runs.max(1);
+    // Configuration 0 = all nominal; 2i+1 = input i low; 2i+2 = input i high.
+    let n_cfg = 1 + 2 * sampler.inputs.len();
+    let ys: Vec<Result<f64, McError>> = (0..n_cfg)
+        .into_par_iter()
+        .map(|c| {
+            let mut s = base.clone();
+            if c == 0 {
+                sampler.apply_with(&mut s, |_, inp| inp.domain.clamp(inp.nominal));
+            } else {
+                let which = (c - 1) / 2;
+                let u = if c % 2 == 1 {
+                    TORNADO_LOW
+                } else {
+                    TORNADO_HIGH
+                };
+                sampler.apply_one(&mut s, which, u);
+            }
+            let mut sum = 0.0;
+            for i in 0..runs {
+                let mut r = rng::stream(cfg.seed, i);
+                let st = f(&s, &mut r).map_err(|e| McError::Run {
+                    run: i,
+                    message: e.to_string(),
+                })?;
+                sum += probe.eval(&st);
+            }
+            Ok(sum / runs as f64)
+        })
+        .collect();
+    let ys: Vec<f64> = ys.into_iter().collect::<Result<_, _>>()?;
+    let mut bars: Vec<TornadoBar> = sampler
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(i, inp)| {
+            let (y_low, y_high) = (ys[2 * i + 1], ys[2 * i + 2]);
+            TornadoBar {
+                input: inp.path.clone(),
+                nominal: inp.nominal,
+                low_value: inp.value_at(TORNADO_LOW),
+                high_value: inp.value_at(TORNADO_HIGH),
+                y_low,
+                y_high,
+                swing: (y_high - y_low).abs(),
+            }
+        })
+        .collect();
+    bars.sort_by(|a, b| b.swing.total_cmp(&a.swing).then(a.input.cmp(&b.input)));
+    Ok(Tornado {
+        target: target.to_string(),
+        y_nominal: ys[0],
+        runs,
+        bars,
+        provenance: mc::Provenance::new(scn, cfg),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pivotality
+// ---------------------------------------------------------------------------------------------
+
+/// The effect of one variant of an actor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantEffect {
+    /// `min` (every position at its issue's minimum), `max`, or `removed`.
+    pub variant: String,
+    pub deltas: Vec<Delta>,
+}
+
+/// How pivotal an actor is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pivot {
+    pub actor: String,
+    pub variants: Vec<VariantEffect>,
+    /// Largest |Δprobability| over outcomes and variants (the ranking key).
+    pub max_abs_delta: f64,
+    /// The outcome and variant that reach it.
+    pub max_outcome: String,
+    pub max_variant: String,
+}
+
+/// Edits for an actor's variants: positions to each end of their issues, or removal.
+pub fn actor_variants(scn: &Scenario, actor: &str) -> Vec<(String, Vec<Edit>)> {
+    let ends = |pick_max: bool| -> Vec<Edit> {
+        scn.stances
+            .iter()
+            .filter(|s| s.actor == actor)
+            .filter_map(|s| {
+                let i = scn.issues.iter().find(|i| i.id == s.issue)?;
+                let (lo, hi) = (i.min.min(i.max), i.max.max(i.min));
+                Some(Edit::Set {
+                    path: format!("stance.{}.{}.position", s.actor, s.issue),
+                    value: if pick_max { hi } else { lo },
+                })
+            })
+            .collect()
+    };
+    vec![
+        ("min".to_string(), ends(false)),
+        ("max".to_string(), ends(true)),
+        (
+            "removed".to_string(),
+            vec![Edit::Without {
+                actor: actor.to_string(),
+            }],
+        ),
+    ]
+}
+
+/// Pivotality of every actor for every outcome class, ranked by the largest |Δ|.
+pub fn pivotality<F, E>(scn: &Scenario, cfg: &McConfig, f: F) -> Result<Vec<Pivot>, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let base_runs = mc::simulate(scn, cfg, &f, None)?;
+    let edited = mc::apply_edits(scn, &cfg.edits)?;
+    let mut out = Vec::new();
+    for actor in &edited.actors {
+        let mut variants = Vec::new();
+        let mut best = (0.0_f64, String::new(), String::new());
+        for (name, edits) in actor_variants(&edited, &actor.id) {
+            let mut c = cfg.clone();
+            c.edits.extend(edits);
+            let alt = mc::simulate(scn, &c, &f, None)?;
+            let deltas = mc::deltas(scn, &base_runs, &alt);
+            for d in &deltas {
+                if d.delta.abs() > best.0 {
+                    best = (d.delta.abs(), d.outcome.clone(), name.clone());
+                }
+            }
+            variants.push(VariantEffect {
+                variant: name,
+                deltas,
+            });
+        }
+        out.push(Pivot {
+            actor: actor.id.clone(),
+            variants,
+            max_abs_delta: best.0,
+            max_outcome: best.1,
+            max_variant: best.2,
+        });
+    }
+    out.sort_by(|a, b| {
+        b.max_abs_delta
+            .total_cmp(&a.max_abs_delta)
+            .then(a.actor.cmp(&b.actor))
+    });
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn additive_function_has_additive_indices() {
+        // g = u0 + 2·u1: V = 1/12 + 4/12, S = (0.2, 0.8), ST = S (no interactions).
+        let (v, est) = sobol_indices(2, 4000, 5, 50, |_, u| Ok(u[0] + 2.0 * u[1])).expect("runs");
+        assert!((v - 5.0 / 12.0).abs() < 0.03);
+        assert!((est[0].0.value - 0.2).abs() < 0.03);
+        assert!((est[1].0.value - 0.8).abs() < 0.03);
+        assert!((est[0].1.value - 0.2).abs() < 0.03);
+        assert!(est[0].0.lo <= est[0].0.value && est[0].0.value <= est[0].0.hi);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// All analyses in one call (what `statecraft run --hypotheses --sobol … --tornado … --pivotal`
+// asks for)
+// ---------------------------------------------------------------------------------------------
+
+impl Target {
+    /// An outcome class id if the scenario has one by that name, otherwise a var name.
+    pub fn resolve(scn: &Scenario, name: &str) -> Target {
+        if scn.outcomes.iter().any(|o| o.id == name) {
+            Target::Outcome(name.to_string())
+        } else {
+            Target::Var(name.to_string())
+        }
+    }
+}
+
+/// Which analyses to run beyond the plain Monte Carlo job.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisRequest {
+    /// Evaluate the scenario's hypotheses.
+    pub hypotheses: bool,
+    /// Sobol indices for a target with base sample size N.
+    pub sobol: Option<(Target, usize)>,
+    /// Bootstrap resamples for the Sobol intervals.
+    pub bootstrap: usize,
+    /// One-at-a-time tornado for a target.
+    pub tornado: Option<Target>,
+    /// Actor pivotality for every outcome class.
+    pub pivotality: bool,
+}
+
+impl AnalysisRequest {
+    pub fn is_empty(&self) -> bool {
+        !self.hypotheses && self.sobol.is_none() && self.tornado.is_none() && !self.pivotality
+    }
+}
+
+/// Results of the requested analyses (absent = not requested).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Analyses {
+    /// Scenario hash, seed, runs, engine version, model options of the job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<mc::Provenance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hypotheses: Option<Vec<mc::HypothesisResult>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sobol: Option<SobolResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tornado: Option<Tornado>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pivotality: Option<Vec<Pivot>>,
+}
+
+/// Run the requested analyses with the job's configuration (seed, runs, discount, edits).
+pub fn run_analyses<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    req: &AnalysisRequest,
+    f: F,
+) -> Result<Analyses, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let mut out = Analyses {
+        provenance: Some(mc::Provenance::new(scn, cfg)),
+        ..Analyses::default()
+    };
+    if req.hypotheses {
+        out.hypotheses = Some(mc::evaluate_hypotheses(scn, cfg, &f)?);
+    }
+    if let Some((t, n)) = &req.sobol {
+        out.sobol = Some(sobol(scn, cfg, t, *n, req.bootstrap, &f)?);
+    }
+    if let Some(t) = &req.tornado {
+        out.tornado = Some(tornado(scn, cfg, t, &f)?);
+    }
+    if req.pivotality {
+        out.pivotality = Some(pivotality(scn, cfg, &f)?);
+    }
+    Ok(out)
+}

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod convert;
 pub mod forecast;
+pub mod mc_args;
 pub mod models;
 pub mod report;
 pub mod run;

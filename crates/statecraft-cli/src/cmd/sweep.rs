@@ -1,10 +1,225 @@
-//! `statecraft sweep`.
+//! `statecraft sweep`: plan a parameter grid, run it in shards, reduce the shard files.
+//!
+//! Shard files are written atomically (temporary file in the output directory, then rename), so
+//! a shard killed at any moment leaves either its complete file or none; re-running it is safe.
+//! See `docs/sweeps.md`.
 
+use super::mc_args::{mc_failure, progress_bar, with_threads, McArgs};
 use super::Failure;
+use statecraft_core::scenario::Scenario;
+use statecraft_core::sweep::{self, GridAxis, Manifest, SweepError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug, Default)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<SweepCommand>,
+}
 
-pub fn exec(_args: Args) -> Result<(), Failure> {
-    Err(Failure::other("`statecraft sweep` is not implemented yet"))
+#[derive(clap::Subcommand, Debug)]
+pub enum SweepCommand {
+    /// Write a manifest: the scenario, the grid, the seed and run count.
+    Plan(Box<PlanArgs>),
+    /// Run one shard of a manifest and write its CSV file into --out.
+    Run(RunArgs),
+    /// Merge the shard files of a directory, checking that every point is present exactly once.
+    Reduce(ReduceArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PlanArgs {
+    /// Scenario: a file (TOML, CSV, …) or a built-in name.
+    pub scenario: String,
+    /// A grid axis: PATH=V1,V2,… (repeatable; the sweep is the product of the axes).
+    #[arg(long = "grid", value_name = "PATH=V1,V2,...", value_parser = GridAxis::parse, required = true)]
+    pub grid: Vec<GridAxis>,
+    /// Runs, seed, evidence discount and fixed edits (--set/--without/--disable) for every point.
+    #[command(flatten)]
+    pub mc: McArgs,
+    /// Vars to record per point (default: issue.<id> for every issue).
+    #[arg(long = "var", value_name = "VAR")]
+    pub vars: Vec<String>,
+    /// Manifest to write.
+    #[arg(short = 'o', long = "output", value_name = "MANIFEST.json")]
+    pub output: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Manifest written by `sweep plan`.
+    pub manifest: PathBuf,
+    /// This shard's index, 0-based (default: $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX).
+    #[arg(long)]
+    pub shard: Option<usize>,
+    /// Number of shards (default: $SLURM_ARRAY_TASK_COUNT).
+    #[arg(long)]
+    pub of: Option<usize>,
+    /// Directory for the shard's CSV file.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Worker threads for this shard (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReduceArgs {
+    /// Directory holding shard-*.csv files.
+    pub dir: PathBuf,
+    /// Merged CSV to write.
+    #[arg(short = 'o', long = "output", value_name = "MERGED.csv")]
+    pub output: PathBuf,
+    /// Check the shards against this manifest too.
+    #[arg(long)]
+    pub manifest: Option<PathBuf>,
+}
+
+/// STAND-IN run function: the toy compromise model of `statecraft_core::mc::toy`.
+/// TODO(lead): replace with `statecraft_core::engine::simulate_once(scn, &opts, rng)` once the
+/// engine is merged, with `opts` decoded from `Manifest::model_options`.
+fn run_fn(
+    scn: &Scenario,
+    rng: &mut statecraft_core::rng::Rng,
+) -> Result<statecraft_core::state::RunState, std::convert::Infallible> {
+    statecraft_core::mc::toy::compromise10(scn, rng)
+}
+
+/// What the stand-in model records as its options.
+fn model_options() -> serde_json::Value {
+    serde_json::json!({ "model": "toy-compromise (stand-in)", "rounds": 10 })
+}
+
+fn sweep_failure(e: SweepError) -> Failure {
+    match e {
+        SweepError::Mc(m) => mc_failure(m),
+        other => Failure::input(other),
+    }
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory, synced, then
+/// renamed over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = match dir {
+        Some(d) => d.join(format!(".{name}.tmp.{}", std::process::id())),
+        None => PathBuf::from(format!(".{name}.tmp.{}", std::process::id())),
+    };
+    let io = |e: std::io::Error| Failure::other(format!("writing {}: {e}", path.display()));
+    {
+        let mut f = std::fs::File::create(&tmp).map_err(io)?;
+        f.write_all(bytes).map_err(io)?;
+        f.sync_all().map_err(io)?;
+    }
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+fn env_usize(name: &str) -> Option<usize> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+pub fn exec(args: Args) -> Result<(), Failure> {
+    match args.command {
+        None => Err(Failure::input(
+            "usage: statecraft sweep plan|run|reduce … (see `statecraft sweep --help`)",
+        )),
+        Some(SweepCommand::Plan(a)) => plan(*a),
+        Some(SweepCommand::Run(a)) => run(a),
+        Some(SweepCommand::Reduce(a)) => reduce(a),
+    }
+}
+
+fn plan(a: PlanArgs) -> Result<(), Failure> {
+    let scn = crate::load::scenario(&a.scenario)?.scenario;
+    let cfg = a.mc.to_config(model_options())?;
+    let m = sweep::plan(&scn, a.grid, &cfg, a.vars).map_err(sweep_failure)?;
+    let json = serde_json::to_string_pretty(&m).map_err(Failure::other)?;
+    write_atomic(&a.output, json.as_bytes())?;
+    eprintln!(
+        "planned {} points × {} runs; run shards with `statecraft sweep run {} --shard I --of N --out DIR`",
+        m.points,
+        m.runs,
+        a.output.display()
+    );
+    Ok(())
+}
+
+fn read_manifest(path: &Path) -> Result<Manifest, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+    let m: Manifest = serde_json::from_str(&text)
+        .map_err(|e| Failure::input(format!("{}: not a sweep manifest: {e}", path.display())))?;
+    m.check().map_err(sweep_failure)?;
+    Ok(m)
+}
+
+fn run(a: RunArgs) -> Result<(), Failure> {
+    let m = read_manifest(&a.manifest)?;
+    let shard = a
+        .shard
+        .or_else(|| env_usize("SLURM_ARRAY_TASK_ID"))
+        .or_else(|| env_usize("JOB_COMPLETION_INDEX"))
+        .ok_or_else(|| {
+            Failure::input("--shard not given and neither $SLURM_ARRAY_TASK_ID nor $JOB_COMPLETION_INDEX is set")
+        })?;
+    let of = a
+        .of
+        .or_else(|| env_usize("SLURM_ARRAY_TASK_COUNT"))
+        .ok_or_else(|| Failure::input("--of not given and $SLURM_ARRAY_TASK_COUNT is not set"))?;
+    let n_points = sweep::shard_points(m.points, shard, of)
+        .map_err(sweep_failure)?
+        .len();
+    std::fs::create_dir_all(&a.out)
+        .map_err(|e| Failure::other(format!("cannot create {}: {e}", a.out.display())))?;
+    let pb = progress_bar(n_points as u64, &format!("shard {shard}/{of}"));
+    let cb = |done: usize, _total: usize| {
+        if let Some(p) = &pb {
+            p.set_position(done as u64);
+        }
+    };
+    let csv = with_threads(a.threads, || {
+        sweep::run_shard(&m, shard, of, run_fn, Some(&cb))
+    })?
+    .map_err(sweep_failure)?;
+    if let Some(p) = &pb {
+        p.finish_and_clear();
+    }
+    let path = a.out.join(sweep::shard_file_name(shard, of));
+    write_atomic(&path, csv.as_bytes())?;
+    eprintln!("wrote {} ({n_points} points)", path.display());
+    Ok(())
+}
+
+fn reduce(a: ReduceArgs) -> Result<(), Failure> {
+    let manifest = a.manifest.as_deref().map(read_manifest).transpose()?;
+    let rd = std::fs::read_dir(&a.dir)
+        .map_err(|e| Failure::input(format!("cannot read {}: {e}", a.dir.display())))?;
+    let mut names: Vec<PathBuf> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("shard-") && n.ends_with(".csv"))
+        })
+        .collect();
+    names.sort();
+    let mut files = Vec::new();
+    for p in names {
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| Failure::other(format!("cannot read {}: {e}", p.display())))?;
+        files.push((p.display().to_string(), text));
+    }
+    let merged = sweep::reduce(&files, manifest.as_ref()).map_err(sweep_failure)?;
+    write_atomic(&a.output, merged.as_bytes())?;
+    eprintln!(
+        "merged {} shard file(s) into {}",
+        files.len(),
+        a.output.display()
+    );
+    Ok(())
 }

@@ -99,6 +99,11 @@ pub struct Scenario {
     /// bargaining scenario.
     #[serde(default, skip_serializing_if = "CrisisSpec::is_empty")]
     pub crisis: CrisisSpec,
+    /// Crisis-layer elements switched off (by a counterfactual's `disable` edit, or by hand):
+    /// ids such as `gate.jcs`, `event.summit`. The crisis model skips them; Monte Carlo records
+    /// var `disabled.<id>` = 1 in every run.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub disabled: std::collections::BTreeSet<String>,
 }
 
 /// Scenario metadata.

@@ -1,6 +1,7 @@
 //! Outcome classes, hypotheses (named counterfactuals) and forecast questions: scenario data.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A named outcome class: a predicate on the final state of a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -8,16 +9,105 @@ use serde::{Deserialize, Serialize};
 pub struct OutcomeClass {
     pub id: String,
     pub name: String,
-    /// Predicate on the final state, e.g. `issue.mil_rights >= 70` (grammar in docs/scenario.md).
+    /// Predicate on the final state, e.g. `issue.mil_rights >= 70` (grammar in `crate::expr`
+    /// and docs/uncertainty.md).
     pub when: String,
 }
 
+/// Expected direction of change of an outcome's probability under a counterfactual.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    #[default]
+    Increase,
+    Decrease,
+}
+
 /// A named counterfactual with an expected direction of change.
+///
+/// ```toml
+/// [[hypotheses]]
+/// id = "H1"
+/// claim = "Without the JCS veto, the operation goes ahead more often"
+/// outcome = "invasion"
+/// expect = "increase"
+/// sources = ["article ¶12"]
+/// counterfactual = { set = { "stance.uk.mil_rights.position" = 80 }, without = ["jcs"], disable = ["gate.jcs"] }
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hypothesis {
     pub id: String,
     pub claim: String,
+    /// The edits that make the counterfactual world.
+    #[serde(default, skip_serializing_if = "Counterfactual::is_empty")]
+    pub counterfactual: Counterfactual,
+    /// Id of the outcome class whose probability the claim is about.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outcome: String,
+    #[serde(default)]
+    pub expect: Expect,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+/// A counterfactual as written in a scenario file: three lists of edits.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counterfactual {
+    /// Fix numbers: path (from `Scenario::visit_nums_mut`) → value. The number becomes certain.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub set: BTreeMap<String, f64>,
+    /// Remove actors (and their stances).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub without: Vec<String>,
+    /// Disable crisis-layer elements (`gate.jcs`, `event.summit`): adds the id to
+    /// `Scenario::disabled`, which the crisis model reads, and sets var `disabled.<id>` = 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disable: Vec<String>,
+}
+
+impl Counterfactual {
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty() && self.without.is_empty() && self.disable.is_empty()
+    }
+    /// The edits in application order: removals, then sets, then disables.
+    pub fn edits(&self) -> Vec<Edit> {
+        let mut out: Vec<Edit> = self
+            .without
+            .iter()
+            .map(|a| Edit::Without { actor: a.clone() })
+            .collect();
+        out.extend(self.set.iter().map(|(p, v)| Edit::Set {
+            path: p.clone(),
+            value: *v,
+        }));
+        out.extend(self.disable.iter().map(|d| Edit::Disable { id: d.clone() }));
+        out
+    }
+}
+
+/// One edit of a scenario (a counterfactual is a list of them). Extensible: new kinds of edit
+/// are new variants, applied by `crate::mc::apply_edits`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "edit", rename_all = "lowercase")]
+pub enum Edit {
+    /// Fix the number at `path` to `value` (no distribution, certain).
+    Set { path: String, value: f64 },
+    /// Remove an actor and its stances.
+    Without { actor: String },
+    /// Disable a crisis-layer element by id (e.g. `gate.jcs`).
+    Disable { id: String },
+}
+
+impl std::fmt::Display for Edit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Edit::Set { path, value } => write!(f, "set {path}={value}"),
+            Edit::Without { actor } => write!(f, "without {actor}"),
+            Edit::Disable { id } => write!(f, "disable {id}"),
+        }
+    }
 }
 
 /// A Metaculus-style forecast question.

@@ -1,0 +1,543 @@
+//! The predicate language of outcome classes and forecast questions.
+//!
+//! ```text
+//! issue.mil_rights >= 70 and not (option.invasion.taken or cohesion < 0.5)
+//! option.invasion.day <= 2026-06-30
+//! ```
+//!
+//! Grammar (lowest precedence first):
+//! ```text
+//! expr    := and ("or" and)*
+//! and     := unary ("and" unary)*
+//! unary   := "not" unary | primary
+//! primary := "(" expr ")" | operand (cmp operand)?
+//! operand := number | date | "true" | "false" | var
+//! cmp     := "<" | "<=" | ">" | ">=" | "==" | "!="
+//! ```
+//! `&&`, `||` and `!` are accepted as `and`, `or` and `not`; `==`/`!=` compare within 1e-9.
+//! - a `var` is a dotted name (`[A-Za-z_][A-Za-z0-9_.:-]*`, ending in a letter, digit or `_`)
+//!   looked up in [`RunState::vars`];
+//! - a date literal `YYYY-MM-DD` is the number of days after the scenario's `as_of`;
+//! - a bare var is true iff it is present and ≠ 0; a bare number is true iff ≠ 0;
+//! - a comparison with a missing var is false (so `not (x > 1)` is true when `x` is missing).
+//!
+//! Parse once ([`Expr::parse`]), evaluate many times ([`Expr::eval`]). Parse errors carry the
+//! byte offset in the predicate text.
+
+use crate::scenario::{Date, ScenarioError};
+use crate::state::RunState;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `==` and `!=` compare with this absolute tolerance (so `x == 0.3` works for computed values).
+pub const EQ_TOLERANCE: f64 = 1e-9;
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl Cmp {
+    fn apply(self, a: f64, b: f64) -> bool {
+        match self {
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            Cmp::Gt => a > b,
+            Cmp::Ge => a >= b,
+            Cmp::Eq => (a - b).abs() < EQ_TOLERANCE,
+            Cmp::Ne => (a - b).abs() >= EQ_TOLERANCE,
+        }
+    }
+}
+
+/// An operand: a constant (numbers, dates after resolution, true/false) or a variable.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Operand {
+    Const(f64),
+    Var(String),
+}
+
+/// A parsed predicate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Expr {
+    Or(Vec<Expr>),
+    And(Vec<Expr>),
+    Not(Box<Expr>),
+    Cmp(Operand, Cmp, Operand),
+    /// A bare operand used as a truth value.
+    Truthy(Operand),
+}
+
+/// A located parse error.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (at byte {offset})")]
+pub struct ParseError {
+    pub message: String,
+    /// Byte offset in the predicate text.
+    pub offset: usize,
+    /// Length in bytes of the offending token (≥ 1 unless at end of input).
+    pub len: usize,
+}
+
+impl ParseError {
+    /// As a scenario error, with the span shifted by `base` (the predicate's byte offset in the
+    /// scenario file).
+    pub fn to_scenario_error(&self, base: usize) -> ScenarioError {
+        ScenarioError {
+            message: format!("predicate: {}", self.message),
+            span: Some(base + self.offset..base + self.offset + self.len),
+            help: Some(
+                "grammar: comparisons (< <= > >= == !=) of vars, numbers and dates (YYYY-MM-DD), \
+                 combined with and/or/not and parentheses"
+                    .into(),
+            ),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Num(f64),
+    Date(Date),
+    Ident(String),
+    And,
+    Or,
+    Not,
+    True,
+    False,
+    LParen,
+    RParen,
+    Cmp(Cmp),
+}
+
+struct Lexed {
+    tok: Tok,
+    at: usize,
+    len: usize,
+}
+
+fn err(message: impl Into<String>, offset: usize, len: usize) -> ParseError {
+    ParseError {
+        message: message.into(),
+        offset,
+        len,
+    }
+}
+
+fn lex(src: &str) -> Result<Vec<Lexed>, ParseError> {
+    let b = src.as_bytes();
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let push = |out: &mut Vec<Lexed>, tok, len| {
+            out.push(Lexed {
+                tok,
+                at: start,
+                len,
+            })
+        };
+        match c {
+            b'(' => {
+                push(&mut out, Tok::LParen, 1);
+                i += 1;
+            }
+            b')' => {
+                push(&mut out, Tok::RParen, 1);
+                i += 1;
+            }
+            b'<' | b'>' | b'=' | b'!' => {
+                let two = b.get(i + 1) == Some(&b'=');
+                let op = match (c, two) {
+                    (b'<', true) => Cmp::Le,
+                    (b'<', false) => Cmp::Lt,
+                    (b'>', true) => Cmp::Ge,
+                    (b'>', false) => Cmp::Gt,
+                    (b'=', true) => Cmp::Eq,
+                    (b'!', true) => Cmp::Ne,
+                    (b'=', false) => return Err(err("`=` is not an operator; use `==`", i, 1)),
+                    _ => {
+                        // `!` alone is `not`.
+                        push(&mut out, Tok::Not, 1);
+                        i += 1;
+                        continue;
+                    }
+                };
+                let len = if two { 2 } else { 1 };
+                push(&mut out, Tok::Cmp(op), len);
+                i += len;
+            }
+            b'0'..=b'9' | b'-' | b'+' | b'.' => {
+                // Date literal?
+                if c.is_ascii_digit()
+                    && b.len() >= i + 10
+                    && b[i..i + 4].iter().all(u8::is_ascii_digit)
+                    && b[i + 4] == b'-'
+                {
+                    let text = &src[i..i + 10];
+                    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .map_err(|_| err(format!("invalid date `{text}`"), i, 10))?;
+                    push(&mut out, Tok::Date(date), 10);
+                    i += 10;
+                    continue;
+                }
+                let mut j = i;
+                if matches!(b[j], b'-' | b'+') {
+                    j += 1;
+                }
+                while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.') {
+                    j += 1;
+                }
+                if j < b.len() && matches!(b[j], b'e' | b'E') {
+                    let mut k = j + 1;
+                    if k < b.len() && matches!(b[k], b'-' | b'+') {
+                        k += 1;
+                    }
+                    if k < b.len() && b[k].is_ascii_digit() {
+                        j = k;
+                        while j < b.len() && b[j].is_ascii_digit() {
+                            j += 1;
+                        }
+                    }
+                }
+                let text = &src[i..j];
+                let v: f64 = text
+                    .parse()
+                    .map_err(|_| err(format!("invalid number `{text}`"), i, (j - i).max(1)))?;
+                push(&mut out, Tok::Num(v), j - i);
+                i = j;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let mut j = i;
+                while j < b.len()
+                    && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'.' | b':' | b'-'))
+                {
+                    j += 1;
+                }
+                // Names may not end in punctuation (so `x-1` style slips are caught below).
+                while j > i + 1 && matches!(b[j - 1], b'.' | b':' | b'-') {
+                    j -= 1;
+                }
+                let word = &src[i..j];
+                let tok = match word {
+                    "and" => Tok::And,
+                    "or" => Tok::Or,
+                    "not" => Tok::Not,
+                    "true" => Tok::True,
+                    "false" => Tok::False,
+                    _ => Tok::Ident(word.to_string()),
+                };
+                push(&mut out, tok, j - i);
+                i = j;
+            }
+            b'&' | b'|' => {
+                // `&&` and `||` are accepted as `and` and `or`.
+                if b.get(i + 1) == Some(&c) {
+                    push(&mut out, if c == b'&' { Tok::And } else { Tok::Or }, 2);
+                    i += 2;
+                } else {
+                    let w = if c == b'&' { "and" } else { "or" };
+                    return Err(err(format!("use `{w}` instead of `{}`", c as char), i, 1));
+                }
+            }
+            _ => {
+                let ch = src[i..].chars().next().unwrap_or('?');
+                return Err(err(
+                    format!("unexpected character `{ch}`"),
+                    i,
+                    ch.len_utf8(),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Parser<'a> {
+    toks: Vec<Lexed>,
+    pos: usize,
+    src_len: usize,
+    as_of: Option<Date>,
+    _src: &'a str,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|l| &l.tok)
+    }
+    fn here(&self) -> (usize, usize) {
+        self.toks
+            .get(self.pos)
+            .map_or((self.src_len, 0), |l| (l.at, l.len))
+    }
+    fn expr(&mut self) -> Result<Expr, ParseError> {
+        let mut parts = vec![self.and()?];
+        while self.peek() == Some(&Tok::Or) {
+            self.pos += 1;
+            parts.push(self.and()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
+    }
+    fn and(&mut self) -> Result<Expr, ParseError> {
+        let mut parts = vec![self.unary()?];
+        while self.peek() == Some(&Tok::And) {
+            self.pos += 1;
+            parts.push(self.unary()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::And(parts)
+        })
+    }
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        if self.peek() == Some(&Tok::Not) {
+            self.pos += 1;
+            return Ok(Expr::Not(Box::new(self.unary()?)));
+        }
+        self.primary()
+    }
+    fn primary(&mut self) -> Result<Expr, ParseError> {
+        if self.peek() == Some(&Tok::LParen) {
+            let (open, _) = self.here();
+            self.pos += 1;
+            let e = self.expr()?;
+            if self.peek() != Some(&Tok::RParen) {
+                let (at, len) = self.here();
+                return Err(err(
+                    format!("expected `)` to close the `(` at byte {open}"),
+                    at,
+                    len,
+                ));
+            }
+            self.pos += 1;
+            return Ok(e);
+        }
+        let lhs = self.operand()?;
+        if let Some(Tok::Cmp(op)) = self.peek() {
+            let op = *op;
+            self.pos += 1;
+            let rhs = self.operand()?;
+            if let Some(Tok::Cmp(_)) = self.peek() {
+                let (at, len) = self.here();
+                return Err(err("comparisons cannot be chained; use `and`", at, len));
+            }
+            return Ok(Expr::Cmp(lhs, op, rhs));
+        }
+        Ok(Expr::Truthy(lhs))
+    }
+    fn operand(&mut self) -> Result<Operand, ParseError> {
+        let (at, len) = self.here();
+        let tok = match self.toks.get(self.pos) {
+            Some(l) => l.tok.clone(),
+            None => return Err(err("unexpected end of predicate", at, 0)),
+        };
+        let o = match tok {
+            Tok::Num(v) => Operand::Const(v),
+            Tok::True => Operand::Const(1.0),
+            Tok::False => Operand::Const(0.0),
+            Tok::Ident(name) => Operand::Var(name),
+            Tok::Date(d) => match self.as_of {
+                Some(as_of) => Operand::Const((d - as_of).num_days() as f64),
+                None => {
+                    return Err(err(
+                        "a date needs the scenario's `as_of` (days are counted from it)",
+                        at,
+                        len,
+                    ))
+                }
+            },
+            other => {
+                let what = match other {
+                    Tok::And | Tok::Or => "a value before `and`/`or`",
+                    Tok::RParen => "a value before `)`",
+                    Tok::Cmp(_) => "a value before the comparison",
+                    _ => "a value",
+                };
+                return Err(err(format!("expected {what}"), at, len));
+            }
+        };
+        self.pos += 1;
+        Ok(o)
+    }
+}
+
+impl Expr {
+    /// Parse a predicate. `as_of` resolves date literals (days after it).
+    pub fn parse(src: &str, as_of: Option<Date>) -> Result<Expr, ParseError> {
+        let toks = lex(src)?;
+        let mut p = Parser {
+            toks,
+            pos: 0,
+            src_len: src.len(),
+            as_of,
+            _src: src,
+        };
+        if p.toks.is_empty() {
+            return Err(err("empty predicate", 0, 0));
+        }
+        let e = p.expr()?;
+        if p.pos < p.toks.len() {
+            let (at, len) = p.here();
+            return Err(err("unexpected text after the predicate", at, len));
+        }
+        Ok(e)
+    }
+
+    /// Evaluate against one run's state.
+    pub fn eval(&self, st: &RunState) -> bool {
+        self.eval_vars(&st.vars)
+    }
+
+    /// Evaluate against a map of vars.
+    pub fn eval_vars(&self, vars: &BTreeMap<String, f64>) -> bool {
+        let get = |o: &Operand| match o {
+            Operand::Const(v) => Some(*v),
+            Operand::Var(n) => vars.get(n).copied(),
+        };
+        match self {
+            Expr::Or(v) => v.iter().any(|e| e.eval_vars(vars)),
+            Expr::And(v) => v.iter().all(|e| e.eval_vars(vars)),
+            Expr::Not(e) => !e.eval_vars(vars),
+            Expr::Cmp(a, op, b) => match (get(a), get(b)) {
+                (Some(x), Some(y)) => op.apply(x, y),
+                _ => false,
+            },
+            Expr::Truthy(o) => get(o).is_some_and(|v| v != 0.0 && !v.is_nan()),
+        }
+    }
+
+    /// Every var name the predicate reads (for the validator).
+    pub fn vars(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.collect_vars(&mut out);
+        out
+    }
+
+    fn collect_vars<'a>(&'a self, out: &mut Vec<&'a str>) {
+        let mut op = |o: &'a Operand| {
+            if let Operand::Var(n) = o {
+                out.push(n.as_str());
+            }
+        };
+        match self {
+            Expr::Or(v) | Expr::And(v) => {
+                for e in v {
+                    e.collect_vars(out);
+                }
+            }
+            Expr::Not(e) => e.collect_vars(out),
+            Expr::Cmp(a, _, b) => {
+                op(a);
+                op(b);
+            }
+            Expr::Truthy(a) => op(a),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(kv: &[(&str, f64)]) -> BTreeMap<String, f64> {
+        kv.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn precedence_and_semantics() {
+        let e = Expr::parse(
+            "issue.mil_rights >= 70 and not (option.invasion.taken or cohesion < 0.5)",
+            None,
+        )
+        .unwrap();
+        assert!(e.eval_vars(&vars(&[("issue.mil_rights", 75.0), ("cohesion", 0.8)])));
+        assert!(!e.eval_vars(&vars(&[("issue.mil_rights", 65.0), ("cohesion", 0.8)])));
+        assert!(!e.eval_vars(&vars(&[
+            ("issue.mil_rights", 75.0),
+            ("cohesion", 0.8),
+            ("option.invasion.taken", 1.0)
+        ])));
+        // taken = 0 is false; cohesion missing → comparison false → not(...) true.
+        assert!(e.eval_vars(&vars(&[
+            ("issue.mil_rights", 75.0),
+            ("option.invasion.taken", 0.0)
+        ])));
+        // `and` binds tighter than `or`.
+        let e = Expr::parse("a or b and c", None).unwrap();
+        assert!(e.eval_vars(&vars(&[("a", 1.0)])));
+        assert!(!e.eval_vars(&vars(&[("b", 1.0)])));
+        let e = Expr::parse("x != 3 or not y", None).unwrap();
+        assert!(e.eval_vars(&vars(&[("x", 3.0)])));
+        assert!(!e.eval_vars(&vars(&[("x", 3.0), ("y", 2.0)])));
+        // Missing var in != is still false.
+        let e = Expr::parse("x != 3", None).unwrap();
+        assert!(!e.eval_vars(&vars(&[])));
+        let e = Expr::parse("!(a && b) || c == 0.3", None).unwrap();
+        assert!(e.eval_vars(&vars(&[("a", 1.0), ("c", 0.1 + 0.2)])));
+        assert!(!e.eval_vars(&vars(&[("a", 1.0), ("b", 1.0)])));
+        assert!(Expr::parse("-1.5e1 < x", None)
+            .unwrap()
+            .eval_vars(&vars(&[("x", -10.0)])));
+    }
+
+    #[test]
+    fn dates_are_days_after_as_of() {
+        let as_of = Date::from_ymd_opt(2026, 1, 11);
+        let e = Expr::parse("option.x.day <= 2026-01-21", as_of).unwrap();
+        assert_eq!(
+            e,
+            Expr::Cmp(
+                Operand::Var("option.x.day".into()),
+                Cmp::Le,
+                Operand::Const(10.0)
+            )
+        );
+        let er = Expr::parse("d < 2026-01-21", None).unwrap_err();
+        assert_eq!(er.offset, 4);
+        let er = Expr::parse("d < 2026-02-30", as_of).unwrap_err();
+        assert!(er.message.contains("invalid date"));
+    }
+
+    #[test]
+    fn located_errors() {
+        let cases = [
+            ("a >= ", 5),
+            ("(a > 1", 6),
+            ("a > 1 b", 6),
+            ("a = 1", 2),
+            ("a and and b", 6),
+            ("a & b", 2),
+            ("1 < a < 3", 6),
+            ("", 0),
+            ("a > #", 4),
+        ];
+        for (src, at) in cases {
+            let e = Expr::parse(src, None).unwrap_err();
+            assert_eq!(e.offset, at, "{src:?}: {e}");
+        }
+        let se = Expr::parse("a =", None).unwrap_err().to_scenario_error(100);
+        assert_eq!(se.span, Some(102..103));
+    }
+
+    #[test]
+    fn lists_vars() {
+        let e = Expr::parse("a.b > c and not d", None).unwrap();
+        assert_eq!(e.vars(), vec!["a.b", "c", "d"]);
+    }
+}

@@ -1,1 +1,0 @@
-//! Monte Carlo: sample inputs, run in parallel with per-run RNG streams, aggregate outcome probabilities.

@@ -1,0 +1,1013 @@
+//! Monte Carlo: sample inputs, run in parallel with per-run RNG streams, aggregate outcome
+//! probabilities; counterfactual edits and hypothesis tests with common random numbers.
+//!
+//! Run `i` of a job with master seed `s`:
+//! - draws its input uniforms from `rng::substream(s, i, SAMPLE_PURPOSE)` (one per number of the
+//!   base scenario, in `visit_nums_mut` order — see [`crate::sample::Sampler`]);
+//! - runs the model with `rng::stream(s, i)` for in-model randomness.
+//!
+//! Runs are executed with rayon and aggregated in run-index order, so the result is identical for
+//! any thread count. A counterfactual run `i` uses the same two streams as the base run `i`
+//! (common random numbers).
+
+pub mod stats;
+pub mod toy;
+
+use crate::expr::{Expr, ParseError};
+use crate::rng::{self, Rng};
+use crate::sample::Sampler;
+use crate::scenario::{Dist, Edit, Expect, Scenario};
+use crate::state::RunState;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Display;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use stats::{paired, quantile_sorted, runs_needed, wilson, Paired, Z95};
+
+/// `purpose` of the input-sampling substream (`rng::substream(seed, run, SAMPLE_PURPOSE)`).
+pub const SAMPLE_PURPOSE: u64 = 1;
+/// Quantile levels reported for vars and series.
+pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// Monte Carlo settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct McConfig {
+    pub runs: u64,
+    pub seed: u64,
+    /// 0 = ignore source reliability, 1 = full discount (docs/uncertainty.md).
+    pub evidence_discount: f64,
+    /// Counterfactual edits applied before sampling (`--set`, `--without`, `disable`).
+    pub edits: Vec<Edit>,
+    /// Convergence tolerance: warn when an outcome's Wilson half-width exceeds it.
+    pub tolerance: f64,
+    /// Histogram bins per var.
+    pub bins: usize,
+    /// Smallest |Δprobability| a hypothesis test treats as a real effect.
+    pub min_effect: f64,
+    /// The model's options (model id, rounds, …), recorded in every output.
+    pub model_options: serde_json::Value,
+}
+
+impl Default for McConfig {
+    fn default() -> Self {
+        McConfig {
+            runs: 1000,
+            seed: 1,
+            evidence_discount: 0.0,
+            edits: Vec::new(),
+            tolerance: 0.05,
+            bins: 20,
+            min_effect: 0.02,
+            model_options: serde_json::Value::Null,
+        }
+    }
+}
+
+/// Why a Monte Carlo job failed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum McError {
+    /// A counterfactual edit does not apply (unknown path or actor, value off the scale).
+    #[error("edit `{edit}`: {message}")]
+    Edit { edit: String, message: String },
+    /// An outcome's predicate does not parse.
+    #[error("outcome `{outcome}`: {error}")]
+    Predicate { outcome: String, error: ParseError },
+    /// An outcome, var or hypothesis referred to does not exist.
+    #[error("{0}")]
+    Unknown(String),
+    /// The run function failed on run `run` (the lowest failing index is reported).
+    #[error("run {run}: {message}")]
+    Run { run: u64, message: String },
+}
+
+/// sha256 (hex) of the canonical JSON of a scenario: `serde_json` serialisation of the parsed
+/// [`Scenario`] (field order fixed by the type, maps sorted, floats in shortest round-trip form).
+pub fn scenario_hash(scn: &Scenario) -> String {
+    let json = serde_json::to_string(scn).unwrap_or_default();
+    let digest = Sha256::digest(json.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Apply edits to a copy of `scn`.
+///
+/// - `Set { path, value }`: the number at `path` gets `value`, no distribution, confidence 1 and
+///   no source (so the evidence discount leaves it fixed). A position must lie on its issue's
+///   scale, a salience in [0,1], a capability ≥ 0.
+/// - `Without { actor }`: removes the actor and its stances, and adds `actor.<id>` to
+///   `Scenario::disabled` so the crisis layer can skip references to it.
+/// - `Disable { id }`: adds `id` to `Scenario::disabled`.
+pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> {
+    let mut out = scn.clone();
+    for e in edits {
+        let fail = |message: String| McError::Edit {
+            edit: e.to_string(),
+            message,
+        };
+        match e {
+            Edit::Without { actor } => {
+                if out.actor_index(actor).is_none() {
+                    return Err(fail(format!("no actor `{actor}`")));
+                }
+                out.actors.retain(|a| &a.id != actor);
+                out.stances.retain(|s| &s.actor != actor);
+                out.disabled.insert(format!("actor.{actor}"));
+            }
+            Edit::Disable { id } => {
+                if id.trim().is_empty() {
+                    return Err(fail("empty id".into()));
+                }
+                out.disabled.insert(id.clone());
+            }
+            Edit::Set { path, value } => {
+                if !value.is_finite() {
+                    return Err(fail("value must be a finite number".into()));
+                }
+                let probe = crate::scenario::Num::new(*value);
+                let domain = crate::sample::domain_of(&out, path, &probe);
+                let known = path_known(&out, path);
+                if !known {
+                    return Err(fail(format!(
+                        "no number at `{path}` (paths look like `stance.<actor>.<issue>.position`, \
+                         `actor.<actor>.capability`)"
+                    )));
+                }
+                let named_domain = path.ends_with(".position")
+                    || path.ends_with(".salience")
+                    || path.ends_with(".capability");
+                if named_domain && (*value < domain.min || *value > domain.max) {
+                    return Err(fail(format!(
+                        "{value} is outside the allowed range [{}, {}]",
+                        domain.min, domain.max
+                    )));
+                }
+                out.visit_nums_mut(&mut |p, n| {
+                    if p == path {
+                        n.value = *value;
+                        n.dist = None;
+                        n.confidence = Some(1.0);
+                        n.source = None;
+                    }
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn path_known(scn: &Scenario, path: &str) -> bool {
+    let mut s = scn.clone();
+    let mut found = false;
+    s.visit_nums_mut(&mut |p, _| found |= p == path);
+    found
+}
+
+/// Parse every outcome class's predicate.
+pub fn compile_outcomes(scn: &Scenario) -> Result<Vec<Expr>, McError> {
+    scn.outcomes
+        .iter()
+        .map(|o| {
+            Expr::parse(&o.when, scn.scenario.as_of).map_err(|error| McError::Predicate {
+                outcome: o.id.clone(),
+                error,
+            })
+        })
+        .collect()
+}
+
+/// Prepared job: the edited scenario and its sampler on the base layout.
+struct Prepared {
+    scn: Scenario,
+    sampler: Sampler,
+}
+
+fn prepare(base: &Scenario, discount: f64, edits: &[Edit]) -> Result<Prepared, McError> {
+    let paths = crate::sample::layout(base);
+    let slots: HashMap<String, usize> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.clone(), i))
+        .collect();
+    let scn = apply_edits(base, edits)?;
+    let sampler = Sampler::with_layout(&scn, discount, &slots, paths.len());
+    Ok(Prepared { scn, sampler })
+}
+
+/// Run `i`'s sampled scenario (before the model runs).
+fn sampled(p: &Prepared, seed: u64, i: u64) -> Scenario {
+    let mut s = p.scn.clone();
+    let mut r = rng::substream(seed, i, SAMPLE_PURPOSE);
+    let u = p.sampler.draw_u(&mut r);
+    p.sampler.apply(&mut s, &u);
+    s
+}
+
+/// The sampled scenario of run `i` of a job (for inspection and tests).
+pub fn sampled_scenario(
+    scn: &Scenario,
+    cfg: &McConfig,
+    run_index: u64,
+) -> Result<Scenario, McError> {
+    let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
+    Ok(sampled(&p, cfg.seed, run_index))
+}
+
+/// Per-run data kept for aggregation and pairing (columnar, in run-index order).
+#[derive(Clone, Debug, Default)]
+pub struct Runs {
+    pub n: u64,
+    /// var → value per run (NaN = missing in that run).
+    pub vars: BTreeMap<String, Vec<f64>>,
+    /// series → per run (empty = missing in that run).
+    pub series: BTreeMap<String, Vec<Vec<f64>>>,
+    /// event → (runs in which it occurred, total occurrences).
+    pub events: BTreeMap<String, (u64, u64)>,
+    /// outcome index → per-run indicator.
+    pub outcomes: Vec<Vec<bool>>,
+}
+
+impl Runs {
+    fn push(&mut self, st: RunState, outcomes: &[Expr], disabled: &BTreeSet<String>) {
+        let mut st = st;
+        for d in disabled {
+            st.vars.insert(format!("disabled.{d}"), 1.0);
+        }
+        let i = self.n as usize;
+        for (k, v) in &st.vars {
+            let col = self
+                .vars
+                .entry(k.clone())
+                .or_insert_with(|| vec![f64::NAN; i]);
+            col.push(*v);
+        }
+        for col in self.vars.values_mut() {
+            if col.len() == i {
+                col.push(f64::NAN);
+            }
+        }
+        for (k, s) in std::mem::take(&mut st.series) {
+            let col = self.series.entry(k).or_insert_with(|| vec![Vec::new(); i]);
+            col.push(s);
+        }
+        for col in self.series.values_mut() {
+            if col.len() == i {
+                col.push(Vec::new());
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for e in &st.events {
+            let entry = self.events.entry(e.clone()).or_insert((0, 0));
+            entry.1 += 1;
+            if seen.insert(e) {
+                entry.0 += 1;
+            }
+        }
+        if self.outcomes.len() < outcomes.len() {
+            self.outcomes.resize(outcomes.len(), Vec::new());
+        }
+        for (k, e) in outcomes.iter().enumerate() {
+            self.outcomes[k].push(e.eval(&st));
+        }
+        self.n += 1;
+    }
+
+    /// Per-run values of a var (NaN where missing).
+    pub fn var(&self, name: &str) -> Option<&[f64]> {
+        self.vars.get(name).map(Vec::as_slice)
+    }
+
+    /// The vars of run `i` (as the run function produced them, plus `disabled.*`).
+    pub fn run_vars(&self, i: usize) -> BTreeMap<String, f64> {
+        self.vars
+            .iter()
+            .filter_map(|(k, v)| {
+                v.get(i)
+                    .copied()
+                    .filter(|x| !x.is_nan())
+                    .map(|x| (k.clone(), x))
+            })
+            .collect()
+    }
+
+    /// Evaluate any predicate over the stored runs (e.g. a forecast question's `when`), after
+    /// the fact: per-run indicators in run order.
+    pub fn indicators(&self, pred: &Expr) -> Vec<bool> {
+        (0..self.n as usize)
+            .map(|i| pred.eval_vars(&self.run_vars(i)))
+            .collect()
+    }
+
+    /// Probability of any predicate with its Wilson 95% interval.
+    pub fn proportion(&self, pred: &Expr) -> Proportion {
+        let hits = self.indicators(pred).iter().filter(|b| **b).count() as u64;
+        Proportion::new(hits, self.n)
+    }
+}
+
+/// A proportion with its Wilson 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proportion {
+    pub hits: u64,
+    pub runs: u64,
+    pub p: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Proportion {
+    pub fn new(hits: u64, runs: u64) -> Proportion {
+        let (lo, hi) = wilson(hits, runs, Z95);
+        Proportion {
+            hits,
+            runs,
+            p: if runs > 0 {
+                hits as f64 / runs as f64
+            } else {
+                0.0
+            },
+            lo,
+            hi,
+        }
+    }
+}
+
+/// Number of runs evaluated per parallel batch (bounds memory: per-run states are folded into
+/// the columnar [`Runs`] after each batch).
+const BATCH: u64 = 1024;
+
+/// Run the Monte Carlo job and keep per-run data (for pairing and custom aggregation).
+pub fn simulate<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    f: F,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Runs, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let outcomes = compile_outcomes(scn)?;
+    let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
+    let done = AtomicU64::new(0);
+    let mut runs = Runs::default();
+    let mut start = 0;
+    while start < cfg.runs {
+        let end = (start + BATCH).min(cfg.runs);
+        let batch: Vec<Result<RunState, String>> = (start..end)
+            .into_par_iter()
+            .map(|i| {
+                let s = sampled(&p, cfg.seed, i);
+                let mut r = rng::stream(cfg.seed, i);
+                let out = f(&s, &mut r).map_err(|e| e.to_string());
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(cb) = progress {
+                    cb(n);
+                }
+                out
+            })
+            .collect();
+        for (k, r) in batch.into_iter().enumerate() {
+            match r {
+                Ok(st) => runs.push(st, &outcomes, &p.scn.disabled),
+                Err(message) => {
+                    return Err(McError::Run {
+                        run: start + k as u64,
+                        message,
+                    })
+                }
+            }
+        }
+        start = end;
+    }
+    Ok(runs)
+}
+
+/// One outcome class's probability.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeProb {
+    pub id: String,
+    pub name: String,
+    pub when: String,
+    /// Runs in which the predicate held.
+    pub hits: u64,
+    pub runs: u64,
+    pub p: f64,
+    /// Wilson 95% interval.
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Histogram with equal-width bins.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    /// `bins + 1` edges.
+    pub edges: Vec<f64>,
+    pub counts: Vec<u64>,
+}
+
+/// Distribution of a var across runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VarSummary {
+    /// Runs in which the var was present.
+    pub n: u64,
+    pub mean: f64,
+    pub sd: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Quantiles at [`QUANTILES`] (5, 25, 50, 75, 95%).
+    pub quantiles: [f64; 5],
+    pub histogram: Histogram,
+}
+
+/// Per-round quantile bands of a series. Runs whose series is shorter than the longest are
+/// carried forward at their last value (a model that stopped early stays where it stopped).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeriesBands {
+    pub n: u64,
+    /// `bands[round]` = quantiles at [`QUANTILES`].
+    pub bands: Vec<[f64; 5]>,
+}
+
+/// How often an event occurred.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventFreq {
+    /// Runs in which it occurred at least once.
+    pub runs_with: u64,
+    /// Total occurrences across runs.
+    pub total: u64,
+    pub p: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// An outcome whose interval is wider than the tolerance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConvergenceWarning {
+    pub outcome: String,
+    pub half_width: f64,
+    pub tolerance: f64,
+    /// Runs at which the interval would be narrow enough at the observed proportion.
+    pub runs_needed: u64,
+    pub message: String,
+}
+
+/// An uncertain input as sampled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InputInfo {
+    pub path: String,
+    pub nominal: f64,
+    /// The distribution after the evidence discount.
+    pub dist: Dist,
+}
+
+/// Everything recorded to reproduce a figure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub scenario_id: String,
+    /// sha256 of the canonical scenario JSON (before edits), see [`scenario_hash`].
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub runs: u64,
+    pub engine_version: String,
+    pub evidence_discount: f64,
+    /// Counterfactual edits applied, e.g. `set stance.uk.x.position=80`.
+    pub edits: Vec<String>,
+    pub model_options: serde_json::Value,
+}
+
+impl Provenance {
+    pub fn new(scn: &Scenario, cfg: &McConfig) -> Provenance {
+        Provenance {
+            scenario_id: scn.scenario.id.clone(),
+            scenario_hash: scenario_hash(scn),
+            seed: cfg.seed,
+            runs: cfg.runs,
+            engine_version: crate::ENGINE_VERSION.to_string(),
+            evidence_discount: cfg.evidence_discount,
+            edits: cfg.edits.iter().map(ToString::to_string).collect(),
+            model_options: cfg.model_options.clone(),
+        }
+    }
+}
+
+/// The aggregated result of a Monte Carlo job.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct McResult {
+    pub provenance: Provenance,
+    pub inputs: Vec<InputInfo>,
+    pub outcomes: Vec<OutcomeProb>,
+    pub vars: BTreeMap<String, VarSummary>,
+    pub series: BTreeMap<String, SeriesBands>,
+    pub events: BTreeMap<String, EventFreq>,
+    pub convergence: Vec<ConvergenceWarning>,
+}
+
+impl McResult {
+    pub fn outcome(&self, id: &str) -> Option<&OutcomeProb> {
+        self.outcomes.iter().find(|o| o.id == id)
+    }
+}
+
+/// Run and aggregate.
+pub fn run<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    f: F,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<McResult, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let runs = simulate(scn, cfg, f, progress)?;
+    let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
+    Ok(aggregate(scn, cfg, &p.sampler, &runs))
+}
+
+fn var_range(scn: &Scenario, name: &str) -> Option<(f64, f64)> {
+    let parts: Vec<&str> = name.split('.').collect();
+    let issue = match parts.as_slice() {
+        ["issue", i] | ["issue", i, "mean"] => *i,
+        ["position", _, i] => *i,
+        _ => return None,
+    };
+    scn.issues
+        .iter()
+        .find(|x| x.id == issue)
+        .map(|x| (x.min.min(x.max), x.max.max(x.min)))
+}
+
+fn summarize(values: &[f64], range: Option<(f64, f64)>, bins: usize) -> Option<VarSummary> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    let n = v.len();
+    let mean = v.iter().sum::<f64>() / n as f64;
+    let sd = if n > 1 {
+        (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    v.sort_by(f64::total_cmp);
+    let (min, max) = (v[0], v[n - 1]);
+    let (lo, hi) = match range {
+        Some((a, b)) if a <= min && max <= b && b > a => (a, b),
+        _ => (min, max),
+    };
+    let bins = bins.max(1);
+    let edges: Vec<f64> = if hi > lo {
+        (0..=bins)
+            .map(|k| lo + (hi - lo) * k as f64 / bins as f64)
+            .collect()
+    } else {
+        vec![lo, lo]
+    };
+    let nb = edges.len() - 1;
+    let mut counts = vec![0u64; nb];
+    for x in &v {
+        let k = if hi > lo {
+            (((x - lo) / (hi - lo)) * nb as f64).floor() as usize
+        } else {
+            0
+        };
+        counts[k.min(nb - 1)] += 1;
+    }
+    Some(VarSummary {
+        n: n as u64,
+        mean,
+        sd,
+        min,
+        max,
+        quantiles: QUANTILES.map(|q| quantile_sorted(&v, q)),
+        histogram: Histogram { edges, counts },
+    })
+}
+
+/// Aggregate per-run data into an [`McResult`].
+pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs) -> McResult {
+    let n = runs.n;
+    let mut outcomes = Vec::new();
+    let mut convergence = Vec::new();
+    for (k, o) in scn.outcomes.iter().enumerate() {
+        let hits = runs
+            .outcomes
+            .get(k)
+            .map_or(0, |v| v.iter().filter(|b| **b).count() as u64);
+        let (lo, hi) = wilson(hits, n, Z95);
+        let p = if n > 0 { hits as f64 / n as f64 } else { 0.0 };
+        let half = (hi - lo) / 2.0;
+        if half > cfg.tolerance {
+            let need = runs_needed(hits, n, cfg.tolerance);
+            convergence.push(ConvergenceWarning {
+                outcome: o.id.clone(),
+                half_width: half,
+                tolerance: cfg.tolerance,
+                runs_needed: need,
+                message: format!(
+                    "P({}) = {:.3} has a 95% interval ±{:.3}, wider than ±{:.3}; about {} runs would narrow it enough",
+                    o.id, p, half, cfg.tolerance, need
+                ),
+            });
+        }
+        outcomes.push(OutcomeProb {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            when: o.when.clone(),
+            hits,
+            runs: n,
+            p,
+            lo,
+            hi,
+        });
+    }
+    let vars = runs
+        .vars
+        .iter()
+        .filter_map(|(k, v)| summarize(v, var_range(scn, k), cfg.bins).map(|s| (k.clone(), s)))
+        .collect();
+    let series = runs
+        .series
+        .iter()
+        .filter_map(|(k, per_run)| {
+            let len = per_run.iter().map(Vec::len).max().unwrap_or(0);
+            let present: Vec<&Vec<f64>> = per_run.iter().filter(|s| !s.is_empty()).collect();
+            if len == 0 || present.is_empty() {
+                return None;
+            }
+            let bands = (0..len)
+                .map(|r| {
+                    let mut col: Vec<f64> = present
+                        .iter()
+                        .map(|s| s.get(r).or(s.last()).copied().unwrap_or(f64::NAN))
+                        .filter(|x| !x.is_nan())
+                        .collect();
+                    col.sort_by(f64::total_cmp);
+                    QUANTILES.map(|q| quantile_sorted(&col, q))
+                })
+                .collect();
+            Some((
+                k.clone(),
+                SeriesBands {
+                    n: present.len() as u64,
+                    bands,
+                },
+            ))
+        })
+        .collect();
+    let events = runs
+        .events
+        .iter()
+        .map(|(k, (with, total))| {
+            let (lo, hi) = wilson(*with, n, Z95);
+            (
+                k.clone(),
+                EventFreq {
+                    runs_with: *with,
+                    total: *total,
+                    p: if n > 0 { *with as f64 / n as f64 } else { 0.0 },
+                    lo,
+                    hi,
+                },
+            )
+        })
+        .collect();
+    McResult {
+        provenance: Provenance::new(scn, cfg),
+        inputs: sampler
+            .inputs
+            .iter()
+            .map(|i| InputInfo {
+                path: i.path.clone(),
+                nominal: i.nominal,
+                dist: i.dist.clone(),
+            })
+            .collect(),
+        outcomes,
+        vars,
+        series,
+        events,
+        convergence,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paired comparisons (counterfactuals, hypotheses)
+// ---------------------------------------------------------------------------------------------
+
+/// Change of one outcome's probability between a base and an alternative world, from paired
+/// runs (same run index = same random numbers).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Delta {
+    pub outcome: String,
+    pub p_base: f64,
+    pub p_alt: f64,
+    /// p_alt − p_base.
+    pub delta: f64,
+    /// 95% interval of the mean of per-run differences.
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Compare two sets of paired runs outcome by outcome.
+pub fn deltas(scn: &Scenario, base: &Runs, alt: &Runs) -> Vec<Delta> {
+    scn.outcomes
+        .iter()
+        .enumerate()
+        .map(|(k, o)| {
+            let b = base.outcomes.get(k).map_or(&[][..], Vec::as_slice);
+            let a = alt.outcomes.get(k).map_or(&[][..], Vec::as_slice);
+            let d: Vec<f64> = b
+                .iter()
+                .zip(a)
+                .map(|(x, y)| f64::from(u8::from(*y)) - f64::from(u8::from(*x)))
+                .collect();
+            let mean = |v: &[bool]| {
+                if v.is_empty() {
+                    0.0
+                } else {
+                    v.iter().filter(|x| **x).count() as f64 / v.len() as f64
+                }
+            };
+            let pr = paired(&d);
+            Delta {
+                outcome: o.id.clone(),
+                p_base: mean(b),
+                p_alt: mean(a),
+                delta: pr.mean,
+                lo: pr.lo,
+                hi: pr.hi,
+            }
+        })
+        .collect()
+}
+
+/// Evaluate a counterfactual (a list of edits on top of `cfg.edits`) against the base with
+/// common random numbers.
+pub fn counterfactual<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    edits: &[Edit],
+    f: F,
+) -> Result<Vec<Delta>, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let base = simulate(scn, cfg, &f, None)?;
+    let mut alt_cfg = cfg.clone();
+    alt_cfg.edits.extend(edits.iter().cloned());
+    let alt = simulate(scn, &alt_cfg, &f, None)?;
+    Ok(deltas(scn, &base, &alt))
+}
+
+/// The verdict on a hypothesis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The 95% interval of Δ excludes 0 on the expected side.
+    Supported,
+    /// The interval excludes 0 on the other side, or lies entirely within ±`min_effect`.
+    NotSupported,
+    /// Anything else: more runs might decide.
+    Inconclusive,
+}
+
+/// Decide a verdict from a Δ interval.
+pub fn verdict(expect: Expect, lo: f64, hi: f64, min_effect: f64) -> Verdict {
+    let (lo, hi) = match expect {
+        Expect::Increase => (lo, hi),
+        Expect::Decrease => (-hi, -lo),
+    };
+    if lo > 0.0 {
+        Verdict::Supported
+    } else if hi < 0.0 || (lo >= -min_effect && hi <= min_effect) {
+        Verdict::NotSupported
+    } else {
+        Verdict::Inconclusive
+    }
+}
+
+/// A hypothesis evaluated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HypothesisResult {
+    pub id: String,
+    pub claim: String,
+    pub outcome: String,
+    pub expect: Expect,
+    pub edits: Vec<String>,
+    pub sources: Vec<String>,
+    pub p_base: f64,
+    pub p_counterfactual: f64,
+    pub delta: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub verdict: Verdict,
+    pub provenance: Provenance,
+}
+
+/// Evaluate every hypothesis of the scenario (common random numbers; the base is run once).
+pub fn evaluate_hypotheses<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    f: F,
+) -> Result<Vec<HypothesisResult>, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    // Hypotheses without an outcome or a counterfactual are claims only: skipped.
+    let testable =
+        |h: &&crate::scenario::Hypothesis| !h.outcome.is_empty() && !h.counterfactual.is_empty();
+    for h in scn.hypotheses.iter().filter(testable) {
+        if !scn.outcomes.iter().any(|o| o.id == h.outcome) {
+            return Err(McError::Unknown(format!(
+                "hypothesis `{}`: no outcome class `{}`",
+                h.id, h.outcome
+            )));
+        }
+    }
+    if !scn.hypotheses.iter().any(|h| testable(&h)) {
+        return Ok(Vec::new());
+    }
+    let base = simulate(scn, cfg, &f, None)?;
+    let mut out = Vec::new();
+    for h in scn.hypotheses.iter().filter(testable) {
+        let edits = h.counterfactual.edits();
+        let mut alt_cfg = cfg.clone();
+        alt_cfg.edits.extend(edits.iter().cloned());
+        let alt = simulate(scn, &alt_cfg, &f, None)?;
+        let ds = deltas(scn, &base, &alt);
+        let Some(d) = ds.into_iter().find(|d| d.outcome == h.outcome) else {
+            continue;
+        };
+        out.push(HypothesisResult {
+            id: h.id.clone(),
+            claim: h.claim.clone(),
+            outcome: h.outcome.clone(),
+            expect: h.expect,
+            edits: edits.iter().map(ToString::to_string).collect(),
+            sources: h.sources.clone(),
+            p_base: d.p_base,
+            p_counterfactual: d.p_alt,
+            delta: d.delta,
+            lo: d.lo,
+            hi: d.hi,
+            verdict: verdict(h.expect, d.lo, d.hi, cfg.min_effect),
+            provenance: Provenance::new(scn, &alt_cfg),
+        });
+    }
+    Ok(out)
+}
+
+/// Parse `path=value` (the `--set` syntax).
+pub fn parse_set(s: &str) -> Result<Edit, String> {
+    let (path, value) = s.split_once('=').ok_or_else(|| {
+        format!("`{s}`: expected PATH=VALUE, e.g. stance.uk.mil_rights.position=80")
+    })?;
+    let value: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: `{}` is not a number", value.trim()))?;
+    Ok(Edit::Set {
+        path: path.trim().to_string(),
+        value,
+    })
+}
+
+/// CSV summary of outcome probabilities, one row per outcome class, with provenance columns.
+pub fn outcomes_csv(r: &McResult) -> String {
+    let pv = &r.provenance;
+    let mut out = crate::sweep::csv_line(&[
+        "outcome",
+        "name",
+        "p",
+        "lo",
+        "hi",
+        "hits",
+        "runs",
+        "seed",
+        "scenario_hash",
+        "engine_version",
+    ]);
+    for o in &r.outcomes {
+        out.push_str(&crate::sweep::csv_line(&[
+            o.id.clone(),
+            o.name.clone(),
+            o.p.to_string(),
+            o.lo.to_string(),
+            o.hi.to_string(),
+            o.hits.to_string(),
+            o.runs.to_string(),
+            pv.seed.to_string(),
+            pv.scenario_hash.clone(),
+            pv.engine_version.clone(),
+        ]));
+    }
+    out
+}
+
+/// CSV summary of vars: mean, sd and the 5/25/50/75/95% quantiles, with provenance columns.
+pub fn vars_csv(r: &McResult) -> String {
+    let pv = &r.provenance;
+    let mut out = crate::sweep::csv_line(&[
+        "var",
+        "n",
+        "mean",
+        "sd",
+        "q05",
+        "q25",
+        "q50",
+        "q75",
+        "q95",
+        "seed",
+        "scenario_hash",
+        "engine_version",
+    ]);
+    for (k, v) in &r.vars {
+        let mut row = vec![
+            k.clone(),
+            v.n.to_string(),
+            v.mean.to_string(),
+            v.sd.to_string(),
+        ];
+        row.extend(v.quantiles.iter().map(|q| q.to_string()));
+        row.extend([
+            pv.seed.to_string(),
+            pv.scenario_hash.clone(),
+            pv.engine_version.clone(),
+        ]);
+        out.push_str(&crate::sweep::csv_line(&row));
+    }
+    out
+}
+
+/// Checks of the uncertainty-related parts of a scenario, for the scenario validator. Each
+/// problem is keyed by the validator's path syntax (`outcomes[2].when`, `hypotheses[0].outcome`).
+/// For predicate errors, `predicate` holds the parse error whose byte offset is relative to the
+/// predicate text (add the string value's start in the file, +1 for its opening quote).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub path: String,
+    pub error: crate::scenario::ScenarioError,
+    pub predicate: Option<ParseError>,
+}
+
+/// Validate outcome predicates and hypotheses: every `when` parses (dates need `as_of`); every
+/// hypothesis names an existing outcome class and its counterfactual applies (known paths and
+/// actors, values in range).
+pub fn validate(scn: &Scenario) -> Vec<Problem> {
+    use crate::scenario::ScenarioError;
+    let mut out = Vec::new();
+    for (i, o) in scn.outcomes.iter().enumerate() {
+        if let Err(e) = Expr::parse(&o.when, scn.scenario.as_of) {
+            out.push(Problem {
+                path: format!("outcomes[{i}].when"),
+                error: ScenarioError {
+                    message: format!("outcome `{}`: {e}", o.id),
+                    span: None,
+                    help: e.to_scenario_error(0).help,
+                },
+                predicate: Some(e),
+            });
+        }
+    }
+    for (i, h) in scn.hypotheses.iter().enumerate() {
+        if !h.outcome.is_empty() && !scn.outcomes.iter().any(|o| o.id == h.outcome) {
+            let ids: Vec<&str> = scn.outcomes.iter().map(|o| o.id.as_str()).collect();
+            out.push(Problem {
+                path: format!("hypotheses[{i}].outcome"),
+                error: ScenarioError {
+                    message: format!(
+                        "hypothesis `{}` names outcome `{}`, which is not defined",
+                        h.id, h.outcome
+                    ),
+                    span: None,
+                    help: Some(if ids.is_empty() {
+                        "define it under [[outcomes]]".into()
+                    } else {
+                        format!("outcome classes: {}", ids.join(", "))
+                    }),
+                },
+                predicate: None,
+            });
+        }
+        if let Err(e) = apply_edits(scn, &h.counterfactual.edits()) {
+            out.push(Problem {
+                path: format!("hypotheses[{i}].counterfactual"),
+                error: ScenarioError {
+                    message: format!("hypothesis `{}`: {e}", h.id),
+                    span: None,
+                    help: Some(
+                        "set = { \"stance.<actor>.<issue>.position\" = 80 }, without = [\"<actor>\"], disable = [\"gate.<id>\"]"
+                            .into(),
+                    ),
+                },
+                predicate: None,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,972 @@
+//! Uncertain inputs: quantile functions for every [`Dist`], the evidence discount that widens a
+//! number's distribution by its confidence and its source's reliability, and the [`Sampler`] that
+//! turns a vector of uniforms `u ∈ [0,1)^k` into a sampled scenario.
+//!
+//! Every uncertain input is driven by one uniform through its quantile function, so Monte Carlo,
+//! Sobol sampling and one-at-a-time analysis share one path. The formulas are in
+//! `docs/uncertainty.md`.
+
+use crate::scenario::{Dist, Num, Scenario, Source};
+use rand::Rng as _;
+use std::collections::HashMap;
+
+// ---------------------------------------------------------------------------------------------
+// Special functions
+// ---------------------------------------------------------------------------------------------
+
+/// Natural log of the gamma function (Lanczos approximation, g = 7, n = 9; |rel. error| < 1e-15).
+pub fn ln_gamma(x: f64) -> f64 {
+    const G: f64 = 7.0;
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection formula.
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).abs().ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut a = C[0];
+    let t = x + G + 0.5;
+    for (i, c) in C.iter().enumerate().skip(1) {
+        a += c / (x + i as f64);
+    }
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+}
+
+/// Continued fraction for the incomplete beta function (modified Lentz's method).
+fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let qab = a + b;
+    let qap = a + 1.0;
+    let qam = a - 1.0;
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..=300 {
+        let m = m as f64;
+        let m2 = 2.0 * m;
+        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        h *= d * c;
+        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        let del = d * c;
+        h *= del;
+        if (del - 1.0).abs() < 1e-15 {
+            break;
+        }
+    }
+    h
+}
+
+/// Regularized incomplete beta function `I_x(a, b)` for `a, b > 0`.
+pub fn beta_inc(a: f64, b: f64, x: f64) -> f64 {
+    beta_inc_lb(a, b, x, ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b))
+}
+
+/// `I_x(a, b)` given `ln B(a, b)` (saves three `ln Γ` per call in the inverse's iterations).
+fn beta_inc_lb(a: f64, b: f64, x: f64, ln_beta: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let ln_front = a * x.ln() + b * (1.0 - x).ln() - ln_beta;
+    let front = ln_front.exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_cf(a, b, x) / a
+    } else {
+        1.0 - front * beta_cf(b, a, 1.0 - x) / b
+    }
+}
+
+/// Inverse of the regularized incomplete beta function: the `x` with `I_x(a,b) = p`.
+///
+/// Safeguarded Newton iteration: each Newton step is accepted only if it stays inside the
+/// current bracket (which always contains the root, since `I_x` is increasing); otherwise the
+/// step bisects. Converges to ~1e-12 in x for any `a, b > 0`.
+pub fn beta_inc_inv(a: f64, b: f64, p: f64) -> f64 {
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let ln_beta = ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b);
+    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+    let mut x = a / (a + b); // the mean: a good start for the PERT shapes (a, b ≥ 1)
+    for _ in 0..200 {
+        let f = beta_inc_lb(a, b, x, ln_beta) - p;
+        if f.abs() < 1e-14 {
+            return x;
+        }
+        if f < 0.0 {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        let ln_pdf = (a - 1.0) * x.ln() + (b - 1.0) * (1.0 - x).ln() - ln_beta;
+        let pdf = ln_pdf.exp();
+        let newton = x - f / pdf;
+        x = if pdf.is_finite() && pdf > 0.0 && newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        if hi - lo <= 1e-15 * hi {
+            break;
+        }
+    }
+    x
+}
+
+/// Standard normal density.
+fn phi(x: f64) -> f64 {
+    (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+/// Standard normal CDF Φ(x), accurate to ~1e-15 absolute and good relative accuracy in the
+/// lower tail (Marsaglia's 2004 Taylor series for |x| < 3, a continued fraction beyond).
+pub fn norm_cdf(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    if x < -3.0 {
+        lower_tail_cf(x)
+    } else if x > 3.0 {
+        1.0 - lower_tail_cf(-x)
+    } else {
+        // Marsaglia (2004): Φ(x) = 1/2 + φ(x)(x + x³/3 + x⁵/(3·5) + …)
+        let mut s = x;
+        let mut t = x;
+        let x2 = x * x;
+        let mut i = 1.0;
+        loop {
+            i += 2.0;
+            t *= x2 / i;
+            let s_new = s + t;
+            if s_new == s {
+                break;
+            }
+            s = s_new;
+        }
+        0.5 + s * phi(x)
+    }
+}
+
+/// Φ(x) for x < −3 by the continued fraction φ(x)/(z + 1/(z + 2/(z + 3/(z + …)))), z = −x.
+fn lower_tail_cf(x: f64) -> f64 {
+    let z = -x;
+    let mut f = z;
+    for k in (1..=60).rev() {
+        f = z + k as f64 / f;
+    }
+    phi(x) / f
+}
+
+/// Inverse standard normal CDF (Acklam's rational approximation refined by one Halley step).
+pub fn norm_ppf(p: f64) -> f64 {
+    if p <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let p_low = 0.02425;
+    let x = if p < p_low {
+        let q = (-2.0 * p.ln()).sqrt();
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    } else if p <= 1.0 - p_low {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    } else {
+        let q = (-2.0 * (1.0 - p).ln()).sqrt();
+        -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    // One Halley step.
+    let e = norm_cdf(x) - p;
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (0.5 * x * x).exp();
+    x - u / (1.0 + 0.5 * x * u)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quantile functions
+// ---------------------------------------------------------------------------------------------
+
+/// PERT shape parameter λ (Vose's PERT).
+pub const PERT_LAMBDA: f64 = 4.0;
+
+/// The value of `dist` at cumulative probability `u ∈ [0,1]`.
+///
+/// Degenerate parameters never panic: an empty or inverted support collapses to a point.
+pub fn quantile(dist: &Dist, u: f64) -> f64 {
+    let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+    match dist {
+        Dist::Uniform { min, max } => min + u * (max - min),
+        Dist::Triangular { min, mode, max } => {
+            let (a, c, b) = (*min, mode.clamp(*min, max.max(*min)), max.max(*min));
+            if b - a <= 0.0 {
+                return a;
+            }
+            let fc = (c - a) / (b - a);
+            if u < fc {
+                a + (u * (b - a) * (c - a)).sqrt()
+            } else {
+                b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
+            }
+        }
+        Dist::Pert { min, mode, max } => {
+            let (a, b) = (*min, max.max(*min));
+            if b - a <= 0.0 {
+                return a;
+            }
+            let c = mode.clamp(a, b);
+            let alpha = 1.0 + PERT_LAMBDA * (c - a) / (b - a);
+            let beta = 1.0 + PERT_LAMBDA * (b - c) / (b - a);
+            a + (b - a) * beta_inc_inv(alpha, beta, u)
+        }
+        Dist::Normal { mean, sd, min, max } => truncated_normal_quantile(*mean, *sd, *min, *max, u),
+        Dist::Discrete { values, weights } => {
+            if values.is_empty() {
+                return 0.0;
+            }
+            let total: f64 = weights.iter().take(values.len()).map(|w| w.max(0.0)).sum();
+            if total <= 0.0 || weights.len() < values.len() {
+                // Equal weights when the weights are missing or unusable.
+                let i = ((u * values.len() as f64) as usize).min(values.len() - 1);
+                return values[i];
+            }
+            let mut cum = 0.0;
+            for (v, w) in values.iter().zip(weights) {
+                cum += w.max(0.0) / total;
+                if u < cum {
+                    return *v;
+                }
+            }
+            values[values.len() - 1]
+        }
+    }
+}
+
+/// Quantile of N(mean, sd²) truncated to [min, max] (either bound may be infinite).
+pub fn truncated_normal_quantile(mean: f64, sd: f64, min: f64, max: f64, u: f64) -> f64 {
+    let (lo, hi) = (min.min(max), max.max(min));
+    if sd.is_nan() || sd <= 0.0 {
+        return mean.clamp(lo, hi);
+    }
+    let za = (lo - mean) / sd;
+    let zb = (hi - mean) / sd;
+    // Work in the lower tail for accuracy: reflect when the window lies above the mean.
+    let (za, zb, u, sign) = if za > 0.0 {
+        (-zb, -za, 1.0 - u, -1.0)
+    } else {
+        (za, zb, u, 1.0)
+    };
+    let pa = norm_cdf(za);
+    let pb = norm_cdf(zb);
+    if pb - pa <= 0.0 {
+        // The window is so far in the tail that no mass is representable: use its near edge.
+        let z = sign * za;
+        return (mean + sd * z).clamp(lo, hi);
+    }
+    let z = norm_ppf(pa + u * (pb - pa)).clamp(za, zb);
+    (mean + sd * sign * z).clamp(lo, hi)
+}
+
+/// The support [lo, hi] of a distribution (may be infinite for an untruncated normal).
+pub fn support(dist: &Dist) -> (f64, f64) {
+    match dist {
+        Dist::Uniform { min, max }
+        | Dist::Triangular { min, max, .. }
+        | Dist::Pert { min, max, .. }
+        | Dist::Normal { min, max, .. } => (min.min(*max), max.max(*min)),
+        Dist::Discrete { values, .. } => values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(*v), hi.max(*v))
+            }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence discount
+// ---------------------------------------------------------------------------------------------
+
+/// The range a number may take.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Domain {
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Domain {
+    pub const UNBOUNDED: Domain = Domain {
+        min: f64::NEG_INFINITY,
+        max: f64::INFINITY,
+    };
+    pub const UNIT: Domain = Domain { min: 0.0, max: 1.0 };
+    pub const NON_NEGATIVE: Domain = Domain {
+        min: 0.0,
+        max: f64::INFINITY,
+    };
+    pub fn clamp(&self, x: f64) -> f64 {
+        x.clamp(self.min, self.max)
+    }
+    fn width(&self) -> Option<f64> {
+        let w = self.max - self.min;
+        w.is_finite().then_some(w)
+    }
+}
+
+/// The domain of the number at `path` (see `docs/uncertainty.md`):
+/// - `stance.<a>.<i>.position` → the issue's `[min, max]`;
+/// - `stance.<a>.<i>.salience` and any path whose last segment is `salience`, `probability`,
+///   `prob`, `p`, `reliability`, `confidence`, `share` or `weight` → `[0, 1]`;
+/// - `actor.<a>.capability` → `[0, ∞)`;
+/// - anything else → `[0, 1]` if its nominal value and stated distribution lie in `[0, 1]`,
+///   `[0, ∞)` if they are non-negative, otherwise unbounded.
+pub fn domain_of(scn: &Scenario, path: &str, num: &Num) -> Domain {
+    let parts: Vec<&str> = path.split('.').collect();
+    let last = parts.last().copied().unwrap_or("");
+    if parts.first() == Some(&"stance") && last == "position" && parts.len() >= 4 {
+        // The issue id is the second-to-last segment (actor ids never contain dots by convention).
+        let issue = parts[parts.len() - 2];
+        if let Some(i) = scn.issues.iter().find(|i| i.id == issue) {
+            return Domain {
+                min: i.min.min(i.max),
+                max: i.max.max(i.min),
+            };
+        }
+    }
+    if matches!(
+        last,
+        "salience"
+            | "probability"
+            | "prob"
+            | "p"
+            | "reliability"
+            | "confidence"
+            | "share"
+            | "weight"
+    ) {
+        return Domain::UNIT;
+    }
+    if last == "capability" {
+        return Domain::NON_NEGATIVE;
+    }
+    let (lo, hi) = match &num.dist {
+        Some(d) => {
+            let (lo, hi) = support(d);
+            (lo.min(num.value), hi.max(num.value))
+        }
+        None => (num.value, num.value),
+    };
+    if lo >= 0.0 && hi <= 1.0 {
+        Domain::UNIT
+    } else if lo >= 0.0 {
+        Domain::NON_NEGATIVE
+    } else {
+        Domain::UNBOUNDED
+    }
+}
+
+/// Find the source a number's `source` string refers to. The rule (also in
+/// `docs/uncertainty.md`):
+/// 1. a source whose `id` equals the whole string;
+/// 2. if the string cites paragraphs (`¶12`, `¶12, ¶14`), the sources whose `paragraphs` include
+///    one of them — preferring one whose id equals the string's first word — and of those the
+///    least reliable;
+/// 3. a source whose `id` equals the string's first word (text before whitespace, `¶`, `,`, `#`
+///    or `:`);
+/// 4. otherwise none (reliability taken as 1; the validator reports unknown sources).
+pub fn find_source<'a>(sources: &'a [Source], cite: &str) -> Option<&'a Source> {
+    let cite = cite.trim();
+    if let Some(s) = sources.iter().find(|s| s.id == cite) {
+        return Some(s);
+    }
+    let first: &str = cite
+        .split(|c: char| c.is_whitespace() || matches!(c, '¶' | ',' | '#' | ':'))
+        .next()
+        .unwrap_or("");
+    let paras = cited_paragraphs(cite);
+    if !paras.is_empty() {
+        let matching = |s: &&Source| s.paragraphs.iter().any(|p| paras.contains(p));
+        let least = |a: &&Source, b: &&Source| a.reliability.total_cmp(&b.reliability);
+        let preferred = sources
+            .iter()
+            .filter(matching)
+            .filter(|s| !first.is_empty() && (s.id == first || s.id.starts_with(first)))
+            .min_by(least);
+        if let Some(s) = preferred.or_else(|| sources.iter().filter(matching).min_by(least)) {
+            return Some(s);
+        }
+    }
+    if first.is_empty() {
+        return None;
+    }
+    sources.iter().find(|s| s.id == first)
+}
+
+/// Paragraph numbers cited with `¶` in a source string.
+pub fn cited_paragraphs(cite: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut rest = cite;
+    while let Some(pos) = rest.find('¶') {
+        rest = &rest[pos + '¶'.len_utf8()..];
+        let digits: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if let Ok(n) = digits.parse() {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Half-width of the distribution given to a point number with no `dist`, as a fraction of its
+/// domain's width (or of |value| when the domain is unbounded), at certainty 0.
+pub const POINT_HALF_WIDTH: f64 = 0.5;
+
+/// The effective distribution of a number after the evidence discount, or `None` if it is
+/// certain. `discount` is `--evidence-discount` (0 = ignore source reliability, 1 = full).
+///
+/// With `c` the number's confidence (1 if absent), `r` its source's reliability (1 if absent),
+/// `d` the discount, the number's certainty is `q = c · (1 − d·(1 − r))`.
+/// - A number with a stated `dist` is widened about its nominal value by the factor
+///   `w = 1 + (1 − r_eff)` with `r_eff = 1 − d·(1 − r)` (confidence is already expressed by the
+///   stated distribution), then truncated to the domain.
+/// - A number without a `dist` and `q < 1` gets a PERT with mode = value and half-width
+///   `(1 − q) · POINT_HALF_WIDTH · width`, `width` = the domain's width (or |value| if unbounded),
+///   truncated to the domain.
+pub fn effective_dist(num: &Num, reliability: f64, discount: f64, domain: Domain) -> Option<Dist> {
+    let d = if discount.is_finite() {
+        discount.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let r = if reliability.is_finite() {
+        reliability.clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    let c = num
+        .confidence
+        .filter(|c| c.is_finite())
+        .unwrap_or(1.0)
+        .clamp(0.0, 1.0);
+    let r_eff = 1.0 - d * (1.0 - r);
+    let v = num.value;
+    match &num.dist {
+        Some(dist) => {
+            let w = 1.0 + (1.0 - r_eff);
+            let widen = |x: f64| domain.clamp(v + w * (x - v));
+            Some(match dist {
+                Dist::Uniform { min, max } => Dist::Uniform {
+                    min: widen(*min),
+                    max: widen(*max),
+                },
+                Dist::Triangular { min, mode, max } => Dist::Triangular {
+                    min: widen(*min),
+                    mode: domain.clamp(*mode),
+                    max: widen(*max),
+                },
+                Dist::Pert { min, mode, max } => Dist::Pert {
+                    min: widen(*min),
+                    mode: domain.clamp(*mode),
+                    max: widen(*max),
+                },
+                Dist::Normal { mean, sd, min, max } => Dist::Normal {
+                    mean: *mean,
+                    sd: sd * w,
+                    min: widen(*min).max(domain.min),
+                    max: widen(*max).min(domain.max),
+                },
+                Dist::Discrete { values, weights } => Dist::Discrete {
+                    values: values.iter().map(|x| widen(*x)).collect(),
+                    weights: weights.clone(),
+                },
+            })
+        }
+        None => {
+            let q = c * r_eff;
+            if q >= 1.0 {
+                return None;
+            }
+            let width = domain.width().unwrap_or(v.abs());
+            let h = (1.0 - q) * POINT_HALF_WIDTH * width;
+            if h.is_nan() || h <= 0.0 {
+                return None;
+            }
+            let mode = domain.clamp(v);
+            Some(Dist::Pert {
+                min: domain.clamp(mode - h),
+                mode,
+                max: domain.clamp(mode + h),
+            })
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sampler
+// ---------------------------------------------------------------------------------------------
+
+/// One uncertain input of a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    /// Dotted path from [`Scenario::visit_nums_mut`].
+    pub path: String,
+    /// The stated (nominal) value.
+    pub nominal: f64,
+    /// The distribution after the evidence discount.
+    pub dist: Dist,
+    pub domain: Domain,
+    /// Index of this input's uniform in the `u` vector (see [`Sampler`]).
+    pub slot: usize,
+}
+
+impl Input {
+    /// The input's value at cumulative probability `u`, clamped to its domain.
+    pub fn value_at(&self, u: f64) -> f64 {
+        self.domain.clamp(quantile(&self.dist, u))
+    }
+}
+
+/// Turns uniforms into sampled scenarios.
+///
+/// The `u` vector has one slot per number of the *layout* scenario (every number visited by
+/// `visit_nums_mut`, in visit order), whether uncertain or not. A sampler for an edited scenario
+/// (a counterfactual) built with [`Sampler::with_layout`] reuses the base scenario's slots by
+/// path, so the same run index drives the same inputs with the same uniforms (common random
+/// numbers).
+#[derive(Clone, Debug)]
+pub struct Sampler {
+    /// The uncertain inputs, in visit order.
+    pub inputs: Vec<Input>,
+    /// Number of slots in the `u` vector.
+    pub n_slots: usize,
+    /// For each number visited (in visit order) the index into `inputs`, if uncertain.
+    visit_map: Vec<Option<usize>>,
+}
+
+/// Paths of every number of `scn`, in visit order.
+pub fn layout(scn: &Scenario) -> Vec<String> {
+    let mut s = scn.clone();
+    let mut out = Vec::new();
+    s.visit_nums_mut(&mut |p, _| out.push(p.to_string()));
+    out
+}
+
+impl Sampler {
+    /// A sampler whose layout is `scn` itself.
+    pub fn new(scn: &Scenario, discount: f64) -> Sampler {
+        let paths = layout(scn);
+        let slots: HashMap<String, usize> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i))
+            .collect();
+        Sampler::with_layout(scn, discount, &slots, paths.len())
+    }
+
+    /// A sampler for `scn` using the slots of another (base) scenario's layout. Numbers whose
+    /// path is not in the layout get fresh slots after `n_slots`.
+    pub fn with_layout(
+        scn: &Scenario,
+        discount: f64,
+        slots: &HashMap<String, usize>,
+        n_slots: usize,
+    ) -> Sampler {
+        let mut s = scn.clone();
+        let mut inputs = Vec::new();
+        let mut visit_map = Vec::new();
+        let mut next = n_slots;
+        s.visit_nums_mut(&mut |path, num| {
+            let reliability = num
+                .source
+                .as_deref()
+                .and_then(|c| find_source(&scn.sources, c))
+                .map_or(1.0, |s| s.reliability);
+            let domain = domain_of(scn, path, num);
+            match effective_dist(num, reliability, discount, domain) {
+                Some(dist) => {
+                    let slot = match slots.get(path) {
+                        Some(i) => *i,
+                        None => {
+                            next += 1;
+                            next - 1
+                        }
+                    };
+                    visit_map.push(Some(inputs.len()));
+                    inputs.push(Input {
+                        path: path.to_string(),
+                        nominal: num.value,
+                        dist,
+                        domain,
+                        slot,
+                    });
+                }
+                None => visit_map.push(None),
+            }
+        });
+        Sampler {
+            inputs,
+            n_slots: next,
+            visit_map,
+        }
+    }
+
+    /// Draw the `u` vector for one run from `rng`.
+    pub fn draw_u(&self, rng: &mut crate::rng::Rng) -> Vec<f64> {
+        (0..self.n_slots).map(|_| rng.gen::<f64>()).collect()
+    }
+
+    /// Write sampled values into `scn` (which must be the scenario this sampler was built for).
+    /// `u` is indexed by slot. Certain numbers keep their value.
+    pub fn apply(&self, scn: &mut Scenario, u: &[f64]) {
+        self.apply_with(scn, |_, inp| {
+            inp.value_at(u.get(inp.slot).copied().unwrap_or(0.5))
+        });
+    }
+
+    /// Write `value(index, input)` into every uncertain input of `scn`.
+    pub fn apply_with(&self, scn: &mut Scenario, value: impl Fn(usize, &Input) -> f64) {
+        let mut k = 0usize;
+        scn.visit_nums_mut(&mut |_, num| {
+            if let Some(Some(i)) = self.visit_map.get(k) {
+                num.value = value(*i, &self.inputs[*i]);
+            }
+            k += 1;
+        });
+    }
+
+    /// Write nominal values into every uncertain input, except input `which`, set to its
+    /// quantile at `u` (used by the one-at-a-time tornado).
+    pub fn apply_one(&self, scn: &mut Scenario, which: usize, u: f64) {
+        self.apply_with(scn, |i, inp| {
+            if i == which {
+                inp.value_at(u)
+            } else {
+                inp.domain.clamp(inp.nominal)
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_cdf_known_values() {
+        // Φ(1.96) = 0.9750021048517795, Φ(−5) = 2.866515718791939e-7 (standard tables / scipy).
+        assert!((norm_cdf(1.96) - 0.975_002_104_851_779_5).abs() < 1e-13);
+        assert!((norm_cdf(-5.0) / 2.866_515_718_791_939e-7 - 1.0).abs() < 1e-10);
+        assert!((norm_cdf(0.0) - 0.5).abs() < 1e-15);
+        for &p in &[1e-10, 0.001, 0.025, 0.3, 0.5, 0.8, 0.975, 0.999_999] {
+            let x = norm_ppf(p);
+            assert!((norm_cdf(x) / p - 1.0).abs() < 1e-9, "p={p} x={x}");
+        }
+    }
+
+    #[test]
+    fn beta_known_values() {
+        // I_0.5(2,3) = 11/16 (closed form for integer parameters).
+        assert!((beta_inc(2.0, 3.0, 0.5) - 11.0 / 16.0).abs() < 1e-12);
+        // Γ(5) = 24.
+        assert!((ln_gamma(5.0) - 24f64.ln()).abs() < 1e-12);
+        for &(a, b) in &[(1.0, 1.0), (1.2, 4.8), (5.0, 1.0), (0.5, 0.5), (30.0, 2.0)] {
+            for &p in &[1e-9, 0.01, 0.25, 0.5, 0.9, 0.999_999] {
+                let x = beta_inc_inv(a, b, p);
+                assert!((beta_inc(a, b, x) - p).abs() < 1e-10, "a={a} b={b} p={p}");
+            }
+        }
+    }
+
+    #[test]
+    fn quantiles_closed_forms() {
+        let tri = Dist::Triangular {
+            min: 0.0,
+            mode: 25.0,
+            max: 100.0,
+        };
+        assert_eq!(quantile(&tri, 0.25), 25.0);
+        assert_eq!(quantile(&tri, 0.0), 0.0);
+        assert_eq!(quantile(&tri, 1.0), 100.0);
+        // PERT with a symmetric mode is symmetric: median = mode.
+        let pert = Dist::Pert {
+            min: 0.0,
+            mode: 50.0,
+            max: 100.0,
+        };
+        assert!((quantile(&pert, 0.5) - 50.0).abs() < 1e-9);
+        // PERT(0, 0, 1) = Beta(1, 5): F⁻¹(u) = 1 − (1−u)^{1/5}.
+        let pert0 = Dist::Pert {
+            min: 0.0,
+            mode: 0.0,
+            max: 1.0,
+        };
+        let u: f64 = 0.3;
+        assert!((quantile(&pert0, u) - (1.0 - (1.0 - u).powf(0.2))).abs() < 1e-10);
+        let n = Dist::Normal {
+            mean: 50.0,
+            sd: 10.0,
+            min: f64::NEG_INFINITY,
+            max: f64::INFINITY,
+        };
+        assert!((quantile(&n, 0.975) - 69.599_639_845_400_54).abs() < 1e-8);
+        // Truncated to [50, 60]: the median solves Φ(z) = (0.5 + Φ(1))/2.
+        let tn = Dist::Normal {
+            mean: 50.0,
+            sd: 10.0,
+            min: 50.0,
+            max: 60.0,
+        };
+        let z = norm_ppf(0.5 * (0.5 + norm_cdf(1.0)));
+        assert!((quantile(&tn, 0.5) - (50.0 + 10.0 * z)).abs() < 1e-9);
+        // Far tail does not break.
+        let far = Dist::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            min: 40.0,
+            max: 41.0,
+        };
+        let x = quantile(&far, 0.5);
+        assert!((40.0..=41.0).contains(&x));
+        let disc = Dist::Discrete {
+            values: vec![1.0, 2.0, 3.0],
+            weights: vec![1.0, 2.0, 1.0],
+        };
+        assert_eq!(quantile(&disc, 0.1), 1.0);
+        assert_eq!(quantile(&disc, 0.5), 2.0);
+        assert_eq!(quantile(&disc, 0.99), 3.0);
+    }
+
+    /// Mean of a distribution by the midpoint rule on its quantile function: ∫₀¹ F⁻¹(u) du.
+    fn quantile_mean(d: &Dist) -> f64 {
+        let n = 20_000;
+        (0..n)
+            .map(|k| quantile(d, (k as f64 + 0.5) / n as f64))
+            .sum::<f64>()
+            / n as f64
+    }
+
+    #[test]
+    fn quantile_means_match_closed_forms() {
+        // PERT (Vose, λ = 4): mean (a + 4c + b)/6. Triangular: (a + b + c)/3.
+        let pert = Dist::Pert {
+            min: 10.0,
+            mode: 20.0,
+            max: 70.0,
+        };
+        assert!((quantile_mean(&pert) - (10.0 + 80.0 + 70.0) / 6.0).abs() < 1e-3);
+        let tri = Dist::Triangular {
+            min: 10.0,
+            mode: 20.0,
+            max: 70.0,
+        };
+        assert!((quantile_mean(&tri) - 100.0 / 3.0).abs() < 1e-3);
+        // Normal truncated to [μ, ∞): mean μ + σ·√(2/π).
+        let half = Dist::Normal {
+            mean: 5.0,
+            sd: 2.0,
+            min: 5.0,
+            max: f64::INFINITY,
+        };
+        let m = 5.0 + 2.0 * (2.0 / std::f64::consts::PI).sqrt();
+        assert!(
+            (quantile_mean(&half) - m).abs() < 2e-3,
+            "{}",
+            quantile_mean(&half)
+        );
+        let disc = Dist::Discrete {
+            values: vec![0.0, 50.0, 100.0],
+            weights: vec![1.0, 1.0, 2.0],
+        };
+        assert!((quantile_mean(&disc) - disc.nominal()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn source_lookup_rule() {
+        let src = |id: &str, r: f64, paras: Vec<u32>| Source {
+            id: id.into(),
+            title: id.into(),
+            reliability: r,
+            paragraphs: paras,
+            ..Default::default()
+        };
+        let sources = vec![
+            src("article-ministers", 0.6, vec![10, 11, 12]),
+            src("article-officials", 0.4, vec![12, 13]),
+            src("article", 0.5, vec![]),
+            src("nato", 0.95, vec![]),
+        ];
+        assert_eq!(
+            find_source(&sources, "nato").map(|s| &s.id[..]),
+            Some("nato")
+        );
+        // ¶12 is in two entries: the least reliable wins.
+        assert_eq!(
+            find_source(&sources, "article ¶12").map(|s| &s.id[..]),
+            Some("article-officials")
+        );
+        assert_eq!(
+            find_source(&sources, "article ¶10").map(|s| &s.id[..]),
+            Some("article-ministers")
+        );
+        // Uncovered paragraph: falls back to the id before the ¶.
+        assert_eq!(
+            find_source(&sources, "article ¶29").map(|s| &s.id[..]),
+            Some("article")
+        );
+        assert_eq!(find_source(&sources, "nope ¶1"), None);
+        assert_eq!(cited_paragraphs("article ¶12, ¶ 14"), vec![12, 14]);
+    }
+
+    #[test]
+    fn evidence_discount_widens() {
+        let mut n = Num::new(50.0);
+        assert_eq!(
+            effective_dist(
+                &n,
+                1.0,
+                1.0,
+                Domain {
+                    min: 0.0,
+                    max: 100.0
+                }
+            ),
+            None
+        );
+        // Reliability ignored at discount 0.
+        assert_eq!(
+            effective_dist(
+                &n,
+                0.2,
+                0.0,
+                Domain {
+                    min: 0.0,
+                    max: 100.0
+                }
+            ),
+            None
+        );
+        n.confidence = Some(0.6);
+        // q = 0.6 → half-width 0.4 · 0.5 · 100 = 20.
+        assert_eq!(
+            effective_dist(
+                &n,
+                1.0,
+                0.0,
+                Domain {
+                    min: 0.0,
+                    max: 100.0
+                }
+            ),
+            Some(Dist::Pert {
+                min: 30.0,
+                mode: 50.0,
+                max: 70.0
+            })
+        );
+        // r = 0.5, d = 1 → q = 0.3 → half-width 35; truncated at 100 for value 90.
+        n.value = 90.0;
+        assert_eq!(
+            effective_dist(
+                &n,
+                0.5,
+                1.0,
+                Domain {
+                    min: 0.0,
+                    max: 100.0
+                }
+            ),
+            Some(Dist::Pert {
+                min: 55.0,
+                mode: 90.0,
+                max: 100.0
+            })
+        );
+        let m = Num {
+            value: 50.0,
+            dist: Some(Dist::Uniform {
+                min: 40.0,
+                max: 60.0,
+            }),
+            ..Default::default()
+        };
+        // r = 0.5, d = 0.5 → r_eff = 0.75 → w = 1.25.
+        assert_eq!(
+            effective_dist(&m, 0.5, 0.5, Domain::UNBOUNDED),
+            Some(Dist::Uniform {
+                min: 37.5,
+                max: 62.5
+            })
+        );
+    }
+}

@@ -1,0 +1,263 @@
+//! Known-answer test for the Sobol estimators (Ishigami function) and checks of the tornado and
+//! pivotality on a toy scenario.
+
+use statecraft_core::mc::{toy, McConfig};
+use statecraft_core::scenario::Scenario;
+use statecraft_core::sensitivity::{self, Target};
+use std::f64::consts::PI;
+
+/// Ishigami & Homma (1990), "An importance quantification technique in uncertainty analysis for
+/// computer models", Proc. ISUMA '90, 398–403. Analytic indices for a = 7, b = 0.1 (Ishigami &
+/// Homma 1990; Saltelli et al. 2008, *Global Sensitivity Analysis: The Primer*, Wiley):
+/// S1 = 0.3139, S2 = 0.4424, S3 = 0; ST1 = 0.5576, ST2 = 0.4424, ST3 = 0.2437.
+/// `published_values_follow_from_closed_forms` re-derives them.
+fn ishigami(x: &[f64]) -> f64 {
+    let (a, b) = (7.0, 0.1);
+    x[0].sin() + a * x[1].sin().powi(2) + b * x[2].powi(4) * x[0].sin()
+}
+
+#[test]
+fn published_values_follow_from_closed_forms() {
+    // V1 = ½(1 + bπ⁴/5)², V2 = a²/8, V13 = b²π⁸(1/18 − 1/50), V = V1 + V2 + V13.
+    let (a, b) = (7.0_f64, 0.1_f64);
+    let v1 = 0.5 * (1.0 + b * PI.powi(4) / 5.0).powi(2);
+    let v2 = a * a / 8.0;
+    let v13 = b * b * PI.powi(8) * (1.0 / 18.0 - 1.0 / 50.0);
+    let v = v1 + v2 + v13;
+    assert!((v - 13.8446).abs() < 1e-4);
+    assert!((v1 / v - 0.3139).abs() < 1e-4);
+    assert!((v2 / v - 0.4424).abs() < 1e-4);
+    assert!(((v1 + v13) / v - 0.5576).abs() < 1e-4);
+    assert!((v13 / v - 0.2437).abs() < 1e-4);
+}
+
+#[test]
+fn ishigami_known_answer() {
+    let g = |_: usize, u: &[f64]| -> Result<f64, String> {
+        let x: Vec<f64> = u.iter().map(|v| -PI + 2.0 * PI * v).collect();
+        Ok(ishigami(&x))
+    };
+    let (v, est) = sensitivity::sobol_indices(3, 1 << 15, 2026, 100, g).unwrap();
+    // Total variance: a²/8 + b·π⁴/5 + b²·π⁸/18 + 1/2 = 13.8446 (Saltelli et al. 2008).
+    assert!((v - 13.8446).abs() < 0.3, "V = {v}");
+    let s1 = [0.3139, 0.4424, 0.0];
+    let st = [0.5576, 0.4424, 0.2437];
+    for i in 0..3 {
+        let (f, t) = est[i];
+        eprintln!(
+            "x{}: S1 = {:.4} [{:.4}, {:.4}] (exact {}), ST = {:.4} [{:.4}, {:.4}] (exact {})",
+            i + 1,
+            f.value,
+            f.lo,
+            f.hi,
+            s1[i],
+            t.value,
+            t.lo,
+            t.hi,
+            st[i]
+        );
+        assert!((f.value - s1[i]).abs() < 0.02, "S1[{i}] = {}", f.value);
+        assert!((t.value - st[i]).abs() < 0.02, "ST[{i}] = {}", t.value);
+        // The bootstrap intervals cover the exact values.
+        assert!(f.lo - 0.005 <= s1[i] && s1[i] <= f.hi + 0.005, "{f:?}");
+        assert!(t.lo - 0.005 <= st[i] && st[i] <= t.hi + 0.005, "{t:?}");
+    }
+}
+
+const SCN: &str = r#"
+[scenario]
+id = "toy"
+title = "Toy"
+
+[[actors]]
+id = "big"
+name = "Big"
+capability = 100
+
+[[actors]]
+id = "small"
+name = "Small"
+capability = 5
+
+[[actors]]
+id = "mid"
+name = "Mid"
+capability = 40
+
+[[issues]]
+id = "x"
+name = "X"
+min = 0
+max = 100
+
+[[stances]]
+actor = "big"
+issue = "x"
+position = { dist = "uniform", min = 20, max = 80 }
+salience = 0.9
+
+[[stances]]
+actor = "small"
+issue = "x"
+position = { dist = "uniform", min = 0, max = 100 }
+salience = 0.5
+
+[[stances]]
+actor = "mid"
+issue = "x"
+position = { value = 50, confidence = 0.5 }
+salience = 0.8
+
+[[outcomes]]
+id = "high"
+name = "High"
+when = "issue.x.mean >= 50"
+"#;
+
+fn scn() -> Scenario {
+    toml::from_str(SCN).unwrap()
+}
+
+#[test]
+fn sobol_on_scenario_ranks_the_heavyweight_first() {
+    let s = scn();
+    let cfg = McConfig {
+        seed: 11,
+        ..Default::default()
+    };
+    let r = sensitivity::sobol(
+        &s,
+        &cfg,
+        &Target::Var("issue.x.mean".into()),
+        2048,
+        50,
+        toy::compromise10,
+    )
+    .unwrap();
+    assert_eq!(r.indices.len(), 3);
+    assert_eq!(r.evaluations, 2048 * 5);
+    let by = |p: &str| r.indices.iter().find(|i| i.input == p).unwrap();
+    let big = by("stance.big.x.position");
+    let small = by("stance.small.x.position");
+    assert!(big.total.value > small.total.value * 5.0, "{r:?}");
+    // Weighted mean is (nearly) additive in positions: S1 ≈ ST.
+    assert!((big.first.value - big.total.value).abs() < 0.05);
+    // Same answer with a probability target is also ordered.
+    let p = sensitivity::sobol(
+        &s,
+        &cfg,
+        &Target::Outcome("high".into()),
+        1024,
+        20,
+        toy::compromise10,
+    )
+    .unwrap();
+    let big = p
+        .indices
+        .iter()
+        .find(|i| i.input == "stance.big.x.position")
+        .unwrap();
+    let small = p
+        .indices
+        .iter()
+        .find(|i| i.input == "stance.small.x.position")
+        .unwrap();
+    assert!(big.total.value > small.total.value);
+    assert!(sensitivity::sobol(
+        &s,
+        &cfg,
+        &Target::Outcome("nope".into()),
+        16,
+        0,
+        toy::compromise10
+    )
+    .is_err());
+}
+
+#[test]
+fn tornado_orders_by_swing() {
+    let s = scn();
+    let cfg = McConfig {
+        runs: 20,
+        seed: 3,
+        ..Default::default()
+    };
+    let t = sensitivity::tornado(
+        &s,
+        &cfg,
+        &Target::Var("issue.x.mean".into()),
+        toy::compromise10,
+    )
+    .unwrap();
+    assert_eq!(t.bars.len(), 3);
+    assert_eq!(t.bars[0].input, "stance.big.x.position");
+    assert!(t.bars.windows(2).all(|w| w[0].swing >= w[1].swing));
+    let b = &t.bars[0];
+    // Uniform(20, 80): 5th and 95th percentiles are 23 and 77.
+    assert!((b.low_value - 23.0).abs() < 1e-9 && (b.high_value - 77.0).abs() < 1e-9);
+    assert!(b.y_high > t.y_nominal && t.y_nominal > b.y_low);
+}
+
+#[test]
+fn pivotality_ranks_the_heavyweight_first() {
+    let s = scn();
+    let cfg = McConfig {
+        runs: 400,
+        seed: 5,
+        ..Default::default()
+    };
+    let p = sensitivity::pivotality(&s, &cfg, toy::compromise10).unwrap();
+    assert_eq!(p.len(), 3);
+    assert_eq!(p[0].actor, "big");
+    assert_eq!(p[2].actor, "small");
+    assert!(p
+        .windows(2)
+        .all(|w| w[0].max_abs_delta >= w[1].max_abs_delta));
+    let big_max = p[0].variants.iter().find(|v| v.variant == "max").unwrap();
+    assert!(big_max.deltas[0].delta > 0.2);
+    let big_min = p[0].variants.iter().find(|v| v.variant == "min").unwrap();
+    assert!(big_min.deltas[0].delta < -0.2);
+    for v in &p[0].variants {
+        for d in &v.deltas {
+            assert!(d.lo <= d.delta && d.delta <= d.hi);
+        }
+    }
+}
+
+#[test]
+fn analyses_in_one_call_are_thread_count_independent() {
+    let s = scn();
+    let cfg = McConfig {
+        runs: 50,
+        seed: 8,
+        ..Default::default()
+    };
+    let req = sensitivity::AnalysisRequest {
+        hypotheses: true,
+        sobol: Some((Target::resolve(&s, "high"), 128)),
+        bootstrap: 20,
+        tornado: Some(Target::resolve(&s, "issue.x.mean")),
+        pivotality: true,
+    };
+    assert_eq!(
+        req.sobol.as_ref().unwrap().0,
+        Target::Outcome("high".into())
+    );
+    assert_eq!(req.tornado, Some(Target::Var("issue.x.mean".into())));
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let a1 =
+        pool(1).install(|| sensitivity::run_analyses(&s, &cfg, &req, toy::compromise10).unwrap());
+    let a2 =
+        pool(2).install(|| sensitivity::run_analyses(&s, &cfg, &req, toy::compromise10).unwrap());
+    assert_eq!(a1, a2);
+    assert!(a1.sobol.is_some() && a1.tornado.is_some() && a1.pivotality.is_some());
+    // The toy scenario has no hypotheses.
+    assert_eq!(a1.hypotheses, Some(vec![]));
+    let json = serde_json::to_value(&a1).unwrap();
+    assert!(json["sobol"]["indices"].is_array());
+}

@@ -1,0 +1,122 @@
+//! Sweep core: planning, sharding and reducing give the same merged table for any shard layout.
+
+use statecraft_core::mc::{toy, McConfig};
+use statecraft_core::scenario::Scenario;
+use statecraft_core::sweep::{self, GridAxis, SweepError};
+
+const SCN: &str = r#"
+[scenario]
+id = "toy"
+title = "Toy"
+
+[[actors]]
+id = "a"
+name = "A"
+capability = 50
+
+[[actors]]
+id = "b"
+name = "B"
+capability = 50
+
+[[issues]]
+id = "x"
+name = "X"
+min = 0
+max = 100
+
+[[stances]]
+actor = "a"
+issue = "x"
+position = { dist = "uniform", min = 0, max = 60 }
+salience = 1
+
+[[stances]]
+actor = "b"
+issue = "x"
+position = 50
+salience = 1
+
+[[outcomes]]
+id = "high"
+name = "High"
+when = "issue.x.mean >= 50"
+"#;
+
+fn manifest() -> sweep::Manifest {
+    let s: Scenario = toml::from_str(SCN).unwrap();
+    let grid = vec![
+        GridAxis::parse("stance.b.x.position=20,50,80").unwrap(),
+        GridAxis::parse("actor.a.capability=10,90").unwrap(),
+    ];
+    let cfg = McConfig {
+        runs: 200,
+        seed: 4,
+        ..Default::default()
+    };
+    sweep::plan(&s, grid, &cfg, vec![]).unwrap()
+}
+
+#[test]
+fn merged_result_is_independent_of_shard_layout() {
+    let m = manifest();
+    m.check().unwrap();
+    assert_eq!(m.points, 6);
+    // Last axis fastest.
+    assert_eq!(m.point_values(0), vec![20.0, 10.0]);
+    assert_eq!(m.point_values(1), vec![20.0, 90.0]);
+    assert_eq!(m.point_values(5), vec![80.0, 90.0]);
+    let one = vec![(
+        "all".to_string(),
+        sweep::run_shard(&m, 0, 1, toy::compromise10, None).unwrap(),
+    )];
+    let merged1 = sweep::reduce(&one, Some(&m)).unwrap();
+    let three: Vec<(String, String)> = (0..3)
+        .rev()
+        .map(|i| {
+            (
+                sweep::shard_file_name(i, 3),
+                sweep::run_shard(&m, i, 3, toy::compromise10, None).unwrap(),
+            )
+        })
+        .collect();
+    let merged3 = sweep::reduce(&three, None).unwrap();
+    assert_eq!(merged1, merged3);
+    let rows = sweep::parse_csv(&merged1).unwrap();
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows[0][0], "point");
+    let p_col = rows[0].iter().position(|h| h == "p:high").unwrap();
+    // b at 80 with a weak a: the mean is high more often than with b at 20.
+    let p = |r: usize| rows[r][p_col].parse::<f64>().unwrap();
+    assert!(p(5) > p(1), "{merged1}");
+    // Missing shard → error naming the count.
+    let err = sweep::reduce(&three[..2], None).unwrap_err();
+    assert!(
+        matches!(err, SweepError::Reduce(ref m) if m.contains("missing")),
+        "{err}"
+    );
+    // Duplicate point → error.
+    let mut dup = three.clone();
+    dup.push(one[0].clone());
+    let err = sweep::reduce(&dup, None).unwrap_err();
+    assert!(err.to_string().contains("appears twice"), "{err}");
+    // Tampered manifest is rejected.
+    let mut bad = m.clone();
+    bad.scenario.actors[0].capability.value = 1.0;
+    assert!(bad.check().is_err());
+    let mut empty = m.clone();
+    empty.grid[0].values.clear();
+    empty.points = 0;
+    assert!(empty.check().is_err());
+}
+
+#[test]
+fn plan_rejects_bad_axes() {
+    let s: Scenario = toml::from_str(SCN).unwrap();
+    let cfg = McConfig::default();
+    let off = vec![GridAxis::parse("stance.b.x.position=20,150").unwrap()];
+    assert!(sweep::plan(&s, off, &cfg, vec![]).is_err());
+    let unknown = vec![GridAxis::parse("stance.zz.x.position=20").unwrap()];
+    assert!(sweep::plan(&s, unknown, &cfg, vec![]).is_err());
+    assert!(sweep::plan(&s, vec![], &cfg, vec![]).is_err());
+}
