@@ -6,7 +6,7 @@
 
 use super::mc_args::{mc_failure, progress_bar, with_threads, McArgs};
 use super::Failure;
-use statecraft_core::scenario::Scenario;
+use statecraft_core::engine::{self, RunOptions};
 use statecraft_core::sweep::{self, GridAxis, Manifest, SweepError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,6 +40,12 @@ pub struct PlanArgs {
     /// Vars to record per point (default: issue.<id> for every issue).
     #[arg(long = "var", value_name = "VAR")]
     pub vars: Vec<String>,
+    /// Bargaining model id for plain bargaining scenarios (see `statecraft models`).
+    #[arg(long, default_value = "eum")]
+    pub model: String,
+    /// Maximum rounds per run.
+    #[arg(long, default_value_t = statecraft_core::engine::DEFAULT_ROUNDS)]
+    pub rounds: usize,
     /// Manifest to write.
     #[arg(short = 'o', long = "output", value_name = "MANIFEST.json")]
     pub output: PathBuf,
@@ -75,19 +81,21 @@ pub struct ReduceArgs {
     pub manifest: Option<PathBuf>,
 }
 
-/// STAND-IN run function: the toy compromise model of `statecraft_core::mc::toy`.
-/// TODO(lead): replace with `statecraft_core::engine::simulate_once(scn, &opts, rng)` once the
-/// engine is merged, with `opts` decoded from `Manifest::model_options`.
-fn run_fn(
-    scn: &Scenario,
-    rng: &mut statecraft_core::rng::Rng,
-) -> Result<statecraft_core::state::RunState, std::convert::Infallible> {
-    statecraft_core::mc::toy::compromise10(scn, rng)
+/// The model options a sweep records in its manifest (`--model`, `--rounds`).
+fn model_options(model: &str, rounds: usize) -> Result<serde_json::Value, Failure> {
+    let opts = RunOptions {
+        model: model.to_string(),
+        rounds,
+        ..Default::default()
+    };
+    opts.model().map_err(Failure::input)?;
+    serde_json::to_value(opts).map_err(Failure::other)
 }
 
-/// What the stand-in model records as its options.
-fn model_options() -> serde_json::Value {
-    serde_json::json!({ "model": "toy-compromise (stand-in)", "rounds": 10 })
+/// The engine options recorded in a manifest.
+fn manifest_options(m: &Manifest) -> Result<RunOptions, Failure> {
+    serde_json::from_value(m.model_options.clone())
+        .map_err(|e| Failure::input(format!("manifest model options: {e}")))
 }
 
 fn sweep_failure(e: SweepError) -> Failure {
@@ -135,7 +143,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
 
 fn plan(a: PlanArgs) -> Result<(), Failure> {
     let scn = crate::load::scenario(&a.scenario)?.scenario;
-    let cfg = a.mc.to_config(model_options())?;
+    let cfg = a.mc.to_config(model_options(&a.model, a.rounds)?)?;
     let m = sweep::plan(&scn, a.grid, &cfg, a.vars).map_err(sweep_failure)?;
     let json = serde_json::to_string_pretty(&m).map_err(Failure::other)?;
     write_atomic(&a.output, json.as_bytes())?;
@@ -159,6 +167,7 @@ fn read_manifest(path: &Path) -> Result<Manifest, Failure> {
 
 fn run(a: RunArgs) -> Result<(), Failure> {
     let m = read_manifest(&a.manifest)?;
+    let opts = manifest_options(&m)?;
     let shard = a
         .shard
         .or_else(|| env_usize("SLURM_ARRAY_TASK_ID"))
@@ -182,7 +191,13 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         }
     };
     let csv = with_threads(a.threads, || {
-        sweep::run_shard(&m, shard, of, run_fn, Some(&cb))
+        sweep::run_shard(
+            &m,
+            shard,
+            of,
+            |scn, rng| engine::simulate_once(scn, &opts, rng),
+            Some(&cb),
+        )
     })?
     .map_err(sweep_failure)?;
     if let Some(p) = &pb {
