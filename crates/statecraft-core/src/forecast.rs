@@ -45,10 +45,7 @@ pub struct Forecast {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ForecastError {
     #[error("question `{id}`: {source}")]
-    Pred {
-        id: String,
-        source: cond::PredError,
-    },
+    Pred { id: String, source: cond::PredError },
     #[error("resolutions: {0}")]
     Resolutions(String),
 }
@@ -69,7 +66,8 @@ pub fn wilson_z(k: u64, n: u64, z: f64) -> (f64, f64) {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // clamp so that lo ≤ p ≤ hi holds exactly despite rounding (k = 0 gives lo = 0)
+    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
 }
 
 impl QuestionForecast {
@@ -95,7 +93,10 @@ impl QuestionForecast {
 }
 
 /// Evaluate every question of the scenario on per-run final states.
-pub fn evaluate(scn: &Scenario, states: &[RunState]) -> Result<Vec<QuestionForecast>, ForecastError> {
+pub fn evaluate(
+    scn: &Scenario,
+    states: &[RunState],
+) -> Result<Vec<QuestionForecast>, ForecastError> {
     let as_of = scn.scenario.as_of;
     scn.questions
         .iter()
@@ -343,8 +344,12 @@ mod tests {
             engine_version: "0".into(),
             questions: vec![q("a", 0.8), q("b", 0.4), q("c", 0.5)],
         };
-        let r: BTreeMap<String, bool> =
-            [("a".to_string(), true), ("b".to_string(), false), ("z".to_string(), true)].into();
+        let r: BTreeMap<String, bool> = [
+            ("a".to_string(), true),
+            ("b".to_string(), false),
+            ("z".to_string(), true),
+        ]
+        .into();
         let s = score(&f, &r);
         // Brier: (0.2² + 0.4²)/2 = (0.04 + 0.16)/2 = 0.1
         assert!((s.mean_brier - 0.1).abs() < 1e-12);
