@@ -245,3 +245,11 @@ mod invariants {
         }
     }
 }
+
+#[test]
+fn scenario_round_trips_through_toml() {
+    let s = load();
+    let text = toml::to_string(&s).unwrap();
+    let back: Scenario = toml::from_str(&text).unwrap();
+    assert_eq!(s, back);
+}

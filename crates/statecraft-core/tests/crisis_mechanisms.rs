@@ -407,3 +407,31 @@ gates = ["nogate"]
         Err(CrisisError::Missing("scenario.horizon"))
     );
 }
+
+#[test]
+fn the_documented_example_runs() {
+    let doc = include_str!("../../../docs/crisis.md");
+    let start = doc.find("## 10. A minimal example").unwrap();
+    let block = &doc[start..];
+    let from = block.find("```toml\n").unwrap() + 8;
+    let to = from + block[from..].find("```").unwrap();
+    let s: Scenario = toml::from_str(&block[from..to]).unwrap();
+    // c needs 0.3 (from b) + 0.3 (strike push) = 0.6 ≥ 0.5: it backs the target once the strike
+    // is carried out, and never before.
+    let mut struck = 0;
+    for i in 0..200 {
+        let st = simulate(&s, &mut stream(4, i)).unwrap();
+        let taken = st.get("option.strike.taken") == Some(1.0);
+        assert_eq!(
+            st.get("alignment.c") == Some(-1.0),
+            taken,
+            "{:?}",
+            st.events
+        );
+        if taken {
+            struck += 1;
+            assert!(has(&st, "tipped:b->c") || has(&st, "tipped:strike->c"));
+        }
+    }
+    assert!(struck > 0 && struck < 200, "{struck}");
+}
