@@ -57,6 +57,8 @@ enum Var {
     Threat,
     Now,
     Const(f64),
+    /// A variable of a removed actor (`without`): always absent.
+    Absent,
 }
 
 /// A parameter an effect may change.
@@ -73,6 +75,8 @@ enum Param {
     Lean(usize),
     Align(usize),
     Withdraw(usize),
+    /// A parameter of a removed actor: effects on it do nothing.
+    Nop,
 }
 
 #[derive(Clone, Debug)]
@@ -338,12 +342,63 @@ impl Names<'_> {
         })
     }
 
+    /// True if `disable("actor.<id>")` removed this actor (a `without` counterfactual).
+    fn removed(&self, id: &str) -> bool {
+        self.crisis
+            .disabled
+            .iter()
+            .any(|d| d.strip_prefix("actor.") == Some(id))
+    }
+
+    /// True if `disable("option.<id>")` (or the removal of its actor) removed this option.
+    fn removed_option(&self, id: &str) -> bool {
+        self.crisis
+            .disabled
+            .iter()
+            .any(|d| d.strip_prefix("option.") == Some(id))
+    }
+
+    /// Resolve a variable; one that names a removed actor is absent, and a removed option was
+    /// never taken (`.taken` = 0, `.day` absent), rather than an error.
+    fn var_or_absent(&self, name: &str, ctx: &str) -> Result<Var, CrisisError> {
+        match self.var(name, ctx) {
+            Err(CrisisError::Unknown { kind, id, .. })
+                if (kind == "actor" || kind == "ally") && self.removed(&id) =>
+            {
+                Ok(Var::Absent)
+            }
+            Err(CrisisError::Unknown { kind, id, .. })
+                if kind == "option" && self.removed_option(&id) =>
+            {
+                Ok(if name.ends_with(".taken") {
+                    Var::Const(0.0)
+                } else {
+                    Var::Absent
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// Resolve a parameter; one that names a removed actor or option is a no-op.
+    fn param_or_nop(&self, name: &str, ctx: &str) -> Result<Param, CrisisError> {
+        match self.param(name, ctx) {
+            Err(CrisisError::Unknown { kind, id, .. })
+                if ((kind == "actor" || kind == "ally") && self.removed(&id))
+                    || (kind == "option" && self.removed_option(&id)) =>
+            {
+                Ok(Param::Nop)
+            }
+            other => other,
+        }
+    }
+
     fn pred(&self, text: &str, ctx: &str) -> Result<Pred<Var>, CrisisError> {
         let p = cond::parse(text, self.scn.scenario.as_of).map_err(|e| CrisisError::Pred {
             context: ctx.into(),
             source: e,
         })?;
-        p.map_vars(&mut |v: &String| self.var(v, ctx))
+        p.map_vars(&mut |v: &String| self.var_or_absent(v, ctx))
     }
 
     fn effects(
@@ -354,7 +409,7 @@ impl Names<'_> {
         list.iter()
             .map(|e| {
                 Ok(CEffect {
-                    param: self.param(&e.param, ctx)?,
+                    param: self.param_or_nop(&e.param, ctx)?,
                     op: e.op,
                     value: e.value.value,
                 })
@@ -378,8 +433,7 @@ fn calendar(scn: &Scenario) -> Result<(i64, i64), CrisisError> {
     Ok((total, rd))
 }
 
-fn compile(scn: &Scenario, rng: &mut Rng) -> Result<Model, CrisisError> {
-    let c = &scn.crisis;
+fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, CrisisError> {
     let nm = Names { scn, crisis: c };
     let nk = scn.issues.len();
     let na = scn.actors.len();
@@ -543,7 +597,9 @@ fn compile(scn: &Scenario, rng: &mut Rng) -> Result<Model, CrisisError> {
             for r in &a.rules {
                 if r.kind == "withdrawal_consent" {
                     if let Some(x) = &r.actor {
-                        consent_bound[nm.ally(x, &format!("alliance rule {}", r.id))?] = true;
+                        if !nm.removed(x) {
+                            consent_bound[nm.ally(x, &format!("alliance rule {}", r.id))?] = true;
+                        }
                     }
                 }
             }
@@ -677,6 +733,7 @@ impl Sim<'_> {
             Var::Threat => self.threat,
             Var::Now => self.day as f64,
             Var::Const(c) => c,
+            Var::Absent => return None,
         })
     }
 
@@ -722,6 +779,7 @@ impl Sim<'_> {
             Param::Lean(a) => self.lean[a],
             Param::Align(a) => f64::from(self.align[a]),
             Param::Withdraw(a) => f64::from(u8::from(self.withdrawn[a].is_some())),
+            Param::Nop => 0.0,
         }
     }
 
@@ -743,6 +801,7 @@ impl Sim<'_> {
                     self.give_notice(a);
                 }
             }
+            Param::Nop => {}
         }
     }
 
@@ -1125,8 +1184,37 @@ impl Sim<'_> {
 /// `threat`, `disabled.<id>`; series `position.<actor>.<issue>`, `cohesion`,
 /// `alignment.<actor>`; and an event log ending in `ended:<why>`.
 pub fn simulate(scn: &Scenario, rng: &mut Rng) -> Result<RunState, CrisisError> {
+    // MERGE NOTE: once Monte Carlo's `Scenario::disabled` (counterfactual `disable` edits and
+    // removed actors as `actor.<id>`) is on this branch, pass it here:
+    // `simulate_disabled(scn, scn.disabled.iter().map(String::as_str), rng)`.
+    simulate_disabled(scn, std::iter::empty(), rng)
+}
+
+/// [`simulate`] with extra crisis elements switched off (`gate.jcs`, `event.summit`,
+/// `actor.uk`, ...; see [`CrisisSpec::disable`]). Ids already in `scn.crisis.disabled` are
+/// skipped; with nothing new to disable the scenario is not copied.
+pub fn simulate_disabled<'a>(
+    scn: &Scenario,
+    disabled: impl IntoIterator<Item = &'a str>,
+    rng: &mut Rng,
+) -> Result<RunState, CrisisError> {
+    let new: Vec<&str> = disabled
+        .into_iter()
+        .filter(|d| !scn.crisis.disabled.iter().any(|x| x == d))
+        .collect();
+    if new.is_empty() {
+        return run(scn, &scn.crisis, rng);
+    }
+    let mut spec = scn.crisis.clone();
+    for d in new {
+        spec.disable(d);
+    }
+    run(scn, &spec, rng)
+}
+
+fn run(scn: &Scenario, spec: &CrisisSpec, rng: &mut Rng) -> Result<RunState, CrisisError> {
     let (total, rd) = calendar(scn)?;
-    let model = compile(scn, rng)?;
+    let model = compile(scn, spec, rng)?;
     let m = &model;
     let nk = scn.issues.len();
     let na = scn.actors.len();
@@ -1151,13 +1239,8 @@ pub fn simulate(scn: &Scenario, rng: &mut Rng) -> Result<RunState, CrisisError> 
         base_sal: sal.clone(),
         sal,
         cap: scn.actors.iter().map(|a| a.capability.value).collect(),
-        avail: scn.crisis.options.iter().map(|o| o.available).collect(),
-        prop: scn
-            .crisis
-            .options
-            .iter()
-            .map(|o| o.propensity.value)
-            .collect(),
+        avail: spec.options.iter().map(|o| o.available).collect(),
+        prop: spec.options.iter().map(|o| o.propensity.value).collect(),
         taken: vec![None; no],
         orders: vec![0; no],
         withdrawn_opt: vec![false; no],
@@ -1181,7 +1264,7 @@ pub fn simulate(scn: &Scenario, rng: &mut Rng) -> Result<RunState, CrisisError> 
         ended: None,
         log: Vec::new(),
     };
-    for (i, a) in scn.crisis.allies.iter().enumerate() {
+    for (i, a) in spec.allies.iter().enumerate() {
         let v = a.alignment.value.round().clamp(-1.0, 1.0) as i8;
         if v != 0 {
             sim.set_align(i, v);
@@ -1304,8 +1387,14 @@ pub fn simulate(scn: &Scenario, rng: &mut Rng) -> Result<RunState, CrisisError> 
         st.series
             .insert(format!("alignment.{}", m.actor_ids[a.actor]), s);
     }
-    for d in &scn.crisis.disabled {
+    for d in &spec.disabled {
         st.set(format!("disabled.{d}"), 1.0);
+        // a removed option was never taken (outcome predicates such as `option.x.taken < 1`
+        // keep working)
+        if let Some(o) = d.strip_prefix("option.") {
+            st.set(format!("option.{o}.taken"), 0.0);
+            st.set(format!("option.{o}.orders"), 0.0);
+        }
     }
     st.events = std::mem::take(&mut sim.log);
     let why = sim.ended.take().unwrap_or_else(|| "status_quo".into());

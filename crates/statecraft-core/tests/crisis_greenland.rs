@@ -253,3 +253,74 @@ fn scenario_round_trips_through_toml() {
     let back: Scenario = toml::from_str(&text).unwrap();
     assert_eq!(s, back);
 }
+
+/// What Monte Carlo's `without` edit does: drop the actor and its stances; the crisis layer is
+/// told through `actor.<id>`.
+fn without(s: &Scenario, actor: &str) -> Scenario {
+    let mut out = s.clone();
+    out.actors.retain(|a| a.id != actor);
+    out.stances.retain(|x| x.actor != actor);
+    out
+}
+
+#[test]
+fn removing_actors_keeps_runs_valid() {
+    use statecraft_core::crisis::simulate_disabled;
+    let s = load();
+    // a pivot ally: its links and alliance entry go, the rest runs
+    let no_uk = without(&s, "uk");
+    assert!(
+        simulate(&no_uk, &mut stream(1, 0)).is_err(),
+        "references must not dangle silently"
+    );
+    let st = simulate_disabled(&no_uk, ["actor.uk"], &mut stream(1, 0)).unwrap();
+    assert_eq!(st.get("alignment.uk"), None);
+    assert_eq!(st.get("disabled.actor.uk"), Some(1.0));
+    // the initiator: its options go, recorded as never taken, so outcome predicates still work
+    let no_us = without(&s, "us");
+    let st = simulate_disabled(&no_us, ["actor.us"], &mut stream(1, 0)).unwrap();
+    assert_eq!(st.get("option.invasion.taken"), Some(0.0));
+    assert_eq!(st.get("option.coercion.taken"), Some(0.0));
+    assert_eq!(st.get("disabled.option.invasion"), Some(1.0));
+    // a gate holder: the Joint Chiefs' gate goes with them
+    let no_jcs = without(&s, "jcs");
+    simulate_disabled(&no_jcs, ["actor.jcs"], &mut stream(1, 0)).unwrap();
+}
+
+#[test]
+fn without_force_and_coercion_fracture_is_rarer() {
+    // H5's counterfactual. Removed options read as never taken inside the run (the invasion's
+    // precondition needs coercion) and in the final state.
+    use statecraft_core::crisis::simulate_disabled;
+    let s = load();
+    let off = ["option.invasion", "option.severance", "option.coercion"];
+    let n = 2000;
+    let (mut base, mut cf) = (0, 0);
+    for i in 0..n {
+        let frac = |st: &statecraft_core::state::RunState| {
+            st.get("withdrawals").unwrap() >= 1.0 || st.get("cohesion.min").unwrap() < 0.35
+        };
+        if frac(&simulate(&s, &mut stream(8, i)).unwrap()) {
+            base += 1;
+        }
+        let st = simulate_disabled(&s, off, &mut stream(8, i)).unwrap();
+        assert_eq!(st.get("option.coercion.taken"), Some(0.0));
+        assert_eq!(st.get("option.invasion.day"), None);
+        if frac(&st) {
+            cf += 1;
+        }
+    }
+    assert!(cf < base, "fracture with options {base}, without {cf}");
+}
+
+#[test]
+fn every_actor_can_be_removed() {
+    use statecraft_core::crisis::simulate_disabled;
+    let s = load();
+    for a in &s.actors {
+        let w = without(&s, &a.id);
+        let tag = format!("actor.{}", a.id);
+        let r = simulate_disabled(&w, [tag.as_str()], &mut stream(2, 0));
+        assert!(r.is_ok(), "without {}: {:?}", a.id, r.err());
+    }
+}

@@ -403,14 +403,22 @@ impl CrisisSpec {
     }
 
     /// Remove an element by its qualified id (`gate.jcs`, `event.summit`, `option.invasion`,
-    /// `link.uk.nl`, `influence.hardliners.us`, `volatility.us`, `ally.uk`) and record it in
-    /// `disabled`. A removed gate is also dropped from every option's chain and a removed
-    /// option from every gate's substitutes. Returns false if nothing matched.
+    /// `link.uk.nl`, `influence.hardliners.us`, `volatility.us`, `ally.uk`, `actor.uk`) and
+    /// record it in `disabled`. A removed gate is also dropped from every option's chain and a
+    /// removed option from every gate's substitutes. `actor.<id>` (an actor removed by a
+    /// `without` counterfactual) removes everything that refers to the actor: its ally entry,
+    /// links, influence, volatility, the gates it holds (orders then pass them), the options it
+    /// orders (all default-actor options if it is the initiator), and its initiator/target
+    /// role; the simulation then reads its variables as absent. Returns false if nothing
+    /// matched.
     pub fn disable(&mut self, id: &str) -> bool {
         let (kind, rest) = match id.split_once('.') {
             Some(p) => p,
             None => return false,
         };
+        if kind == "actor" {
+            return self.remove_actor(rest, id);
+        }
         let before = self.count(kind);
         match kind {
             "gate" => {
@@ -446,6 +454,67 @@ impl CrisisSpec {
             self.disabled.push(id.to_string());
         }
         removed
+    }
+
+    fn remove_actor(&mut self, a: &str, id: &str) -> bool {
+        let size = |c: &CrisisSpec| {
+            c.allies.len()
+                + c.links.len()
+                + c.influence.len()
+                + c.volatility.len()
+                + c.gates.len()
+                + c.options.len()
+        };
+        let before = size(self);
+        let was_initiator = self.initiator.as_deref() == Some(a);
+        let was_target = self.target.as_deref() == Some(a);
+        self.allies.retain(|x| x.actor != a);
+        self.links.retain(|l| l.from != a && l.to != a);
+        self.influence.retain(|l| l.from != a && l.to != a);
+        self.volatility.retain(|v| v.actor != a);
+        let gates: Vec<String> = self
+            .gates
+            .iter()
+            .filter(|g| g.actor == a)
+            .map(|g| g.id.clone())
+            .collect();
+        for g in &gates {
+            self.gates.retain(|x| &x.id != g);
+            for o in &mut self.options {
+                o.gates.retain(|x| x != g);
+            }
+        }
+        let opts: Vec<String> = self
+            .options
+            .iter()
+            .filter(|o| match &o.actor {
+                Some(x) => x == a,
+                None => was_initiator,
+            })
+            .map(|o| o.id.clone())
+            .collect();
+        for o in &opts {
+            self.options.retain(|x| &x.id != o);
+            for g in &mut self.gates {
+                g.substitutes.retain(|s| s != o);
+            }
+            let oid = format!("option.{o}");
+            if !self.disabled.contains(&oid) {
+                self.disabled.push(oid);
+            }
+        }
+        if was_initiator {
+            self.initiator = None;
+            self.coercion = None;
+        }
+        if was_target {
+            self.target = None;
+        }
+        let changed = size(self) < before || was_initiator || was_target;
+        if changed && !self.disabled.iter().any(|d| d == id) {
+            self.disabled.push(id.to_string());
+        }
+        changed
     }
 
     fn count(&self, kind: &str) -> usize {
