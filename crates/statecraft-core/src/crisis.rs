@@ -125,6 +125,8 @@ struct CAlly {
     lean: f64,
     locked: bool,
     member: bool,
+    /// counted in cohesion (members, minus the parties if `exclude_parties`)
+    counted: bool,
     /// (ally index of the source, weight)
     inn: Vec<(usize, f64)>,
 }
@@ -523,6 +525,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
         });
     }
     let group = c.alliance.as_ref().map(|a| a.group.as_str());
+    let exclude_parties = c.alliance.as_ref().is_some_and(|a| a.exclude_parties);
     let mut allies = Vec::new();
     for a in &c.allies {
         let ctx = format!("ally {}", a.actor);
@@ -530,16 +533,20 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
         let noise = a.noise.value.abs();
         let u: f64 = rng.gen();
         let theta = (a.threshold.value + noise * (2.0 * u - 1.0)).max(1e-9);
+        let party =
+            Some(actor) == initiator || c.target.as_deref() == Some(scn.actors[actor].id.as_str());
         let member = match group {
             Some(g) => scn.actors[actor].groups.iter().any(|x| x == g),
             None => true,
         };
+        let counted = member && !(exclude_parties && party);
         allies.push(CAlly {
             actor,
             theta,
             lean: a.lean.value,
             locked: a.lock.value >= 0.5,
             member,
+            counted,
             inn: Vec::new(),
         });
     }
@@ -746,7 +753,7 @@ impl Sim<'_> {
     fn cohesion(&self) -> f64 {
         let (mut plus, mut minus, mut total) = (0.0, 0.0, 0.0);
         for (i, a) in self.m.allies.iter().enumerate() {
-            if !a.member {
+            if !a.counted {
                 continue;
             }
             let c = self.cap[a.actor].max(0.0);

@@ -298,7 +298,7 @@ fn without_force_and_coercion_fracture_is_rarer() {
     let (mut base, mut cf) = (0, 0);
     for i in 0..n {
         let frac = |st: &statecraft_core::state::RunState| {
-            st.get("withdrawals").unwrap() >= 1.0 || st.get("cohesion.min").unwrap() < 0.35
+            st.get("withdrawals").unwrap() >= 1.0 || st.get("cohesion.min").unwrap() < 0.5
         };
         if frac(&simulate(&s, &mut stream(8, i)).unwrap()) {
             base += 1;

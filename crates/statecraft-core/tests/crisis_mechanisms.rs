@@ -435,3 +435,36 @@ fn the_documented_example_runs() {
     }
     assert!(struck > 0 && struck < 200, "{struck}");
 }
+
+#[test]
+fn cohesion_can_leave_out_the_parties() {
+    // Same cascade as above, but cohesion counts only a, b, c (the initiator `us` is a party):
+    // before the strike all are neutral → 1; after it all back the target → C− = 4 of 4 → 1.
+    // If only a tips (θ_b = 1.1): C− = 1, C⁺ = 0 → still 1 (no camp on the other side);
+    // with b locked at +1 and c (θ = 5) held neutral: a (−1, c=1) vs b (+1, c=1), C = 4:
+    // 1 − 2·1/4 = 0.5.
+    let s = scn(&THREE_NODES.replace(
+        "group = \"NATO\"",
+        "group = \"NATO\"\nexclude_parties = true",
+    ));
+    let st = run(&s, 1);
+    assert_eq!(st.get("alignment.c"), Some(-1.0));
+    assert_eq!(st.get("cohesion"), Some(1.0));
+    let split = scn(&(THREE_NODES
+        .replace(
+            "group = \"NATO\"",
+            "group = \"NATO\"\nexclude_parties = true",
+        )
+        .replace(
+            "actor = \"b\"\nthreshold = 0.5",
+            "actor = \"b\"\nthreshold = 1.1\nlock = 1\nalignment = 1",
+        )
+        .replace(
+            "actor = \"c\"\nthreshold = 0.5",
+            "actor = \"c\"\nthreshold = 5",
+        )));
+    let st = run(&split, 1);
+    assert_eq!(st.get("alignment.a"), Some(-1.0));
+    assert_eq!(st.get("alignment.b"), Some(1.0));
+    assert_eq!(st.get("cohesion"), Some(0.5));
+}

@@ -381,9 +381,13 @@ pub struct AllianceSpec {
     /// Cohesion lost per withdrawal notice.
     #[serde(default)]
     pub withdrawal_damage: Num,
-    /// Cohesion below this counts as fracture (used by outcomes via `fractured`).
+    /// Cohesion below this counts as fracture (for outcome predicates and reports).
     #[serde(default = "default_fracture")]
     pub fracture_cohesion: Num,
+    /// If true, cohesion is measured over the members other than the initiator and the target
+    /// (does the rest of the alliance hold together?); if false, over all members.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exclude_parties: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<AllianceRule>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
