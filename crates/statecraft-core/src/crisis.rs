@@ -151,7 +151,8 @@ struct Model {
     opts: Vec<COpt>,
     gates: Vec<CGate>,
     allies: Vec<CAlly>,
-    vol: Vec<(usize, f64, f64, f64)>,
+    /// (stance slot, prob, size, up, salience jump)
+    vol: Vec<(usize, f64, f64, f64, f64)>,
     access: Vec<(usize, usize, usize, f64)>,
     presence: Vec<(usize, usize, usize, f64)>,
     rate: f64,
@@ -568,6 +569,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
             v.prob.value,
             v.size.value,
             v.up.value,
+            v.salience.value.abs(),
         ));
     }
     let (mut access, mut presence) = (Vec::new(), Vec::new());
@@ -874,12 +876,16 @@ impl Sim<'_> {
 
     fn volatility(&mut self, rng: &mut Rng) {
         let nk = self.m.n_issues;
-        for &(i, prob, size, up) in &self.m.vol {
+        for &(i, prob, size, up, sal) in &self.m.vol {
             let u: f64 = rng.gen();
             if u < prob {
                 let dir = if rng.gen::<f64>() < up { 1.0 } else { -1.0 };
                 let k = i % nk;
                 self.pos[i] = (self.pos[i] + dir * size).clamp(self.m.lo[k], self.m.hi[k]);
+                if sal > 0.0 {
+                    let ds = if rng.gen::<f64>() < 0.5 { sal } else { -sal };
+                    self.base_sal[i] = (self.base_sal[i] + ds).clamp(0.0, 1.0);
+                }
                 let a = &self.m.actor_ids[i / nk];
                 self.log.push(format!("jump:{a}@day{}", self.day));
             }

@@ -468,3 +468,45 @@ fn cohesion_can_leave_out_the_parties() {
     assert_eq!(st.get("alignment.b"), Some(1.0));
     assert_eq!(st.get("cohesion"), Some(0.5));
 }
+
+#[test]
+fn salience_can_jump_with_the_position() {
+    // Every round a jump (prob 1): position +5 (up = 1) → after 8 rounds 10 + 40 = 50, with the
+    // extra salience draw not disturbing it. Then an option whose precondition reads the salience
+    // shows that salience jumps reach the model.
+    let s = scn(r#"
+[[crisis.volatility]]
+actor = "g"
+prob = 1
+size = 5
+up = 1
+salience = 0.1
+"#);
+    for i in 0..50 {
+        let st = simulate(&s, &mut stream(12, i)).unwrap();
+        assert_eq!(st.get("position.g.k"), Some(50.0));
+        let jumps = st
+            .events
+            .iter()
+            .filter(|e| e.starts_with("jump:g@"))
+            .count();
+        assert_eq!(jumps, 8);
+    }
+    let s2 = scn(r#"
+[[crisis.volatility]]
+actor = "g"
+prob = 1
+size = 0
+salience = 0.5
+[[crisis.options]]
+id = "x"
+name = "X"
+propensity = 1
+when = "salience.g.k >= 0.99 or salience.g.k <= 0.01"
+"#);
+    // from 0.5, one ±0.5 jump reaches 0 or 1 in round 1: `x` is taken on day 7 in every run
+    for i in 0..20 {
+        let st = simulate(&s2, &mut stream(13, i)).unwrap();
+        assert_eq!(st.get("option.x.day"), Some(7.0));
+    }
+}

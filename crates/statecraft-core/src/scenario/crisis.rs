@@ -114,6 +114,10 @@ pub struct Volatility {
     /// Probability that a jump goes up the scale (0.5 = symmetric).
     #[serde(default = "half")]
     pub up: Num,
+    /// Size of the salience jump that comes with a position jump (up or down with equal
+    /// probability; 0 = salience does not jump).
+    #[serde(default)]
+    pub salience: Num,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
 }
@@ -548,6 +552,7 @@ impl CrisisSpec {
             f(&format!("{p}.prob"), &mut v.prob);
             f(&format!("{p}.size"), &mut v.size);
             f(&format!("{p}.up"), &mut v.up);
+            f(&format!("{p}.salience"), &mut v.salience);
         }
         for l in &mut self.influence {
             f(
