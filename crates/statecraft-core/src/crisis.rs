@@ -998,6 +998,10 @@ impl Sim<'_> {
     /// still pending (delayed) and a substitute order if one was made.
     fn advance(&mut self, mut p: Pending, rng: &mut Rng) -> (Option<Pending>, Option<Pending>) {
         let m = self.m;
+        if self.taken[p.opt].is_some() {
+            // carried out meanwhile (e.g. as another order's substitute this round)
+            return (None, None);
+        }
         while p.gate_pos < m.opts[p.opt].gates.len() {
             let g = m.opts[p.opt].gates[p.gate_pos];
             let gate = &m.gates[g];

@@ -510,3 +510,27 @@ when = "salience.g.k >= 0.99 or salience.g.k <= 0.01"
         assert_eq!(st.get("option.x.day"), Some(7.0));
     }
 }
+
+#[test]
+fn an_option_is_carried_out_once_even_if_ordered_and_substituted_in_one_round() {
+    // Day 7: `invade` and `alt` are both ordered (propensity 1). The gate turns `invade` into
+    // `alt`; the direct `alt` order is carried out; the substitute must not run it again.
+    let s = scn(&CHAIN
+        .replace(
+            "block = 50",
+            "block = 50\nsubstitute = 1\nsubstitutes = [\"alt\"]",
+        )
+        .replace("propensity = 0\navailable = true", "propensity = 1"));
+    let st = run(&s, 3);
+    assert!(
+        has(&st, "substituted:invade->alt@chiefs@day7"),
+        "{:?}",
+        st.events
+    );
+    let done = st
+        .events
+        .iter()
+        .filter(|e| e.starts_with("option:alt@"))
+        .count();
+    assert_eq!(done, 1, "{:?}", st.events);
+}
