@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod crisis;
 pub mod engine;
 pub mod expr;
+pub mod forecast;
 pub mod formats;
 pub mod mc;
 pub mod models;

@@ -116,4 +116,14 @@ impl std::fmt::Display for Edit {
 pub struct Question {
     pub id: String,
     pub title: String,
+    /// Predicate on a run's final state that makes the question resolve YES, e.g.
+    /// `option.invasion.day <= 2026-06-30` (a date literal means days after `as_of`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub when: String,
+    /// Resolution date: the question closes on this date (should not be after the horizon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<super::Date>,
+    /// Resolution criteria in words (what counts as YES in the real world).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resolution: String,
 }

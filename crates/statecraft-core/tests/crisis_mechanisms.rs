@@ -1,0 +1,536 @@
+//! Each crisis mechanism on a small scenario whose result can be checked by hand.
+//! The expected numbers are derived in the comment above each assertion.
+
+use statecraft_core::crisis::{simulate, CrisisError};
+use statecraft_core::rng::stream;
+use statecraft_core::scenario::Scenario;
+use statecraft_core::state::RunState;
+
+/// 8 weekly rounds (2026-01-11 → 2026-03-08 = 56 days), one issue 0–100, an initiator `us`.
+const BASE: &str = r#"
+[scenario]
+id = "t"
+title = "test"
+as_of = "2026-01-11"
+horizon = "2026-03-08"
+
+[[actors]]
+id = "us"
+name = "Initiator"
+capability = 4
+groups = ["NATO"]
+
+[[actors]]
+id = "a"
+name = "A"
+capability = 1
+groups = ["NATO"]
+
+[[actors]]
+id = "b"
+name = "B"
+capability = 1
+groups = ["NATO"]
+
+[[actors]]
+id = "c"
+name = "C"
+capability = 2
+groups = ["NATO"]
+
+[[actors]]
+id = "g"
+name = "Gatekeeper"
+capability = 1
+
+[[issues]]
+id = "k"
+name = "K"
+min = 0
+max = 100
+
+[[stances]]
+actor = "us"
+issue = "k"
+position = 90
+salience = 0.9
+
+[[stances]]
+actor = "g"
+issue = "k"
+position = 10
+salience = 0.5
+
+[crisis]
+initiator = "us"
+issue = "k"
+
+[crisis.bargaining]
+rate = 0.0
+"#;
+
+fn scn(extra: &str) -> Scenario {
+    toml::from_str(&format!("{BASE}\n{extra}")).unwrap()
+}
+
+fn run(s: &Scenario, seed: u64) -> RunState {
+    simulate(s, &mut stream(seed, 0)).unwrap()
+}
+
+fn has(st: &RunState, ev: &str) -> bool {
+    st.events.iter().any(|e| e == ev)
+}
+
+const THREE_NODES: &str = r#"
+[crisis.alliance]
+name = "NATO"
+group = "NATO"
+
+[[crisis.allies]]
+actor = "us"
+alignment = 1
+threshold = 1
+lock = 1
+
+[[crisis.allies]]
+actor = "a"
+threshold = 0.3
+
+[[crisis.allies]]
+actor = "b"
+threshold = 0.5
+
+[[crisis.allies]]
+actor = "c"
+threshold = 0.5
+
+[[crisis.links]]
+from = "a"
+to = "b"
+weight = 0.6
+
+[[crisis.links]]
+from = "b"
+to = "c"
+weight = 0.6
+
+[[crisis.options]]
+id = "strike"
+name = "Strike"
+propensity = 1
+alliance = { target = 0.4 }
+"#;
+
+#[test]
+fn three_node_cascade_tips_in_order() {
+    let st = run(&scn(THREE_NODES), 1);
+    // Round 1 (day 7): `strike` is ordered (propensity 1, no gates) and carried out; it pushes
+    // every ally toward the target by 0.4. a: 0.4 ≥ θ=0.3 → −1 (tipped by the option);
+    // b: 0.4 + 0.6 (a) ≥ 0.5 → −1, with a the larger contribution; c: 0.4 + 0.6 (b) → −1.
+    assert!(has(&st, "option:strike@day7"), "{:?}", st.events);
+    let tips: Vec<&String> = st
+        .events
+        .iter()
+        .filter(|e| e.starts_with("tipped:"))
+        .collect();
+    assert_eq!(
+        tips,
+        ["tipped:strike->a", "tipped:a->b", "tipped:b->c"],
+        "{:?}",
+        st.events
+    );
+    for x in ["a", "b", "c"] {
+        assert_eq!(st.get(&format!("alignment.{x}")), Some(-1.0));
+        assert_eq!(st.get(&format!("alignment.{x}.minus_day")), Some(7.0));
+    }
+    assert_eq!(st.get("alignment.us"), Some(1.0));
+    // Cohesion = 1 − 2·min(C+, C−)/C: C+ = 4 (us), C− = 1+1+2 = 4, C = 8 → 0.
+    assert_eq!(st.get("cohesion"), Some(0.0));
+    // Before the strike nobody is split off: series starts at cohesion 1 − 2·0/8 = 1.
+    assert_eq!(st.series["cohesion"][0], 1.0);
+    assert_eq!(
+        st.series["alignment.c"],
+        vec![0.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0]
+    );
+}
+
+#[test]
+fn cascade_stops_where_threshold_is_not_met() {
+    // b needs 0.4 + 0.6·[a] = 1.0 ≥ θ_b; with θ_b = 1.1 b holds, so c (0.4 < 0.5) holds too.
+    let s = scn(&THREE_NODES.replace(
+        "actor = \"b\"\nthreshold = 0.5",
+        "actor = \"b\"\nthreshold = 1.1",
+    ));
+    let st = run(&s, 1);
+    assert_eq!(st.get("alignment.a"), Some(-1.0));
+    assert_eq!(st.get("alignment.b"), Some(0.0));
+    assert_eq!(st.get("alignment.c"), Some(0.0));
+    // C+ = 4, C− = 1 → cohesion = 1 − 2/8 = 0.75
+    assert_eq!(st.get("cohesion"), Some(0.75));
+}
+
+const CHAIN: &str = r#"
+[[crisis.gates]]
+id = "chiefs"
+name = "Chiefs"
+actor = "g"
+block = 50
+[[crisis.options]]
+id = "invade"
+name = "Invade"
+propensity = 1
+legality = 0
+level = 100
+gates = ["chiefs"]
+[[crisis.options]]
+id = "alt"
+name = "Alternative"
+propensity = 0
+available = true
+"#;
+
+#[test]
+fn a_blocking_gate_stops_the_order() {
+    // σ(50) ≈ 1: the order of day 7 is blocked; it is re-ordered and blocked every week.
+    let st = run(&scn(CHAIN), 3);
+    assert!(has(&st, "order:invade@day7"));
+    assert!(has(&st, "blocked:invade@chiefs@day7"), "{:?}", st.events);
+    assert_eq!(st.get("option.invade.taken"), Some(0.0));
+    assert_eq!(st.get("option.invade.day"), None);
+    assert_eq!(st.get("option.invade.orders"), Some(8.0));
+    assert_eq!(
+        st.events.last().map(String::as_str),
+        Some("ended:blocked@chiefs")
+    );
+}
+
+#[test]
+fn an_open_gate_passes_and_a_substituting_gate_redirects() {
+    let open = scn(&CHAIN.replace("block = 50", "block = -50"));
+    let st = run(&open, 3);
+    assert_eq!(st.get("option.invade.day"), Some(7.0));
+    assert_eq!(
+        st.events.last().map(String::as_str),
+        Some("ended:option:invade")
+    );
+
+    let sub = scn(&CHAIN.replace(
+        "block = 50",
+        "block = 50\nsubstitute = 1\nsubstitutes = [\"alt\"]",
+    ));
+    let st = run(&sub, 3);
+    assert!(
+        has(&st, "substituted:invade->alt@chiefs@day7"),
+        "{:?}",
+        st.events
+    );
+    assert_eq!(st.get("option.alt.day"), Some(7.0));
+    // once `alt` is taken there is nothing left to substitute: later orders are blocked
+    assert!(has(&st, "blocked:invade@chiefs@day14"));
+}
+
+#[test]
+fn gate_probability_is_the_documented_logistic() {
+    // p_stop = σ(β0 + β_d·s_g·d + β_L·(1−L)) with β0 = −1, β_d = 2, s_g = 0.5,
+    // d = |10 − 100|/100 = 0.9, β_L = 1, L = 0.5: z = −1 + 0.9 + 0.5 = 0.4, σ(0.4) = 0.598688.
+    // Only one order per run counts: the first week's.
+    let s = scn(&CHAIN
+        .replace("block = 50", "block = -1\nw_position = 2\nw_legality = 1")
+        .replace("legality = 0", "legality = 0.5"));
+    let n = 4000;
+    let blocked = (0..n)
+        .filter(|&i| {
+            let st = simulate(&s, &mut stream(11, i)).unwrap();
+            has(&st, "blocked:invade@chiefs@day7")
+        })
+        .count() as f64;
+    let p = blocked / n as f64;
+    let sd = (0.598688_f64 * 0.401312 / n as f64).sqrt();
+    assert!((p - 0.598688).abs() < 4.0 * sd, "p = {p}");
+}
+
+#[test]
+fn disabling_the_gate_lets_the_order_through() {
+    let mut s = scn(CHAIN);
+    assert!(s.crisis.disable("gate.chiefs"));
+    let st = run(&s, 3);
+    assert_eq!(st.get("option.invade.day"), Some(7.0));
+    assert_eq!(st.get("disabled.gate.chiefs"), Some(1.0));
+}
+
+#[test]
+fn an_event_changes_salience_on_its_date() {
+    // 2026-01-25 is day 14 (round 2). The option's precondition reads the salience, so it can be
+    // ordered (propensity 1) in round 2 and not before. The event ends on 2026-02-08 (day 28).
+    let s = scn(r#"
+[[crisis.events]]
+id = "summit"
+name = "Summit"
+date = "2026-01-25"
+until = "2026-02-08"
+effects = [{ param = "salience.g.k", op = "set", value = 0.9 }]
+[[crisis.options]]
+id = "act"
+name = "Act"
+propensity = 1
+when = "salience.g.k >= 0.9"
+[[crisis.options]]
+id = "after"
+name = "After the summit"
+propensity = 1
+when = "day > 2026-02-08 and salience.g.k < 0.6"
+"#);
+    let st = run(&s, 5);
+    assert!(has(&st, "event:summit@day14"));
+    assert_eq!(st.get("option.act.day"), Some(14.0));
+    // after the event ends the salience is back at 0.5 → `after` is taken in round 5 (day 35)
+    assert_eq!(st.get("option.after.day"), Some(35.0));
+}
+
+#[test]
+fn salience_slows_bargaining_movement() {
+    // rate λ = 0.5, two actors: us (c=4, s=0.9, x=90), g (c=1, s=0.5, x=10).
+    // mean = (4·0.9·90 + 1·0.5·10)/(3.6 + 0.5) = 329/4.1 = 80.2439…
+    // g moves λ(1−s) = 0.25 of the gap: 10 + 0.25·70.2439 = 27.561; us: 90 − 0.05·9.7561 = 89.512.
+    let s: Scenario = toml::from_str(&BASE.replace("rate = 0.0", "rate = 0.5")).unwrap();
+    let st = run(&s, 1);
+    let g = &st.series["position.g.k"];
+    let us = &st.series["position.us.k"];
+    assert!((g[1] - 27.5610).abs() < 1e-3, "{}", g[1]);
+    assert!((us[1] - 89.5122).abs() < 1e-3, "{}", us[1]);
+}
+
+#[test]
+fn volatility_jumps_at_the_stated_rate() {
+    // 365 daily rounds, jump probability 0.2, size 0.1, always up, no bargaining: the position
+    // rises by 0.1 per jump. Over 40 runs the mean number of jumps is 0.2·365 = 73,
+    // sd of the mean √(365·0.2·0.8/40) ≈ 1.21.
+    let s: Scenario = toml::from_str(
+        &(BASE
+            .replace(
+                "horizon = \"2026-03-08\"",
+                "horizon = \"2027-01-11\"\nround_days = 1",
+            )
+            .replace("position = 10\n", "position = 0\n")
+            + r#"
+[[crisis.volatility]]
+actor = "g"
+prob = 0.2
+size = 0.1
+up = 1
+"#),
+    )
+    .unwrap();
+    let runs = 40;
+    let mut total = 0.0;
+    for i in 0..runs {
+        let st = simulate(&s, &mut stream(9, i)).unwrap();
+        let jumps = st
+            .events
+            .iter()
+            .filter(|e| e.starts_with("jump:g@"))
+            .count() as f64;
+        let x = st.get("position.g.k").unwrap();
+        assert!((x - 0.1 * jumps).abs() < 1e-9);
+        total += jumps;
+    }
+    let mean = total / runs as f64;
+    assert!((mean - 73.0).abs() < 4.0 * 1.21, "mean jumps {mean}");
+}
+
+#[test]
+fn war_powers_clock_withdraws_unauthorised_force() {
+    // Force on day 7, report due day 9 (48 h ≈ 2 days), 60 + 30 days → judged on day 99,
+    // i.e. in the round ending day 105. Congress always refuses (block = 50).
+    let s: Scenario = toml::from_str(
+        &(BASE.replace("horizon = \"2026-03-08\"", "horizon = \"2026-06-01\"")
+            + r#"
+[[crisis.gates]]
+id = "congress"
+name = "Congress"
+actor = "g"
+block = 50
+clock = { report_days = 2, limit_days = 60, extension_days = 30 }
+[[crisis.options]]
+id = "force"
+name = "Force"
+propensity = 1
+gates = ["congress"]
+effects = [{ param = "position.us.k", op = "set", value = 100 }]
+on_withdraw = [{ param = "position.us.k", op = "set", value = 50 }]
+"#),
+    )
+    .unwrap();
+    let st = run(&s, 2);
+    assert_eq!(st.get("option.force.day"), Some(7.0));
+    assert!(has(&st, "report:force@day9->congress"));
+    assert!(
+        has(&st, "withdrawn:force@congress@day105"),
+        "{:?}",
+        st.events
+    );
+    assert_eq!(st.get("option.force.withdrawn"), Some(1.0));
+    assert_eq!(st.get("position.us.k"), Some(50.0));
+}
+
+#[test]
+fn same_seed_same_run() {
+    let s = scn(THREE_NODES);
+    assert_eq!(run(&s, 77), run(&s, 77));
+}
+
+#[test]
+fn bad_references_are_errors_not_panics() {
+    let s = scn(r#"
+[[crisis.options]]
+id = "x"
+name = "X"
+propensity = 1
+when = "position.nobody.k > 1"
+"#);
+    assert!(matches!(
+        simulate(&s, &mut stream(1, 0)),
+        Err(CrisisError::Unknown { .. })
+    ));
+    let s = scn(r#"
+[[crisis.options]]
+id = "x"
+name = "X"
+propensity = 1
+gates = ["nogate"]
+"#);
+    assert!(simulate(&s, &mut stream(1, 0)).is_err());
+    let mut s = scn("");
+    s.scenario.horizon = None;
+    assert_eq!(
+        simulate(&s, &mut stream(1, 0)),
+        Err(CrisisError::Missing("scenario.horizon"))
+    );
+}
+
+#[test]
+fn the_documented_example_runs() {
+    let doc = include_str!("../../../docs/crisis.md");
+    let start = doc.find("## 10. A minimal example").unwrap();
+    let block = &doc[start..];
+    let from = block.find("```toml\n").unwrap() + 8;
+    let to = from + block[from..].find("```").unwrap();
+    let s: Scenario = toml::from_str(&block[from..to]).unwrap();
+    // c needs 0.3 (from b) + 0.3 (strike push) = 0.6 ≥ 0.5: it backs the target once the strike
+    // is carried out, and never before.
+    let mut struck = 0;
+    for i in 0..200 {
+        let st = simulate(&s, &mut stream(4, i)).unwrap();
+        let taken = st.get("option.strike.taken") == Some(1.0);
+        assert_eq!(
+            st.get("alignment.c") == Some(-1.0),
+            taken,
+            "{:?}",
+            st.events
+        );
+        if taken {
+            struck += 1;
+            assert!(has(&st, "tipped:b->c") || has(&st, "tipped:strike->c"));
+        }
+    }
+    assert!(struck > 0 && struck < 200, "{struck}");
+}
+
+#[test]
+fn cohesion_can_leave_out_the_parties() {
+    // Same cascade as above, but cohesion counts only a, b, c (the initiator `us` is a party):
+    // before the strike all are neutral → 1; after it all back the target → C− = 4 of 4 → 1.
+    // If only a tips (θ_b = 1.1): C− = 1, C⁺ = 0 → still 1 (no camp on the other side);
+    // with b locked at +1 and c (θ = 5) held neutral: a (−1, c=1) vs b (+1, c=1), C = 4:
+    // 1 − 2·1/4 = 0.5.
+    let s = scn(&THREE_NODES.replace(
+        "group = \"NATO\"",
+        "group = \"NATO\"\nexclude_parties = true",
+    ));
+    let st = run(&s, 1);
+    assert_eq!(st.get("alignment.c"), Some(-1.0));
+    assert_eq!(st.get("cohesion"), Some(1.0));
+    let split = scn(&(THREE_NODES
+        .replace(
+            "group = \"NATO\"",
+            "group = \"NATO\"\nexclude_parties = true",
+        )
+        .replace(
+            "actor = \"b\"\nthreshold = 0.5",
+            "actor = \"b\"\nthreshold = 1.1\nlock = 1\nalignment = 1",
+        )
+        .replace(
+            "actor = \"c\"\nthreshold = 0.5",
+            "actor = \"c\"\nthreshold = 5",
+        )));
+    let st = run(&split, 1);
+    assert_eq!(st.get("alignment.a"), Some(-1.0));
+    assert_eq!(st.get("alignment.b"), Some(1.0));
+    assert_eq!(st.get("cohesion"), Some(0.5));
+}
+
+#[test]
+fn salience_can_jump_with_the_position() {
+    // Every round a jump (prob 1): position +5 (up = 1) → after 8 rounds 10 + 40 = 50, with the
+    // extra salience draw not disturbing it. Then an option whose precondition reads the salience
+    // shows that salience jumps reach the model.
+    let s = scn(r#"
+[[crisis.volatility]]
+actor = "g"
+prob = 1
+size = 5
+up = 1
+salience = 0.1
+"#);
+    for i in 0..50 {
+        let st = simulate(&s, &mut stream(12, i)).unwrap();
+        assert_eq!(st.get("position.g.k"), Some(50.0));
+        let jumps = st
+            .events
+            .iter()
+            .filter(|e| e.starts_with("jump:g@"))
+            .count();
+        assert_eq!(jumps, 8);
+    }
+    let s2 = scn(r#"
+[[crisis.volatility]]
+actor = "g"
+prob = 1
+size = 0
+salience = 0.5
+[[crisis.options]]
+id = "x"
+name = "X"
+propensity = 1
+when = "salience.g.k >= 0.99 or salience.g.k <= 0.01"
+"#);
+    // from 0.5, one ±0.5 jump reaches 0 or 1 in round 1: `x` is taken on day 7 in every run
+    for i in 0..20 {
+        let st = simulate(&s2, &mut stream(13, i)).unwrap();
+        assert_eq!(st.get("option.x.day"), Some(7.0));
+    }
+}
+
+#[test]
+fn an_option_is_carried_out_once_even_if_ordered_and_substituted_in_one_round() {
+    // Day 7: `invade` and `alt` are both ordered (propensity 1). The gate turns `invade` into
+    // `alt`; the direct `alt` order is carried out; the substitute must not run it again.
+    let s = scn(&CHAIN
+        .replace(
+            "block = 50",
+            "block = 50\nsubstitute = 1\nsubstitutes = [\"alt\"]",
+        )
+        .replace("propensity = 0\navailable = true", "propensity = 1"));
+    let st = run(&s, 3);
+    assert!(
+        has(&st, "substituted:invade->alt@chiefs@day7"),
+        "{:?}",
+        st.events
+    );
+    let done = st
+        .events
+        .iter()
+        .filter(|e| e.starts_with("option:alt@"))
+        .count();
+    assert_eq!(done, 1, "{:?}", st.events);
+}
