@@ -1201,10 +1201,9 @@ impl Sim<'_> {
 /// `threat`, `disabled.<id>`; series `position.<actor>.<issue>`, `cohesion`,
 /// `alignment.<actor>`; and an event log ending in `ended:<why>`.
 pub fn simulate(scn: &Scenario, rng: &mut Rng) -> Result<RunState, CrisisError> {
-    // MERGE NOTE: once Monte Carlo's `Scenario::disabled` (counterfactual `disable` edits and
-    // removed actors as `actor.<id>`) is on this branch, pass it here:
-    // `simulate_disabled(scn, scn.disabled.iter().map(String::as_str), rng)`.
-    simulate_disabled(scn, std::iter::empty(), rng)
+    // Counterfactual `disable` edits and removed actors (`actor.<id>`) arrive in
+    // `Scenario::disabled` (see `mc::apply_edits`).
+    simulate_disabled(scn, scn.disabled.iter().map(String::as_str), rng)
 }
 
 /// [`simulate`] with extra crisis elements switched off (`gate.jcs`, `event.summit`,

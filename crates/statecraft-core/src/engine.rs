@@ -69,6 +69,8 @@ pub enum EngineError {
     Model(#[from] ModelError),
     #[error("the model returned a malformed trajectory: {0}")]
     Malformed(String),
+    #[error("crisis layer: {0}")]
+    Crisis(#[from] crate::crisis::CrisisError),
 }
 
 /// One round of one issue: every participating actor's position (aligned with
@@ -374,8 +376,8 @@ pub fn simulate_once(
     rng: &mut Rng,
 ) -> Result<RunState, EngineError> {
     if !scn.crisis.is_empty() {
-        // TODO(crisis): hand the scenario to the crisis layer once it exists, e.g.
-        // `return crate::crisis::simulate_once(scn, opts, rng);`
+        // The crisis layer runs its own per-round bargaining step (docs/crisis.md).
+        return crate::crisis::simulate(scn, rng).map_err(EngineError::Crisis);
     }
     let model = opts.model()?;
     let tie = opts.options.tie.unwrap_or_default();
