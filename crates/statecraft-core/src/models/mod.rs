@@ -345,7 +345,10 @@ mod tests {
         assert_eq!(suggest("medain"), Some("median"));
         assert_eq!(suggest("zzzzzz"), None);
         let ids: Vec<String> = all().iter().map(|m| m.id().to_string()).collect();
-        assert_eq!(ids, ["compromise", "median", "eum-scholz", "eum-printed"]);
+        assert_eq!(
+            ids,
+            ["compromise", "median", "eum-scholz", "eum-printed", "smp"]
+        );
     }
 
     #[test]
