@@ -9,7 +9,7 @@
 #
 # Cases: start-up (`statecraft models`), `run` with the EUM (both variants) and the compromise
 # model on the BdM 1994 and KTAB CNPC tables, `run --model smp` on KTAB's 80-actor dummy data,
-# `validate deu3`, and the default `statecraft` (no arguments: the Greenland 2026 crisis run).
+# `validate deu3`, and the default `statecraft` (no arguments: the built-in greenland-2026 run).
 # The load average is printed first: the machine may be shared.
 #
 # Uses hyperfine when installed (apt-get install hyperfine), else a loop timed with date +%s%N.
@@ -78,7 +78,7 @@ if [[ -n "$BASELINE" ]]; then
 else
     echo "baseline: \`statecraft models\` (process start-up)"
 fi
-printf '%-80s %12s %12s %8s\n' "case" "ms" "baseline ms" "ratio"
+printf '%-104s %12s %12s %8s\n' "case" "ms" "baseline ms" "ratio"
 
 BASE_MS=""
 if [[ -z "$BASELINE" ]]; then
@@ -87,7 +87,7 @@ fi
 label() { if [[ -z "$1" ]]; then echo "(no arguments: default greenland-2026 run)"; else echo "$1"; fi; }
 for c in "${CASES[@]}"; do
     if ! runs_ok "$BIN" "$c"; then
-        printf '%-80s %12s\n' "$(label "$c")" "skipped (command fails on this build)"
+        printf '%-104s %12s\n' "$(label "$c")" "skipped (command fails on this build)"
         continue
     fi
     if [[ -z "$BASELINE" && "$c" == "models" ]]; then
@@ -99,12 +99,12 @@ for c in "${CASES[@]}"; do
         if runs_ok "$BASELINE" "$c"; then
             b=$(time_ms "$BASELINE" "$c")
         else
-            printf '%-80s %12s %12s\n' "$(label "$c")" "$ms" "n/a"
+            printf '%-104s %12s %12s\n' "$(label "$c")" "$ms" "n/a"
             continue
         fi
     else
         b=$BASE_MS
     fi
     ratio=$(awk -v a="$ms" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-    printf '%-80s %12s %12s %8s\n' "$(label "$c")" "$ms" "$b" "$ratio"
+    printf '%-104s %12s %12s %8s\n' "$(label "$c")" "$ms" "$b" "$ratio"
 done
