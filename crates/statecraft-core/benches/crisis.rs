@@ -1,9 +1,12 @@
-//! One Greenland 2026 crisis run (43 weekly rounds × 40 actors). Target: well under 1 ms.
-//! `cargo bench -p statecraft-core --bench crisis`
+//! One Greenland 2026 crisis run (43 weekly rounds × 40 actors), against a baseline in the same
+//! command: a plain 10-round compromise run of the same 40 stances (crisis section removed)
+//! through `engine::simulate_once`. Target: well under 1 ms per crisis run.
+//! `cargo bench -p statecraft-core --bench crisis` (figures in docs/performance.md).
 
 use statecraft_core::crisis::simulate;
+use statecraft_core::engine::{self, RunOptions};
 use statecraft_core::rng::stream;
-use statecraft_core::scenario::Scenario;
+use statecraft_core::scenario::{load, CrisisSpec, Scenario};
 
 fn main() {
     divan::main();
@@ -11,18 +14,7 @@ fn main() {
 
 fn load() -> Scenario {
     let text = include_str!("../../../scenarios/greenland-2026.toml");
-    let mut v: toml::Table = text.parse().expect("scenario parses");
-    // hypotheses reduced to the skeleton's fields until the MC schema lands
-    if let Some(toml::Value::Array(hs)) = v.get_mut("hypotheses") {
-        for h in hs.iter_mut() {
-            if let toml::Value::Table(t) = h {
-                t.retain(|k, _| k == "id" || k == "claim");
-            }
-        }
-    }
-    toml::Value::Table(v)
-        .try_into()
-        .expect("scenario deserialises")
+    load::from_toml_str(text).expect("the Greenland scenario loads and validates")
 }
 
 #[divan::bench]
@@ -32,5 +24,22 @@ fn greenland_run(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         i += 1;
         simulate(divan::black_box(&s), &mut stream(1, i)).expect("runs")
+    });
+}
+
+/// Baseline: the same actors and stances, no crisis layer, 10 rounds of the compromise model.
+#[divan::bench]
+fn baseline_compromise_10_rounds_same_actors(bencher: divan::Bencher) {
+    let mut s = load();
+    s.crisis = CrisisSpec::default();
+    let opts = RunOptions {
+        model: "compromise".into(),
+        rounds: 10,
+        ..Default::default()
+    };
+    let mut i = 0u64;
+    bencher.bench_local(|| {
+        i += 1;
+        engine::simulate_once(divan::black_box(&s), &opts, &mut stream(1, i)).expect("runs")
     });
 }

@@ -1,7 +1,7 @@
 //! SMP to convergence on KTAB's 40- and 80-actor dummy data sets (default parameters,
 //! deterministic mode): the fast engine on one thread and on all threads, against the
 //! straightforward reference engine (one thread). Run: `cargo bench -p statecraft-core --bench smp`.
-//! Results are recorded in `docs/performance-smp.md`.
+//! Results are recorded in `docs/performance.md` (section SMP).
 //!
 //! The input files are read at run time from `../shared/reference/ktab/inputs/` beside the
 //! workspace (as in CI); a missing file skips that case.

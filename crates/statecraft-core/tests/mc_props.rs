@@ -135,11 +135,14 @@ fn predicate_with_arithmetic_is_rejected_with_location() {
 #[test]
 fn validator_hooks_locate_problems() {
     let mut s = scn();
-    assert_eq!(mc::validate(&s).len(), 1); // the malformed third outcome
-    let p = &mc::validate(&s)[0];
-    assert_eq!(p.path, "outcomes[2].when");
-    assert_eq!(p.predicate.as_ref().unwrap().offset, 34);
+    // the malformed third outcome, and H3 disabling a gate this scenario does not have
+    let ps = mc::validate(&s);
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert_eq!(ps[0].path, "outcomes[2].when");
+    assert_eq!(ps[0].predicate.as_ref().unwrap().offset, 34);
+    assert_eq!(ps[1].path, "hypotheses[2].counterfactual.disable[0]");
     s.outcomes.truncate(2);
+    s.hypotheses.truncate(2);
     assert!(mc::validate(&s).is_empty());
     s.hypotheses[0].outcome = "hihg".into();
     s.hypotheses[1].counterfactual.without = vec!["zz".into()];
@@ -147,7 +150,10 @@ fn validator_hooks_locate_problems() {
     let paths: Vec<&str> = ps.iter().map(|p| p.path.as_str()).collect();
     assert_eq!(
         paths,
-        vec!["hypotheses[0].outcome", "hypotheses[1].counterfactual"]
+        vec![
+            "hypotheses[0].outcome",
+            "hypotheses[1].counterfactual.without[0]"
+        ]
     );
     assert!(ps[0].error.help.as_ref().unwrap().contains("high"));
 }

@@ -955,25 +955,36 @@ pub struct Problem {
     pub predicate: Option<ParseError>,
 }
 
-/// Validate outcome predicates and hypotheses: every `when` parses (dates need `as_of`); every
-/// hypothesis names an existing outcome class and its counterfactual applies (known paths and
-/// actors, values in range).
+/// Validate outcome and question predicates and hypotheses: every `when` parses (dates need
+/// `as_of`); every hypothesis names an existing outcome class and its counterfactual applies
+/// (known paths and actors, values in range, `disable` ids naming crisis-layer elements). A
+/// failing counterfactual is reported at the edit at fault where one alone fails
+/// (`hypotheses[1].counterfactual.without[0]`), else at the whole counterfactual.
 pub fn validate(scn: &Scenario) -> Vec<Problem> {
     use crate::scenario::ScenarioError;
     let mut out = Vec::new();
-    for (i, o) in scn.outcomes.iter().enumerate() {
-        if let Err(e) = Expr::parse(&o.when, scn.scenario.as_of) {
+    let mut predicate = |path: String, what: &str, id: &str, when: &str| {
+        if let Err(e) = Expr::parse(when, scn.scenario.as_of) {
             out.push(Problem {
-                path: format!("outcomes[{i}].when"),
+                path,
                 error: ScenarioError {
-                    message: format!("outcome `{}`: {e}", o.id),
+                    message: format!("{what} `{id}`: {e}"),
                     span: None,
                     help: e.to_scenario_error(0).help,
                 },
                 predicate: Some(e),
             });
         }
+    };
+    for (i, o) in scn.outcomes.iter().enumerate() {
+        predicate(format!("outcomes[{i}].when"), "outcome", &o.id, &o.when);
     }
+    for (i, q) in scn.questions.iter().enumerate() {
+        if !q.when.trim().is_empty() {
+            predicate(format!("questions[{i}].when"), "question", &q.id, &q.when);
+        }
+    }
+    let edit_help = "set = { \"stance.<actor>.<issue>.position\" = 80 }, without = [\"<actor>\"], disable = [\"gate.<id>\"]";
     for (i, h) in scn.hypotheses.iter().enumerate() {
         if !h.outcome.is_empty() && !scn.outcomes.iter().any(|o| o.id == h.outcome) {
             let ids: Vec<&str> = scn.outcomes.iter().map(|o| o.id.as_str()).collect();
@@ -985,29 +996,95 @@ pub fn validate(scn: &Scenario) -> Vec<Problem> {
                         h.id, h.outcome
                     ),
                     span: None,
-                    help: Some(if ids.is_empty() {
-                        "define it under [[outcomes]]".into()
-                    } else {
-                        format!("outcome classes: {}", ids.join(", "))
-                    }),
-                },
-                predicate: None,
-            });
-        }
-        if let Err(e) = apply_edits(scn, &h.counterfactual.edits()) {
-            out.push(Problem {
-                path: format!("hypotheses[{i}].counterfactual"),
-                error: ScenarioError {
-                    message: format!("hypothesis `{}`: {e}", h.id),
-                    span: None,
                     help: Some(
-                        "set = { \"stance.<actor>.<issue>.position\" = 80 }, without = [\"<actor>\"], disable = [\"gate.<id>\"]"
-                            .into(),
+                        match crate::scenario::load::suggest(&h.outcome, ids.iter().copied()) {
+                            Some(s) => {
+                                format!("did you mean `{s}`? (outcome classes: {})", ids.join(", "))
+                            }
+                            None if ids.is_empty() => "define it under [[outcomes]]".into(),
+                            None => format!("outcome classes: {}", ids.join(", ")),
+                        },
                     ),
                 },
                 predicate: None,
             });
         }
+        let cf = &h.counterfactual;
+        let mut single: Vec<(String, Edit)> = Vec::new();
+        single.extend(cf.without.iter().enumerate().map(|(k, a)| {
+            (
+                format!("hypotheses[{i}].counterfactual.without[{k}]"),
+                Edit::Without { actor: a.clone() },
+            )
+        }));
+        single.extend(cf.set.iter().map(|(p, v)| {
+            (
+                format!("hypotheses[{i}].counterfactual.set"),
+                Edit::Set {
+                    path: p.clone(),
+                    value: *v,
+                },
+            )
+        }));
+        let mut found = false;
+        for (path, e) in &single {
+            if let Err(err) = apply_edits(scn, std::slice::from_ref(e)) {
+                found = true;
+                out.push(Problem {
+                    path: path.clone(),
+                    error: ScenarioError {
+                        message: format!("hypothesis `{}`: {err}", h.id),
+                        span: None,
+                        help: Some(match e {
+                            Edit::Without { actor } => did_you_mean_actor(scn, actor),
+                            _ => edit_help.into(),
+                        }),
+                    },
+                    predicate: None,
+                });
+            }
+        }
+        for (k, d) in cf.disable.iter().enumerate() {
+            if !scn.crisis.clone().disable(d) {
+                found = true;
+                out.push(Problem {
+                    path: format!("hypotheses[{i}].counterfactual.disable[{k}]"),
+                    error: ScenarioError {
+                        message: format!(
+                            "hypothesis `{}`: `disable` names `{d}`, which is not a crisis-layer element of this scenario",
+                            h.id
+                        ),
+                        span: None,
+                        help: Some(
+                            "qualified ids: `gate.<id>`, `option.<id>`, `event.<id>`, `link.<from>.<to>`, `influence.<from>.<to>`, `volatility.<actor>`, `ally.<actor>`, `actor.<id>`"
+                                .into(),
+                        ),
+                    },
+                    predicate: None,
+                });
+            }
+        }
+        if !found {
+            if let Err(e) = apply_edits(scn, &cf.edits()) {
+                out.push(Problem {
+                    path: format!("hypotheses[{i}].counterfactual"),
+                    error: ScenarioError {
+                        message: format!("hypothesis `{}`: {e}", h.id),
+                        span: None,
+                        help: Some(edit_help.into()),
+                    },
+                    predicate: None,
+                });
+            }
+        }
     }
     out
+}
+
+fn did_you_mean_actor(scn: &Scenario, actor: &str) -> String {
+    let ids: Vec<&str> = scn.actors.iter().map(|a| a.id.as_str()).collect();
+    match crate::scenario::load::suggest(actor, ids.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "`without` lists actor ids from [[actors]]".into(),
+    }
 }

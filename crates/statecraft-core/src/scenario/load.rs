@@ -154,13 +154,17 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
     };
     // Typos were corrected and unknown keys blanked, so the scenario is still worth checking;
     // its spans refer to the edited text and are mapped back.
-    let found = validate_at(&s);
+    let found = validate_located(&s);
     if !found.is_empty() {
         let doc = toml_edit::ImDocument::parse(current.as_str()).ok();
-        errors.extend(found.into_iter().map(|(path, mut e)| {
+        errors.extend(found.into_iter().map(|(path, mut e, within)| {
             e.span = doc
                 .as_ref()
                 .and_then(|d| span_in(d, &path))
+                .map(|sp| match &within {
+                    Some(w) => inside_string(&current, sp, w.clone()),
+                    None => sp,
+                })
                 .map(|sp| unshift(&shifts, sp));
             e
         }));
@@ -170,6 +174,38 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
     } else {
         sort_by_location(&mut errors);
         Err(ScenarioErrors { errors })
+    }
+}
+
+/// The span of bytes `within` of the content of the string value written at `value` in
+/// `text`, when the string's raw text maps byte for byte onto its content up to there (no
+/// escape sequences before it); else the whole value's span.
+fn inside_string(text: &str, value: Range<usize>, within: Range<usize>) -> Range<usize> {
+    let Some(raw) = text.get(value.clone()) else {
+        return value;
+    };
+    let mut open = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        3
+    } else if raw.starts_with('"') || raw.starts_with('\'') {
+        1
+    } else {
+        return value;
+    };
+    // A newline right after a multi-line string's opening delimiter is not part of it.
+    if open == 3 {
+        if raw[open..].starts_with("\r\n") {
+            open += 2;
+        } else if raw[open..].starts_with('\n') {
+            open += 1;
+        }
+    }
+    let basic = raw.starts_with('"');
+    let end = within.end.max(within.start + 1);
+    match raw.get(open..open + end) {
+        Some(prefix) if !(basic && prefix.contains('\\')) && open + end < raw.len() + 1 => {
+            value.start + open + within.start..value.start + open + end
+        }
+        _ => value,
     }
 }
 
@@ -821,16 +857,32 @@ struct Range01 {
     what: &'static str,
 }
 
+/// A problem found by validation: the key path of the value at fault, the error, and for a
+/// problem inside a string value (a predicate), the byte range within the string's content.
+pub type Found = (String, ScenarioError, Option<Range<usize>>);
+
 struct Checker<'a> {
     s: &'a Scenario,
-    out: Vec<(String, ScenarioError)>,
+    out: Vec<Found>,
     source_ids: Vec<&'a str>,
 }
 
 impl<'a> Checker<'a> {
     fn err(&mut self, path: String, msg: String, help: impl Into<String>) {
         self.out
-            .push((path, ScenarioError::new(msg).with_help(help)));
+            .push((path, ScenarioError::new(msg).with_help(help), None));
+    }
+
+    /// An error inside the string at `path`, at bytes `within` of its content.
+    fn err_within(
+        &mut self,
+        path: String,
+        msg: String,
+        help: impl Into<String>,
+        within: Option<Range<usize>>,
+    ) {
+        self.out
+            .push((path, ScenarioError::new(msg).with_help(help), within));
     }
 
     fn check_id(&mut self, path: String, what: &str, id: &str) {
@@ -978,6 +1030,21 @@ fn ordinal(n: usize) -> String {
 /// anchors within the issue), distributions, empty issues, duplicate stances, and forecasting
 /// discipline (no source dated after `as_of`; horizon not before `as_of`).
 pub fn validate_at(s: &Scenario) -> Vec<(String, ScenarioError)> {
+    validate_located(s)
+        .into_iter()
+        .map(|(path, e, _)| (path, e))
+        .collect()
+}
+
+/// [`validate_at`], plus, for problems inside a string value (a predicate), the byte range of
+/// the fault within the string's content (what [`from_toml_str`] adds to the string's start).
+///
+/// Beyond the checks listed at [`validate_at`]: the uncertainty layer's hooks
+/// ([`crate::mc::validate`]: outcome and question predicates parse, hypotheses name known
+/// outcomes, actors, number paths and crisis elements, hypothesis sources are known) and the
+/// crisis layer's references (`crisis_refs`: actors, issues, options, gates, allies,
+/// parameter and variable names).
+pub fn validate_located(s: &Scenario) -> Vec<Found> {
     let mut c = Checker {
         s,
         out: Vec::new(),
@@ -1169,6 +1236,16 @@ pub fn validate_at(s: &Scenario) -> Vec<(String, ScenarioError)> {
         "question",
         s.questions.iter().map(|x| x.id.as_str()),
     );
+    for (i, h) in s.hypotheses.iter().enumerate() {
+        for (k, src) in h.sources.iter().enumerate() {
+            c.source_ref(&format!("hypotheses[{i}].sources[{k}]"), src);
+        }
+    }
+    for p in crate::mc::validate(s) {
+        let within = p.predicate.as_ref().map(|e| e.offset..e.offset + e.len);
+        c.out.push((p.path, p.error, within));
+    }
+    crisis_refs::check(&mut c);
     c.out
 }
 
@@ -1216,6 +1293,8 @@ fn parent_cycles(c: &mut Checker) {
         }
     }
 }
+
+mod crisis_refs;
 
 #[cfg(test)]
 mod tests;

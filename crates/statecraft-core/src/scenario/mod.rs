@@ -368,6 +368,84 @@ mod tests {
         }
     }
 
+    /// The field names a struct accepts, read from serde's `deny_unknown_fields` error (which
+    /// lists them all), so the check needs no hand-made sample of each struct.
+    fn fields<T: serde::de::DeserializeOwned>() -> Vec<String> {
+        let msg = match serde_json::from_str::<T>(r#"{"__not_a_field__": 0}"#) {
+            Ok(_) => panic!("{} accepts unknown fields", std::any::type_name::<T>()),
+            Err(e) => e.to_string(),
+        };
+        assert!(msg.starts_with("unknown field"), "{msg}");
+        let tail = msg.split_once("expected").map_or("", |x| x.1);
+        let tail = tail.split(" at line").next().unwrap_or("");
+        let mut out: Vec<String> = tail
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(String::from)
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn schema_props(schema: &serde_json::Value, def: &str) -> Vec<String> {
+        let mut have = keys(&schema["definitions"][def]["properties"]);
+        have.sort();
+        have
+    }
+
+    /// Every table of the uncertainty and crisis layers has a schema definition with exactly
+    /// the struct's keys, and the top-level keys are exactly `Scenario`'s.
+    #[test]
+    fn schema_matches_the_uncertainty_and_crisis_structs() {
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+        let mut top = keys(&schema["properties"]);
+        top.sort();
+        assert_eq!(top, fields::<Scenario>(), "top-level keys");
+        let checks: Vec<(&str, Vec<String>)> = vec![
+            ("meta", fields::<Meta>()),
+            ("outcome", fields::<OutcomeClass>()),
+            ("hypothesis", fields::<Hypothesis>()),
+            ("counterfactual", fields::<Counterfactual>()),
+            ("question", fields::<Question>()),
+            ("crisis", fields::<CrisisSpec>()),
+            ("crisis_bargaining", fields::<BargainingSpec>()),
+            ("crisis_coercion", fields::<CoercionSpec>()),
+            ("crisis_volatility", fields::<Volatility>()),
+            ("crisis_influence", fields::<Influence>()),
+            ("effect", fields::<Effect>()),
+            ("crisis_event", fields::<Event>()),
+            ("crisis_option", fields::<CrisisOption>()),
+            ("crisis_gate", fields::<Gate>()),
+            ("crisis_ally", fields::<Ally>()),
+            ("crisis_link", fields::<Link>()),
+            ("crisis_alliance", fields::<AllianceSpec>()),
+            ("crisis_alliance_rule", fields::<AllianceRule>()),
+        ];
+        for (def, want) in checks {
+            assert!(!want.is_empty(), "{def}: no fields read");
+            assert_eq!(schema_props(&schema, def), want, "definitions.{def}");
+        }
+        // nested inline tables
+        let opt = &schema["definitions"]["crisis_option"]["properties"];
+        let mut push = keys(&opt["alliance"]["properties"]);
+        push.sort();
+        assert_eq!(push, fields::<AlliancePush>(), "crisis_option.alliance");
+        let gate = &schema["definitions"]["crisis_gate"]["properties"];
+        let mut clock = keys(&gate["clock"]["properties"]);
+        clock.sort();
+        assert_eq!(clock, fields::<Clock>(), "crisis_gate.clock");
+        // every $ref resolves
+        let text = SCHEMA;
+        for part in text.split("\"#/definitions/").skip(1) {
+            let name = part.split('"').next().unwrap();
+            assert!(
+                schema["definitions"].get(name).is_some(),
+                "dangling $ref to `{name}`"
+            );
+        }
+    }
+
     #[test]
     fn nearest_anchor_prefers_lower_on_tie() {
         let is = Issue {

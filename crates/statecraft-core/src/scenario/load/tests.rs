@@ -661,3 +661,314 @@ fn toml_round_trip() {
     let back = from_toml_str(&toml::to_string(&s).unwrap()).unwrap();
     assert_eq!(s, back);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Uncertainty hooks (mc::validate) and crisis references, located like every other error.
+
+const OUTCOME: &str =
+    "\n[[outcomes]]\nid = \"high\"\nname = \"High\"\nwhen = \"issue.budget >= 50\"\n";
+
+fn with_hypothesis(outcome: &str, cf: &str) -> String {
+    format!(
+        "{MINIMAL}{OUTCOME}\n[[hypotheses]]\nid = \"H1\"\nclaim = \"C matters\"\noutcome = \"{outcome}\"\nsources = [\"assumption\"]\ncounterfactual = {cf}\n"
+    )
+}
+
+#[test]
+fn outcome_predicate_error_is_located_at_the_token() {
+    let text = format!("{MINIMAL}{}", OUTCOME.replace(">= 50", ">= 50 andd x < 2"));
+    let all = errs(&text);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let span = all[0].span.clone().unwrap();
+    assert_eq!(&text[span], "andd");
+    assert!(all[0].message.contains("outcome `high`"), "{all:#?}");
+    assert!(all[0].help.as_deref().unwrap().contains("grammar"));
+}
+
+#[test]
+fn question_predicate_error_is_located_at_the_token() {
+    let text = format!(
+        "{MINIMAL}\n[[questions]]\nid = \"q\"\ntitle = \"Q\"\nwhen = \"issue.budget >= >= 5\"\n"
+    );
+    let all = errs(&text);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let span = all[0].span.clone().unwrap();
+    assert_eq!(span.start, text.rfind(">= 5").unwrap());
+    assert!(all[0].message.contains("question `q`"), "{all:#?}");
+}
+
+#[test]
+fn predicate_offsets_in_literal_and_escaped_strings() {
+    // A literal string maps byte for byte: the token is found.
+    let text = format!(
+        "{MINIMAL}{}",
+        OUTCOME.replace("\"issue.budget >= 50\"", "'issue.budget >= 50 andd 1'")
+    );
+    let e = &errs(&text)[0];
+    assert_eq!(&text[e.span.clone().unwrap()], "andd");
+    // An escape before the token: the offset cannot be mapped, the whole string is marked.
+    let text = format!(
+        "{MINIMAL}{}",
+        OUTCOME.replace(
+            "\"issue.budget >= 50\"",
+            "\"issue.budget >= 5\\u0030 andd 1\""
+        )
+    );
+    let e = &errs(&text)[0];
+    let covered = &text[e.span.clone().unwrap()];
+    assert!(
+        covered.starts_with("\"issue") && covered.ends_with("1\""),
+        "{covered:?}"
+    );
+}
+
+#[test]
+fn hypothesis_unknown_outcome() {
+    let text = with_hypothesis("hihg", "{ without = [\"c\"] }");
+    expect(
+        &text,
+        "names outcome `hihg`",
+        "\"hihg\"",
+        "did you mean `high`?",
+    );
+}
+
+#[test]
+fn hypothesis_unknown_actor() {
+    let text = with_hypothesis("high", "{ without = [\"c\", \"cc\"] }");
+    expect(&text, "no actor `cc`", "\"cc\"", "did you mean `c`?");
+}
+
+#[test]
+fn hypothesis_unknown_path_and_value_off_scale() {
+    let text = with_hypothesis("high", "{ set = { \"stance.c.budgte.position\" = 80 } }");
+    expect(
+        &text,
+        "no number at `stance.c.budgte.position`",
+        "\"stance.c.budgte.position\" = 80",
+        "stance.<actor>.<issue>.position",
+    );
+    let text = with_hypothesis("high", "{ set = { \"stance.c.budget.position\" = 180 } }");
+    expect(&text, "outside the allowed range", "= 180", "set = {");
+}
+
+#[test]
+fn hypothesis_disable_needs_a_crisis_element() {
+    let text = with_hypothesis("high", "{ disable = [\"gate.jcs\"] }");
+    expect(
+        &text,
+        "`disable` names `gate.jcs`",
+        "\"gate.jcs\"",
+        "`gate.<id>`",
+    );
+}
+
+#[test]
+fn hypothesis_unknown_source() {
+    let text = with_hypothesis("high", "{ without = [\"c\"] }")
+        .replace("sources = [\"assumption\"]", "sources = [\"asumption ¶2\"]");
+    expect(
+        &text,
+        "unknown source `asumption`",
+        "asumption ¶2",
+        "did you mean `assumption`?",
+    );
+}
+
+#[test]
+fn good_hypotheses_pass() {
+    let text = with_hypothesis(
+        "high",
+        "{ without = [\"c\"], set = { \"stance.b.budget.position\" = 80 } }",
+    );
+    assert!(errs(&text).is_empty(), "{:#?}", errs(&text));
+}
+
+/// MINIMAL with a horizon, a group and a small crisis section; `edits` are (from, to)
+/// replacements in the crisis section.
+fn crisis(edits: &[(&str, &str)]) -> String {
+    let mut c = String::from(
+        r#"
+[crisis]
+initiator = "a"
+target = "b"
+issue = "budget"
+
+[[crisis.options]]
+id = "veto"
+name = "Veto"
+propensity = 0.2
+gates = ["court"]
+when = "issue.budget >= 50"
+effects = [{ param = "pressure", value = 0.1 }]
+
+[[crisis.gates]]
+id = "court"
+name = "Court"
+actor = "c"
+block = 0.0
+substitutes = ["veto"]
+
+[[crisis.allies]]
+actor = "b"
+threshold = 0.5
+
+[[crisis.allies]]
+actor = "c"
+threshold = 0.5
+
+[[crisis.links]]
+from = "b"
+to = "c"
+weight = 0.5
+
+[crisis.alliance]
+name = "Coalition"
+group = "coalition"
+withdraw_when = "cohesion < 0.5"
+"#,
+    );
+    for (from, to) in edits {
+        assert_eq!(c.matches(from).count(), 1, "{from:?} must occur once");
+        c = c.replace(from, to);
+    }
+    let base = MINIMAL
+        .replace(
+            "as_of = 2026-01-11",
+            "as_of = 2026-01-11\nhorizon = 2026-06-30",
+        )
+        .replace(
+            "name = \"Party B\"",
+            "name = \"Party B\"\ngroups = [\"coalition\"]",
+        );
+    format!("{base}{c}")
+}
+
+#[test]
+fn crisis_section_without_errors_loads() {
+    let text = crisis(&[]);
+    assert!(errs(&text).is_empty(), "{:#?}", errs(&text));
+}
+
+#[test]
+fn crisis_unknown_actor() {
+    let text = crisis(&[("actor = \"c\"\nblock", "actor = \"cc\"\nblock")]);
+    expect(&text, "unknown actor `cc`", "\"cc\"", "did you mean `c`?");
+    let text = crisis(&[("target = \"b\"", "target = \"zzz\"")]);
+    expect(&text, "unknown actor `zzz`", "\"zzz\"", "known actor ids");
+}
+
+#[test]
+fn crisis_unknown_issue() {
+    let text = crisis(&[("issue = \"budget\"", "issue = \"budgte\"")]);
+    expect(
+        &text,
+        "unknown issue `budgte`",
+        "\"budgte\"",
+        "did you mean `budget`?",
+    );
+}
+
+#[test]
+fn crisis_unknown_gate() {
+    let text = crisis(&[("gates = [\"court\"]", "gates = [\"cuort\"]")]);
+    expect(
+        &text,
+        "unknown gate `cuort`",
+        "\"cuort\"",
+        "did you mean `court`?",
+    );
+}
+
+#[test]
+fn crisis_unknown_option() {
+    let text = crisis(&[("substitutes = [\"veto\"]", "substitutes = [\"vteo\"]")]);
+    expect(
+        &text,
+        "unknown option `vteo`",
+        "\"vteo\"",
+        "did you mean `veto`?",
+    );
+}
+
+#[test]
+fn crisis_link_needs_allies() {
+    let text = crisis(&[("from = \"b\"", "from = \"a\"")]);
+    expect(&text, "unknown ally `a`", "\"a\"", "[[crisis.allies]]");
+}
+
+#[test]
+fn crisis_effect_parameter_located_inside_the_string() {
+    let text = crisis(&[("param = \"pressure\"", "param = \"salience.c.budgte\"")]);
+    let (_, _) = expect(
+        &text,
+        "unknown issue `budgte` in parameter",
+        "budgte",
+        "did you mean `budget`?",
+    );
+    let e = errs(&text).remove(0);
+    assert_eq!(&text[e.span.unwrap()], "budgte");
+    let text = crisis(&[("param = \"pressure\"", "param = \"presure\"")]);
+    expect(
+        &text,
+        "unknown parameter `presure`",
+        "\"presure\"",
+        "parameters:",
+    );
+}
+
+#[test]
+fn crisis_predicate_variables_and_syntax() {
+    let text = crisis(&[(
+        "when = \"issue.budget >= 50\"",
+        "when = \"issue.budget >= 50 and option.vteo.taken == 0\"",
+    )]);
+    let e = errs(&text).remove(0);
+    assert_eq!(&text[e.span.clone().unwrap()], "option.vteo.taken");
+    assert!(e.message.contains("unknown option `vteo`"), "{e:#?}");
+    let text = crisis(&[("\"cohesion < 0.5\"", "\"cohesoin < 0.5\"")]);
+    let e = errs(&text).remove(0);
+    assert_eq!(&text[e.span.clone().unwrap()], "cohesoin");
+    assert!(e.help.unwrap().contains("variables:"));
+    let text = crisis(&[("\"cohesion < 0.5\"", "\"cohesion < < 0.5\"")]);
+    expect(&text, "predicate:", "\"cohesion < < 0.5\"", "grammar");
+}
+
+#[test]
+fn crisis_roles_and_duplicates() {
+    let text = crisis(&[("initiator = \"a\"\n", "")]);
+    expect(
+        &text,
+        "names no actor and the crisis has no `initiator`",
+        "[[crisis.options]]",
+        "initiator",
+    );
+    let text = crisis(&[("id = \"court\"", "id = \"veto\"")])
+        .replace("gates = [\"court\"]", "gates = [\"veto\"]");
+    // a gate may share an id with an option (separate tables); a duplicate option may not
+    assert!(errs(&text).is_empty(), "{:#?}", errs(&text));
+    let text = crisis(&[]).replace(
+        "[[crisis.gates]]",
+        "[[crisis.options]]\nid = \"veto\"\nname = \"Veto again\"\npropensity = 0.1\n\n[[crisis.gates]]",
+    );
+    expect(
+        &text,
+        "duplicate option id `veto`",
+        "\"veto\"",
+        "must be unique",
+    );
+    let text = crisis(&[("group = \"coalition\"", "group = \"coalitoin\"")]);
+    expect(
+        &text,
+        "no actor has the group `coalitoin`",
+        "\"coalitoin\"",
+        "groups",
+    );
+}
+
+#[test]
+fn crisis_references_to_removed_actors_are_allowed() {
+    let text = crisis(&[("actor = \"c\"\nblock", "actor = \"gone\"\nblock")])
+        .replace("[crisis]\n", "[crisis]\ndisabled = [\"actor.gone\"]\n");
+    assert!(errs(&text).is_empty(), "{:#?}", errs(&text));
+}
