@@ -75,6 +75,19 @@ impl Default for StudyConfig {
 }
 
 impl StudyConfig {
+    /// Only the Monte Carlo job and the forecast questions (what `statecraft forecast` runs).
+    pub fn forecast_only(mc: McConfig, run: RunOptions) -> StudyConfig {
+        StudyConfig {
+            mc,
+            run,
+            hypotheses: false,
+            pivotal: false,
+            forecasts: true,
+            discount_levels: Vec::new(),
+            ..StudyConfig::default()
+        }
+    }
+
     fn pivotal_runs(&self) -> u64 {
         self.pivotal_runs.unwrap_or(self.mc.runs).max(1)
     }
@@ -104,9 +117,7 @@ impl StudyConfig {
                 .iter()
                 .filter(|h| counterfactual_testable(h))
                 .count() as u64;
-            if h > 0 {
-                n += runs * (1 + h);
-            }
+            n += runs * h;
         }
         let actors = mc::apply_edits(scn, &self.mc.edits)
             .map_or(scn.actors.len(), |s| s.actors.len()) as u64;
@@ -309,12 +320,29 @@ pub struct Study {
 }
 
 impl Study {
-    /// The study's provenance in the core's [`mc::Provenance`] form.
+    /// An outcome class's probability.
     pub fn outcome(&self, id: &str) -> Option<&OutcomeProb> {
         self.mc.outcome(id)
     }
     pub fn hypothesis(&self, id: &str) -> Option<&HypothesisVerdict> {
         self.hypotheses.iter().find(|h| h.id == id)
+    }
+
+    /// The forecast questions with their provenance, as `statecraft forecast` prints them and
+    /// `statecraft score` reads them.
+    pub fn to_forecast(&self) -> forecast::Forecast {
+        let pv = &self.provenance;
+        forecast::Forecast {
+            scenario: pv.scenario_id.clone(),
+            scenario_hash: pv.scenario_hash.clone(),
+            seed: pv.seed,
+            runs: pv.runs,
+            engine_version: pv.engine_version.clone(),
+            evidence_discount: pv.evidence_discount,
+            edits: pv.edits.clone(),
+            model_options: pv.model_options.clone(),
+            questions: self.questions.clone(),
+        }
     }
 }
 
@@ -364,12 +392,13 @@ pub fn study(
     } else {
         Vec::new()
     };
-    drop(runs);
 
     let mut counterfactual = Vec::new();
     if cfg.hypotheses {
-        counterfactual = mc::evaluate_hypotheses(scn, &cfg.mc, f)?;
+        // The main job's runs are the base world (common random numbers).
+        counterfactual = mc::evaluate_hypotheses_on(scn, &cfg.mc, &runs, f)?;
     }
+    drop(runs);
 
     let pivotality = if cfg.needs_pivotality(scn) {
         let mut pc = cfg.mc.clone();
