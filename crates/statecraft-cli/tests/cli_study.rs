@@ -189,6 +189,8 @@ fn counterfactual_flags_change_the_result() {
     let (_, no_uk) = json(&["--without", "uk"]);
     assert_ne!(vars(&base), vars(&no_uk));
     assert!(no_uk["mc"]["vars"].get("alignment.uk").is_none());
+    // H1 ranks the UK: with the UK removed there is nothing to rank.
+    assert!(!no_uk["hypotheses"].to_string().contains("\"H1\""));
     let (_, set) = json(&["--set", "stance.us.mil_rights.position=0"]);
     assert_ne!(outcomes(&base), outcomes(&set));
 }

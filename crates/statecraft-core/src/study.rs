@@ -421,7 +421,9 @@ pub fn study(
                     }
                 }
                 HypothesisTest::PivotalRank => {
-                    if let Some(p) = &pivotality {
+                    // Skipped when an edit removed the actor (`--without`): nothing to rank.
+                    let present = |p: &Pivotality| p.actors.iter().any(|a| a.actor == h.actor);
+                    if let Some(p) = pivotality.as_ref().filter(|p| present(p)) {
                         hypotheses.push(rank_verdict(scn, h, p, cfg.mc.min_effect)?);
                     }
                 }
