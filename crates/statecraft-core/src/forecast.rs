@@ -10,7 +10,6 @@ use crate::crisis::cond;
 use crate::scenario::{Date, Question, Scenario};
 use crate::state::RunState;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// One question's forecast.
@@ -122,14 +121,6 @@ pub fn evaluate(
             Ok(QuestionForecast::from_counts(q, yes, states.len() as u64))
         })
         .collect()
-}
-
-/// A stable hash of the scenario's content (SHA-256 of its canonical JSON form, first 16 hex
-/// digits), recorded with every forecast so that a score can be traced to its inputs.
-pub fn scenario_hash(scn: &Scenario) -> String {
-    let json = serde_json::to_string(scn).unwrap_or_default();
-    let digest = Sha256::digest(json.as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Brier score (Brier 1950) of probability p for outcome o ∈ {0, 1}: (p − o)². Lower is better.
