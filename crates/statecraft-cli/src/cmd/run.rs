@@ -1,7 +1,8 @@
 //! `statecraft run [SCENARIO] --model <id> --rounds N --format table|json|csv [MONTE CARLO FLAGS]`.
 //!
 //! Two modes:
-//! - **Monte Carlo study** (a scenario with a crisis layer, or `--runs N`, or an analysis flag):
+//! - **Monte Carlo study** (a scenario with a crisis layer, `--runs N`, `--evidence-discount`
+//!   above 0, or an analysis flag):
 //!   `statecraft_core::study::study` — outcome probabilities with intervals, hypotheses,
 //!   pivotal actors, forecast questions, evidence-discount sensitivity (see `study_view`).
 //! - **Single deterministic run** (a bargaining scenario otherwise): runs the bargaining model
@@ -81,6 +82,7 @@ impl Args {
     pub fn is_study(&self, scn: &Scenario) -> bool {
         !scn.crisis.is_empty()
             || self.mc.runs.is_some()
+            || self.mc.evidence_discount > 0.0
             || self.analysis != AnalysisArgs::default()
             || self.study != StudyArgs::default()
     }

@@ -194,6 +194,35 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
             clip(&x.name, 70)
         );
     }
+    if s.mc.outcomes.is_empty() {
+        let _ = writeln!(o, "  (the scenario defines no [[outcomes]] classes)");
+    }
+
+    let issues: Vec<_> =
+        s.mc.vars
+            .iter()
+            .filter(|(k, _)| k.starts_with("issue."))
+            .collect();
+    if !issues.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "ISSUE OUTCOMES — final weighted median (issue.<id>) and mean (.mean) across runs"
+        );
+        let kw = issues.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let _ = writeln!(
+            o,
+            "  {:<kw$}  {:>8}  {:>8}  {:>8}  {:>8}",
+            "", "mean", "5%", "median", "95%"
+        );
+        for (k, v) in issues {
+            let _ = writeln!(
+                o,
+                "  {:<kw$}  {:>8.2}  {:>8.2}  {:>8.2}  {:>8.2}",
+                k, v.mean, v.quantiles[0], v.quantiles[2], v.quantiles[4]
+            );
+        }
+    }
 
     if !s.hypotheses.is_empty() {
         let _ = writeln!(o);
