@@ -35,11 +35,9 @@ fn a_bargaining_scenario_without_runs_is_a_single_run_table() {
     assert!(t.contains("nearest anchor"), "{t}");
     // --runs turns it into a Monte Carlo study.
     let mc = stdout(&statecraft(&["run", "minimal", "--runs", "20"]));
-    assert!(
-        mc.contains("OUTCOMES") || mc.contains("runs · seed 1"),
-        "{mc}"
-    );
-    assert!(!mc.contains("weighted median"), "{mc}");
+    assert!(mc.contains("20 runs · seed 1"), "{mc}");
+    assert!(mc.contains("issue.budget "), "{mc}");
+    assert!(!mc.contains("nearest anchor"), "{mc}");
 }
 
 #[test]
