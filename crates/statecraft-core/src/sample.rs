@@ -557,6 +557,9 @@ pub fn effective_dist(num: &Num, reliability: f64, discount: f64, domain: Domain
             if q >= 1.0 {
                 return None;
             }
+            if domain.min == 0.0 && domain.max == 1.0 {
+                return unit_point_dist(v, q);
+            }
             let width = domain.width().unwrap_or(v.abs());
             let h = (1.0 - q) * POINT_HALF_WIDTH * width;
             if h.is_nan() || h <= 0.0 {
@@ -569,6 +572,52 @@ pub fn effective_dist(num: &Num, reliability: f64, discount: f64, domain: Domain
                 max: domain.clamp(mode + h),
             })
         }
+    }
+}
+
+/// The distribution of an uncertain point number on `[0, 1]` (a salience, a per-round propensity, a
+/// weight): widened on the log-odds scale, so that a small rate stays small. The bounds are
+/// `σ(logit v ± k)` with `k = 4 · (1 − q) · POINT_HALF_WIDTH` — the slope of the logistic at 1/2
+/// is 1/4, so at `v = 1/2` this is the additive half-width `(1 − q) · POINT_HALF_WIDTH` — and the
+/// mode stays at `v`. An additive half-width would turn a weekly propensity of 0.001 with
+/// confidence 0.3 into a mean of about 0.06 a week. `v` of exactly 0 or 1 stays certain.
+fn unit_point_dist(v: f64, q: f64) -> Option<Dist> {
+    if !(v > 0.0 && v < 1.0) {
+        return None;
+    }
+    let k = 4.0 * (1.0 - q) * POINT_HALF_WIDTH;
+    if k.is_nan() || k <= 0.0 {
+        return None;
+    }
+    let logit = (v / (1.0 - v)).ln();
+    let sigmoid = |z: f64| 1.0 / (1.0 + (-z).exp());
+    Some(Dist::Pert {
+        min: sigmoid(logit - k).min(v),
+        mode: v,
+        max: sigmoid(logit + k).max(v),
+    })
+}
+
+#[cfg(test)]
+mod unit_point_tests {
+    use super::*;
+
+    #[test]
+    fn small_rates_stay_small_and_midpoints_match_the_additive_rule() {
+        // v = 0.001, q = 0.3: k = 1.4, bounds 0.001·e^(∓1.4) ≈ 0.000247 and 0.00404.
+        let Some(Dist::Pert { min, mode, max }) = unit_point_dist(0.001, 0.3) else {
+            panic!("expected a PERT")
+        };
+        assert!((min - 0.000_247).abs() < 2e-6, "{min}");
+        assert_eq!(mode, 0.001);
+        assert!((max - 0.004_03).abs() < 3e-5, "{max}");
+        // v = 0.5, q = 0.6: k = 0.8, bounds σ(∓0.8) = 0.310 and 0.690 (additive rule: 0.3, 0.7).
+        let Some(Dist::Pert { min, max, .. }) = unit_point_dist(0.5, 0.6) else {
+            panic!("expected a PERT")
+        };
+        assert!((min - 0.3100).abs() < 1e-3 && (max - 0.6900).abs() < 1e-3);
+        assert_eq!(unit_point_dist(0.0, 0.3), None);
+        assert_eq!(unit_point_dist(1.0, 0.3), None);
     }
 }
 

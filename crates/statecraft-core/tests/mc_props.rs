@@ -289,9 +289,10 @@ fn hypotheses_with_common_random_numbers() {
     // H2: without the hawkish heavyweight the outcome falls: not supported.
     assert!(hs[1].delta < 0.0);
     assert_eq!(hs[1].verdict, Verdict::NotSupported);
-    // H3: disabling has no effect on this model; CRN make Δ exactly 0.
+    // H3: disabling has no effect on this model; CRN make Δ exactly 0, and the interval is the
+    // rule-of-three floor ±3/n for indicator differences (mc::stats::paired).
     assert_eq!(hs[2].delta, 0.0);
-    assert_eq!((hs[2].lo, hs[2].hi), (0.0, 0.0));
+    assert_eq!((hs[2].lo, hs[2].hi), (-3.0 / 2000.0, 3.0 / 2000.0));
     assert_eq!(hs[2].verdict, Verdict::NotSupported);
 }
 

@@ -104,16 +104,35 @@ pub fn paired(diffs: &[f64]) -> Paired {
     }
     let var = diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     let se = (var / n as f64).sqrt();
+    let mut half = Z95 * se;
+    // Differences of 0/1 indicators (an outcome with and without a counterfactual edit): with few
+    // or no discordant runs the normal interval collapses to a point and overstates precision.
+    // Floor the half-width at the "rule of three" bound 3/n, the 95% upper limit on a rate with
+    // no events in n trials (Hanley & Lippman-Hand 1983, JAMA 249:1743).
+    if diffs.iter().all(|d| *d == 0.0 || d.abs() == 1.0) {
+        half = half.max(3.0 / n as f64);
+    }
     Paired {
         mean,
-        lo: mean - Z95 * se,
-        hi: mean + Z95 * se,
+        lo: mean - half,
+        hi: mean + half,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paired_indicator_differences_never_collapse_to_a_point() {
+        // 50 runs, no discordant pair: Δ = 0 with the rule-of-three half-width 3/50.
+        let p = paired(&[0.0; 50]);
+        assert_eq!(p.mean, 0.0);
+        assert!((p.hi - 0.06).abs() < 1e-12 && (p.lo + 0.06).abs() < 1e-12);
+        // Non-indicator differences keep the plain normal interval.
+        let q = paired(&[0.5; 10]);
+        assert_eq!((q.lo, q.hi), (0.5, 0.5));
+    }
 
     #[test]
     fn wilson_known_answer() {
