@@ -52,32 +52,196 @@ fn canonical_command(args: &Args) -> String {
     )
 }
 
-/// STAND-IN, to be replaced by the lead once the core's Monte Carlo, sensitivity and hypothesis
-/// results land: it should load the scenario, run `runs` simulations from `seed`, and adapt the
-/// core's results into [`ReportData`]. Until then it returns the illustrative fixture
-/// (`crates/statecraft-report/tests/fixtures/sample.json`, flagged by its `notice` banner) with
-/// the reproduction fields filled from the arguments.
+/// Runs per configuration of the expensive analyses, capped so that the Greenland report at
+/// 10,000 runs stays under 10 s on two cores (measured figures in `docs/report.md`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Budget {
+    /// Runs of the base and of each counterfactual in the hypothesis tests.
+    pub hypotheses: u64,
+    /// Runs at each evidence-discount level.
+    pub discount: u64,
+    /// Runs of the base and of each actor variant in the pivotality ranking.
+    pub pivotality: u64,
+    /// Runs per configuration of the one-at-a-time tornado.
+    pub tornado: u64,
+    /// Base sample size N of the Sobol design (N·(k + 2) model runs).
+    pub sobol_n: usize,
+    /// Bootstrap resamples for the Sobol intervals.
+    pub bootstrap: usize,
+}
+
+impl Budget {
+    /// The budget for `runs` Monte Carlo runs: each analysis gets at most `runs` runs.
+    pub fn for_runs(runs: u64) -> Budget {
+        Budget {
+            hypotheses: runs.min(1000),
+            discount: runs.min(500),
+            pivotality: runs.min(50),
+            tornado: runs.min(20),
+            sobol_n: runs.clamp(2, 32) as usize,
+            bootstrap: 100,
+        }
+    }
+
+    fn notes(&self, runs: u64, target: &str) -> Vec<String> {
+        vec![
+            format!("Outcome probabilities, forecasts, trajectories and the alliance cascade: {runs} runs."),
+            format!("Hypothesis tests: {} paired runs per counterfactual (common random numbers).", self.hypotheses),
+            format!("Evidence-discount sensitivity: {} runs per discount level.", self.discount),
+            format!("Pivotal actors: {} paired runs per actor variant.", self.pivotality),
+            format!("Tornado for {target}: {} runs per configuration (inputs at their 5th/95th percentiles).", self.tornado),
+            format!("Sobol indices for {target}: base sample N = {}, {} bootstrap resamples.", self.sobol_n, self.bootstrap),
+        ]
+    }
+}
+
+/// Evidence-discount levels shown in the report.
+pub const DISCOUNTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+
+fn mc_failure(e: impl std::fmt::Display) -> Failure {
+    Failure::other(format!("simulation failed: {e}"))
+}
+
+/// Loads the scenario, runs the Monte Carlo job and the analyses, and adapts the results into
+/// [`ReportData`] (`statecraft_report::from_study`).
 pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
+    use statecraft_core::engine::{self, RunOptions};
+    use statecraft_core::scenario::OutcomeClass;
+    use statecraft_core::forecast::QuestionForecast;
+    use statecraft_core::mc::{self, McConfig};
+    use statecraft_core::sample::Sampler;
+    use statecraft_core::sensitivity::{self, Target};
+    use statecraft_report::from_study::{self, DiscountPoint};
+
     if args.runs == 0 {
         return Err(Failure::input("--runs must be at least 1"));
     }
-    let mut d = statecraft_report::sample_data()
-        .map_err(|e| Failure::other(format!("the built-in sample report data is invalid: {e}")))?;
-    if args.scenario != d.scenario_id {
-        let requested = format!(
-            "The requested scenario `{}` is not rendered yet: the engine's results are not wired in.",
-            args.scenario
-        );
-        d.notice = Some(match d.notice.take() {
-            Some(n) => format!("{n} {requested}"),
-            None => requested,
+    let scn = crate::load::scenario(&args.scenario)?.scenario;
+    let opts = RunOptions::default();
+    let f = |s: &statecraft_core::scenario::Scenario, r: &mut statecraft_core::rng::Rng| {
+        engine::simulate_once(s, &opts, r)
+    };
+    let cfg = McConfig {
+        runs: args.runs,
+        seed: args.seed,
+        model_options: serde_json::to_value(&opts).unwrap_or_default(),
+        ..McConfig::default()
+    };
+    let budget = Budget::for_runs(args.runs);
+    let with_runs = |n: u64| McConfig {
+        runs: n,
+        ..cfg.clone()
+    };
+
+    let t0 = std::time::Instant::now();
+    let tick = |what: &str| eprintln!("TIMING {what} {:?}", t0.elapsed());
+    // Base Monte Carlo: outcomes, series, vars, events, forecasts.
+    // The forecast questions ride along as extra outcome classes (evaluated on each run's
+    // final state as it is folded in), then are split off again.
+    let mut with_questions = scn.clone();
+    with_questions
+        .outcomes
+        .extend(scn.questions.iter().map(|q| OutcomeClass {
+            id: format!("question:{}", q.id),
+            name: q.title.clone(),
+            when: q.when.clone(),
+        }));
+    let runs = mc::simulate(&with_questions, &cfg, f, None).map_err(|e| match e {
+        mc::McError::Predicate { .. } => Failure::input(format!("{e}")),
+        e => mc_failure(e),
+    })?;
+    let sampler = Sampler::new(
+        &mc::apply_edits(&scn, &cfg.edits).map_err(mc_failure)?,
+        cfg.evidence_discount,
+    );
+    let mut result = mc::aggregate(&with_questions, &cfg, &sampler, &runs);
+    drop(runs);
+    let n_out = scn.outcomes.len();
+    let forecasts: Vec<QuestionForecast> = scn
+        .questions
+        .iter()
+        .zip(result.outcomes.iter().skip(n_out))
+        .map(|(q, o)| QuestionForecast::from_counts(q, o.hits, o.runs))
+        .collect();
+    result.outcomes.truncate(n_out);
+    result
+        .convergence
+        .retain(|w| !w.outcome.starts_with("question:"));
+    result.provenance = mc::Provenance::new(&scn, &cfg);
+    tick("base");
+    eprintln!("TIMING inputs {}", sampler.inputs.len());
+
+    let hypotheses =
+        mc::evaluate_hypotheses(&scn, &with_runs(budget.hypotheses), f).map_err(mc_failure)?;
+
+    tick("hyp");
+    let mut discount = vec![DiscountPoint {
+        discount: 0.0,
+        outcomes: result.outcomes.clone(),
+    }];
+    for d in DISCOUNTS.iter().skip(1) {
+        let c = McConfig {
+            evidence_discount: *d,
+            ..with_runs(budget.discount)
+        };
+        let r = mc::run(&scn, &c, f, None).map_err(mc_failure)?;
+        discount.push(DiscountPoint {
+            discount: *d,
+            outcomes: r.outcomes,
         });
     }
-    d.reproduction.seed = args.seed;
-    d.reproduction.runs = args.runs;
-    d.reproduction.engine_version = statecraft_core::ENGINE_VERSION.to_string();
-    d.reproduction.command = canonical_command(args);
-    Ok(d)
+
+    tick("discount");
+    // The sensitivity target: the outcome whose indicator varies most (p closest to 1/2).
+    let target = result
+        .outcomes
+        .iter()
+        .max_by(|a, b| {
+            (a.p * (1.0 - a.p))
+                .total_cmp(&(b.p * (1.0 - b.p)))
+                .then(b.id.cmp(&a.id))
+        })
+        .map(|o| o.id.clone());
+    let (tornado, sobol) = match &target {
+        Some(t) => {
+            let t = Target::Outcome(t.clone());
+            (
+                Some(
+                    sensitivity::tornado(&scn, &with_runs(budget.tornado), &t, f)
+                        .map_err(mc_failure)?,
+                ),
+                Some(
+                    sensitivity::sobol(&scn, &cfg, &t, budget.sobol_n, budget.bootstrap, f)
+                        .map_err(mc_failure)?,
+                ),
+            )
+        }
+        None => (None, None),
+    };
+    tick("tornado+sobol");
+    let pivots = if scn.outcomes.is_empty() {
+        vec![]
+    } else {
+        sensitivity::pivotality(&scn, &with_runs(budget.pivotality), f).map_err(mc_failure)?
+    };
+    tick("pivot");
+    let target_name = target
+        .as_deref()
+        .map(|t| format!("P({t})"))
+        .unwrap_or_else(|| "no outcome".into());
+    let inputs = from_study::Inputs {
+        scn: &scn,
+        mc: &result,
+        forecasts: &forecasts,
+        hypotheses: &hypotheses,
+        tornado: tornado.as_ref(),
+        sobol: sobol.as_ref(),
+        pivots: &pivots,
+        discount: &discount,
+        command: canonical_command(args),
+        notes: budget.notes(args.runs, &target_name),
+    };
+    Ok(from_study::build(&inputs))
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file in the same directory and a rename.
@@ -111,9 +275,6 @@ pub fn exec(args: Args) -> Result<(), Failure> {
         charts.len(),
         args.out.display()
     );
-    if let Some(n) = &data.notice {
-        eprintln!("note: {n}");
-    }
     Ok(())
 }
 
