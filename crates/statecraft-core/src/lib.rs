@@ -19,6 +19,7 @@ pub mod sample;
 pub mod scenario;
 pub mod sensitivity;
 pub mod state;
+pub mod study;
 pub mod sweep;
 pub mod validate;
 

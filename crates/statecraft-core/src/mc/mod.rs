@@ -521,9 +521,24 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    run_keep(scn, cfg, f, progress).map(|(r, _)| r)
+}
+
+/// Run and aggregate, and keep the per-run data (e.g. to evaluate forecast questions after the
+/// fact with [`Runs::run_vars`]).
+pub fn run_keep<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    f: F,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<(McResult, Runs), McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
     let runs = simulate(scn, cfg, f, progress)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
-    Ok(aggregate(scn, cfg, &p.sampler, &runs))
+    Ok((aggregate(scn, cfg, &p.sampler, &runs), runs))
 }
 
 fn var_range(scn: &Scenario, name: &str) -> Option<(f64, f64)> {

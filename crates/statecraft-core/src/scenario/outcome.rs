@@ -49,6 +49,38 @@ pub struct Hypothesis {
     pub expect: Expect,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// How the claim is tested: `counterfactual` (default; Δprobability under `counterfactual`)
+    /// or `pivotal-rank` (the rank of `actor` among `among` in the pivotality ranking for
+    /// `outcome`; supported when it is at most `rank`). See docs/uncertainty.md §6.
+    #[serde(default, skip_serializing_if = "HypothesisTest::is_counterfactual")]
+    pub test: HypothesisTest,
+    /// `pivotal-rank`: the actor whose rank is claimed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub actor: String,
+    /// `pivotal-rank`: the actors it is ranked among (ids; `group:<name>` = every actor of a
+    /// group). Empty = every actor. `actor` is always included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub among: Vec<String>,
+    /// `pivotal-rank`: the claimed rank or better (default 1 = first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<usize>,
+}
+
+/// How a hypothesis is tested.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HypothesisTest {
+    /// Δprobability of `outcome` between the base and the counterfactual world.
+    #[default]
+    Counterfactual,
+    /// Rank of `actor` in the pivotality ranking for `outcome`.
+    PivotalRank,
+}
+
+impl HypothesisTest {
+    pub fn is_counterfactual(&self) -> bool {
+        *self == HypothesisTest::Counterfactual
+    }
 }
 
 /// A counterfactual as written in a scenario file: three lists of edits.

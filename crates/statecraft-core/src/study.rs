@@ -1,0 +1,700 @@
+//! A study: one call from a scenario to every analysis a reader needs.
+//!
+//! [`study`] runs the Monte Carlo job ([`crate::mc::run_keep`]) with
+//! [`crate::engine::simulate_once`] as the run function, then — as configured — the hypothesis
+//! tests ([`crate::mc::evaluate_hypotheses`] for counterfactual claims, the pivotality ranking
+//! for `pivotal-rank` claims), actor pivotality ([`crate::sensitivity::pivotality`]), a tornado
+//! and Sobol indices ([`crate::sensitivity`]), the forecast questions (evaluated on the main
+//! job's runs with [`crate::forecast::evaluate`]) and the evidence-discount sensitivity
+//! (outcome probabilities at several discounts). Nothing here re-implements a model or an
+//! estimator: it only wires the existing pieces together and records the provenance.
+//!
+//! Determinism: every part is a pure function of (scenario, config); results do not depend on
+//! the thread count. The JSON form of [`Study`] is documented in `docs/output.md`.
+
+use crate::engine::{self, RunOptions};
+use crate::forecast::{self, QuestionForecast};
+use crate::mc::{self, HypothesisResult, McConfig, McError, McResult, OutcomeProb, Verdict};
+use crate::rng::Rng;
+use crate::scenario::{Date, Expect, Hypothesis, HypothesisTest, Scenario};
+use crate::sensitivity::{self, Pivot, SobolResult, Target, Tornado};
+use crate::state::RunState;
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Version tag of the serialized [`Study`].
+pub const STUDY_FORMAT: &str = "statecraft.study/1";
+
+/// What to run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StudyConfig {
+    /// The main Monte Carlo job: runs, seed, evidence discount, edits, tolerance.
+    pub mc: McConfig,
+    /// Model id, options and rounds for bargaining scenarios (crisis scenarios ignore them).
+    pub run: RunOptions,
+    /// Evaluate the scenario's hypotheses.
+    pub hypotheses: bool,
+    /// Rank actors by pivotality (also needed by `pivotal-rank` hypotheses; run when either is
+    /// asked for).
+    pub pivotal: bool,
+    /// Runs per configuration for pivotality (1 base + 3 per actor configurations); `None` =
+    /// `mc.runs`.
+    pub pivotal_runs: Option<u64>,
+    /// One-at-a-time tornado for a target; runs per configuration = `tornado_runs`.
+    pub tornado: Option<Target>,
+    pub tornado_runs: Option<u64>,
+    /// Sobol indices for a target with base sample size N.
+    pub sobol: Option<(Target, usize)>,
+    /// Bootstrap resamples of the Sobol intervals.
+    pub bootstrap: usize,
+    /// Evaluate the forecast questions on the main job's runs.
+    pub forecasts: bool,
+    /// Evidence discounts at which outcome probabilities are recomputed (empty = skip).
+    pub discount_levels: Vec<f64>,
+    /// Runs per evidence-discount level; `None` = `mc.runs`.
+    pub discount_runs: Option<u64>,
+}
+
+impl Default for StudyConfig {
+    fn default() -> Self {
+        StudyConfig {
+            mc: McConfig::default(),
+            run: RunOptions::default(),
+            hypotheses: true,
+            pivotal: true,
+            pivotal_runs: None,
+            tornado: None,
+            tornado_runs: None,
+            sobol: None,
+            bootstrap: 200,
+            forecasts: true,
+            discount_levels: vec![0.0, 0.5, 1.0],
+            discount_runs: None,
+        }
+    }
+}
+
+impl StudyConfig {
+    fn pivotal_runs(&self) -> u64 {
+        self.pivotal_runs.unwrap_or(self.mc.runs).max(1)
+    }
+    fn tornado_runs(&self) -> u64 {
+        self.tornado_runs.unwrap_or(self.mc.runs).max(1)
+    }
+    fn discount_runs(&self) -> u64 {
+        self.discount_runs.unwrap_or(self.mc.runs).max(1)
+    }
+    /// Whether pivotality runs (asked for, or needed by a `pivotal-rank` hypothesis).
+    pub fn needs_pivotality(&self, scn: &Scenario) -> bool {
+        self.pivotal
+            || (self.hypotheses
+                && scn
+                    .hypotheses
+                    .iter()
+                    .any(|h| h.test == HypothesisTest::PivotalRank))
+    }
+
+    /// How many model evaluations [`study`] will make (for a progress bar).
+    pub fn planned_evaluations(&self, scn: &Scenario) -> u64 {
+        let runs = self.mc.runs;
+        let mut n = runs;
+        if self.hypotheses {
+            let h = scn
+                .hypotheses
+                .iter()
+                .filter(|h| counterfactual_testable(h))
+                .count() as u64;
+            if h > 0 {
+                n += runs * (1 + h);
+            }
+        }
+        let actors = mc::apply_edits(scn, &self.mc.edits)
+            .map_or(scn.actors.len(), |s| s.actors.len()) as u64;
+        if self.needs_pivotality(scn) {
+            n += self.pivotal_runs() * (1 + 3 * actors);
+        }
+        let k = crate::sample::Sampler::new(scn, self.mc.evidence_discount)
+            .inputs
+            .len() as u64;
+        if self.tornado.is_some() {
+            n += self.tornado_runs() * (1 + 2 * k);
+        }
+        if let Some((_, sn)) = &self.sobol {
+            n += *sn as u64 * (k + 2);
+        }
+        n += self.discount_levels.len() as u64 * self.discount_runs();
+        n
+    }
+}
+
+fn counterfactual_testable(h: &Hypothesis) -> bool {
+    h.test == HypothesisTest::Counterfactual
+        && !h.outcome.is_empty()
+        && !h.counterfactual.is_empty()
+}
+
+/// Why a study failed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum StudyError {
+    /// A Monte Carlo or analysis step failed (bad edit, bad predicate, a run failed).
+    #[error(transparent)]
+    Mc(#[from] McError),
+    /// A forecast question's predicate does not parse.
+    #[error(transparent)]
+    Forecast(#[from] forecast::ForecastError),
+    /// A hypothesis is malformed (e.g. a `pivotal-rank` test without an actor).
+    #[error("hypothesis `{id}`: {message}")]
+    Hypothesis { id: String, message: String },
+    /// A setting is out of range.
+    #[error("{0}")]
+    Config(String),
+}
+
+impl StudyError {
+    /// Whether the user's input (scenario, edits, flags) is at fault rather than the engine.
+    pub fn is_input(&self) -> bool {
+        !matches!(self, StudyError::Mc(McError::Run { .. }))
+    }
+}
+
+/// Everything needed to reproduce any figure of the study.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StudyProvenance {
+    pub scenario_id: String,
+    pub title: String,
+    pub as_of: Option<Date>,
+    pub horizon: Option<Date>,
+    /// sha256 of the canonical scenario JSON before edits ([`mc::scenario_hash`]).
+    pub scenario_hash: String,
+    pub seed: u64,
+    /// Runs of the main Monte Carlo job (outcomes, questions, counterfactual hypotheses).
+    pub runs: u64,
+    /// Runs per configuration of the pivotality analysis (absent when not run).
+    pub pivotal_runs: Option<u64>,
+    /// Runs per evidence-discount level (absent when not run).
+    pub discount_runs: Option<u64>,
+    pub engine_version: String,
+    pub evidence_discount: f64,
+    /// Counterfactual edits applied to every part (`--set`, `--without`, `--disable`).
+    pub edits: Vec<String>,
+    /// Model id, rounds and options.
+    pub model_options: serde_json::Value,
+}
+
+/// A `pivotal-rank` test: where the actor ranks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RankTest {
+    pub actor: String,
+    /// 1 = most pivotal among `ranking`.
+    pub rank: usize,
+    /// The claimed rank or better.
+    pub claimed: usize,
+    /// The actors compared, most pivotal first.
+    pub ranking: Vec<RankEntry>,
+}
+
+/// One actor's largest effect on the hypothesis's outcome.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RankEntry {
+    pub actor: String,
+    /// The variant (`min`, `max`, `removed`) with the largest |Δ|.
+    pub variant: String,
+    /// Δprobability of that variant with its paired 95% interval.
+    pub delta: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl RankEntry {
+    fn abs(&self) -> f64 {
+        self.delta.abs()
+    }
+    /// Lower and upper bound of |Δ| implied by the interval of Δ.
+    fn abs_bounds(&self) -> (f64, f64) {
+        let lo = if self.lo > 0.0 {
+            self.lo
+        } else if self.hi < 0.0 {
+            -self.hi
+        } else {
+            0.0
+        };
+        (lo, self.lo.abs().max(self.hi.abs()))
+    }
+}
+
+/// A hypothesis evaluated, whatever its test.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HypothesisVerdict {
+    pub id: String,
+    pub claim: String,
+    pub test: HypothesisTest,
+    pub outcome: String,
+    /// Expected direction (counterfactual tests).
+    pub expect: Option<Expect>,
+    pub sources: Vec<String>,
+    /// Counterfactual edits (counterfactual tests).
+    pub edits: Vec<String>,
+    /// P(outcome) in the base world.
+    pub p_base: f64,
+    /// P(outcome) in the counterfactual world (for `pivotal-rank`: under the actor's most
+    /// effective variant).
+    pub p_alt: f64,
+    /// Δprobability = p_alt − p_base with its paired 95% interval.
+    pub delta: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub verdict: Verdict,
+    /// The ranking (`pivotal-rank` tests).
+    pub rank: Option<RankTest>,
+    /// Runs per world behind the figures.
+    pub runs: u64,
+}
+
+impl HypothesisVerdict {
+    fn from_mc(h: &Hypothesis, r: HypothesisResult) -> Self {
+        HypothesisVerdict {
+            id: r.id,
+            claim: r.claim,
+            test: HypothesisTest::Counterfactual,
+            outcome: r.outcome,
+            expect: Some(h.expect),
+            sources: r.sources,
+            edits: r.edits,
+            p_base: r.p_base,
+            p_alt: r.p_counterfactual,
+            delta: r.delta,
+            lo: r.lo,
+            hi: r.hi,
+            verdict: r.verdict,
+            rank: None,
+            runs: r.provenance.runs,
+        }
+    }
+}
+
+/// Outcome probabilities at one evidence discount.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiscountLevel {
+    pub discount: f64,
+    pub runs: u64,
+    pub outcomes: Vec<OutcomeProb>,
+}
+
+/// Actor pivotality, ranked by the largest |Δprobability| over outcomes and variants.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pivotality {
+    /// Runs per configuration.
+    pub runs: u64,
+    pub actors: Vec<Pivot>,
+}
+
+/// The result of [`study`] (JSON documented in `docs/output.md`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Study {
+    /// [`STUDY_FORMAT`].
+    pub format: String,
+    pub provenance: StudyProvenance,
+    /// The main Monte Carlo job: outcome probabilities (Wilson intervals), var quantiles and
+    /// histograms, series bands, event frequencies, convergence warnings.
+    pub mc: McResult,
+    /// Every hypothesis of the scenario that could be tested, in scenario order.
+    pub hypotheses: Vec<HypothesisVerdict>,
+    pub pivotality: Option<Pivotality>,
+    pub tornado: Option<Tornado>,
+    pub sobol: Option<SobolResult>,
+    /// Forecast questions evaluated on the main job's runs.
+    pub questions: Vec<QuestionForecast>,
+    /// Outcome probabilities at each configured evidence discount.
+    pub evidence_discount: Vec<DiscountLevel>,
+}
+
+impl Study {
+    /// The study's provenance in the core's [`mc::Provenance`] form.
+    pub fn outcome(&self, id: &str) -> Option<&OutcomeProb> {
+        self.mc.outcome(id)
+    }
+    pub fn hypothesis(&self, id: &str) -> Option<&HypothesisVerdict> {
+        self.hypotheses.iter().find(|h| h.id == id)
+    }
+}
+
+/// Run the study.
+///
+/// `progress(n)` is called with the number of model evaluations done so far (of
+/// [`StudyConfig::planned_evaluations`]); calls may come from several threads.
+pub fn study(
+    scn: &Scenario,
+    cfg: &StudyConfig,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Study, StudyError> {
+    if cfg.mc.runs == 0 {
+        return Err(StudyError::Config("runs must be at least 1".into()));
+    }
+    if let Some(d) = cfg
+        .discount_levels
+        .iter()
+        .find(|d| !(0.0..=1.0).contains(*d))
+    {
+        return Err(StudyError::Config(format!(
+            "evidence discount {d} is outside [0, 1]"
+        )));
+    }
+    check_rank_hypotheses(scn)?;
+    let done = AtomicU64::new(0);
+    let opts = &cfg.run;
+    let f = |s: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
+        let out = engine::simulate_once(s, opts, r);
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(cb) = progress {
+            cb(n);
+        }
+        out
+    };
+
+    let (mc_result, runs) = mc::run_keep(scn, &cfg.mc, f, None)?;
+
+    let questions = if cfg.forecasts && !scn.questions.is_empty() {
+        let states: Vec<RunState> = (0..runs.n as usize)
+            .map(|i| RunState {
+                vars: runs.run_vars(i),
+                ..RunState::default()
+            })
+            .collect();
+        forecast::evaluate(scn, &states)?
+    } else {
+        Vec::new()
+    };
+    drop(runs);
+
+    let mut counterfactual = Vec::new();
+    if cfg.hypotheses {
+        counterfactual = mc::evaluate_hypotheses(scn, &cfg.mc, f)?;
+    }
+
+    let pivotality = if cfg.needs_pivotality(scn) {
+        let mut pc = cfg.mc.clone();
+        pc.runs = cfg.pivotal_runs();
+        Some(Pivotality {
+            runs: pc.runs,
+            actors: sensitivity::pivotality(scn, &pc, f)?,
+        })
+    } else {
+        None
+    };
+
+    let mut hypotheses = Vec::new();
+    if cfg.hypotheses {
+        for h in &scn.hypotheses {
+            match h.test {
+                HypothesisTest::Counterfactual => {
+                    if let Some(r) = counterfactual.iter().find(|r| r.id == h.id) {
+                        hypotheses.push(HypothesisVerdict::from_mc(h, r.clone()));
+                    }
+                }
+                HypothesisTest::PivotalRank => {
+                    if let Some(p) = &pivotality {
+                        hypotheses.push(rank_verdict(scn, h, p, cfg.mc.min_effect)?);
+                    }
+                }
+            }
+        }
+    }
+
+    let tornado = match &cfg.tornado {
+        Some(t) => {
+            let mut tc = cfg.mc.clone();
+            tc.runs = cfg.tornado_runs();
+            Some(sensitivity::tornado(scn, &tc, t, f)?)
+        }
+        None => None,
+    };
+    let sobol = match &cfg.sobol {
+        Some((t, n)) => Some(sensitivity::sobol(scn, &cfg.mc, t, *n, cfg.bootstrap, f)?),
+        None => None,
+    };
+
+    let mut evidence_discount = Vec::new();
+    for &d in &cfg.discount_levels {
+        let mut dc = cfg.mc.clone();
+        dc.evidence_discount = d;
+        dc.runs = cfg.discount_runs();
+        let r = mc::run(scn, &dc, f, None)?;
+        evidence_discount.push(DiscountLevel {
+            discount: d,
+            runs: dc.runs,
+            outcomes: r.outcomes,
+        });
+    }
+
+    let pv = &mc_result.provenance;
+    let provenance = StudyProvenance {
+        scenario_id: scn.scenario.id.clone(),
+        title: scn.scenario.title.clone(),
+        as_of: scn.scenario.as_of,
+        horizon: scn.scenario.horizon,
+        scenario_hash: pv.scenario_hash.clone(),
+        seed: pv.seed,
+        runs: pv.runs,
+        pivotal_runs: pivotality.as_ref().map(|p| p.runs),
+        discount_runs: (!cfg.discount_levels.is_empty()).then(|| cfg.discount_runs()),
+        engine_version: pv.engine_version.clone(),
+        evidence_discount: pv.evidence_discount,
+        edits: pv.edits.clone(),
+        model_options: pv.model_options.clone(),
+    };
+    Ok(Study {
+        format: STUDY_FORMAT.to_string(),
+        provenance,
+        mc: mc_result,
+        hypotheses,
+        pivotality,
+        tornado,
+        sobol,
+        questions,
+        evidence_discount,
+    })
+}
+
+/// `pivotal-rank` hypotheses need an actor and an outcome that exist.
+fn check_rank_hypotheses(scn: &Scenario) -> Result<(), StudyError> {
+    for h in scn
+        .hypotheses
+        .iter()
+        .filter(|h| h.test == HypothesisTest::PivotalRank)
+    {
+        let fail = |message: String| StudyError::Hypothesis {
+            id: h.id.clone(),
+            message,
+        };
+        if h.actor.is_empty() {
+            return Err(fail("a `pivotal-rank` test needs `actor`".into()));
+        }
+        if scn.actor_index(&h.actor).is_none() {
+            return Err(fail(format!("no actor `{}`", h.actor)));
+        }
+        if !scn.outcomes.iter().any(|o| o.id == h.outcome) {
+            return Err(fail(format!("no outcome class `{}`", h.outcome)));
+        }
+        if h.rank == Some(0) {
+            return Err(fail("`rank` starts at 1".into()));
+        }
+        for a in &h.among {
+            let ok = match a.strip_prefix("group:") {
+                Some(g) => scn.actors.iter().any(|x| x.groups.iter().any(|y| y == g)),
+                None => scn.actor_index(a).is_some(),
+            };
+            if !ok {
+                return Err(fail(format!("`among` names unknown actor or group `{a}`")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The actors a `pivotal-rank` hypothesis compares (in scenario order, `actor` included).
+pub fn rank_candidates(scn: &Scenario, h: &Hypothesis) -> Vec<String> {
+    scn.actors
+        .iter()
+        .filter(|a| {
+            a.id == h.actor
+                || h.among.is_empty()
+                || h.among.iter().any(|m| match m.strip_prefix("group:") {
+                    Some(g) => a.groups.iter().any(|x| x == g),
+                    None => *m == a.id,
+                })
+        })
+        .map(|a| a.id.clone())
+        .collect()
+}
+
+/// Evaluate a `pivotal-rank` hypothesis from the pivotality analysis.
+///
+/// Each candidate's score is its largest |Δ P(outcome)| over its variants. The verdict:
+/// - supported: the actor ranks within `rank`, its |Δ| is a real effect (interval excludes 0 and
+///   exceeds `min_effect`) and its |Δ| lower bound exceeds the point |Δ| of the best actor
+///   ranked below `rank`;
+/// - not supported: the actor ranks below `rank` and its |Δ| upper bound is under the point
+///   |Δ| of the actor at rank `rank`, or its effect is within ±`min_effect`;
+/// - inconclusive otherwise (the intervals overlap: more runs may decide).
+fn rank_verdict(
+    scn: &Scenario,
+    h: &Hypothesis,
+    p: &Pivotality,
+    min_effect: f64,
+) -> Result<HypothesisVerdict, StudyError> {
+    let candidates = rank_candidates(scn, h);
+    let mut ranking: Vec<RankEntry> = Vec::new();
+    let mut base = None;
+    for pv in p.actors.iter().filter(|x| candidates.contains(&x.actor)) {
+        let mut best: Option<(RankEntry, f64)> = None;
+        for v in &pv.variants {
+            if let Some(d) = v.deltas.iter().find(|d| d.outcome == h.outcome) {
+                base.get_or_insert(d.p_base);
+                let e = RankEntry {
+                    actor: pv.actor.clone(),
+                    variant: v.variant.clone(),
+                    delta: d.delta,
+                    lo: d.lo,
+                    hi: d.hi,
+                };
+                if best.as_ref().is_none_or(|(b, _)| e.abs() > b.abs()) {
+                    best = Some((e, d.p_alt));
+                }
+            }
+        }
+        if let Some((e, _)) = best {
+            ranking.push(e);
+        }
+    }
+    ranking.sort_by(|a, b| b.abs().total_cmp(&a.abs()).then(a.actor.cmp(&b.actor)));
+    let pos = ranking
+        .iter()
+        .position(|e| e.actor == h.actor)
+        .ok_or_else(|| StudyError::Hypothesis {
+            id: h.id.clone(),
+            message: format!(
+                "actor `{}` is not in the pivotality analysis (removed by an edit?)",
+                h.actor
+            ),
+        })?;
+    let claimed = h.rank.unwrap_or(1);
+    let me = ranking[pos].clone();
+    let (me_lo, me_hi) = me.abs_bounds();
+    let real = me_lo > 0.0 && me_lo > min_effect.min(me.abs());
+    let verdict = if pos < claimed {
+        let next = ranking.get(claimed).map_or(0.0, RankEntry::abs);
+        if real && me_lo > next {
+            Verdict::Supported
+        } else if me_hi <= min_effect {
+            Verdict::NotSupported
+        } else {
+            Verdict::Inconclusive
+        }
+    } else {
+        let at = ranking.get(claimed - 1).map_or(0.0, RankEntry::abs);
+        if me_hi < at || me_hi <= min_effect {
+            Verdict::NotSupported
+        } else {
+            Verdict::Inconclusive
+        }
+    };
+    let p_base = base.unwrap_or(0.0);
+    Ok(HypothesisVerdict {
+        id: h.id.clone(),
+        claim: h.claim.clone(),
+        test: HypothesisTest::PivotalRank,
+        outcome: h.outcome.clone(),
+        expect: None,
+        sources: h.sources.clone(),
+        edits: Vec::new(),
+        p_base,
+        p_alt: p_base + me.delta,
+        delta: me.delta,
+        lo: me.lo,
+        hi: me.hi,
+        verdict,
+        rank: Some(RankTest {
+            actor: h.actor.clone(),
+            rank: pos + 1,
+            claimed,
+            ranking,
+        }),
+        runs: p.runs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn greenland() -> Scenario {
+        crate::scenario::load::from_toml_str(crate::builtin::get("greenland-2026").unwrap())
+            .unwrap()
+    }
+
+    fn small(scn: &Scenario) -> StudyConfig {
+        let _ = scn;
+        StudyConfig {
+            mc: McConfig {
+                runs: 60,
+                seed: 3,
+                ..McConfig::default()
+            },
+            pivotal_runs: Some(20),
+            discount_runs: Some(20),
+            ..StudyConfig::default()
+        }
+    }
+
+    #[test]
+    fn greenland_study_has_every_part() {
+        let scn = greenland();
+        let cfg = small(&scn);
+        let counter = AtomicU64::new(0);
+        let cb = |n: u64| {
+            counter.fetch_max(n, Ordering::Relaxed);
+        };
+        let s = study(&scn, &cfg, Some(&cb)).unwrap();
+        assert_eq!(s.mc.outcomes.len(), scn.outcomes.len());
+        assert_eq!(s.questions.len(), scn.questions.len());
+        for id in ["H1", "H2", "H3", "H4", "H5"] {
+            assert!(s.hypothesis(id).is_some(), "{id} missing");
+        }
+        let h1 = s.hypothesis("H1").unwrap();
+        let rank = h1.rank.as_ref().unwrap();
+        assert!(rank.rank >= 1 && rank.rank <= rank.ranking.len());
+        assert!(!rank.ranking.iter().any(|e| e.actor == "us"));
+        assert_eq!(s.evidence_discount.len(), 3);
+        assert_eq!(s.provenance.runs, 60);
+        assert_eq!(s.provenance.pivotal_runs, Some(20));
+        assert_eq!(
+            counter.load(Ordering::Relaxed),
+            cfg.planned_evaluations(&scn)
+        );
+        for o in &s.mc.outcomes {
+            assert!(o.lo <= o.p && o.p <= o.hi);
+        }
+        // Deterministic.
+        let t = study(&scn, &cfg, None).unwrap();
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            serde_json::to_string(&t).unwrap()
+        );
+    }
+
+    #[test]
+    fn questions_match_the_forecast_evaluator_on_the_same_runs() {
+        let scn = greenland();
+        let mut cfg = small(&scn);
+        cfg.hypotheses = false;
+        cfg.pivotal = false;
+        cfg.discount_levels.clear();
+        let s = study(&scn, &cfg, None).unwrap();
+        assert!(s.hypotheses.is_empty() && s.pivotality.is_none());
+        // The same questions evaluated through the Monte Carlo runs directly.
+        let (_, runs) = mc::run_keep(
+            &scn,
+            &cfg.mc,
+            |x: &Scenario, r: &mut Rng| engine::simulate_once(x, &cfg.run, r),
+            None,
+        )
+        .unwrap();
+        let states: Vec<RunState> = (0..runs.n as usize)
+            .map(|i| RunState {
+                vars: runs.run_vars(i),
+                ..RunState::default()
+            })
+            .collect();
+        assert_eq!(forecast::evaluate(&scn, &states).unwrap(), s.questions);
+    }
+
+    #[test]
+    fn rank_hypothesis_errors_are_reported() {
+        let mut scn = greenland();
+        let h = scn.hypotheses.iter_mut().find(|h| h.id == "H1").unwrap();
+        h.actor = "nobody".into();
+        let e = study(&scn, &small(&scn), None).unwrap_err();
+        assert!(e.to_string().contains("nobody"), "{e}");
+        assert!(e.is_input());
+    }
+}
