@@ -34,6 +34,10 @@ pub struct StudyConfig {
     pub run: RunOptions,
     /// Evaluate the scenario's hypotheses.
     pub hypotheses: bool,
+    /// Runs of the base and of each counterfactual world in the hypothesis tests; `None` =
+    /// `mc.runs`.
+    #[serde(default)]
+    pub hypothesis_runs: Option<u64>,
     /// Rank actors by pivotality (also needed by `pivotal-rank` hypotheses; run when either is
     /// asked for).
     pub pivotal: bool,
@@ -61,6 +65,7 @@ impl Default for StudyConfig {
             mc: McConfig::default(),
             run: RunOptions::default(),
             hypotheses: true,
+            hypothesis_runs: None,
             pivotal: true,
             pivotal_runs: None,
             tornado: None,
@@ -75,6 +80,9 @@ impl Default for StudyConfig {
 }
 
 impl StudyConfig {
+    fn hypothesis_runs(&self) -> u64 {
+        self.hypothesis_runs.unwrap_or(self.mc.runs).max(1)
+    }
     fn pivotal_runs(&self) -> u64 {
         self.pivotal_runs.unwrap_or(self.mc.runs).max(1)
     }
@@ -105,7 +113,7 @@ impl StudyConfig {
                 .filter(|h| counterfactual_testable(h))
                 .count() as u64;
             if h > 0 {
-                n += runs * (1 + h);
+                n += self.hypothesis_runs() * (1 + h);
             }
         }
         let actors = mc::apply_edits(scn, &self.mc.edits)
@@ -368,7 +376,9 @@ pub fn study(
 
     let mut counterfactual = Vec::new();
     if cfg.hypotheses {
-        counterfactual = mc::evaluate_hypotheses(scn, &cfg.mc, f)?;
+        let mut hc = cfg.mc.clone();
+        hc.runs = cfg.hypothesis_runs();
+        counterfactual = mc::evaluate_hypotheses(scn, &hc, f)?;
     }
 
     let pivotality = if cfg.needs_pivotality(scn) {

@@ -146,10 +146,7 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
             .map(|v| (v, fixed(v, 0)))
             .collect()
     } else {
-        anchors
-            .iter()
-            .map(|a| (a.value, a.label.clone()))
-            .collect()
+        anchors.iter().map(|a| (a.value, a.label.clone())).collect()
     };
     // Each y label ends with its value, which truncation must never cut: "Full US mil… (70)".
     let with_value = |label: &str, v: f64, chars: usize| -> (String, String) {
@@ -444,7 +441,12 @@ pub fn network_svg(d: &ReportData) -> String {
         "Fill: P(ends backing {init}). Shape: most likely alignment. Grey arrows: influence. Dark numbered lines: most frequent tipping paths."
     ));
     if !net.caption.is_empty() {
-        s.text(16.0, 60.0, &net.caption, "font-size=\"12\" fill=\"#555555\"");
+        s.text(
+            16.0,
+            60.0,
+            &net.caption,
+            "font-size=\"12\" fill=\"#555555\"",
+        );
     }
     if net.nodes.is_empty() {
         s.no_data("alliance network");

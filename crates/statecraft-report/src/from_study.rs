@@ -8,8 +8,10 @@ use crate::data::*;
 use statecraft_core::forecast::QuestionForecast;
 use statecraft_core::mc::{self, McResult, OutcomeProb, VarSummary};
 use statecraft_core::sample::{cited_paragraphs, find_source};
+use statecraft_core::scenario::HypothesisTest;
 use statecraft_core::scenario::{Dist, Num, Scenario};
 use statecraft_core::sensitivity::{Pivot, SobolResult, Tornado as CoreTornado};
+use statecraft_core::study::{DiscountLevel, HypothesisVerdict, Study};
 use std::collections::BTreeMap;
 
 /// Most actors drawn per trajectory chart (the rest are left out and the caption says so).
@@ -17,38 +19,17 @@ pub const MAX_TRAJECTORY_ACTORS: usize = 9;
 /// Most tipping paths listed.
 pub const MAX_PATHS: usize = 5;
 
-/// One evidence-discount level and the outcome probabilities at it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DiscountPoint {
-    pub discount: f64,
-    pub outcomes: Vec<OutcomeProb>,
-}
-
-/// Everything the report is built from (borrowed from the core's results).
-#[derive(Clone, Debug)]
-pub struct Inputs<'a> {
-    pub scn: &'a Scenario,
-    pub mc: &'a McResult,
-    pub forecasts: &'a [QuestionForecast],
-    pub hypotheses: &'a [mc::HypothesisResult],
-    pub tornado: Option<&'a CoreTornado>,
-    pub sobol: Option<&'a SobolResult>,
-    pub pivots: &'a [Pivot],
-    pub discount: &'a [DiscountPoint],
-    /// The exact command that reproduces the report.
-    pub command: String,
-    /// Analysis settings shown in the reproduction footer (e.g. "Sobol: N = 64").
-    pub notes: Vec<String>,
-}
-
-/// Builds the report data. Never panics on odd results (missing vars, empty lists).
-pub fn build(inp: &Inputs) -> ReportData {
-    let scn = inp.scn;
+/// Builds the report data from a [`Study`] of `scn` (the scenario the study ran on: it supplies
+/// names, issue anchors, the alliance network, sources and provenance). `command` is the exact
+/// command that reproduces the report; `notes` describe the analysis settings (footer).
+/// Never panics on odd results (missing vars, empty lists).
+pub fn from_study(scn: &Scenario, study: &Study, command: &str, notes: &[String]) -> ReportData {
     let meta = &scn.scenario;
     let date = |d: Option<statecraft_core::scenario::Date>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
     };
+    let pv = &study.provenance;
     ReportData {
         title: meta.title.clone(),
         scenario_id: meta.id.clone(),
@@ -56,23 +37,35 @@ pub fn build(inp: &Inputs) -> ReportData {
         horizon: date(meta.horizon),
         round_days: meta.round_days,
         notice: None,
-        outcomes: outcomes(&inp.mc.outcomes),
-        forecasts: forecasts(inp.forecasts),
-        trajectories: trajectories(scn, inp.mc, MAX_TRAJECTORY_ACTORS),
-        network: network(scn, inp.mc),
-        tornado: inp.tornado.map(|t| tornado(scn, t)).unwrap_or_default(),
-        sobol: inp.sobol.map(|s| sobol(scn, s)).unwrap_or_default(),
-        pivotal: pivotal(scn, inp.pivots),
-        hypotheses: hypotheses(scn, inp.hypotheses),
+        outcomes: outcomes(&study.mc.outcomes),
+        forecasts: forecasts(&study.questions),
+        trajectories: trajectories(scn, &study.mc, MAX_TRAJECTORY_ACTORS),
+        network: network(scn, &study.mc),
+        tornado: study
+            .tornado
+            .as_ref()
+            .map(|t| tornado(scn, t))
+            .unwrap_or_default(),
+        sobol: study
+            .sobol
+            .as_ref()
+            .map(|s| sobol(scn, s))
+            .unwrap_or_default(),
+        pivotal: study
+            .pivotality
+            .as_ref()
+            .map(|p| pivotal(scn, &p.actors))
+            .unwrap_or_default(),
+        hypotheses: hypotheses(scn, &study.hypotheses),
         provenance: provenance(scn),
-        evidence_discount: evidence_discount(scn, inp.discount),
+        evidence_discount: evidence_discount(scn, &study.evidence_discount),
         reproduction: Reproduction {
-            scenario_hash: inp.mc.provenance.scenario_hash.clone(),
-            seed: inp.mc.provenance.seed,
-            runs: inp.mc.provenance.runs,
-            engine_version: inp.mc.provenance.engine_version.clone(),
-            command: inp.command.clone(),
-            notes: inp.notes.clone(),
+            scenario_hash: pv.scenario_hash.clone(),
+            seed: pv.seed,
+            runs: pv.runs,
+            engine_version: pv.engine_version.clone(),
+            command: command.to_string(),
+            notes: notes.to_vec(),
         },
     }
 }
@@ -81,7 +74,13 @@ fn outcome_name(scn: &Scenario, id: &str) -> String {
     scn.outcomes
         .iter()
         .find(|o| o.id == id)
-        .map(|o| if o.name.is_empty() { o.id.clone() } else { o.name.clone() })
+        .map(|o| {
+            if o.name.is_empty() {
+                o.id.clone()
+            } else {
+                o.name.clone()
+            }
+        })
         .unwrap_or_else(|| id.to_string())
 }
 
@@ -89,7 +88,13 @@ fn actor_name(scn: &Scenario, id: &str) -> String {
     scn.actors
         .iter()
         .find(|a| a.id == id)
-        .map(|a| if a.name.is_empty() { a.id.clone() } else { a.name.clone() })
+        .map(|a| {
+            if a.name.is_empty() {
+                a.id.clone()
+            } else {
+                a.name.clone()
+            }
+        })
         .unwrap_or_else(|| id.to_string())
 }
 
@@ -239,7 +244,11 @@ pub fn alignment_shares(v: &VarSummary) -> Option<(f64, f64, f64)> {
             h.edges.get(k).copied().unwrap_or(v.min),
             h.edges.get(k + 1).copied().unwrap_or(v.max),
         );
-        let mid = if (b - a).abs() < 1e-12 { a } else { 0.5 * (a + b) };
+        let mid = if (b - a).abs() < 1e-12 {
+            a
+        } else {
+            0.5 * (a + b)
+        };
         if mid <= -0.5 {
             neg += c;
         } else if mid >= 0.5 {
@@ -323,14 +332,22 @@ pub fn network(scn: &Scenario, r: &McResult) -> Network {
             frequency: k as f64 / n,
         })
         .collect();
-    let side = |id: &Option<String>| id.as_deref().map(|a| actor_name(scn, a)).unwrap_or_default();
+    let side = |id: &Option<String>| {
+        id.as_deref()
+            .map(|a| actor_name(scn, a))
+            .unwrap_or_default()
+    };
     Network {
         initiator: side(&c.initiator),
         target: side(&c.target),
         nodes,
         edges,
         paths,
-        caption: if c.allies.is_empty() { String::new() } else { caption },
+        caption: if c.allies.is_empty() {
+            String::new()
+        } else {
+            caption
+        },
     }
 }
 
@@ -442,25 +459,39 @@ pub fn source_refs(scn: &Scenario, cites: &[String]) -> Vec<SourceRef> {
     out
 }
 
-/// Hypotheses tested as counterfactuals, then the scenario's claims without a counterfactual
-/// (verdict inconclusive, Δ n/a: they are answered elsewhere, e.g. by the pivotality ranking).
-pub fn hypotheses(scn: &Scenario, results: &[mc::HypothesisResult]) -> Vec<HypothesisResult> {
+/// The study's hypotheses (counterfactual and pivotal-rank tests), then any claim of the
+/// scenario the study could not test (verdict inconclusive, Δ n/a).
+pub fn hypotheses(scn: &Scenario, results: &[HypothesisVerdict]) -> Vec<HypothesisResult> {
     let mut out: Vec<HypothesisResult> = results
         .iter()
-        .map(|h| HypothesisResult {
-            id: h.id.clone(),
-            claim: h.claim.clone(),
-            counterfactual: h.edits.join("; "),
-            outcome: outcome_name(scn, &h.outcome),
-            delta_p: h.delta,
-            lo: h.lo,
-            hi: h.hi,
-            verdict: match h.verdict {
-                mc::Verdict::Supported => Verdict::Supported,
-                mc::Verdict::NotSupported => Verdict::NotSupported,
-                mc::Verdict::Inconclusive => Verdict::Inconclusive,
-            },
-            sources: source_refs(scn, &h.sources),
+        .map(|h| {
+            let counterfactual = match (&h.test, &h.rank) {
+                (HypothesisTest::PivotalRank, Some(r)) => {
+                    let best = r.ranking.get(r.rank.saturating_sub(1));
+                    format!(
+                        "pivotality ranking: {} ranks {} of {} (claimed: {} or better){}",
+                        actor_name(scn, &r.actor),
+                        r.rank,
+                        r.ranking.len(),
+                        r.claimed,
+                        best.map(|e| format!("; Δ shown is its strongest variant ({})", e.variant))
+                            .unwrap_or_default()
+                    )
+                }
+                (HypothesisTest::PivotalRank, None) => "pivotality ranking".to_string(),
+                _ => h.edits.join("; "),
+            };
+            HypothesisResult {
+                id: h.id.clone(),
+                claim: h.claim.clone(),
+                counterfactual,
+                outcome: outcome_name(scn, &h.outcome),
+                delta_p: h.delta,
+                lo: h.lo,
+                hi: h.hi,
+                verdict: verdict(h.verdict),
+                sources: source_refs(scn, &h.sources),
+            }
         })
         .collect();
     for h in &scn.hypotheses {
@@ -470,8 +501,7 @@ pub fn hypotheses(scn: &Scenario, results: &[mc::HypothesisResult]) -> Vec<Hypot
         out.push(HypothesisResult {
             id: h.id.clone(),
             claim: h.claim.clone(),
-            counterfactual: "none stated: not tested as a counterfactual (see the pivotal actors table)"
-                .into(),
+            counterfactual: "not tested: no counterfactual or ranking test is stated".into(),
             outcome: outcome_name(scn, &h.outcome),
             delta_p: f64::NAN,
             lo: f64::NAN,
@@ -481,6 +511,14 @@ pub fn hypotheses(scn: &Scenario, results: &[mc::HypothesisResult]) -> Vec<Hypot
         });
     }
     out
+}
+
+fn verdict(v: mc::Verdict) -> Verdict {
+    match v {
+        mc::Verdict::Supported => Verdict::Supported,
+        mc::Verdict::NotSupported => Verdict::NotSupported,
+        mc::Verdict::Inconclusive => Verdict::Inconclusive,
+    }
 }
 
 fn fmt_num(x: f64) -> String {
@@ -501,7 +539,9 @@ fn fmt_num(x: f64) -> String {
 pub fn show_num(n: &Num) -> String {
     let mut s = match &n.dist {
         None => fmt_num(n.value),
-        Some(Dist::Uniform { min, max }) => format!("uniform({}, {})", fmt_num(*min), fmt_num(*max)),
+        Some(Dist::Uniform { min, max }) => {
+            format!("uniform({}, {})", fmt_num(*min), fmt_num(*max))
+        }
         Some(Dist::Triangular { min, mode, max }) => format!(
             "triangular({}, {}, {})",
             fmt_num(*min),
@@ -594,7 +634,7 @@ pub fn provenance(scn: &Scenario) -> Vec<ProvenanceRow> {
 }
 
 /// Outcome probabilities at each evidence discount (outcomes in scenario order).
-pub fn evidence_discount(scn: &Scenario, points: &[DiscountPoint]) -> EvidenceDiscount {
+pub fn evidence_discount(scn: &Scenario, points: &[DiscountLevel]) -> EvidenceDiscount {
     let mut by: BTreeMap<usize, DiscountSeries> = BTreeMap::new();
     for (k, o) in scn.outcomes.iter().enumerate() {
         by.insert(

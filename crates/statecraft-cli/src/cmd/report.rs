@@ -71,14 +71,18 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// The budget for `runs` Monte Carlo runs: each analysis gets at most `runs` runs.
+    /// The budget for `runs` Monte Carlo runs. The hypothesis tests and the evidence discount
+    /// get `runs` up to a cap; the analyses whose cost grows with the number of inputs k
+    /// (tornado: 2k + 1 configurations, Sobol: N·(k + 2) runs) and of actors (pivotality:
+    /// 3·actors + 1 configurations) scale with `runs` up to their cap at 10,000 runs.
     pub fn for_runs(runs: u64) -> Budget {
+        let scaled = |cap: u64, min: u64| (runs * cap).div_ceil(10_000).clamp(min, cap);
         Budget {
             hypotheses: runs.min(1000),
             discount: runs.min(500),
-            pivotality: runs.min(50),
-            tornado: runs.min(20),
-            sobol_n: runs.clamp(2, 32) as usize,
+            pivotality: scaled(50, 4),
+            tornado: scaled(20, 2),
+            sobol_n: scaled(32, 4) as usize,
             bootstrap: 100,
         }
     }
@@ -98,150 +102,87 @@ impl Budget {
 /// Evidence-discount levels shown in the report.
 pub const DISCOUNTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
 
-fn mc_failure(e: impl std::fmt::Display) -> Failure {
-    Failure::other(format!("simulation failed: {e}"))
+/// The sensitivity target: the outcome whose indicator varies most (p·(1 − p) largest; the
+/// first in scenario order on a tie), from a quick pilot of the scenario's outcomes.
+fn sensitivity_target(outcomes: &[statecraft_core::mc::OutcomeProb]) -> Option<String> {
+    let mut best: Option<(&statecraft_core::mc::OutcomeProb, f64)> = None;
+    for o in outcomes {
+        let v = o.p * (1.0 - o.p);
+        if best.is_none_or(|(_, b)| v > b) {
+            best = Some((o, v));
+        }
+    }
+    best.map(|(o, _)| o.id.clone())
 }
 
-/// Loads the scenario, runs the Monte Carlo job and the analyses, and adapts the results into
-/// [`ReportData`] (`statecraft_report::from_study`).
+/// Loads the scenario, runs the core's study (Monte Carlo, hypotheses, pivotality, tornado,
+/// Sobol, forecasts, evidence discount) and adapts it into [`ReportData`]
+/// (`statecraft_report::from_study`).
 pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
-    use statecraft_core::engine::{self, RunOptions};
-    use statecraft_core::scenario::OutcomeClass;
-    use statecraft_core::forecast::QuestionForecast;
-    use statecraft_core::mc::{self, McConfig};
-    use statecraft_core::sample::Sampler;
-    use statecraft_core::sensitivity::{self, Target};
-    use statecraft_report::from_study::{self, DiscountPoint};
+    use statecraft_core::engine::RunOptions;
+    use statecraft_core::mc::McConfig;
+    use statecraft_core::sensitivity::Target;
+    use statecraft_core::study::{self, StudyConfig};
 
     if args.runs == 0 {
         return Err(Failure::input("--runs must be at least 1"));
     }
     let scn = crate::load::scenario(&args.scenario)?.scenario;
-    let opts = RunOptions::default();
-    let f = |s: &statecraft_core::scenario::Scenario, r: &mut statecraft_core::rng::Rng| {
-        engine::simulate_once(s, &opts, r)
+    let fail = |e: study::StudyError| {
+        if e.is_input() {
+            Failure::input(e.to_string())
+        } else {
+            Failure::other(format!("simulation failed: {e}"))
+        }
     };
-    let cfg = McConfig {
+    let run = RunOptions::default();
+    let mc = McConfig {
         runs: args.runs,
         seed: args.seed,
-        model_options: serde_json::to_value(&opts).unwrap_or_default(),
+        model_options: serde_json::to_value(&run).unwrap_or_default(),
         ..McConfig::default()
     };
     let budget = Budget::for_runs(args.runs);
-    let with_runs = |n: u64| McConfig {
-        runs: n,
-        ..cfg.clone()
+    // Pilot (the budget's pivotality runs, outcomes only) to choose the sensitivity target.
+    let pilot = StudyConfig {
+        mc: McConfig {
+            runs: budget.pivotality,
+            ..mc.clone()
+        },
+        run: run.clone(),
+        hypotheses: false,
+        pivotal: false,
+        forecasts: false,
+        discount_levels: vec![],
+        ..StudyConfig::default()
     };
-
-    let t0 = std::time::Instant::now();
-    let tick = |what: &str| eprintln!("TIMING {what} {:?}", t0.elapsed());
-    // Base Monte Carlo: outcomes, series, vars, events, forecasts.
-    // The forecast questions ride along as extra outcome classes (evaluated on each run's
-    // final state as it is folded in), then are split off again.
-    let mut with_questions = scn.clone();
-    with_questions
-        .outcomes
-        .extend(scn.questions.iter().map(|q| OutcomeClass {
-            id: format!("question:{}", q.id),
-            name: q.title.clone(),
-            when: q.when.clone(),
-        }));
-    let runs = mc::simulate(&with_questions, &cfg, f, None).map_err(|e| match e {
-        mc::McError::Predicate { .. } => Failure::input(format!("{e}")),
-        e => mc_failure(e),
-    })?;
-    let sampler = Sampler::new(
-        &mc::apply_edits(&scn, &cfg.edits).map_err(mc_failure)?,
-        cfg.evidence_discount,
-    );
-    let mut result = mc::aggregate(&with_questions, &cfg, &sampler, &runs);
-    drop(runs);
-    let n_out = scn.outcomes.len();
-    let forecasts: Vec<QuestionForecast> = scn
-        .questions
-        .iter()
-        .zip(result.outcomes.iter().skip(n_out))
-        .map(|(q, o)| QuestionForecast::from_counts(q, o.hits, o.runs))
-        .collect();
-    result.outcomes.truncate(n_out);
-    result
-        .convergence
-        .retain(|w| !w.outcome.starts_with("question:"));
-    result.provenance = mc::Provenance::new(&scn, &cfg);
-    tick("base");
-    eprintln!("TIMING inputs {}", sampler.inputs.len());
-
-    let hypotheses =
-        mc::evaluate_hypotheses(&scn, &with_runs(budget.hypotheses), f).map_err(mc_failure)?;
-
-    tick("hyp");
-    let mut discount = vec![DiscountPoint {
-        discount: 0.0,
-        outcomes: result.outcomes.clone(),
-    }];
-    for d in DISCOUNTS.iter().skip(1) {
-        let c = McConfig {
-            evidence_discount: *d,
-            ..with_runs(budget.discount)
-        };
-        let r = mc::run(&scn, &c, f, None).map_err(mc_failure)?;
-        discount.push(DiscountPoint {
-            discount: *d,
-            outcomes: r.outcomes,
-        });
-    }
-
-    tick("discount");
-    // The sensitivity target: the outcome whose indicator varies most (p closest to 1/2).
-    let target = result
-        .outcomes
-        .iter()
-        .max_by(|a, b| {
-            (a.p * (1.0 - a.p))
-                .total_cmp(&(b.p * (1.0 - b.p)))
-                .then(b.id.cmp(&a.id))
-        })
-        .map(|o| o.id.clone());
-    let (tornado, sobol) = match &target {
-        Some(t) => {
-            let t = Target::Outcome(t.clone());
-            (
-                Some(
-                    sensitivity::tornado(&scn, &with_runs(budget.tornado), &t, f)
-                        .map_err(mc_failure)?,
-                ),
-                Some(
-                    sensitivity::sobol(&scn, &cfg, &t, budget.sobol_n, budget.bootstrap, f)
-                        .map_err(mc_failure)?,
-                ),
-            )
-        }
-        None => (None, None),
+    let target = sensitivity_target(&study::study(&scn, &pilot, None).map_err(fail)?.mc.outcomes);
+    let cfg = StudyConfig {
+        mc,
+        run,
+        hypotheses: true,
+        hypothesis_runs: Some(budget.hypotheses),
+        pivotal: !scn.outcomes.is_empty(),
+        pivotal_runs: Some(budget.pivotality),
+        tornado: target.clone().map(Target::Outcome),
+        tornado_runs: Some(budget.tornado),
+        sobol: target.clone().map(|t| (Target::Outcome(t), budget.sobol_n)),
+        bootstrap: budget.bootstrap,
+        forecasts: true,
+        discount_levels: DISCOUNTS.to_vec(),
+        discount_runs: Some(budget.discount),
     };
-    tick("tornado+sobol");
-    let pivots = if scn.outcomes.is_empty() {
-        vec![]
-    } else {
-        sensitivity::pivotality(&scn, &with_runs(budget.pivotality), f).map_err(mc_failure)?
-    };
-    tick("pivot");
+    let st = study::study(&scn, &cfg, None).map_err(fail)?;
     let target_name = target
         .as_deref()
         .map(|t| format!("P({t})"))
         .unwrap_or_else(|| "no outcome".into());
-    let inputs = from_study::Inputs {
-        scn: &scn,
-        mc: &result,
-        forecasts: &forecasts,
-        hypotheses: &hypotheses,
-        tornado: tornado.as_ref(),
-        sobol: sobol.as_ref(),
-        pivots: &pivots,
-        discount: &discount,
-        command: canonical_command(args),
-        notes: budget.notes(args.runs, &target_name),
-    };
-    Ok(from_study::build(&inputs))
+    Ok(statecraft_report::from_study::from_study(
+        &scn,
+        &st,
+        &canonical_command(args),
+        &budget.notes(args.runs, &target_name),
+    ))
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file in the same directory and a rename.
@@ -304,6 +245,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let args = Args {
             out: dir.join("nested/out"),
+            runs: 40,
             ..Args::default()
         };
         exec(args).map_err(|_| "exec failed").unwrap();
@@ -315,8 +257,52 @@ mod tests {
         assert!(names.contains(&"outcomes.svg".to_string()));
         assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
         let html = std::fs::read_to_string(dir.join("nested/out/report.html")).unwrap();
-        assert!(html.contains("statecraft report greenland-2026 --runs 10000 --seed 42"));
+        assert!(html.contains("statecraft report greenland-2026 --runs 40 --seed 42"));
+        assert!(!html.contains("class=\"notice\""), "no stand-in banner");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn budget_caps_and_scales() {
+        // At 10,000 runs every analysis is at its cap; at 200 the scaled ones are
+        // ceil(200·cap/10000) but at least their floor: pivotality ceil(1) → 4, tornado 2, Sobol 4.
+        let b = Budget::for_runs(10_000);
+        assert_eq!(
+            (b.hypotheses, b.discount, b.pivotality, b.tornado, b.sobol_n),
+            (1000, 500, 50, 20, 32)
+        );
+        let b = Budget::for_runs(200);
+        assert_eq!(
+            (b.hypotheses, b.discount, b.pivotality, b.tornado, b.sobol_n),
+            (200, 200, 4, 2, 4)
+        );
+        // 5,000 runs: half of each cap.
+        let b = Budget::for_runs(5_000);
+        assert_eq!((b.pivotality, b.tornado, b.sobol_n), (25, 10, 16));
+    }
+
+    #[test]
+    fn target_is_the_most_uncertain_outcome() {
+        let o = |id: &str, p: f64| statecraft_core::mc::OutcomeProb {
+            id: id.into(),
+            name: id.into(),
+            when: String::new(),
+            hits: 0,
+            runs: 0,
+            p,
+            lo: 0.0,
+            hi: 0.0,
+        };
+        // p(1−p): 0.09, 0.25, 0.16 → b; a tie keeps the first.
+        assert_eq!(
+            sensitivity_target(&[o("a", 0.1), o("b", 0.5), o("c", 0.2)]).as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            sensitivity_target(&[o("a", 0.25), o("b", 0.75)]).as_deref(),
+            Some("a")
+        );
+        assert_eq!(sensitivity_target(&[]), None);
     }
 
     #[test]
