@@ -21,8 +21,8 @@ fn stdout(o: &Output) -> String {
 }
 
 #[test]
-fn no_arguments_runs_the_default_scenario_as_a_table() {
-    let out = statecraft(&[]);
+fn a_bargaining_scenario_without_runs_is_a_single_run_table() {
+    let out = statecraft(&["run", "minimal"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -30,11 +30,14 @@ fn no_arguments_runs_the_default_scenario_as_a_table() {
         String::from_utf8_lossy(&out.stderr)
     );
     let t = stdout(&out);
-    assert!(t.starts_with("greenland-2026 — "), "{t}");
-    assert!(t.contains("US military rights over Greenland"), "{t}");
+    assert!(t.starts_with("minimal — "), "{t}");
     assert!(t.contains("weighted median"), "{t}");
     assert!(t.contains("nearest anchor"), "{t}");
-    assert_eq!(t, stdout(&statecraft(&["run"])));
+    // --runs turns it into a Monte Carlo study.
+    let mc = stdout(&statecraft(&["run", "minimal", "--runs", "20"]));
+    assert!(mc.contains("20 runs · seed 1"), "{mc}");
+    assert!(mc.contains("issue.budget "), "{mc}");
+    assert!(!mc.contains("nearest anchor"), "{mc}");
 }
 
 #[test]

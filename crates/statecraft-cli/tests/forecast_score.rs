@@ -23,7 +23,7 @@ fn forecast_json_then_score() {
     assert_eq!(v["runs"], 300);
     assert_eq!(v["seed"], 5);
     assert_eq!(v["scenario"], "greenland-2026");
-    assert_eq!(v["scenario_hash"].as_str().unwrap().len(), 16);
+    assert_eq!(v["scenario_hash"].as_str().unwrap().len(), 64);
     let qs = v["questions"].as_array().unwrap();
     assert_eq!(qs.len(), 8);
     for q in qs {

@@ -2,14 +2,14 @@
 //! scoring rules (Brier, logarithmic) once the questions resolve. See `docs/crisis.md` §7.
 //!
 //! A question's `when` predicate is evaluated on each run's final `RunState` (date literals mean
-//! days after `as_of`); P(yes) = k/n over n runs, with the Wilson (1927) score interval.
+//! days after `as_of`); P(yes) = k/n over n runs, with the Wilson (1927) score interval. The runs
+//! come from the Monte Carlo job (`crate::study::study`, which samples the uncertain inputs);
+//! [`Forecast`] is what `statecraft forecast --format json` prints (`Study::to_forecast`).
 
 use crate::crisis::cond;
-use crate::rng;
 use crate::scenario::{Date, Question, Scenario};
 use crate::state::RunState;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// One question's forecast.
@@ -38,6 +38,15 @@ pub struct Forecast {
     pub seed: u64,
     pub runs: u64,
     pub engine_version: String,
+    /// Evidence discount of the Monte Carlo job (0 = sources taken at face value).
+    #[serde(default)]
+    pub evidence_discount: f64,
+    /// Counterfactual edits applied (`--set`, `--without`, `--disable`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<String>,
+    /// Model id, rounds and options.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub model_options: serde_json::Value,
     pub questions: Vec<QuestionForecast>,
 }
 
@@ -112,43 +121,6 @@ pub fn evaluate(
             Ok(QuestionForecast::from_counts(q, yes, states.len() as u64))
         })
         .collect()
-}
-
-/// A stable hash of the scenario's content (SHA-256 of its canonical JSON form, first 16 hex
-/// digits), recorded with every forecast so that a score can be traced to its inputs.
-pub fn scenario_hash(scn: &Scenario) -> String {
-    let json = serde_json::to_string(scn).unwrap_or_default();
-    let digest = Sha256::digest(json.as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-/// INTERIM — the lead replaces this with `mc::run` once Monte Carlo lands.
-/// Runs the crisis simulation `runs` times with `rng::stream(seed, i)`, nominal inputs (no
-/// input sampling), in parallel; the result is independent of the thread count.
-pub fn simulate_runs(
-    scn: &Scenario,
-    seed: u64,
-    runs: u64,
-) -> Result<Vec<RunState>, crate::crisis::CrisisError> {
-    use rayon::prelude::*;
-    (0..runs)
-        .into_par_iter()
-        .map(|i| crate::crisis::simulate(scn, &mut rng::stream(seed, i)))
-        .collect()
-}
-
-/// Simulate and evaluate: the forecast printed by `statecraft forecast`.
-pub fn forecast(scn: &Scenario, seed: u64, runs: u64) -> Result<Forecast, String> {
-    let states = simulate_runs(scn, seed, runs).map_err(|e| e.to_string())?;
-    let questions = evaluate(scn, &states).map_err(|e| e.to_string())?;
-    Ok(Forecast {
-        scenario: scn.scenario.id.clone(),
-        scenario_hash: scenario_hash(scn),
-        seed,
-        runs,
-        engine_version: crate::ENGINE_VERSION.to_string(),
-        questions,
-    })
 }
 
 /// Brier score (Brier 1950) of probability p for outcome o ∈ {0, 1}: (p − o)². Lower is better.
@@ -342,6 +314,9 @@ mod tests {
             seed: 1,
             runs: 10,
             engine_version: "0".into(),
+            evidence_discount: 0.0,
+            edits: Vec::new(),
+            model_options: serde_json::Value::Null,
             questions: vec![q("a", 0.8), q("b", 0.4), q("c", 0.5)],
         };
         let r: BTreeMap<String, bool> = [

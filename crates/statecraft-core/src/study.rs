@@ -83,6 +83,24 @@ impl StudyConfig {
     fn hypothesis_runs(&self) -> u64 {
         self.hypothesis_runs.unwrap_or(self.mc.runs).max(1)
     }
+    /// Whether the hypothesis tests reuse the main job's runs as their base world.
+    fn hypotheses_share_base(&self) -> bool {
+        self.hypothesis_runs() == self.mc.runs
+    }
+
+    /// Only the Monte Carlo job and the forecast questions (what `statecraft forecast` runs).
+    pub fn forecast_only(mc: McConfig, run: RunOptions) -> StudyConfig {
+        StudyConfig {
+            mc,
+            run,
+            hypotheses: false,
+            pivotal: false,
+            forecasts: true,
+            discount_levels: Vec::new(),
+            ..StudyConfig::default()
+        }
+    }
+
     fn pivotal_runs(&self) -> u64 {
         self.pivotal_runs.unwrap_or(self.mc.runs).max(1)
     }
@@ -112,7 +130,9 @@ impl StudyConfig {
                 .iter()
                 .filter(|h| counterfactual_testable(h))
                 .count() as u64;
-            if h > 0 {
+            if self.hypotheses_share_base() {
+                n += runs * h;
+            } else if h > 0 {
                 n += self.hypothesis_runs() * (1 + h);
             }
         }
@@ -317,12 +337,29 @@ pub struct Study {
 }
 
 impl Study {
-    /// The study's provenance in the core's [`mc::Provenance`] form.
+    /// An outcome class's probability.
     pub fn outcome(&self, id: &str) -> Option<&OutcomeProb> {
         self.mc.outcome(id)
     }
     pub fn hypothesis(&self, id: &str) -> Option<&HypothesisVerdict> {
         self.hypotheses.iter().find(|h| h.id == id)
+    }
+
+    /// The forecast questions with their provenance, as `statecraft forecast` prints them and
+    /// `statecraft score` reads them.
+    pub fn to_forecast(&self) -> forecast::Forecast {
+        let pv = &self.provenance;
+        forecast::Forecast {
+            scenario: pv.scenario_id.clone(),
+            scenario_hash: pv.scenario_hash.clone(),
+            seed: pv.seed,
+            runs: pv.runs,
+            engine_version: pv.engine_version.clone(),
+            evidence_discount: pv.evidence_discount,
+            edits: pv.edits.clone(),
+            model_options: pv.model_options.clone(),
+            questions: self.questions.clone(),
+        }
     }
 }
 
@@ -372,14 +409,20 @@ pub fn study(
     } else {
         Vec::new()
     };
-    drop(runs);
 
     let mut counterfactual = Vec::new();
     if cfg.hypotheses {
-        let mut hc = cfg.mc.clone();
-        hc.runs = cfg.hypothesis_runs();
-        counterfactual = mc::evaluate_hypotheses(scn, &hc, f)?;
+        if cfg.hypotheses_share_base() {
+            // The main job's runs are the base world (common random numbers).
+            counterfactual = mc::evaluate_hypotheses_on(scn, &cfg.mc, &runs, f)?;
+        } else {
+            // Fewer runs than the main job (`hypothesis_runs`): base and counterfactuals anew.
+            let mut hc = cfg.mc.clone();
+            hc.runs = cfg.hypothesis_runs();
+            counterfactual = mc::evaluate_hypotheses(scn, &hc, f)?;
+        }
     }
+    drop(runs);
 
     let pivotality = if cfg.needs_pivotality(scn) {
         let mut pc = cfg.mc.clone();
@@ -402,7 +445,9 @@ pub fn study(
                     }
                 }
                 HypothesisTest::PivotalRank => {
-                    if let Some(p) = &pivotality {
+                    // Skipped when an edit removed the actor (`--without`): nothing to rank.
+                    let present = |p: &Pivotality| p.actors.iter().any(|a| a.actor == h.actor);
+                    if let Some(p) = pivotality.as_ref().filter(|p| present(p)) {
                         hypotheses.push(rank_verdict(scn, h, p, cfg.mc.min_effect)?);
                     }
                 }

@@ -2,7 +2,6 @@
 //! fast, and the outcome/forecast machinery works on it.
 
 use statecraft_core::crisis::{cond, simulate};
-use statecraft_core::forecast;
 use statecraft_core::rng::stream;
 use statecraft_core::scenario::Scenario;
 
@@ -161,10 +160,21 @@ fn disabling_the_joint_chiefs_makes_force_likelier() {
 #[test]
 fn forecast_of_the_scenario() {
     let s = load();
-    let f = forecast::forecast(&s, 7, 2000).unwrap();
+    let cfg = statecraft_core::study::StudyConfig::forecast_only(
+        statecraft_core::mc::McConfig {
+            runs: 2000,
+            seed: 7,
+            ..Default::default()
+        },
+        Default::default(),
+    );
+    let st = statecraft_core::study::study(&s, &cfg, None).unwrap();
+    let f = st.to_forecast();
     assert_eq!(f.questions.len(), s.questions.len());
+    assert_eq!(f.runs, 2000);
     for q in &f.questions {
         assert!(q.lo <= q.probability && q.probability <= q.hi, "{q:?}");
+        assert_eq!(q.runs, 2000);
         eprintln!(
             "{:45} {:.3} [{:.3}, {:.3}]",
             q.id, q.probability, q.lo, q.hi
@@ -174,14 +184,8 @@ fn forecast_of_the_scenario() {
     // force by November includes force by June
     assert!(by("force-by-2026-11-03") >= by("force-by-2026-06-30"));
     // outcome classes, for calibration notes
-    let states = forecast::simulate_runs(&s, 7, 2000).unwrap();
-    for o in &s.outcomes {
-        let p = cond::parse(&o.when, s.scenario.as_of).unwrap();
-        let k = states
-            .iter()
-            .filter(|st| p.eval(&mut |v: &String| st.get(v)))
-            .count();
-        eprintln!("outcome {:22} {:.3}", o.id, k as f64 / states.len() as f64);
+    for o in &st.mc.outcomes {
+        eprintln!("outcome {:22} {:.3}", o.id, o.p);
     }
 }
 

@@ -1,10 +1,15 @@
 //! `statecraft forecast [SCENARIO] --format json|table`: each forecast question's probability
-//! with its 95% Wilson interval, the run count, the seed and the scenario hash.
+//! with its 95% Wilson interval, the run count, the seed and the scenario hash. The runs are a
+//! Monte Carlo job with input sampling (`statecraft_core::study`, forecast part only).
 
-use super::Failure;
+use super::mc_args::McArgs;
+use super::{study_view, Failure};
+use statecraft_core::engine::RunOptions;
 use statecraft_core::forecast;
-use statecraft_core::scenario::Scenario;
-use std::path::PathBuf;
+use statecraft_core::study::StudyConfig;
+
+/// Monte Carlo runs when `--runs` is not given.
+pub const DEFAULT_RUNS: u64 = 10_000;
 
 /// Output format.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -14,57 +19,30 @@ pub enum Format {
     Json,
 }
 
-#[derive(clap::Args, Debug, Default)]
+#[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Scenario file (TOML); default: the built-in Greenland 2026 scenario.
-    pub scenario: Option<PathBuf>,
+    /// Scenario file or built-in name.
+    #[arg(default_value = statecraft_core::builtin::DEFAULT)]
+    pub scenario: String,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Number of simulated runs.
-    #[arg(long, default_value_t = 10_000)]
-    pub runs: u64,
-    /// Master seed (run i uses stream (seed, i)).
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-}
-
-/// The built-in default scenario.
-pub const GREENLAND: &str = include_str!("../../../../scenarios/greenland-2026.toml");
-
-/// INTERIM — the lead replaces this with the core loader (`scenario::load`) and `builtin`.
-/// Parses TOML; hypothesis entries are reduced to `id` and `claim` so that the Monte Carlo
-/// schema's extra fields do not trip the skeleton's strict `Hypothesis` type.
-pub fn load_scenario(path: Option<&PathBuf>) -> Result<Scenario, Failure> {
-    let text = match path {
-        None => GREENLAND.to_string(),
-        Some(p) if p.as_os_str() == "greenland-2026" => GREENLAND.to_string(),
-        Some(p) => std::fs::read_to_string(p)
-            .map_err(|e| Failure::input(format!("cannot read {}: {e}", p.display())))?,
-    };
-    let mut v: toml::Table = text
-        .parse()
-        .map_err(|e| Failure::input(format!("scenario is not valid TOML: {e}")))?;
-    if let Some(toml::Value::Array(hs)) = v.get_mut("hypotheses") {
-        for h in hs.iter_mut() {
-            if let toml::Value::Table(t) = h {
-                t.retain(|k, _| k == "id" || k == "claim");
-            }
-        }
-    }
-    toml::Value::Table(v)
-        .try_into()
-        .map_err(|e| Failure::input(format!("scenario does not match the schema: {e}")))
+    /// Runs (default 10000), seed, evidence discount, edits, threads.
+    #[command(flatten)]
+    pub mc: McArgs,
 }
 
 pub fn exec(args: Args) -> Result<(), Failure> {
-    let scn = load_scenario(args.scenario.as_ref())?;
+    let scn = crate::load::scenario(&args.scenario)?.scenario;
     if scn.questions.is_empty() {
         return Err(Failure::input("the scenario declares no [[questions]]"));
     }
-    if args.runs == 0 {
-        return Err(Failure::input("--runs must be at least 1"));
-    }
-    let f = forecast::forecast(&scn, args.seed, args.runs).map_err(Failure::input)?;
+    let run = RunOptions::default();
+    let mc = args.mc.to_config_with(
+        DEFAULT_RUNS,
+        serde_json::to_value(&run).map_err(Failure::other)?,
+    )?;
+    let cfg = StudyConfig::forecast_only(mc, run);
+    let f = study_view::run(&scn, &cfg, &args.mc)?.to_forecast();
     match args.format {
         Format::Json => {
             let s = serde_json::to_string_pretty(&f).map_err(Failure::other)?;
@@ -77,9 +55,12 @@ pub fn exec(args: Args) -> Result<(), Failure> {
 
 fn table(f: &forecast::Forecast) -> String {
     let mut out = format!(
-        "Forecast questions — {} (hash {}), {} runs, seed {}, engine {}\n",
-        f.scenario, f.scenario_hash, f.runs, f.seed, f.engine_version
+        "Forecast questions — {} (sha256 {}), {} runs, seed {}, evidence discount {}, engine {}\n",
+        f.scenario, f.scenario_hash, f.runs, f.seed, f.evidence_discount, f.engine_version
     );
+    if !f.edits.is_empty() {
+        out.push_str(&format!("edits: {}\n", f.edits.join("; ")));
+    }
     let w = f
         .questions
         .iter()
@@ -98,8 +79,5 @@ fn table(f: &forecast::Forecast) -> String {
             q.id, q.probability, q.lo, q.hi, by
         ));
     }
-    out.push_str(
-        "(inputs at nominal values; in-model randomness only until Monte Carlo input sampling lands)\n",
-    );
     out
 }

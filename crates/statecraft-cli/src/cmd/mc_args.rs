@@ -7,12 +7,16 @@ use statecraft_core::scenario::{Edit, Scenario};
 use statecraft_core::sensitivity::{AnalysisRequest, Target};
 use std::io::IsTerminal;
 
+/// Monte Carlo runs when `--runs` is not given.
+pub const DEFAULT_RUNS: u64 = 1000;
+
 /// Monte Carlo and counterfactual flags.
 #[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct McArgs {
-    /// Number of Monte Carlo runs.
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    pub runs: u64,
+    /// Number of Monte Carlo runs (default 1000). Giving it
+    /// turns `run` on a bargaining scenario into a Monte Carlo study.
+    #[arg(long, value_name = "N")]
+    pub runs: Option<u64>,
     /// Master seed: run i uses RNG stream (seed, i), so results do not depend on --threads.
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
@@ -40,7 +44,7 @@ pub struct McArgs {
 impl Default for McArgs {
     fn default() -> Self {
         McArgs {
-            runs: 1000,
+            runs: None,
             seed: 1,
             evidence_discount: 0.0,
             set: Vec::new(),
@@ -80,14 +84,24 @@ impl McArgs {
 
     /// The core configuration. `model_options` (model id, rounds, …) is recorded in outputs.
     pub fn to_config(&self, model_options: serde_json::Value) -> Result<McConfig, Failure> {
-        if self.runs == 0 {
+        self.to_config_with(DEFAULT_RUNS, model_options)
+    }
+
+    /// [`McArgs::to_config`] with `default_runs` when `--runs` is not given.
+    pub fn to_config_with(
+        &self,
+        default_runs: u64,
+        model_options: serde_json::Value,
+    ) -> Result<McConfig, Failure> {
+        let runs = self.runs.unwrap_or(default_runs);
+        if runs == 0 {
             return Err(Failure::input("--runs must be at least 1"));
         }
         if !(self.tolerance > 0.0 && self.tolerance < 1.0) {
             return Err(Failure::input("--tolerance must be in (0, 1)"));
         }
         Ok(McConfig {
-            runs: self.runs,
+            runs,
             seed: self.seed,
             evidence_discount: self.evidence_discount,
             edits: self.edits(),
@@ -98,8 +112,6 @@ impl McArgs {
     }
 
     /// Run `f` in a rayon pool of `--threads` threads (the global pool when not given).
-    // Used by `run` once McArgs is flattened into its Args (lead).
-    #[allow(dead_code)]
     pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> Result<R, Failure> {
         with_threads(self.threads, f)
     }
@@ -138,8 +150,6 @@ impl Default for AnalysisArgs {
     }
 }
 
-// Used by `run` once AnalysisArgs is flattened into its Args (lead).
-#[allow(dead_code)]
 impl AnalysisArgs {
     /// The analyses asked for (`--hypotheses`, `--sobol`, `--tornado`, `--pivotal`); run them
     /// with `statecraft_core::sensitivity::run_analyses`.

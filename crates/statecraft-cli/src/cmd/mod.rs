@@ -8,6 +8,7 @@ pub mod models;
 pub mod report;
 pub mod run;
 pub mod score;
+pub mod study_view;
 pub mod sweep;
 pub mod validate;
 

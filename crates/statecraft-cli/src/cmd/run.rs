@@ -1,10 +1,19 @@
-//! `statecraft run [SCENARIO] --model <id> --rounds N --format table|json|csv`.
+//! `statecraft run [SCENARIO] --model <id> --rounds N --format table|json|csv [MONTE CARLO FLAGS]`.
 //!
-//! Loads the scenario (a path or a built-in name), runs the bargaining model and prints, per
-//! issue, every actor's position per round with the c·s-weighted median and mean. The output
-//! formats are documented in `docs/output.md`; the renderers work on [`RunReport`], which is
-//! built from the engine's result, so the documented JSON does not depend on engine internals.
+//! Two modes:
+//! - **Monte Carlo study** (a scenario with a crisis layer, `--runs N`, `--evidence-discount`
+//!   above 0, or an analysis flag):
+//!   `statecraft_core::study::study` — outcome probabilities with intervals, hypotheses,
+//!   pivotal actors, forecast questions, evidence-discount sensitivity (see `study_view`).
+//! - **Single deterministic run** (a bargaining scenario otherwise): runs the bargaining model
+//!   and prints, per issue, every actor's position per round with the c·s-weighted median and
+//!   mean; `--set/--without` edits apply first. The renderers work on [`RunReport`], which is
+//!   built from the engine's result, so the documented JSON does not depend on engine internals.
+//!
+//! The output formats are documented in `docs/output.md`.
 
+use super::mc_args::{AnalysisArgs, McArgs};
+use super::study_view::{self, StudyArgs};
 use super::Failure;
 use serde::Serialize;
 use statecraft_core::scenario::{Anchor, Scenario};
@@ -42,9 +51,15 @@ pub struct Args {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Master seed (only stochastic models use it).
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// Monte Carlo: runs, seed (a single run uses it too), evidence discount, edits, threads.
+    #[command(flatten)]
+    pub mc: McArgs,
+    /// Analyses: hypotheses, Sobol, tornado, pivotality.
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+    /// Study settings: runs of the pivotality and evidence-discount parts.
+    #[command(flatten)]
+    pub study: StudyArgs,
 }
 
 impl Default for Args {
@@ -55,8 +70,21 @@ impl Default for Args {
             model: DEFAULT_MODEL.to_string(),
             rounds: None,
             format: Format::Table,
-            seed: 0,
+            mc: McArgs::default(),
+            analysis: AnalysisArgs::default(),
+            study: StudyArgs::default(),
         }
+    }
+}
+
+impl Args {
+    /// Monte Carlo study mode: a crisis scenario, `--runs`, or an analysis flag.
+    pub fn is_study(&self, scn: &Scenario) -> bool {
+        !scn.crisis.is_empty()
+            || self.mc.runs.is_some()
+            || self.mc.evidence_discount > 0.0
+            || self.analysis != AnalysisArgs::default()
+            || self.study != StudyArgs::default()
     }
 }
 
@@ -67,11 +95,31 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     } else {
         DEFAULT_ROUNDS
     });
-    let report = backend::run(&loaded.scenario, &args.model, rounds, args.seed)?;
-    let out = match args.format {
-        Format::Table => render_table(&report),
-        Format::Json => render_json(&report)?,
-        Format::Csv => render_csv(&report),
+    let out = if args.is_study(&loaded.scenario) {
+        let scn = &loaded.scenario;
+        let cfg = study_view::config(
+            scn,
+            &args.model,
+            rounds,
+            &args.mc,
+            &args.analysis,
+            &args.study,
+        )?;
+        let s = study_view::run(scn, &cfg, &args.mc)?;
+        match args.format {
+            Format::Table => study_view::render_table(&s, scn),
+            Format::Json => study_view::render_json(&s)?,
+            Format::Csv => study_view::render_csv(&s),
+        }
+    } else {
+        let scn = statecraft_core::mc::apply_edits(&loaded.scenario, &args.mc.edits())
+            .map_err(super::mc_args::mc_failure)?;
+        let report = backend::run(&scn, &args.model, rounds, args.mc.seed)?;
+        match args.format {
+            Format::Table => render_table(&report),
+            Format::Json => render_json(&report)?,
+            Format::Csv => render_csv(&report),
+        }
     };
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();

@@ -129,10 +129,17 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
                 let domain = crate::sample::domain_of(&out, path, &probe);
                 let known = path_known(&out, path);
                 if !known {
-                    return Err(fail(format!(
-                        "no number at `{path}` (paths look like `stance.<actor>.<issue>.position`, \
-                         `actor.<actor>.capability`)"
-                    )));
+                    let paths = num_paths(&out);
+                    let hint = match crate::scenario::load::suggest(
+                        path,
+                        paths.iter().map(String::as_str),
+                    ) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "paths look like `stance.<actor>.<issue>.position`, \
+                                 `actor.<actor>.capability`"
+                            .into(),
+                    };
+                    return Err(fail(format!("no number at `{path}`; {hint}")));
                 }
                 let named_domain = path.ends_with(".position")
                     || path.ends_with(".salience")
@@ -155,6 +162,14 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
         }
     }
     Ok(out)
+}
+
+/// Every number's path (in `visit_nums_mut` order).
+pub fn num_paths(scn: &Scenario) -> Vec<String> {
+    let mut s = scn.clone();
+    let mut out = Vec::new();
+    s.visit_nums_mut(&mut |p, _| out.push(p.to_string()));
+    out
 }
 
 fn path_known(scn: &Scenario, path: &str) -> bool {
@@ -848,13 +863,38 @@ where
         return Ok(Vec::new());
     }
     let base = simulate(scn, cfg, &f, None)?;
+    evaluate_hypotheses_on(scn, cfg, &base, f)
+}
+
+/// [`evaluate_hypotheses`] against base runs already simulated with `cfg` (e.g. the main Monte
+/// Carlo job's, kept by [`run_keep`]): only the counterfactual worlds are simulated.
+pub fn evaluate_hypotheses_on<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    base: &Runs,
+    f: F,
+) -> Result<Vec<HypothesisResult>, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let testable =
+        |h: &&crate::scenario::Hypothesis| !h.outcome.is_empty() && !h.counterfactual.is_empty();
+    for h in scn.hypotheses.iter().filter(testable) {
+        if !scn.outcomes.iter().any(|o| o.id == h.outcome) {
+            return Err(McError::Unknown(format!(
+                "hypothesis `{}`: no outcome class `{}`",
+                h.id, h.outcome
+            )));
+        }
+    }
     let mut out = Vec::new();
     for h in scn.hypotheses.iter().filter(testable) {
         let edits = h.counterfactual.edits();
         let mut alt_cfg = cfg.clone();
         alt_cfg.edits.extend(edits.iter().cloned());
         let alt = simulate(scn, &alt_cfg, &f, None)?;
-        let ds = deltas(scn, &base, &alt);
+        let ds = deltas(scn, base, &alt);
         let Some(d) = ds.into_iter().find(|d| d.outcome == h.outcome) else {
             continue;
         };

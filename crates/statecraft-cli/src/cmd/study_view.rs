@@ -1,0 +1,439 @@
+//! Running a [`statecraft_core::study::Study`] from the command line and rendering it: the
+//! table printed by `statecraft` / `statecraft run` in Monte Carlo mode, its JSON (the `Study`
+//! serialized, documented in `docs/output.md`) and its CSV summary rows.
+
+use super::mc_args::{mc_failure, progress_bar, AnalysisArgs, McArgs};
+use super::Failure;
+use statecraft_core::engine::RunOptions;
+use statecraft_core::mc::Verdict;
+use statecraft_core::scenario::{Expect, HypothesisTest, Scenario};
+use statecraft_core::study::{self, Study, StudyConfig, StudyError};
+use std::fmt::Write as _;
+
+/// Monte Carlo runs of a crisis scenario when `--runs` is not given.
+pub const DEFAULT_CRISIS_RUNS: u64 = 1000;
+/// Cap on the runs per configuration of the pivotality analysis (1 + 3 per actor
+/// configurations) when `--pivotal-runs` is not given.
+pub const DEFAULT_PIVOTAL_RUNS: u64 = 50;
+/// Cap on the runs per evidence-discount level when `--discount-runs` is not given.
+pub const DEFAULT_DISCOUNT_RUNS: u64 = 250;
+
+/// Extra study settings (flattened into `run`'s Args).
+#[derive(clap::Args, Debug, Clone, Default, PartialEq)]
+pub struct StudyArgs {
+    /// Runs per configuration of the pivotality analysis (default: the smaller of --runs and
+    /// 50; 0 = skip pivotality unless a hypothesis needs it).
+    #[arg(long, value_name = "N")]
+    pub pivotal_runs: Option<u64>,
+    /// Runs per evidence-discount level 0, 0.5, 1 (default: the smaller of --runs and 250 for a
+    /// crisis scenario, none otherwise; 0 = skip).
+    #[arg(long, value_name = "N")]
+    pub discount_runs: Option<u64>,
+}
+
+/// The study configuration from the flags.
+pub fn config(
+    scn: &Scenario,
+    model: &str,
+    rounds: usize,
+    mc: &McArgs,
+    an: &AnalysisArgs,
+    st: &StudyArgs,
+) -> Result<StudyConfig, Failure> {
+    let run = RunOptions {
+        model: model.to_string(),
+        rounds,
+        ..RunOptions::default()
+    };
+    if scn.crisis.is_empty() {
+        run.model().map_err(Failure::input)?;
+    }
+    let crisis = !scn.crisis.is_empty();
+    let default_runs = if crisis {
+        DEFAULT_CRISIS_RUNS
+    } else {
+        super::mc_args::DEFAULT_RUNS
+    };
+    let mc_cfg = mc.to_config_with(
+        default_runs,
+        serde_json::to_value(&run).map_err(Failure::other)?,
+    )?;
+    let req = an.request(scn)?;
+    let pivotal_runs = st
+        .pivotal_runs
+        .unwrap_or(mc_cfg.runs.min(DEFAULT_PIVOTAL_RUNS));
+    let discount_runs = st.discount_runs.unwrap_or(if crisis {
+        mc_cfg.runs.min(DEFAULT_DISCOUNT_RUNS)
+    } else {
+        0
+    });
+    Ok(StudyConfig {
+        hypotheses: req.hypotheses || !scn.hypotheses.is_empty(),
+        hypothesis_runs: None,
+        pivotal: (req.pivotality || crisis) && pivotal_runs > 0,
+        pivotal_runs: Some(pivotal_runs.max(1)),
+        tornado: req.tornado,
+        tornado_runs: None,
+        sobol: req.sobol,
+        bootstrap: req.bootstrap,
+        forecasts: true,
+        discount_levels: if discount_runs > 0 {
+            vec![0.0, 0.5, 1.0]
+        } else {
+            Vec::new()
+        },
+        discount_runs: Some(discount_runs.max(1)),
+        mc: mc_cfg,
+        run,
+    })
+}
+
+/// Map a study error to a CLI failure (bad input exits 2).
+pub fn failure(e: StudyError) -> Failure {
+    match e {
+        StudyError::Mc(m) => mc_failure(m),
+        other if other.is_input() => Failure::input(other),
+        other => Failure::other(other),
+    }
+}
+
+/// Run the study in `--threads` threads with a progress bar on a terminal.
+pub fn run(scn: &Scenario, cfg: &StudyConfig, mc: &McArgs) -> Result<Study, Failure> {
+    let total = cfg.planned_evaluations(scn);
+    let pb = progress_bar(total, "simulating");
+    let result = mc.install(|| {
+        let cb = |n: u64| {
+            if let Some(pb) = &pb {
+                if n.is_multiple_of(64) || n == total {
+                    pb.set_position(n);
+                }
+            }
+        };
+        study::study(scn, cfg, Some(&cb))
+    })?;
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    result.map_err(failure)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn signed_pct(x: f64) -> String {
+    format!("{:+.1}", 100.0 * x)
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Supported => "supported",
+        Verdict::NotSupported => "not supported",
+        Verdict::Inconclusive => "inconclusive",
+    }
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// The table: provenance, outcomes, hypotheses, pivotal actors, questions, evidence discount,
+/// convergence warnings.
+pub fn render_table(s: &Study, scn: &Scenario) -> String {
+    let pv = &s.provenance;
+    let mut o = String::new();
+    let _ = writeln!(o, "{} — {}", pv.scenario_id, pv.title);
+    let mut line = String::new();
+    if let Some(d) = pv.as_of {
+        let _ = write!(line, "as of {d} · ");
+    }
+    if let Some(d) = pv.horizon {
+        let _ = write!(line, "horizon {d} · ");
+    }
+    let _ = write!(
+        line,
+        "{} runs · seed {} · evidence discount {} · engine {}",
+        pv.runs, pv.seed, pv.evidence_discount, pv.engine_version
+    );
+    let _ = writeln!(o, "{line}");
+    let _ = writeln!(
+        o,
+        "scenario sha256 {} · model options {}",
+        pv.scenario_hash, pv.model_options
+    );
+    if !pv.edits.is_empty() {
+        let _ = writeln!(o, "edits: {}", pv.edits.join("; "));
+    }
+
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "OUTCOMES — probability with 95% Wilson interval ({} runs)",
+        pv.runs
+    );
+    let w =
+        s.mc.outcomes
+            .iter()
+            .map(|x| x.id.len())
+            .max()
+            .unwrap_or(0)
+            .max(7);
+    for x in &s.mc.outcomes {
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {:>6}  [{:>6}, {:>6}]  {}",
+            x.id,
+            pct(x.p),
+            pct(x.lo),
+            pct(x.hi),
+            clip(&x.name, 70)
+        );
+    }
+    if s.mc.outcomes.is_empty() {
+        let _ = writeln!(o, "  (the scenario defines no [[outcomes]] classes)");
+    }
+
+    let issues: Vec<_> =
+        s.mc.vars
+            .iter()
+            .filter(|(k, _)| k.starts_with("issue."))
+            .collect();
+    if !issues.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "ISSUE OUTCOMES — final weighted median (issue.<id>) and mean (.mean) across runs"
+        );
+        let kw = issues.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let _ = writeln!(
+            o,
+            "  {:<kw$}  {:>8}  {:>8}  {:>8}  {:>8}",
+            "", "mean", "5%", "median", "95%"
+        );
+        for (k, v) in issues {
+            let _ = writeln!(
+                o,
+                "  {:<kw$}  {:>8.2}  {:>8.2}  {:>8.2}  {:>8.2}",
+                k, v.mean, v.quantiles[0], v.quantiles[2], v.quantiles[4]
+            );
+        }
+    }
+
+    if !s.hypotheses.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "HYPOTHESES — Δprobability (percentage points) with paired 95% interval, common random numbers"
+        );
+        for h in &s.hypotheses {
+            let head = format!("  {:<4} {:<14}", h.id, verdict_word(h.verdict));
+            match (&h.test, &h.rank) {
+                (HypothesisTest::PivotalRank, Some(r)) => {
+                    let _ = writeln!(
+                        o,
+                        "{head}{} ranks {} of {} for {} (claimed: {} or better); its Δ {} [{}, {}] ({} runs per variant)",
+                        r.actor,
+                        r.rank,
+                        r.ranking.len(),
+                        h.outcome,
+                        r.claimed,
+                        signed_pct(h.delta),
+                        signed_pct(h.lo),
+                        signed_pct(h.hi),
+                        h.runs
+                    );
+                    let top: Vec<String> = r
+                        .ranking
+                        .iter()
+                        .take(5)
+                        .enumerate()
+                        .map(|(i, e)| format!("{}. {} {}", i + 1, e.actor, signed_pct(e.delta)))
+                        .collect();
+                    let _ = writeln!(o, "{:21}top: {}", "", top.join(", "));
+                }
+                _ => {
+                    let dir = match h.expect {
+                        Some(Expect::Increase) => "expected ↑",
+                        Some(Expect::Decrease) => "expected ↓",
+                        None => "",
+                    };
+                    let _ = writeln!(
+                        o,
+                        "{head}P({}) {} → {}, Δ {} [{}, {}] {dir}; {}",
+                        h.outcome,
+                        pct(h.p_base),
+                        pct(h.p_alt),
+                        signed_pct(h.delta),
+                        signed_pct(h.lo),
+                        signed_pct(h.hi),
+                        h.edits.join(", ")
+                    );
+                }
+            }
+            let _ = writeln!(o, "{:21}{}", "", clip(&h.claim, 100));
+        }
+    }
+
+    if let Some(p) = &s.pivotality {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "PIVOTAL ACTORS — largest |Δprobability| when the actor's positions go to either end or it is removed ({} runs each)",
+            p.runs
+        );
+        let name = |id: &str| {
+            scn.actors
+                .iter()
+                .find(|a| a.id == id)
+                .map_or(id.to_string(), |a| a.name.clone())
+        };
+        for (i, a) in p.actors.iter().take(10).enumerate() {
+            let _ = writeln!(
+                o,
+                "  {:>2}. {:<12} {:>6}  {} ({})  {}",
+                i + 1,
+                a.actor,
+                format!("{:.1}", 100.0 * a.max_abs_delta),
+                a.max_outcome,
+                a.max_variant,
+                clip(&name(&a.actor), 40)
+            );
+        }
+        if p.actors.len() > 10 {
+            let _ = writeln!(o, "      … {} more in --format json", p.actors.len() - 10);
+        }
+    }
+
+    if !s.questions.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "FORECAST QUESTIONS — probability with 95% Wilson interval ({} runs)",
+            pv.runs
+        );
+        let w = s
+            .questions
+            .iter()
+            .map(|q| q.id.len())
+            .max()
+            .unwrap_or(0)
+            .max(2);
+        for q in &s.questions {
+            let by = q.by.map(|d| d.to_string()).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {:<w$}  {:>6}  [{:>6}, {:>6}]  {:>10}",
+                q.id,
+                pct(q.probability),
+                pct(q.lo),
+                pct(q.hi),
+                by
+            );
+        }
+    }
+
+    if !s.evidence_discount.is_empty() {
+        let _ = writeln!(o);
+        let runs = s.evidence_discount[0].runs;
+        let heads: Vec<String> = s
+            .evidence_discount
+            .iter()
+            .map(|d| format!("{:>8}", format!("d={}", d.discount)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "EVIDENCE DISCOUNT — outcome probabilities when sources are trusted less ({runs} runs each)"
+        );
+        let _ = writeln!(o, "  {:<w$}{}", "", heads.join(""));
+        for (k, x) in s.mc.outcomes.iter().enumerate() {
+            let cells: Vec<String> = s
+                .evidence_discount
+                .iter()
+                .map(|d| format!("{:>8}", d.outcomes.get(k).map_or("–".into(), |y| pct(y.p))))
+                .collect();
+            let _ = writeln!(o, "  {:<w$}{}", x.id, cells.join(""));
+        }
+    }
+
+    if !s.mc.convergence.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "CONVERGENCE");
+        for c in &s.mc.convergence {
+            let _ = writeln!(o, "  warning: {}", c.message);
+        }
+    }
+    o
+}
+
+/// JSON: the [`Study`] serialized (docs/output.md), with a trailing newline.
+pub fn render_json(s: &Study) -> Result<String, Failure> {
+    serde_json::to_string_pretty(s)
+        .map(|mut t| {
+            t.push('\n');
+            t
+        })
+        .map_err(|e| Failure::other(format!("cannot encode JSON: {e}")))
+}
+
+/// CSV: one row per outcome class and per forecast question, with provenance columns.
+pub fn render_csv(s: &Study) -> String {
+    let pv = &s.provenance;
+    let opts = pv.model_options.to_string();
+    let mut o = statecraft_core::sweep::csv_line(&[
+        "kind",
+        "id",
+        "p",
+        "lo",
+        "hi",
+        "hits",
+        "runs",
+        "by",
+        "seed",
+        "evidence_discount",
+        "scenario_hash",
+        "engine_version",
+        "model_options",
+    ]);
+    let tail = [
+        pv.seed.to_string(),
+        pv.evidence_discount.to_string(),
+        pv.scenario_hash.clone(),
+        pv.engine_version.clone(),
+        opts,
+    ];
+    for x in &s.mc.outcomes {
+        let mut row = vec![
+            "outcome".to_string(),
+            x.id.clone(),
+            x.p.to_string(),
+            x.lo.to_string(),
+            x.hi.to_string(),
+            x.hits.to_string(),
+            x.runs.to_string(),
+            String::new(),
+        ];
+        row.extend(tail.iter().cloned());
+        o.push_str(&statecraft_core::sweep::csv_line(&row));
+    }
+    for q in &s.questions {
+        let mut row = vec![
+            "question".to_string(),
+            q.id.clone(),
+            q.probability.to_string(),
+            q.lo.to_string(),
+            q.hi.to_string(),
+            q.yes.to_string(),
+            q.runs.to_string(),
+            q.by.map(|d| d.to_string()).unwrap_or_default(),
+        ];
+        row.extend(tail.iter().cloned());
+        o.push_str(&statecraft_core::sweep::csv_line(&row));
+    }
+    o
+}

@@ -1,0 +1,227 @@
+//! `statecraft` (no arguments) and `statecraft run` in Monte Carlo study mode: sections,
+//! JSON contents, determinism across seeds and thread counts, counterfactual flags, input errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn statecraft_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_statecraft"));
+    c.args(args).current_dir(root()).env("NO_COLOR", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run statecraft")
+}
+
+fn statecraft(args: &[&str]) -> Output {
+    statecraft_env(args, &[])
+}
+
+fn ok(o: &Output) -> String {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A small study (the default-sized one is exercised by `no_arguments_prints_the_study`).
+const SMALL: [&str; 8] = [
+    "--runs",
+    "120",
+    "--pivotal-runs",
+    "8",
+    "--discount-runs",
+    "20",
+    "--seed",
+    "4",
+];
+
+fn json(extra: &[&str]) -> (String, serde_json::Value) {
+    let mut args = vec!["run", "--format", "json"];
+    args.extend(SMALL);
+    args.extend(extra);
+    let text = ok(&statecraft(&args));
+    let v = serde_json::from_str(&text).expect("JSON");
+    (text, v)
+}
+
+#[test]
+fn no_arguments_prints_the_study() {
+    let t = ok(&statecraft(&[]));
+    assert!(t.starts_with("greenland-2026 — "), "{t}");
+    for section in [
+        "OUTCOMES",
+        "HYPOTHESES",
+        "PIVOTAL ACTORS",
+        "FORECAST QUESTIONS",
+        "EVIDENCE DISCOUNT",
+    ] {
+        assert!(t.contains(section), "no {section} in\n{t}");
+    }
+    for h in ["H1 ", "H2 ", "H3 ", "H4 ", "H5 "] {
+        assert!(t.contains(&format!("  {h}")), "no {h} in\n{t}");
+    }
+    // H1 is answered by the UK's rank among the European allies.
+    assert!(t.contains("uk ranks "), "{t}");
+    assert!(t.contains("scenario sha256 "), "{t}");
+    assert!(t.contains("1000 runs · seed 1"), "{t}");
+    assert!(t.contains("force-by-2026-06-30"), "{t}");
+}
+
+#[test]
+fn json_has_hypotheses_questions_and_provenance() {
+    let (_, v) = json(&[]);
+    assert_eq!(v["format"], "statecraft.study/1");
+    let pv = &v["provenance"];
+    assert_eq!(pv["runs"], 120);
+    assert_eq!(pv["seed"], 4);
+    assert_eq!(pv["pivotal_runs"], 8);
+    assert_eq!(pv["scenario_hash"].as_str().unwrap().len(), 64);
+    assert_eq!(pv["model_options"]["model"], "eum");
+    assert!(pv["engine_version"].is_string());
+    let ids: Vec<&str> = v["hypotheses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    for h in ["H1", "H2", "H3", "H4", "H5"] {
+        assert!(ids.contains(&h), "{ids:?}");
+    }
+    let h1 = &v["hypotheses"][0];
+    assert_eq!(h1["test"], "pivotal-rank");
+    assert_eq!(h1["rank"]["actor"], "uk");
+    assert_eq!(h1["rank"]["ranking"].as_array().unwrap().len(), 29);
+    let qs = v["questions"].as_array().unwrap();
+    assert_eq!(qs.len(), 8);
+    for q in qs {
+        assert_eq!(q["runs"], 120);
+        let (p, lo, hi) = (
+            q["probability"].as_f64().unwrap(),
+            q["lo"].as_f64().unwrap(),
+            q["hi"].as_f64().unwrap(),
+        );
+        assert!(lo <= p && p <= hi, "{q}");
+    }
+    assert_eq!(v["evidence_discount"].as_array().unwrap().len(), 3);
+    assert_eq!(v["mc"]["outcomes"].as_array().unwrap().len(), 8);
+    // Every field of the JSON is documented in docs/output.md.
+    let doc = std::fs::read_to_string(root().join("docs/output.md")).unwrap();
+    let mut keys = Vec::new();
+    collect_keys(&v, "", &mut keys);
+    for k in keys {
+        assert!(
+            doc.contains(&format!("`{k}`")),
+            "docs/output.md does not document `{k}`"
+        );
+    }
+}
+
+/// Every field as a path like `hypotheses[].rank.ranking[].delta`; maps keyed by data (var,
+/// series and event names) stop at the map.
+fn collect_keys(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    const DATA_MAPS: [&str; 3] = ["mc.vars", "mc.series", "mc.events"];
+    match v {
+        serde_json::Value::Object(m) => {
+            if DATA_MAPS.contains(&at) {
+                if let Some(first) = m.values().next() {
+                    collect_keys(first, &format!("{at}.*"), out);
+                }
+                return;
+            }
+            for (k, v) in m {
+                if at.ends_with("model_options") {
+                    continue;
+                }
+                let p = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                if !out.contains(&p) {
+                    out.push(p.clone());
+                }
+                collect_keys(v, &p, out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            let p = format!("{at}[]");
+            a.iter().for_each(|v| collect_keys(v, &p, out))
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn same_seed_same_bytes_and_threads_do_not_matter() {
+    let mut args = vec!["run", "--format", "json"];
+    args.extend(SMALL);
+    let one = ok(&statecraft_env(&args, &[("RAYON_NUM_THREADS", "1")]));
+    let two = ok(&statecraft_env(&args, &[("RAYON_NUM_THREADS", "2")]));
+    assert!(one == two, "JSON differs between 1 and 2 threads");
+    let mut t1 = args.clone();
+    t1.extend(["--threads", "1"]);
+    assert!(ok(&statecraft(&t1)) == one, "--threads 1 differs");
+    let mut other = args.clone();
+    let last = other.len() - 1;
+    other[last] = "5";
+    assert!(
+        ok(&statecraft(&other)) != one,
+        "another seed gives the same JSON"
+    );
+}
+
+#[test]
+fn counterfactual_flags_change_the_result() {
+    let outcomes = |v: &serde_json::Value| v["mc"]["outcomes"].to_string();
+    let vars = |v: &serde_json::Value| v["mc"]["vars"].to_string();
+    let (_, base) = json(&[]);
+    let (_, no_jcs) = json(&["--disable", "gate.jcs"]);
+    assert_ne!(outcomes(&base), outcomes(&no_jcs));
+    assert_eq!(no_jcs["provenance"]["edits"][0], "disable gate.jcs");
+    let (_, no_uk) = json(&["--without", "uk"]);
+    assert_ne!(vars(&base), vars(&no_uk));
+    assert!(no_uk["mc"]["vars"].get("alignment.uk").is_none());
+    // H1 ranks the UK: with the UK removed there is nothing to rank.
+    assert!(!no_uk["hypotheses"].to_string().contains("\"H1\""));
+    let (_, set) = json(&["--set", "stance.us.mil_rights.position=0"]);
+    assert_ne!(outcomes(&base), outcomes(&set));
+}
+
+#[test]
+fn bad_set_path_exits_2_with_a_suggestion() {
+    let o = statecraft(&[
+        "run",
+        "--runs",
+        "5",
+        "--set",
+        "stance.us.mil_right.position=80",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("did you mean `stance.us.mil_rights.position`?"),
+        "{e}"
+    );
+    let o = statecraft(&["run", "--runs", "5", "--without", "narnia"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn csv_has_outcome_and_question_rows() {
+    let mut args = vec!["run", "--format", "csv"];
+    args.extend(SMALL);
+    let t = ok(&statecraft(&args));
+    let lines: Vec<&str> = t.lines().collect();
+    assert!(lines[0].starts_with("kind,id,p,lo,hi,hits,runs,by,seed"));
+    assert_eq!(lines.len(), 1 + 8 + 8);
+    assert!(lines[1].starts_with("outcome,force,"));
+    assert!(lines[9].starts_with("question,force-by-2026-06-30,"));
+}
