@@ -92,9 +92,9 @@ impl Budget {
             format!("Outcome probabilities, forecasts, trajectories and the alliance cascade: {runs} runs."),
             format!("Hypothesis tests: {} paired runs per counterfactual (common random numbers).", self.hypotheses),
             format!("Evidence-discount sensitivity: {} runs per discount level.", self.discount),
-            format!("Pivotal actors: {} paired runs per actor variant.", self.pivotality),
+            format!("Pivotal actors: {} paired runs per actor variant (separates large effects only).", self.pivotality),
             format!("Tornado for {target}: {} runs per configuration (inputs at their 5th/95th percentiles).", self.tornado),
-            format!("Sobol indices for {target}: base sample N = {}, {} bootstrap resamples.", self.sobol_n, self.bootstrap),
+            format!("Sobol indices for {target}: base sample N = {}, {} bootstrap resamples (a rough screen at this N: read the intervals, not the points).", self.sobol_n, self.bootstrap),
         ]
     }
 }
