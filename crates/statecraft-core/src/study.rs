@@ -34,6 +34,10 @@ pub struct StudyConfig {
     pub run: RunOptions,
     /// Evaluate the scenario's hypotheses.
     pub hypotheses: bool,
+    /// Runs of the base and of each counterfactual world in the hypothesis tests; `None` =
+    /// `mc.runs`.
+    #[serde(default)]
+    pub hypothesis_runs: Option<u64>,
     /// Rank actors by pivotality (also needed by `pivotal-rank` hypotheses; run when either is
     /// asked for).
     pub pivotal: bool,
@@ -61,6 +65,7 @@ impl Default for StudyConfig {
             mc: McConfig::default(),
             run: RunOptions::default(),
             hypotheses: true,
+            hypothesis_runs: None,
             pivotal: true,
             pivotal_runs: None,
             tornado: None,
@@ -75,6 +80,14 @@ impl Default for StudyConfig {
 }
 
 impl StudyConfig {
+    fn hypothesis_runs(&self) -> u64 {
+        self.hypothesis_runs.unwrap_or(self.mc.runs).max(1)
+    }
+    /// Whether the hypothesis tests reuse the main job's runs as their base world.
+    fn hypotheses_share_base(&self) -> bool {
+        self.hypothesis_runs() == self.mc.runs
+    }
+
     /// Only the Monte Carlo job and the forecast questions (what `statecraft forecast` runs).
     pub fn forecast_only(mc: McConfig, run: RunOptions) -> StudyConfig {
         StudyConfig {
@@ -117,7 +130,11 @@ impl StudyConfig {
                 .iter()
                 .filter(|h| counterfactual_testable(h))
                 .count() as u64;
-            n += runs * h;
+            if self.hypotheses_share_base() {
+                n += runs * h;
+            } else if h > 0 {
+                n += self.hypothesis_runs() * (1 + h);
+            }
         }
         let actors = mc::apply_edits(scn, &self.mc.edits)
             .map_or(scn.actors.len(), |s| s.actors.len()) as u64;
@@ -395,8 +412,15 @@ pub fn study(
 
     let mut counterfactual = Vec::new();
     if cfg.hypotheses {
-        // The main job's runs are the base world (common random numbers).
-        counterfactual = mc::evaluate_hypotheses_on(scn, &cfg.mc, &runs, f)?;
+        if cfg.hypotheses_share_base() {
+            // The main job's runs are the base world (common random numbers).
+            counterfactual = mc::evaluate_hypotheses_on(scn, &cfg.mc, &runs, f)?;
+        } else {
+            // Fewer runs than the main job (`hypothesis_runs`): base and counterfactuals anew.
+            let mut hc = cfg.mc.clone();
+            hc.runs = cfg.hypothesis_runs();
+            counterfactual = mc::evaluate_hypotheses(scn, &hc, f)?;
+        }
     }
     drop(runs);
 

@@ -16,6 +16,8 @@ const W: f64 = 880.0;
 const MONO: f64 = 12.2;
 /// Rows shown at most in the tornado and Sobol charts (the most influential inputs).
 pub const MAX_INPUT_ROWS: usize = 15;
+/// Above this many allies the network uses the large layout (radial labels, legend below).
+pub const BIG_NETWORK: usize = 16;
 
 fn label_width(labels: impl Iterator<Item = usize>, font: f64, min: f64, max: f64) -> f64 {
     let chars = labels.max().unwrap_or(0);
@@ -144,13 +146,22 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
             .map(|v| (v, fixed(v, 0)))
             .collect()
     } else {
-        anchors
-            .iter()
-            .map(|a| (a.value, format!("{} ({})", a.label, fixed(a.value, 0))))
-            .collect()
+        anchors.iter().map(|a| (a.value, a.label.clone())).collect()
+    };
+    // Each y label ends with its value, which truncation must never cut: "Full US mil… (70)".
+    let with_value = |label: &str, v: f64, chars: usize| -> (String, String) {
+        let tail = format!(" ({})", fixed(v, 0));
+        let full = format!("{label}{tail}");
+        if anchors.is_empty() {
+            return (label.to_string(), label.to_string());
+        }
+        let room = chars.saturating_sub(tail.chars().count()).max(4);
+        (format!("{}{tail}", truncate(label, room)), full)
     };
     let lw = label_width(
-        ylabels.iter().map(|l| l.1.chars().count()),
+        ylabels
+            .iter()
+            .map(|l| l.1.chars().count() + if anchors.is_empty() { 0 } else { 6 }),
         11.0,
         30.0,
         210.0,
@@ -159,7 +170,7 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
     let gap = 18.0;
     let pw = (W - left - 16.0 - gap * (cols as f64 - 1.0)) / cols as f64;
     let ph = 130.0;
-    let top = 70.0;
+    let top = if t.caption.is_empty() { 70.0 } else { 90.0 };
     let row_step = ph + 46.0;
     let h = top + rows as f64 * row_step;
     let unit = if t.unit.is_empty() {
@@ -210,6 +221,9 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
         &format!("fill=\"{BLUE}\" fill-opacity=\"0.18\""),
     );
     s.text(310.0, 42.0, "90% band", "font-size=\"12\" fill=\"#555555\"");
+    if !t.caption.is_empty() {
+        s.text(16.0, 62.0, &t.caption, "font-size=\"12\" fill=\"#555555\"");
+    }
     let days = d
         .round_days
         .map(|k| format!("Round (1 round = {k} days)"))
@@ -238,9 +252,10 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
         let sx = Scale::new(0.0, last_round, px, px + pw);
         let sy = Scale::new(lo, hi, py + ph, py);
         s.rect(px, py, pw, ph, "fill=\"#fafafa\" stroke=\"#cccccc\"");
-        s.text(
+        s.text_tip(
             px,
             py - 6.0,
+            &truncate(&a.actor, max_chars(pw, 12.5)),
             &a.actor,
             "font-size=\"12\" font-weight=\"bold\"",
         );
@@ -254,12 +269,12 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
                 &format!("stroke=\"{GRID}\" stroke-dasharray=\"3 3\""),
             );
             if col == 0 {
-                let short = truncate(label, max_chars(lw, 11.0));
+                let (short, full) = with_value(label, *v, max_chars(lw, 11.0));
                 s.text_tip(
                     px - 6.0,
                     y + 4.0,
                     &short,
-                    label,
+                    &full,
                     "text-anchor=\"end\" font-size=\"11\" fill=\"#555555\"",
                 );
             }
@@ -387,7 +402,10 @@ fn alignment_shape(n: &NetworkNode) -> (usize, &'static str) {
 /// numbered.
 pub fn network_svg(d: &ReportData) -> String {
     let net = &d.network;
-    let h = 600.0;
+    // Many allies: a larger circle with small nodes and radial one-line labels, the legend
+    // below the circle (two columns) instead of beside it.
+    let big = net.nodes.len() > BIG_NETWORK;
+    let h = if big { 1100.0 } else { 600.0 };
     let init = if net.initiator.is_empty() {
         "initiator"
     } else {
@@ -422,12 +440,24 @@ pub fn network_svg(d: &ReportData) -> String {
     s.subtitle(&format!(
         "Fill: P(ends backing {init}). Shape: most likely alignment. Grey arrows: influence. Dark numbered lines: most frequent tipping paths."
     ));
+    if !net.caption.is_empty() {
+        s.text(
+            16.0,
+            60.0,
+            &net.caption,
+            "font-size=\"12\" fill=\"#555555\"",
+        );
+    }
     if net.nodes.is_empty() {
         s.no_data("alliance network");
         return s.finish();
     }
-    // Room for the labels: the widest node label is about 130 px.
-    let (cx, cy, r) = (310.0, 335.0, 195.0);
+    // Room for the labels: the widest node label is about 130 px (150 px radially).
+    let (cx, cy, r) = if big {
+        (W / 2.0, 505.0, 225.0)
+    } else {
+        (310.0, 335.0, 195.0)
+    };
     let n = net.nodes.len();
     let pos: Vec<(f64, f64, f64)> = (0..n)
         .map(|i| {
@@ -439,7 +469,7 @@ pub fn network_svg(d: &ReportData) -> String {
         })
         .collect();
     let index = |id: &str| net.nodes.iter().position(|n| n.id == id);
-    let node_r = 17.0;
+    let node_r = if big { 10.0 } else { 17.0 };
     // Arrow heads.
     s.raw(&format!(
         "<defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10Z\" fill=\"#8a8a8a\"/></marker>\
@@ -565,6 +595,30 @@ pub fn network_svg(d: &ReportData) -> String {
             kind
         );
         let (ca, sa) = (a.cos(), a.sin());
+        if big {
+            // One line along the radius, read left to right on both halves of the circle.
+            let lr = node_r + 7.0;
+            let (lx, ly) = (x + lr * ca, y + lr * sa);
+            let (deg, anchor) = if ca >= -1e-9 {
+                (a.to_degrees(), "start")
+            } else {
+                (a.to_degrees() + 180.0, "end")
+            };
+            let label = format!("{} · {}", truncate(&nd.name, 24), pct(nd.p_initiator));
+            let _ = writeln!(
+                s_raw_buf(&mut s),
+                "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" transform=\"rotate({} {} {})\" text-anchor=\"{anchor}\" font-size=\"11\"><title>{}: P = {}</title>{}</text>",
+                c(lx),
+                c(ly),
+                fixed(deg, 2),
+                c(lx),
+                c(ly),
+                esc(&nd.name),
+                pct(nd.p_initiator),
+                esc(&label)
+            );
+            continue;
+        }
         let lr = node_r + 12.0;
         let (lx, ly) = (x + lr * ca, y + lr * sa);
         let anchor = if n == 1 || ca.abs() < 0.3 {
@@ -597,9 +651,9 @@ pub fn network_svg(d: &ReportData) -> String {
             &format!("text-anchor=\"{anchor}\" font-size=\"11\" fill=\"#555555\""),
         );
     }
-    // Legend (right column).
-    let lx = 640.0;
-    let mut ly = 80.0;
+    // Legend (right column; below the circle for many allies).
+    let (lx, ly0) = if big { (40.0, 895.0) } else { (640.0, 80.0) };
+    let mut ly = ly0;
     s.text(
         lx,
         ly,
@@ -646,6 +700,13 @@ pub fn network_svg(d: &ReportData) -> String {
         s.text(lx + 24.0, ly, &label, "font-size=\"12\"");
     }
     ly += 34.0;
+    let lx = if big {
+        ly = ly0;
+        440.0
+    } else {
+        lx
+    };
+    let route_chars = if big { 60 } else { 33 };
     s.text(
         lx,
         ly,
@@ -691,7 +752,7 @@ pub fn network_svg(d: &ReportData) -> String {
         s.text_tip(
             lx + 22.0,
             ly,
-            &truncate(&route, 33),
+            &truncate(&route, route_chars),
             &full,
             "font-size=\"11\"",
         );

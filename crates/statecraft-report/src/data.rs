@@ -110,6 +110,8 @@ pub struct IssueTrajectory {
     pub max: f64,
     pub anchors: Vec<AnchorLabel>,
     pub actors: Vec<ActorTrajectory>,
+    /// A note under the chart title, e.g. which actors were chosen when not all are shown.
+    pub caption: String,
 }
 
 /// An ally in the alliance cascade with its final alignment probabilities.
@@ -155,6 +157,8 @@ pub struct Network {
     pub edges: Vec<NetworkEdge>,
     /// Most frequent tipping paths, most frequent first.
     pub paths: Vec<TippingPath>,
+    /// A note under the chart title (e.g. which tipping steps are left out).
+    pub caption: String,
 }
 
 /// One input in the tornado chart: the change of the outcome probability when the input is set to
@@ -287,4 +291,6 @@ pub struct Reproduction {
     pub runs: u64,
     pub engine_version: String,
     pub command: String,
+    /// Settings of the analyses behind the report (e.g. runs used by the tornado), one per line.
+    pub notes: Vec<String>,
 }

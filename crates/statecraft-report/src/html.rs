@@ -316,12 +316,23 @@ pub fn render_html(d: &ReportData) -> String {
     let r = &d.reproduction;
     let _ = write!(
         s,
-        "<footer id=\"reproduction\">\n<strong>Reproduce this report</strong>\n<dl>\n<dt>Scenario hash</dt><dd><code>{}</code></dd>\n<dt>Seed</dt><dd><code>{}</code></dd>\n<dt>Runs</dt><dd><code>{}</code></dd>\n<dt>Engine version</dt><dd><code>statecraft {}</code></dd>\n<dt>Command</dt><dd><code>{}</code></dd>\n</dl>\n</footer>\n</body>\n</html>\n",
+        "<footer id=\"reproduction\">\n<strong>Reproduce this report</strong>\n<dl>\n<dt>Scenario hash</dt><dd><code>{}</code></dd>\n<dt>Seed</dt><dd><code>{}</code></dd>\n<dt>Runs</dt><dd><code>{}</code></dd>\n<dt>Engine version</dt><dd><code>statecraft {}</code></dd>\n<dt>Command</dt><dd><code>{}</code></dd>\n{}</dl>\n</footer>\n</body>\n</html>\n",
         esc(&r.scenario_hash),
         r.seed,
         r.runs,
         esc(&r.engine_version),
-        esc(&r.command)
+        esc(&r.command),
+        if r.notes.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<dt>Analysis settings</dt><dd><ul>{}</ul></dd>\n",
+                r.notes
+                    .iter()
+                    .map(|n| format!("<li>{}</li>", esc(n)))
+                    .collect::<String>()
+            )
+        }
     );
     s
 }

@@ -11,6 +11,7 @@
 pub mod charts;
 pub mod data;
 pub mod fmt;
+pub mod from_study;
 pub mod html;
 pub mod svg;
 

@@ -357,6 +357,7 @@ prop_compose! {
                 max: max * 100.0,
                 anchors: anchors.into_iter().map(|(v, label)| AnchorLabel { value: v * 100.0, label }).collect(),
                 actors: actors.into_iter().map(|(actor, rounds)| ActorTrajectory { actor, rounds }).collect(),
+                caption: "caption <&> \"quoted\"".into(),
             }).collect(),
             network: Network {
                 initiator: String::new(),
@@ -364,6 +365,7 @@ prop_compose! {
                 nodes: nodes.into_iter().enumerate().map(|(k, (name, a, b, c))| NetworkNode { id: id(k), name, p_initiator: a, p_neutral: b, p_target: c }).collect(),
                 edges: edges.into_iter().map(|(f, t, weight)| NetworkEdge { from: id(f), to: id(t), weight }).collect(),
                 paths: paths.into_iter().map(|(p, frequency)| TippingPath { path: p.into_iter().map(id).collect(), frequency }).collect(),
+                caption: "caption <&>".into(),
             },
             tornado: Tornado {
                 outcome: "o".into(),

@@ -69,6 +69,7 @@ pub fn config(
     });
     Ok(StudyConfig {
         hypotheses: req.hypotheses || !scn.hypotheses.is_empty(),
+        hypothesis_runs: None,
         pivotal: (req.pivotality || crisis) && pivotal_runs > 0,
         pivotal_runs: Some(pivotal_runs.max(1)),
         tornado: req.tornado,
