@@ -12,12 +12,10 @@
 //! 6. the alliance alignment cascade (linear threshold) and withdrawal notices (E8, E9);
 //! 7. per-round series are recorded.
 
-pub mod cond;
-
+use crate::expr::{self, Expr};
 use crate::rng::Rng;
 use crate::scenario::{CrisisSpec, EffectOp, InfluenceKind, Scenario};
 use crate::state::RunState;
-use cond::Pred;
 use rand::Rng as _;
 
 /// Why a crisis scenario cannot be simulated.
@@ -34,7 +32,7 @@ pub enum CrisisError {
     #[error("{context}: {source}")]
     Pred {
         context: String,
-        source: cond::PredError,
+        source: expr::PredError,
     },
     #[error("{context}: unknown variable or parameter `{name}`")]
     Name { context: String, name: String },
@@ -95,7 +93,7 @@ struct CEvent {
 
 struct COpt {
     id: String,
-    when: Pred<Var>,
+    when: Expr<Var>,
     legality: f64,
     level: Option<f64>,
     gates: Vec<usize>,
@@ -159,7 +157,7 @@ struct Model {
     access_rate: f64,
     coercion: Option<(usize, usize, usize, f64)>,
     crisis_issue: Option<usize>,
-    withdraw_when: Pred<Var>,
+    withdraw_when: Expr<Var>,
     withdraw_prob: f64,
     withdrawal_damage: f64,
     notice_days: i64,
@@ -396,8 +394,8 @@ impl Names<'_> {
         }
     }
 
-    fn pred(&self, text: &str, ctx: &str) -> Result<Pred<Var>, CrisisError> {
-        let p = cond::parse(text, self.scn.scenario.as_of).map_err(|e| CrisisError::Pred {
+    fn pred(&self, text: &str, ctx: &str) -> Result<Expr<Var>, CrisisError> {
+        let p = expr::parse(text, self.scn.scenario.as_of).map_err(|e| CrisisError::Pred {
             context: ctx.into(),
             source: e,
         })?;
@@ -613,7 +611,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
                 }
             }
             let w = if a.withdraw_when.trim().is_empty() {
-                Pred::Const(false)
+                Expr::constant(false)
             } else {
                 nm.pred(&a.withdraw_when, "alliance.withdraw_when")?
             };
@@ -624,7 +622,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
                 i64::from(a.notice_days),
             )
         }
-        None => (Pred::Const(false), 0.0, 0.0, 365),
+        None => (Expr::constant(false), 0.0, 0.0, 365),
     };
     Ok(Model {
         actor_ids: scn.actors.iter().map(|a| a.id.clone()).collect(),
@@ -746,8 +744,8 @@ impl Sim<'_> {
         })
     }
 
-    fn holds(&self, p: &Pred<Var>) -> bool {
-        p.eval(&mut |v| self.var(v))
+    fn holds(&self, p: &Expr<Var>) -> bool {
+        p.eval(&mut |v: &Var| self.var(v))
     }
 
     /// Cohesion (docs/crisis.md §5): 1 − 2·min(C⁺, C⁻)/C over members' capabilities, minus the

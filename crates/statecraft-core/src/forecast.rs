@@ -4,7 +4,7 @@
 //! A question's `when` predicate is evaluated on each run's final `RunState` (date literals mean
 //! days after `as_of`); P(yes) = k/n over n runs, with the Wilson (1927) score interval.
 
-use crate::crisis::cond;
+use crate::expr as cond;
 use crate::rng;
 use crate::scenario::{Date, Question, Scenario};
 use crate::state::RunState;
