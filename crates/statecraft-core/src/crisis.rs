@@ -13,6 +13,7 @@
 //! 7. per-round series are recorded.
 
 use crate::expr::{self, Expr};
+use crate::models::stats::{self, TieRule};
 use crate::rng::Rng;
 use crate::scenario::{CrisisSpec, EffectOp, InfluenceKind, Scenario};
 use crate::state::RunState;
@@ -679,30 +680,9 @@ pub fn bargain_step(pos: &mut [f64], sal: &[f64], cap: &[f64], has: &[bool], rat
     mean
 }
 
-/// Capability×salience-weighted median (the issue outcome convention of `state.rs`).
-pub fn weighted_median(pos: &[f64], weight: &[f64]) -> f64 {
-    let mut v: Vec<(f64, f64)> = pos
-        .iter()
-        .zip(weight)
-        .filter(|(_, w)| **w > 0.0)
-        .map(|(p, w)| (*p, *w))
-        .collect();
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let half = v.iter().map(|x| x.1).sum::<f64>() / 2.0;
-    let mut acc = 0.0;
-    for (p, w) in &v {
-        acc += w;
-        if acc >= half {
-            return *p;
-        }
-    }
-    v[v.len() - 1].0
-}
-
 impl Sim<'_> {
+    /// The capability×salience-weighted median (lower end of an exact tie, the issue outcome
+    /// convention of `state.rs`) and mean of issue `k` over the actors with a stance on it.
     fn issue_stats(&self, k: usize) -> (f64, f64) {
         let nk = self.m.n_issues;
         let n = self.cap.len();
@@ -715,13 +695,14 @@ impl Sim<'_> {
                 w.push(self.cap[a].max(0.0) * self.sal[i].clamp(0.0, 1.0));
             }
         }
-        let tw: f64 = w.iter().sum();
-        let mean = if tw > 0.0 {
-            p.iter().zip(&w).map(|(x, y)| x * y).sum::<f64>() / tw
-        } else {
-            f64::NAN
-        };
-        (weighted_median(&p, &w), mean)
+        // No weight at all: no outcome (the models' equal-weight fallback does not apply here).
+        if !w.iter().any(|&x| x > 0.0) {
+            return (f64::NAN, f64::NAN);
+        }
+        (
+            stats::weighted_median(&p, &w, TieRule::Lower),
+            stats::weighted_mean(&p, &w),
+        )
     }
 
     fn var(&self, v: &Var) -> Option<f64> {
