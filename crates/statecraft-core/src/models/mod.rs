@@ -108,6 +108,23 @@ pub fn weights(problem: &Problem, d: usize) -> Vec<f64> {
         .collect()
 }
 
+/// The trajectory of a model that moves no actor (compromise, median): round 0 only, after
+/// [`check_problem`], with `forecast(d)` for every dimension in `details.forecast`.
+fn static_trajectory(
+    problem: &Problem,
+    forecast: impl Fn(usize) -> f64,
+    note: String,
+) -> Result<Trajectory, ModelError> {
+    check_problem(problem)?;
+    let forecasts: Vec<f64> = (0..problem.n_dims()).map(forecast).collect();
+    Ok(Trajectory {
+        rounds: vec![problem.position.clone()],
+        converged: true,
+        notes: vec![note],
+        details: serde_json::json!({ "forecast": forecasts }),
+    })
+}
+
 /// Reject problems whose shape or numbers a model cannot use (never panic on user input).
 pub fn check_problem(problem: &Problem) -> Result<(), ModelError> {
     let n = problem.n_actors();
