@@ -39,6 +39,16 @@ pub enum CrisisError {
     Name { context: String, name: String },
 }
 
+impl CrisisError {
+    fn unknown(kind: &'static str, id: &str, ctx: &str) -> Self {
+        CrisisError::Unknown {
+            kind,
+            id: id.into(),
+            context: ctx.into(),
+        }
+    }
+}
+
 /// A variable a precondition may read during the simulation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Var {
@@ -215,42 +225,26 @@ impl Names<'_> {
     fn actor(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
         self.scn
             .actor_index(id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "actor",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("actor", id, ctx))
     }
     fn issue(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
         self.scn
             .issue_index(id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "issue",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("issue", id, ctx))
     }
     fn option(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
         self.crisis
             .options
             .iter()
             .position(|o| o.id == id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "option",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("option", id, ctx))
     }
     fn ally(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
         self.crisis
             .allies
             .iter()
             .position(|a| a.actor == id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "ally",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("ally", id, ctx))
     }
     /// `actor.issue` → flat stance index
     fn slot(&self, rest: &str, ctx: &str) -> Result<usize, CrisisError> {
@@ -470,11 +464,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
         c.gates
             .iter()
             .position(|g| g.id == id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "gate",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("gate", id, ctx))
     };
     let mut opts = Vec::new();
     for o in &c.options {
