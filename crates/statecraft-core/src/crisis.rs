@@ -12,12 +12,11 @@
 //! 6. the alliance alignment cascade (linear threshold) and withdrawal notices (E8, E9);
 //! 7. per-round series are recorded.
 
-pub mod cond;
-
+use crate::expr::{self, Expr};
+use crate::models::stats::{self, TieRule};
 use crate::rng::Rng;
 use crate::scenario::{CrisisSpec, EffectOp, InfluenceKind, Scenario};
 use crate::state::RunState;
-use cond::Pred;
 use rand::Rng as _;
 
 /// Why a crisis scenario cannot be simulated.
@@ -34,10 +33,20 @@ pub enum CrisisError {
     #[error("{context}: {source}")]
     Pred {
         context: String,
-        source: cond::PredError,
+        source: expr::PredError,
     },
     #[error("{context}: unknown variable or parameter `{name}`")]
     Name { context: String, name: String },
+}
+
+impl CrisisError {
+    fn unknown(kind: &'static str, id: &str, ctx: &str) -> Self {
+        CrisisError::Unknown {
+            kind,
+            id: id.into(),
+            context: ctx.into(),
+        }
+    }
 }
 
 /// A variable a precondition may read during the simulation.
@@ -95,7 +104,7 @@ struct CEvent {
 
 struct COpt {
     id: String,
-    when: Pred<Var>,
+    when: Expr<Var>,
     legality: f64,
     level: Option<f64>,
     gates: Vec<usize>,
@@ -159,7 +168,7 @@ struct Model {
     access_rate: f64,
     coercion: Option<(usize, usize, usize, f64)>,
     crisis_issue: Option<usize>,
-    withdraw_when: Pred<Var>,
+    withdraw_when: Expr<Var>,
     withdraw_prob: f64,
     withdrawal_damage: f64,
     notice_days: i64,
@@ -216,42 +225,26 @@ impl Names<'_> {
     fn actor(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
         self.scn
             .actor_index(id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "actor",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("actor", id, ctx))
     }
     fn issue(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
         self.scn
             .issue_index(id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "issue",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("issue", id, ctx))
     }
     fn option(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
         self.crisis
             .options
             .iter()
             .position(|o| o.id == id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "option",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("option", id, ctx))
     }
     fn ally(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
         self.crisis
             .allies
             .iter()
             .position(|a| a.actor == id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "ally",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("ally", id, ctx))
     }
     /// `actor.issue` → flat stance index
     fn slot(&self, rest: &str, ctx: &str) -> Result<usize, CrisisError> {
@@ -396,8 +389,8 @@ impl Names<'_> {
         }
     }
 
-    fn pred(&self, text: &str, ctx: &str) -> Result<Pred<Var>, CrisisError> {
-        let p = cond::parse(text, self.scn.scenario.as_of).map_err(|e| CrisisError::Pred {
+    fn pred(&self, text: &str, ctx: &str) -> Result<Expr<Var>, CrisisError> {
+        let p = expr::parse(text, self.scn.scenario.as_of).map_err(|e| CrisisError::Pred {
             context: ctx.into(),
             source: e,
         })?;
@@ -471,11 +464,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
         c.gates
             .iter()
             .position(|g| g.id == id)
-            .ok_or_else(|| CrisisError::Unknown {
-                kind: "gate",
-                id: id.into(),
-                context: ctx.into(),
-            })
+            .ok_or_else(|| CrisisError::unknown("gate", id, ctx))
     };
     let mut opts = Vec::new();
     for o in &c.options {
@@ -613,7 +602,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
                 }
             }
             let w = if a.withdraw_when.trim().is_empty() {
-                Pred::Const(false)
+                Expr::constant(false)
             } else {
                 nm.pred(&a.withdraw_when, "alliance.withdraw_when")?
             };
@@ -624,7 +613,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
                 i64::from(a.notice_days),
             )
         }
-        None => (Pred::Const(false), 0.0, 0.0, 365),
+        None => (Expr::constant(false), 0.0, 0.0, 365),
     };
     Ok(Model {
         actor_ids: scn.actors.iter().map(|a| a.id.clone()).collect(),
@@ -681,30 +670,9 @@ pub fn bargain_step(pos: &mut [f64], sal: &[f64], cap: &[f64], has: &[bool], rat
     mean
 }
 
-/// Capability×salience-weighted median (the issue outcome convention of `state.rs`).
-pub fn weighted_median(pos: &[f64], weight: &[f64]) -> f64 {
-    let mut v: Vec<(f64, f64)> = pos
-        .iter()
-        .zip(weight)
-        .filter(|(_, w)| **w > 0.0)
-        .map(|(p, w)| (*p, *w))
-        .collect();
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let half = v.iter().map(|x| x.1).sum::<f64>() / 2.0;
-    let mut acc = 0.0;
-    for (p, w) in &v {
-        acc += w;
-        if acc >= half {
-            return *p;
-        }
-    }
-    v[v.len() - 1].0
-}
-
 impl Sim<'_> {
+    /// The capability×salience-weighted median (lower end of an exact tie, the issue outcome
+    /// convention of `state.rs`) and mean of issue `k` over the actors with a stance on it.
     fn issue_stats(&self, k: usize) -> (f64, f64) {
         let nk = self.m.n_issues;
         let n = self.cap.len();
@@ -717,13 +685,14 @@ impl Sim<'_> {
                 w.push(self.cap[a].max(0.0) * self.sal[i].clamp(0.0, 1.0));
             }
         }
-        let tw: f64 = w.iter().sum();
-        let mean = if tw > 0.0 {
-            p.iter().zip(&w).map(|(x, y)| x * y).sum::<f64>() / tw
-        } else {
-            f64::NAN
-        };
-        (weighted_median(&p, &w), mean)
+        // No weight at all: no outcome (the models' equal-weight fallback does not apply here).
+        if !w.iter().any(|&x| x > 0.0) {
+            return (f64::NAN, f64::NAN);
+        }
+        (
+            stats::weighted_median(&p, &w, TieRule::Lower),
+            stats::weighted_mean(&p, &w),
+        )
     }
 
     fn var(&self, v: &Var) -> Option<f64> {
@@ -746,8 +715,8 @@ impl Sim<'_> {
         })
     }
 
-    fn holds(&self, p: &Pred<Var>) -> bool {
-        p.eval(&mut |v| self.var(v))
+    fn holds(&self, p: &Expr<Var>) -> bool {
+        p.eval(&mut |v: &Var| self.var(v))
     }
 
     /// Cohesion (docs/crisis.md §5): 1 − 2·min(C⁺, C⁻)/C over members' capabilities, minus the

@@ -1,4 +1,5 @@
-//! The predicate language of outcome classes and forecast questions.
+//! The predicate language of the whole engine: outcome classes, forecast questions, hypotheses,
+//! and the crisis layer's option preconditions and alliance rules.
 //!
 //! ```text
 //! issue.mil_rights >= 70 and not (option.invasion.taken or cohesion < 0.5)
@@ -23,6 +24,15 @@
 //!
 //! Parse once ([`Expr::parse`]), evaluate many times ([`Expr::eval`]). Parse errors carry the
 //! byte offset in the predicate text.
+//!
+//! An [`Expr`] is generic over its var type `V`: parsing gives `Expr<String>` (names), and
+//! [`Expr::map_vars`] compiles it once to any other form, e.g. the crisis layer's pre-resolved
+//! state slots, so that a hot loop evaluates without looking names up. [`Expr::eval`] takes
+//! anything that gives a var's value ([`Lookup`]): a [`RunState`], a var map, or a closure.
+//!
+//! [`Expr::parse`] is strict (an empty text is an error: an outcome class must say something);
+//! [`parse`] reads a *condition* (option precondition, alliance rule, question), where an empty
+//! text means "always".
 
 use crate::scenario::{Date, ScenarioError};
 use crate::state::RunState;
@@ -56,22 +66,46 @@ impl Cmp {
     }
 }
 
-/// An operand: a constant (numbers, dates after resolution, true/false) or a variable.
+/// An operand: a constant (numbers, dates after resolution, true/false) or a variable of type
+/// `V` (a name after parsing; whatever [`Expr::map_vars`] made of it after compilation).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Operand {
+pub enum Operand<V = String> {
     Const(f64),
-    Var(String),
+    Var(V),
 }
 
-/// A parsed predicate.
+/// A parsed predicate over variables of type `V`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Expr {
-    Or(Vec<Expr>),
-    And(Vec<Expr>),
-    Not(Box<Expr>),
-    Cmp(Operand, Cmp, Operand),
+pub enum Expr<V = String> {
+    Or(Vec<Expr<V>>),
+    And(Vec<Expr<V>>),
+    Not(Box<Expr<V>>),
+    Cmp(Operand<V>, Cmp, Operand<V>),
     /// A bare operand used as a truth value.
-    Truthy(Operand),
+    Truthy(Operand<V>),
+}
+
+/// Where [`Expr::eval`] finds the value of a var (`None`: the var is absent).
+pub trait Lookup<V> {
+    fn value(&mut self, var: &V) -> Option<f64>;
+}
+
+impl Lookup<String> for &RunState {
+    fn value(&mut self, var: &String) -> Option<f64> {
+        self.get(var)
+    }
+}
+
+impl Lookup<String> for &BTreeMap<String, f64> {
+    fn value(&mut self, var: &String) -> Option<f64> {
+        self.get(var).copied()
+    }
+}
+
+impl<V, F: FnMut(&V) -> Option<f64> + ?Sized> Lookup<V> for &mut F {
+    fn value(&mut self, var: &V) -> Option<f64> {
+        self(var)
+    }
 }
 
 /// A located parse error.
@@ -99,6 +133,27 @@ impl ParseError {
             ),
         }
     }
+}
+
+/// A [`ParseError`] together with the predicate's text, for messages that are not shown
+/// beside the scenario file (where a byte offset alone would not locate the problem).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("bad predicate `{text}`: {error}")]
+pub struct PredError {
+    pub text: String,
+    pub error: ParseError,
+}
+
+/// Parse a condition (option precondition, alliance rule, forecast question): an empty (or
+/// blank) text is always true; otherwise as [`Expr::parse`]. Dates are days after `as_of`.
+pub fn parse(text: &str, as_of: Option<Date>) -> Result<Expr, PredError> {
+    if text.trim().is_empty() {
+        return Ok(Expr::constant(true));
+    }
+    Expr::parse(text, as_of).map_err(|error| PredError {
+        text: text.to_string(),
+        error,
+    })
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -253,6 +308,11 @@ fn lex(src: &str) -> Result<Vec<Lexed>, ParseError> {
             }
             _ => {
                 let ch = src[i..].chars().next().unwrap_or('?');
+                if ch.is_whitespace() {
+                    // Non-ASCII white space (e.g. a no-break space pasted from a document).
+                    i += ch.len_utf8();
+                    continue;
+                }
                 return Err(err(
                     format!("unexpected character `{ch}`"),
                     i,
@@ -399,21 +459,40 @@ impl Expr {
         Ok(e)
     }
 
-    /// Evaluate against one run's state.
-    pub fn eval(&self, st: &RunState) -> bool {
-        self.eval_vars(&st.vars)
-    }
-
     /// Evaluate against a map of vars.
     pub fn eval_vars(&self, vars: &BTreeMap<String, f64>) -> bool {
-        let get = |o: &Operand| match o {
+        self.eval(vars)
+    }
+
+    /// Every var name the predicate reads (for the validator).
+    pub fn vars(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.collect_vars(&mut |v: &String| out.push(v.as_str()));
+        out
+    }
+}
+
+impl<V> Expr<V> {
+    /// The predicate that is always (`true`) or never (`false`) true.
+    pub const fn constant(b: bool) -> Self {
+        Expr::Truthy(Operand::Const(if b { 1.0 } else { 0.0 }))
+    }
+
+    /// Evaluate, looking vars up in `vars`: a [`RunState`] (`e.eval(&st)`), a var map, or a
+    /// closure (`e.eval(&mut |v: &Slot| ...)`).
+    pub fn eval(&self, mut vars: impl Lookup<V>) -> bool {
+        self.eval_in(&mut vars)
+    }
+
+    fn eval_in<L: Lookup<V>>(&self, vars: &mut L) -> bool {
+        let mut get = |o: &Operand<V>| match o {
             Operand::Const(v) => Some(*v),
-            Operand::Var(n) => vars.get(n).copied(),
+            Operand::Var(n) => vars.value(n),
         };
         match self {
-            Expr::Or(v) => v.iter().any(|e| e.eval_vars(vars)),
-            Expr::And(v) => v.iter().all(|e| e.eval_vars(vars)),
-            Expr::Not(e) => !e.eval_vars(vars),
+            Expr::Or(v) => v.iter().any(|e| e.eval_in(vars)),
+            Expr::And(v) => v.iter().all(|e| e.eval_in(vars)),
+            Expr::Not(e) => !e.eval_in(vars),
             Expr::Cmp(a, op, b) => match (get(a), get(b)) {
                 (Some(x), Some(y)) => op.apply(x, y),
                 _ => false,
@@ -422,26 +501,41 @@ impl Expr {
         }
     }
 
-    /// Every var name the predicate reads (for the validator).
-    pub fn vars(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        self.collect_vars(&mut out);
-        out
+    /// Compile: the same predicate with every var replaced by `f(var)` (e.g. names resolved to
+    /// state slots once, before a hot loop); the first error wins.
+    pub fn map_vars<W, E>(&self, f: &mut impl FnMut(&V) -> Result<W, E>) -> Result<Expr<W>, E> {
+        let mut op = |o: &Operand<V>| -> Result<Operand<W>, E> {
+            Ok(match o {
+                Operand::Const(c) => Operand::Const(*c),
+                Operand::Var(v) => Operand::Var(f(v)?),
+            })
+        };
+        Ok(match self {
+            Expr::Or(v) => Expr::Or(v.iter().map(|e| e.map_vars(f)).collect::<Result<_, _>>()?),
+            Expr::And(v) => Expr::And(v.iter().map(|e| e.map_vars(f)).collect::<Result<_, _>>()?),
+            Expr::Not(e) => Expr::Not(Box::new(e.map_vars(f)?)),
+            Expr::Cmp(a, c, b) => {
+                let a = op(a)?;
+                Expr::Cmp(a, *c, op(b)?)
+            }
+            Expr::Truthy(a) => Expr::Truthy(op(a)?),
+        })
     }
 
-    fn collect_vars<'a>(&'a self, out: &mut Vec<&'a str>) {
-        let mut op = |o: &'a Operand| {
+    /// Call `f` on every var the predicate reads, left to right.
+    fn collect_vars<'a>(&'a self, f: &mut impl FnMut(&'a V)) {
+        let mut op = |o: &'a Operand<V>| {
             if let Operand::Var(n) = o {
-                out.push(n.as_str());
+                f(n);
             }
         };
         match self {
             Expr::Or(v) | Expr::And(v) => {
                 for e in v {
-                    e.collect_vars(out);
+                    e.collect_vars(f);
                 }
             }
-            Expr::Not(e) => e.collect_vars(out),
+            Expr::Not(e) => e.collect_vars(f),
             Expr::Cmp(a, _, b) => {
                 op(a);
                 op(b);
@@ -539,5 +633,105 @@ mod tests {
     fn lists_vars() {
         let e = Expr::parse("a.b > c and not d", None).unwrap();
         assert_eq!(e.vars(), vec!["a.b", "c", "d"]);
+    }
+
+    // Conditions (the crisis layer's preconditions and rules, forecast questions).
+
+    fn ev(text: &str, kv: &[(&str, f64)]) -> bool {
+        let m = vars(kv);
+        let as_of = Date::from_ymd_opt(2026, 1, 11);
+        parse(text, as_of)
+            .unwrap()
+            .eval(&mut |v: &String| m.get(v).copied())
+    }
+
+    #[test]
+    fn comparisons_logic_and_dates() {
+        assert!(ev("a >= 1", &[("a", 1.0)]));
+        assert!(!ev("a > 1", &[("a", 1.0)]));
+        assert!(ev("a > 1 or b == 2", &[("a", 0.0), ("b", 2.0)]));
+        assert!(!ev("a > 1 and b == 2", &[("a", 0.0), ("b", 2.0)]));
+        assert!(ev("not (a > 1)", &[("a", 0.0)]));
+        // 2026-01-18 is 7 days after 2026-01-11
+        assert!(ev("option.x.day <= 2026-01-18", &[("option.x.day", 7.0)]));
+        assert!(!ev("option.x.day <= 2026-01-17", &[("option.x.day", 7.0)]));
+        assert!(ev("a < -0.5", &[("a", -1.0)]));
+    }
+
+    #[test]
+    fn absent_vars_compare_false() {
+        assert!(!ev("missing >= 0", &[]));
+        assert!(ev("!(missing >= 0)", &[]));
+        assert!(ev("", &[]));
+        assert!(ev(" \t", &[]));
+    }
+
+    #[test]
+    fn bad_text_is_an_error_not_a_panic() {
+        for t in [
+            "a >",
+            "a = 1",
+            "(a > 1",
+            "a > 1 b",
+            "2026-13-01 > a",
+            "a & b",
+            "#",
+        ] {
+            assert!(parse(t, Date::from_ymd_opt(2026, 1, 11)).is_err(), "{t}");
+        }
+        let e = parse("a >", None).unwrap_err();
+        assert_eq!(e.text, "a >");
+        assert_eq!(e.error.offset, 3);
+        assert!(e.to_string().starts_with("bad predicate `a >`: "), "{e}");
+    }
+
+    #[test]
+    fn constants_and_unicode_space() {
+        let m = vars(&[]);
+        assert!(Expr::<String>::constant(true).eval(&m));
+        assert!(!Expr::<String>::constant(false).eval(&m));
+        // A no-break space separates tokens like an ASCII one; its offset is in bytes.
+        assert!(ev("a\u{a0}>\u{a0}1", &[("a", 2.0)]));
+        assert_eq!(Expr::parse("a\u{a0}> #", None).unwrap_err().offset, 5);
+    }
+
+    /// The crisis layer compiles names to slots once and evaluates on the slots: the result is
+    /// the same as evaluating on names.
+    #[test]
+    fn compiled_to_slots_evaluates_the_same() {
+        let names = ["a", "b", "option.x.day"];
+        let e = Expr::parse(
+            "(a > 1 or not b) and option.x.day <= 2026-01-18 and a != b",
+            Date::from_ymd_opt(2026, 1, 11),
+        )
+        .unwrap();
+        let slots: Expr<usize> = e
+            .map_vars(&mut |v: &String| names.iter().position(|n| n == v).ok_or(v.clone()))
+            .unwrap();
+        for vals in [
+            [2.0, 0.0, 7.0],
+            [0.0, 0.0, 7.0],
+            [2.0, 1.0, 8.0],
+            [1.0, 0.0, 3.0],
+        ] {
+            let m: BTreeMap<String, f64> = names
+                .iter()
+                .zip(vals)
+                .map(|(n, v)| (n.to_string(), v))
+                .collect();
+            assert_eq!(
+                slots.eval(&mut |i: &usize| Some(vals[*i])),
+                e.eval_vars(&m),
+                "{vals:?}"
+            );
+        }
+        // Absent slots compare false, as absent names do.
+        assert!(!slots.eval(&mut |_: &usize| None));
+        // An unknown name is reported.
+        let err = Expr::parse("a > 1 and zz < 2", None)
+            .unwrap()
+            .map_vars(&mut |v: &String| names.iter().position(|n| n == v).ok_or(v.clone()))
+            .unwrap_err();
+        assert_eq!(err, "zz");
     }
 }

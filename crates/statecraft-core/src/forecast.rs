@@ -6,7 +6,7 @@
 //! come from the Monte Carlo job (`crate::study::study`, which samples the uncertain inputs);
 //! [`Forecast`] is what `statecraft forecast --format json` prints (`Study::to_forecast`).
 
-use crate::crisis::cond;
+use crate::expr as cond;
 use crate::scenario::{Date, Question, Scenario};
 use crate::state::RunState;
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,8 @@
 //! The Greenland 2026 scenario: it parses, every element is present, runs are deterministic and
 //! fast, and the outcome/forecast machinery works on it.
 
-use statecraft_core::crisis::{cond, simulate};
+use statecraft_core::crisis::simulate;
+use statecraft_core::expr as cond;
 use statecraft_core::rng::stream;
 use statecraft_core::scenario::Scenario;
 
@@ -108,10 +109,10 @@ fn every_actor_capability_cites_a_source() {
 fn predicates_of_outcomes_and_questions_parse() {
     let s = load();
     for o in &s.outcomes {
-        cond::parse(&o.when, s.scenario.as_of).unwrap();
+        expr::parse(&o.when, s.scenario.as_of).unwrap();
     }
     for q in &s.questions {
-        cond::parse(&q.when, s.scenario.as_of).unwrap();
+        expr::parse(&q.when, s.scenario.as_of).unwrap();
         assert!(q.by.unwrap() <= s.scenario.horizon.unwrap());
         assert!(!q.resolution.is_empty());
     }

@@ -33,18 +33,10 @@ impl Model for Compromise {
         _max_rounds: usize,
         _rng: &mut Rng,
     ) -> Result<Trajectory, ModelError> {
-        super::check_problem(problem)?;
-        let forecasts: Vec<f64> = (0..problem.n_dims())
-            .map(|d| Self::forecast(problem, d))
-            .collect();
-        Ok(Trajectory {
-            rounds: vec![problem.position.clone()],
-            converged: true,
-            notes: vec![
-                "compromise: no actor moves; the forecast is the c·s-weighted mean of round 0"
-                    .into(),
-            ],
-            details: serde_json::json!({ "forecast": forecasts }),
-        })
+        super::static_trajectory(
+            problem,
+            |d| Self::forecast(problem, d),
+            "compromise: no actor moves; the forecast is the c·s-weighted mean of round 0".into(),
+        )
     }
 }

@@ -36,18 +36,13 @@ impl Model for Median {
         _max_rounds: usize,
         _rng: &mut Rng,
     ) -> Result<Trajectory, ModelError> {
-        super::check_problem(problem)?;
-        let forecasts: Vec<f64> = (0..problem.n_dims())
-            .map(|d| self.forecast(problem, d))
-            .collect();
-        Ok(Trajectory {
-            rounds: vec![problem.position.clone()],
-            converged: true,
-            notes: vec![format!(
+        super::static_trajectory(
+            problem,
+            |d| self.forecast(problem, d),
+            format!(
                 "median: no actor moves; the forecast is the c·s-weighted median of round 0 (tie rule: {})",
                 self.tie.name()
-            )],
-            details: serde_json::json!({ "forecast": forecasts }),
-        })
+            ),
+        )
     }
 }

@@ -108,6 +108,23 @@ pub fn weights(problem: &Problem, d: usize) -> Vec<f64> {
         .collect()
 }
 
+/// The trajectory of a model that moves no actor (compromise, median): round 0 only, after
+/// [`check_problem`], with `forecast(d)` for every dimension in `details.forecast`.
+fn static_trajectory(
+    problem: &Problem,
+    forecast: impl Fn(usize) -> f64,
+    note: String,
+) -> Result<Trajectory, ModelError> {
+    check_problem(problem)?;
+    let forecasts: Vec<f64> = (0..problem.n_dims()).map(forecast).collect();
+    Ok(Trajectory {
+        rounds: vec![problem.position.clone()],
+        converged: true,
+        notes: vec![note],
+        details: serde_json::json!({ "forecast": forecasts }),
+    })
+}
+
 /// Reject problems whose shape or numbers a model cannot use (never panic on user input).
 pub fn check_problem(problem: &Problem) -> Result<(), ModelError> {
     let n = problem.n_actors();
@@ -304,25 +321,10 @@ pub fn suggest(id: &str) -> Option<&'static str> {
         return Some(k);
     }
     IDS.iter()
-        .map(|k| (edit_distance(&id, k), *k))
+        .map(|k| (strsim::levenshtein(&id, k), *k))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
-}
-
-/// Levenshtein distance between two short strings.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

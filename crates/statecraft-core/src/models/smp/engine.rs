@@ -12,7 +12,7 @@
 
 use super::kernel::*;
 use super::params::*;
-use super::reference::{argmax, new_ideals, risk_from_prob, sample, Bargain};
+use super::reference::{argmax, form_bargains_with, new_ideals, risk_from_prob, sample, Bargain};
 use super::{SmpInput, SmpRun};
 use crate::models::ModelError;
 use crate::rng::Rng;
@@ -236,7 +236,6 @@ fn challenge(
 }
 
 /// `reference::form_bargains` with j's perspective formed on the fly.
-#[allow(clippy::too_many_arguments)]
 fn form_bargains(
     inp: &SmpInput,
     p: &SmpParams,
@@ -246,51 +245,12 @@ fn form_bargains(
     j: usize,
     pij: f64,
 ) -> Vec<Bargain> {
-    let m = inp.m;
-    let (xi, xj) = (&pos[i * m..(i + 1) * m], &pos[j * m..(j + 1) * m]);
-    let (si, sj) = (&inp.sal[i * m..(i + 1) * m], &inp.sal[j * m..(j + 1) * m]);
-    let mk = |pr: f64| {
-        let (a, b) = interpolate(p.inter_vec_brgn, xi, si, pr, xj, sj, 1.0 - pr);
-        Bargain {
-            init: i,
-            rcvr: j,
-            pos_init: a,
-            pos_rcvr: b,
-        }
-    };
-    let iij = mk(pij);
-    if p.bargn_model == BargnModel::InitOnlyInterp {
-        return vec![iij];
-    }
-    let rj: Vec<f64> = (0..inp.n)
-        .map(|t| est_r(st.r[j], st.r[t], p.big_r_adjust))
-        .collect();
-    let est = prob_edu(inp, p, &st.d, &rj, i, i, j);
-    let pj = if p.ktab_compat { est.1 } else { est.0 };
-    let jij = mk(pj);
-    match p.bargn_model {
-        BargnModel::InitRcvrInterp => vec![iij, jij],
-        _ => {
-            let wi = inp.cap[i] * inp.stot[i];
-            let wj = if p.ktab_compat {
-                inp.cap[i]
-            } else {
-                inp.cap[j]
-            } * inp.stot[j];
-            let avg = |a: &[f64], b: &[f64]| -> Vec<f64> {
-                a.iter()
-                    .zip(b)
-                    .map(|(x, y)| (wi * x + wj * y) / (wi + wj))
-                    .collect()
-            };
-            vec![Bargain {
-                init: i,
-                rcvr: j,
-                pos_init: avg(&iij.pos_init, &jij.pos_init),
-                pos_rcvr: avg(&iij.pos_rcvr, &jij.pos_rcvr),
-            }]
-        }
-    }
+    form_bargains_with(inp, p, pos, i, j, pij, || {
+        let rj: Vec<f64> = (0..inp.n)
+            .map(|t| est_r(st.r[j], st.r[t], p.big_r_adjust))
+            .collect();
+        prob_edu(inp, p, &st.d, &rj, i, i, j)
+    })
 }
 
 /// Run the fast engine for at most `max_steps` steps.

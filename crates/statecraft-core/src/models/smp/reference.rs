@@ -184,6 +184,20 @@ pub(crate) fn form_bargains(
     pij: f64,
     uj: &[f64],
 ) -> Vec<Bargain> {
+    form_bargains_with(inp, p, pos, i, j, pij, || prob_edu(inp, p, uj, i, i, j))
+}
+
+/// [`form_bargains`] with j's estimate of the challenge (`prob_edu(.., i, i, j)` from j's
+/// perspective) computed by `j_estimate`, called only when the bargaining model needs it.
+pub(crate) fn form_bargains_with(
+    inp: &SmpInput,
+    p: &SmpParams,
+    pos: &[f64],
+    i: usize,
+    j: usize,
+    pij: f64,
+    j_estimate: impl FnOnce() -> (f64, f64),
+) -> Vec<Bargain> {
     let m = inp.m;
     let (xi, xj) = (&pos[i * m..(i + 1) * m], &pos[j * m..(j + 1) * m]);
     let (si, sj) = (&inp.sal[i * m..(i + 1) * m], &inp.sal[j * m..(j + 1) * m]);
@@ -201,7 +215,7 @@ pub(crate) fn form_bargains(
         return vec![iij];
     }
     // j's perspective. KTAB feeds j's ΔEU where j's probability belongs (smp-spec §3.9 #9).
-    let est = prob_edu(inp, p, uj, i, i, j);
+    let est = j_estimate();
     let pj = if p.ktab_compat { est.1 } else { est.0 };
     let jij = mk(pj);
     match p.bargn_model {

@@ -9,7 +9,7 @@
 //! simulation reads them as absent.
 
 use super::{did_you_mean, Checker};
-use crate::crisis::cond;
+use crate::expr as cond;
 use crate::scenario::Effect;
 use std::collections::HashMap;
 
@@ -184,7 +184,7 @@ impl Checker<'_> {
             Err(e) => {
                 self.err(
                     path,
-                    format!("predicate: {}", e.message),
+                    format!("predicate: {}", e.error.message),
                     "grammar: comparisons (< <= > >= == !=) of variables, numbers and dates (YYYY-MM-DD), combined with and/or/not and parentheses",
                 );
                 return;
