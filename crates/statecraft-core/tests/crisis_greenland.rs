@@ -2,7 +2,7 @@
 //! fast, and the outcome/forecast machinery works on it.
 
 use statecraft_core::crisis::simulate;
-use statecraft_core::expr as cond;
+use statecraft_core::expr;
 use statecraft_core::rng::stream;
 use statecraft_core::scenario::Scenario;
 
