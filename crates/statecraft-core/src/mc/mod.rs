@@ -838,6 +838,27 @@ pub struct HypothesisResult {
     pub provenance: Provenance,
 }
 
+/// Hypotheses without an outcome or a counterfactual are claims only (or rank tests): skipped
+/// by the counterfactual evaluation.
+fn is_testable(h: &crate::scenario::Hypothesis) -> bool {
+    !h.outcome.is_empty() && !h.counterfactual.is_empty()
+}
+
+/// Check that every testable hypothesis names a known outcome class; true if there is any.
+fn check_testable(scn: &Scenario) -> Result<bool, McError> {
+    let mut any = false;
+    for h in scn.hypotheses.iter().filter(|h| is_testable(h)) {
+        any = true;
+        if !scn.outcomes.iter().any(|o| o.id == h.outcome) {
+            return Err(McError::Unknown(format!(
+                "hypothesis `{}`: no outcome class `{}`",
+                h.id, h.outcome
+            )));
+        }
+    }
+    Ok(any)
+}
+
 /// Evaluate every hypothesis of the scenario (common random numbers; the base is run once).
 pub fn evaluate_hypotheses<F, E>(
     scn: &Scenario,
@@ -848,18 +869,7 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
-    // Hypotheses without an outcome or a counterfactual are claims only: skipped.
-    let testable =
-        |h: &&crate::scenario::Hypothesis| !h.outcome.is_empty() && !h.counterfactual.is_empty();
-    for h in scn.hypotheses.iter().filter(testable) {
-        if !scn.outcomes.iter().any(|o| o.id == h.outcome) {
-            return Err(McError::Unknown(format!(
-                "hypothesis `{}`: no outcome class `{}`",
-                h.id, h.outcome
-            )));
-        }
-    }
-    if !scn.hypotheses.iter().any(|h| testable(&h)) {
+    if !check_testable(scn)? {
         return Ok(Vec::new());
     }
     let base = simulate(scn, cfg, &f, None)?;
@@ -878,18 +888,9 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
-    let testable =
-        |h: &&crate::scenario::Hypothesis| !h.outcome.is_empty() && !h.counterfactual.is_empty();
-    for h in scn.hypotheses.iter().filter(testable) {
-        if !scn.outcomes.iter().any(|o| o.id == h.outcome) {
-            return Err(McError::Unknown(format!(
-                "hypothesis `{}`: no outcome class `{}`",
-                h.id, h.outcome
-            )));
-        }
-    }
+    check_testable(scn)?;
     let mut out = Vec::new();
-    for h in scn.hypotheses.iter().filter(testable) {
+    for h in scn.hypotheses.iter().filter(|h| is_testable(h)) {
         let edits = h.counterfactual.edits();
         let mut alt_cfg = cfg.clone();
         alt_cfg.edits.extend(edits.iter().cloned());
