@@ -156,6 +156,34 @@ impl Utils {
     }
 }
 
+/// Two actors whose positions differ by at most `SAME_POSITION_TOL · Δ` are treated as holding
+/// the same position: neither makes the other an offer (as for exactly equal positions).
+///
+/// Why: a receiver that compromises towards a nearby sender closes the gap geometrically, and
+/// once the gap is a few ulps of Δ both expected utilities are O(gap/Δ) while their rounding
+/// error is O(ε); the signs that decide whether an offer exists are then noise, and two
+/// summation orders of the same vote sums (the naive and the fast probabilities) differ on
+/// them. The tolerance is used by both algorithms identically; 1e-9 is six orders of
+/// magnitude above the disagreement of the two summation orders (≈1e-15·Δ) and far below any
+/// meaningful position difference. See `docs/models/eum.md` ("Numerical tolerance").
+pub const SAME_POSITION_TOL: f64 = 1e-9;
+
+/// Expected utilities (dimensionless, of order 1) that differ by at most `EU_TOL` are treated
+/// as equal in the offer rules, and an EU with |E| ≤ `EU_TOL` as zero.
+///
+/// Why: some comparisons are exact ties in real arithmetic, e.g. two zero-salience actors in
+/// the median interval have equal securities, hence equal r, hence E(U_ij) = E(U_ji); the
+/// strict test `b > a` is then decided by the last bit, which the naive and fast summation
+/// orders of P set differently. 1e-12 is about 10⁴ times their disagreement (≈1e-16 on O(1)
+/// values). See `docs/models/eum.md` ("Numerical tolerance").
+pub const EU_TOL: f64 = 1e-12;
+
+/// `u` is greater than `v` by more than [`EU_TOL`].
+#[inline]
+fn eu_gt(u: f64, v: f64) -> bool {
+    u > v + EU_TOL
+}
+
 /// Largest n for which the n×n matrix of expected utilities is cached within a round.
 const EU_MATRIX_MAX: usize = 4096;
 
@@ -172,6 +200,13 @@ pub fn round(x: &[f64], issue: &Issue, o: &EumOptions) -> (Vec<f64>, RoundDetail
     if n < 2 || issue.delta.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return (x.to_vec(), stay());
     }
+    let same_tol = SAME_POSITION_TOL * issue.delta;
+    let same = |i: usize, j: usize| (x[i] - x[j]).abs() <= same_tol;
+    // Keys closer than this are a tie, broken by `sender_tie` (input order).
+    let key_tol = match o.ranking {
+        Ranking::SenderEu => EU_TOL,
+        Ranking::ScholzKey | Ranking::LeastMove => same_tol,
+    };
     let ones = vec![1.0; n];
     fn vote<'a>(x: &'a [f64], issue: &'a Issue, r: &'a [f64]) -> probs::VoteInput<'a> {
         probs::VoteInput {
@@ -231,7 +266,7 @@ pub fn round(x: &[f64], issue: &Issue, o: &EumOptions) -> (Vec<f64>, RoundDetail
             let mut m = vec![0.0; n * n];
             for i in 0..n {
                 for j in 0..n {
-                    if i != j && x[i] != x[j] {
+                    if i != j && !same(i, j) {
                         m[i * n + j] = pass.eu(i, j, r[i]);
                     }
                 }
@@ -245,7 +280,7 @@ pub fn round(x: &[f64], issue: &Issue, o: &EumOptions) -> (Vec<f64>, RoundDetail
         // (category rank, key, new position, sender): lower rank wins; then lower key.
         let mut best: Option<(u8, f64, f64, usize)> = None;
         for j in 0..n {
-            if j == i || x[j] == x[i] {
+            if j == i || same(i, j) {
                 continue;
             }
             let (a, b) = match (o.perspective, &eu_matrix) {
@@ -253,11 +288,11 @@ pub fn round(x: &[f64], issue: &Issue, o: &EumOptions) -> (Vec<f64>, RoundDetail
                 (Perspective::Own, Some(m)) => (m[i * n + j], m[j * n + i]),
                 (Perspective::Own, None) => (pass.eu(i, j, r[i]), pass.eu(j, i, r[j])),
             };
-            let offer = if b > a && a > 0.0 {
+            let offer = if eu_gt(b, a) && eu_gt(a, 0.0) {
                 Some((0u8, x[j]))
-            } else if b > 0.0 && 0.0 > a && b > a.abs() {
+            } else if eu_gt(b, 0.0) && eu_gt(0.0, a) && eu_gt(b, a.abs()) {
                 Some((1u8, x[i] + (x[j] - x[i]) * (a / b).abs()))
-            } else if o.offers == Offers::WithCapitulation && b > 0.0 && 0.0 > a {
+            } else if o.offers == Offers::WithCapitulation && eu_gt(b, 0.0) && eu_gt(0.0, a) {
                 Some((2u8, x[j]))
             } else {
                 None
@@ -274,8 +309,8 @@ pub fn round(x: &[f64], issue: &Issue, o: &EumOptions) -> (Vec<f64>, RoundDetail
                     cat < bc
                         || (cat == bc
                             && match o.sender_tie {
-                                SenderTie::First => key < bk,
-                                SenderTie::Last => key <= bk,
+                                SenderTie::First => key < bk - key_tol,
+                                SenderTie::Last => key <= bk + key_tol,
                             })
                 }
             };
@@ -423,17 +458,23 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Fast and naive runs make the same decisions, step for step.
+    ///
+    /// - every round's moves and senders are identical over the whole 10-round runs (the fast
+    ///   sums change no decision);
+    /// - one step: the fast round from the naive round's positions equals the naive round to
+    ///   1e-9 (so the two formulations agree numerically);
+    /// - whole trajectories agree to 1e-6: with identical decisions, the two runs can still
+    ///   drift apart continuously, because a compromise x_i + (x_j − x_i)|a/b| amplifies a
+    ///   1e-15 difference in P when |b| is small (seen: ×6 per round, 2.5e-12 at round 4 to
+    ///   4.6e-9 at round 10 in the second saved regression case).
     fn both(x: &[f64], c: &[f64], s: &[f64], base: EumOptions) -> Result<(), TestCaseError> {
         let issue = Issue::new(c, s, x, base.range, (0.0, 100.0));
-        let fast = run_issue(
-            x,
-            &issue,
-            &EumOptions {
-                algorithm: Algorithm::Fast,
-                ..base.clone()
-            },
-            10,
-        );
+        let fast_o = EumOptions {
+            algorithm: Algorithm::Fast,
+            ..base.clone()
+        };
+        let fast = run_issue(x, &issue, &fast_o, 10);
         let naive = run_issue(
             x,
             &issue,
@@ -444,10 +485,25 @@ mod tests {
             10,
         );
         prop_assert_eq!(fast.positions.len(), naive.positions.len());
+        for (t, (df, dn)) in fast.details.iter().zip(&naive.details).enumerate() {
+            prop_assert_eq!(&df.moves, &dn.moves, "round {} moves", t);
+            prop_assert_eq!(&df.sender, &dn.sender, "round {} senders", t);
+            let (step, _) = round(&naive.positions[t], &issue, &fast_o);
+            for (k, (p, q)) in step.iter().zip(&naive.positions[t + 1]).enumerate() {
+                prop_assert!(
+                    (p - q).abs() <= 1e-9,
+                    "one step from round {}, actor {}: fast {} naive {}",
+                    t,
+                    k,
+                    p,
+                    q
+                );
+            }
+        }
         for (t, (a, b)) in fast.positions.iter().zip(&naive.positions).enumerate() {
             for (k, (p, q)) in a.iter().zip(b).enumerate() {
                 prop_assert!(
-                    (p - q).abs() <= 1e-9,
+                    (p - q).abs() <= 1e-6,
                     "round {} actor {}: fast {} naive {}",
                     t,
                     k,
@@ -461,7 +517,7 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
-        /// The fast vote sums change no decision: whole 10-round trajectories agree to 1e-9.
+        /// The fast vote sums change no decision (see `both`).
         #[test]
         fn fast_run_equals_naive_run(
             actors in prop::collection::vec((0.0f64..100.0, 0.01f64..1.0, 0.0f64..1.0), 2..16),
