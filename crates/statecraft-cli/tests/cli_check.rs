@@ -3,21 +3,10 @@
 //! header comments (`# expect-error:`, `# expect-at: LINE:COL`, `# expect-help:`); the location
 //! was computed from the fixture text when it was written, independently of the loader.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn statecraft(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_statecraft"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run statecraft")
-}
+use common::{root, statecraft};
+use std::path::PathBuf;
 
 fn expectation<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     let prefix = format!("# expect-{key}: ");

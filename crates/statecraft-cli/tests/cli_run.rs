@@ -1,20 +1,9 @@
 //! `statecraft run` and `statecraft` with no arguments: formats, defaults, input errors.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn statecraft(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_statecraft"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run statecraft")
-}
+use common::{root, statecraft};
+use std::process::Output;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

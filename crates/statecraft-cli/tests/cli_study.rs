@@ -1,25 +1,10 @@
 //! `statecraft` (no arguments) and `statecraft run` in Monte Carlo study mode: sections,
 //! JSON contents, determinism across seeds and thread counts, counterfactual flags, input errors.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn statecraft_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_statecraft"));
-    c.args(args).current_dir(root()).env("NO_COLOR", "1");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run statecraft")
-}
-
-fn statecraft(args: &[&str]) -> Output {
-    statecraft_env(args, &[])
-}
+use common::{root, statecraft, statecraft_env};
+use std::process::Output;
 
 fn ok(o: &Output) -> String {
     assert_eq!(
