@@ -5,44 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SCN: &str = r#"
-[scenario]
-id = "toy"
-title = "Toy"
-
-[[actors]]
-id = "a"
-name = "A"
-capability = 50
-
-[[actors]]
-id = "b"
-name = "B"
-capability = 50
-
-[[issues]]
-id = "x"
-name = "X"
-min = 0
-max = 100
-
-[[stances]]
-actor = "a"
-issue = "x"
-position = { dist = "uniform", min = 0, max = 60 }
-salience = 1
-
-[[stances]]
-actor = "b"
-issue = "x"
-position = 50
-salience = 1
-
-[[outcomes]]
-id = "high"
-name = "High"
-when = "issue.x.mean >= 50"
-"#;
+/// The toy scenario of the core's sweep tests (`statecraft-core/tests/mc_sweep.rs`).
+const SCN: &str = include_str!("../../statecraft-core/tests/fixtures/sweep_toy.toml");
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_statecraft"))

@@ -81,45 +81,9 @@ fn has(st: &RunState, ev: &str) -> bool {
     st.events.iter().any(|e| e == ev)
 }
 
-const THREE_NODES: &str = r#"
-[crisis.alliance]
-name = "NATO"
-group = "NATO"
-
-[[crisis.allies]]
-actor = "us"
-alignment = 1
-threshold = 1
-lock = 1
-
-[[crisis.allies]]
-actor = "a"
-threshold = 0.3
-
-[[crisis.allies]]
-actor = "b"
-threshold = 0.5
-
-[[crisis.allies]]
-actor = "c"
-threshold = 0.5
-
-[[crisis.links]]
-from = "a"
-to = "b"
-weight = 0.6
-
-[[crisis.links]]
-from = "b"
-to = "c"
-weight = 0.6
-
-[[crisis.options]]
-id = "strike"
-name = "Strike"
-propensity = 1
-alliance = { target = 0.4 }
-"#;
+/// Three allies on a chain a → b → c, a locked initiator `us` and one option `strike`; also the
+/// alliance part of the report's `from_study` test scenario.
+const THREE_NODES: &str = include_str!("fixtures/three_node_cascade.toml");
 
 #[test]
 fn three_node_cascade_tips_in_order() {

@@ -4,44 +4,8 @@ use statecraft_core::mc::{toy, McConfig};
 use statecraft_core::scenario::Scenario;
 use statecraft_core::sweep::{self, GridAxis, SweepError};
 
-const SCN: &str = r#"
-[scenario]
-id = "toy"
-title = "Toy"
-
-[[actors]]
-id = "a"
-name = "A"
-capability = 50
-
-[[actors]]
-id = "b"
-name = "B"
-capability = 50
-
-[[issues]]
-id = "x"
-name = "X"
-min = 0
-max = 100
-
-[[stances]]
-actor = "a"
-issue = "x"
-position = { dist = "uniform", min = 0, max = 60 }
-salience = 1
-
-[[stances]]
-actor = "b"
-issue = "x"
-position = 50
-salience = 1
-
-[[outcomes]]
-id = "high"
-name = "High"
-when = "issue.x.mean >= 50"
-"#;
+/// Two actors, one uncertain position; shared with `statecraft-cli/tests/sweep_kill.rs`.
+const SCN: &str = include_str!("fixtures/sweep_toy.toml");
 
 fn manifest() -> sweep::Manifest {
     let s: Scenario = toml::from_str(SCN).unwrap();

@@ -10,8 +10,9 @@ use statecraft_report::from_study::{alignment_shares, from_study, source_refs, t
 /// distribution, no source, no confidence), and the only option `strike` has propensity 1 and
 /// no gates, so every run is the same: in round 1 the strike pushes every ally toward the
 /// target by 0.4; a tips (0.4 ≥ θ 0.3), then b (0.4 + 0.6 from a ≥ 0.5), then c (0.4 + 0.6).
-/// (Same mechanics as crates/statecraft-core/tests/crisis_mechanisms.rs.)
-const TINY: &str = r#"
+/// (The alliance part is the fixture of crates/statecraft-core/tests/crisis_mechanisms.rs.)
+const TINY: &str = concat!(
+    r#"
 [scenario]
 id = "tiny"
 title = "Tiny cascade"
@@ -86,44 +87,9 @@ issue = "k"
 [crisis.bargaining]
 rate = 0.0
 
-[crisis.alliance]
-name = "NATO"
-group = "NATO"
-
-[[crisis.allies]]
-actor = "us"
-alignment = 1
-threshold = 1
-lock = 1
-
-[[crisis.allies]]
-actor = "a"
-threshold = 0.3
-
-[[crisis.allies]]
-actor = "b"
-threshold = 0.5
-
-[[crisis.allies]]
-actor = "c"
-threshold = 0.5
-
-[[crisis.links]]
-from = "a"
-to = "b"
-weight = 0.6
-
-[[crisis.links]]
-from = "b"
-to = "c"
-weight = 0.6
-
-[[crisis.options]]
-id = "strike"
-name = "Strike"
-propensity = 1
-alliance = { target = 0.4 }
-"#;
+"#,
+    include_str!("../../statecraft-core/tests/fixtures/three_node_cascade.toml")
+);
 
 fn tiny() -> Scenario {
     from_toml_str(TINY).unwrap()
