@@ -228,43 +228,29 @@ fn aggregates_have_expected_shape() {
     assert_eq!((p.lo, p.hi), (r.outcomes[0].lo, r.outcomes[0].hi));
 }
 
+/// The toy model, failing with "too high" in every run whose issue x ends above 55.
+fn fails_above_55(
+    sc: &Scenario,
+    rng: &mut statecraft_core::rng::Rng,
+) -> Result<statecraft_core::state::RunState, &'static str> {
+    let st = toy::compromise10(sc, rng).unwrap();
+    if st.get("issue.x").unwrap_or(0.0) > 55.0 {
+        Err("too high")
+    } else {
+        Ok(st)
+    }
+}
+
 #[test]
 fn run_errors_report_lowest_failing_run() {
     let s = good_scn();
-    let err = mc::run(
-        &s,
-        &cfg(2000, 1),
-        |sc: &Scenario, rng: &mut statecraft_core::rng::Rng| {
-            let st = toy::compromise10(sc, rng).unwrap();
-            if st.get("issue.x").unwrap_or(0.0) > 55.0 {
-                Err("too high")
-            } else {
-                Ok(st)
-            }
-        },
-        None,
-    )
-    .unwrap_err();
+    let err = mc::run(&s, &cfg(2000, 1), fails_above_55, None).unwrap_err();
     let mc::McError::Run { run, .. } = err else {
         panic!("expected a run error")
     };
     // The same failing index for 1 and 2 threads.
     let err1 = pool(1)
-        .install(|| {
-            mc::run(
-                &s,
-                &cfg(2000, 1),
-                |sc: &Scenario, rng: &mut statecraft_core::rng::Rng| {
-                    let st = toy::compromise10(sc, rng).unwrap();
-                    if st.get("issue.x").unwrap_or(0.0) > 55.0 {
-                        Err("too high")
-                    } else {
-                        Ok(st)
-                    }
-                },
-                None,
-            )
-        })
+        .install(|| mc::run(&s, &cfg(2000, 1), fails_above_55, None))
         .unwrap_err();
     assert_eq!(
         err1,
