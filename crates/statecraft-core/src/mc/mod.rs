@@ -196,6 +196,13 @@ pub fn compile_outcomes(scn: &Scenario) -> Result<Vec<Expr>, McError> {
 struct Prepared {
     scn: Scenario,
     sampler: Sampler,
+    /// `scn` with the crisis elements named in `scn.disabled` already removed by
+    /// [`crate::scenario::crisis::CrisisSpec::disable`] (in the order `crisis::simulate` would
+    /// remove them each run), and a sampler writing into it through the same slots. Disabling
+    /// only drops elements by id, so sampling then disabling equals disabling then sampling,
+    /// and the crisis model no longer copies its spec every run.
+    run_scn: Scenario,
+    run_sampler: Sampler,
 }
 
 fn prepare(base: &Scenario, discount: f64, edits: &[Edit]) -> Result<Prepared, McError> {
@@ -207,7 +214,28 @@ fn prepare(base: &Scenario, discount: f64, edits: &[Edit]) -> Result<Prepared, M
         .collect();
     let scn = apply_edits(base, edits)?;
     let sampler = Sampler::with_layout(&scn, discount, &slots, paths.len());
-    Ok(Prepared { scn, sampler })
+    let mut run_scn = scn.clone();
+    let new: Vec<&String> = scn
+        .disabled
+        .iter()
+        .filter(|d| !scn.crisis.disabled.iter().any(|x| x == *d))
+        .collect();
+    for d in new {
+        run_scn.crisis.disable(d);
+    }
+    let mut run_sampler = Sampler::with_layout(&run_scn, discount, &slots, paths.len());
+    if run_sampler.n_slots != sampler.n_slots {
+        // Numbers outside the base layout got fresh slots, which removal could renumber: keep
+        // the plain path so every run draws exactly the uniforms it always drew.
+        run_scn = scn.clone();
+        run_sampler = sampler.clone();
+    }
+    Ok(Prepared {
+        scn,
+        sampler,
+        run_scn,
+        run_sampler,
+    })
 }
 
 /// Run `i`'s sampled scenario (before the model runs).
@@ -216,6 +244,16 @@ fn sampled(p: &Prepared, seed: u64, i: u64) -> Scenario {
     let mut r = rng::substream(seed, i, SAMPLE_PURPOSE);
     let u = p.sampler.draw_u(&mut r);
     p.sampler.apply(&mut s, &u);
+    s
+}
+
+/// Run `i`'s sampled scenario as handed to the model: [`sampled`] with the disabled crisis
+/// elements already removed.
+fn sampled_for_run(p: &Prepared, seed: u64, i: u64) -> Scenario {
+    let mut s = p.run_scn.clone();
+    let mut r = rng::substream(seed, i, SAMPLE_PURPOSE);
+    let u = p.run_sampler.draw_u(&mut r);
+    p.run_sampler.apply(&mut s, &u);
     s
 }
 
@@ -373,7 +411,7 @@ where
         let batch: Vec<Result<RunState, String>> = (start..end)
             .into_par_iter()
             .map(|i| {
-                let s = sampled(&p, cfg.seed, i);
+                let s = sampled_for_run(&p, cfg.seed, i);
                 let mut r = rng::stream(cfg.seed, i);
                 let out = f(&s, &mut r).map_err(|e| e.to_string());
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
