@@ -247,14 +247,13 @@ fn sampled(p: &Prepared, seed: u64, i: u64) -> Scenario {
     s
 }
 
-/// Run `i`'s sampled scenario as handed to the model: [`sampled`] with the disabled crisis
+/// Write run `i`'s sampled values into `s` (a copy of `p.run_scn`, possibly holding an earlier
+/// run's values): the scenario handed to the model, i.e. [`sampled`] with the disabled crisis
 /// elements already removed.
-fn sampled_for_run(p: &Prepared, seed: u64, i: u64) -> Scenario {
-    let mut s = p.run_scn.clone();
+fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario) {
     let mut r = rng::substream(seed, i, SAMPLE_PURPOSE);
     let u = p.run_sampler.draw_u(&mut r);
-    p.run_sampler.apply(&mut s, &u);
-    s
+    p.run_sampler.apply(s, &u);
 }
 
 /// The sampled scenario of run `i` of a job (for inspection and tests).
@@ -410,16 +409,21 @@ where
         let end = (start + BATCH).min(cfg.runs);
         let batch: Vec<Result<RunState, String>> = (start..end)
             .into_par_iter()
-            .map(|i| {
-                let s = sampled_for_run(&p, cfg.seed, i);
-                let mut r = rng::stream(cfg.seed, i);
-                let out = f(&s, &mut r).map_err(|e| e.to_string());
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(cb) = progress {
-                    cb(n);
-                }
-                out
-            })
+            .map_init(
+                || p.run_scn.clone(),
+                |s, i| {
+                    // One scenario buffer per worker: `apply` overwrites every uncertain number and
+                    // certain numbers never change, so the buffer equals a fresh sampled copy.
+                    sample_into(&p, cfg.seed, i, s);
+                    let mut r = rng::stream(cfg.seed, i);
+                    let out = f(s, &mut r).map_err(|e| e.to_string());
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if let Some(cb) = progress {
+                        cb(n);
+                    }
+                    out
+                },
+            )
             .collect();
         for (k, r) in batch.into_iter().enumerate() {
             match r {
