@@ -116,13 +116,22 @@ fn beta_inc_lb(a: f64, b: f64, x: f64, ln_beta: f64) -> f64 {
 /// current bracket (which always contains the root, since `I_x` is increasing); otherwise the
 /// step bisects. Converges to ~1e-12 in x for any `a, b > 0`.
 pub fn beta_inc_inv(a: f64, b: f64, p: f64) -> f64 {
+    beta_inc_inv_lb(a, b, p, ln_beta(a, b))
+}
+
+/// `ln B(a, b)` as [`beta_inc_inv`] computes it.
+fn ln_beta(a: f64, b: f64) -> f64 {
+    ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
+}
+
+/// [`beta_inc_inv`] given `ln B(a, b)` (precomputed once per input by the [`Sampler`]).
+fn beta_inc_inv_lb(a: f64, b: f64, p: f64, ln_beta: f64) -> f64 {
     if p <= 0.0 {
         return 0.0;
     }
     if p >= 1.0 {
         return 1.0;
     }
-    let ln_beta = ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b);
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
     let mut x = a / (a + b); // the mean: a good start for the PERT shapes (a, b ≥ 1)
     for _ in 0..200 {
@@ -278,16 +287,10 @@ pub fn quantile(dist: &Dist, u: f64) -> f64 {
                 b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
             }
         }
-        Dist::Pert { min, mode, max } => {
-            let (a, b) = (*min, max.max(*min));
-            if b - a <= 0.0 {
-                return a;
-            }
-            let c = mode.clamp(a, b);
-            let alpha = 1.0 + PERT_LAMBDA * (c - a) / (b - a);
-            let beta = 1.0 + PERT_LAMBDA * (b - c) / (b - a);
-            a + (b - a) * beta_inc_inv(alpha, beta, u)
-        }
+        Dist::Pert { min, mode, max } => match PertShape::new(*min, *mode, *max) {
+            Ok(shape) => shape.quantile(u),
+            Err(point) => point,
+        },
         Dist::Normal { mean, sd, min, max } => truncated_normal_quantile(*mean, *sd, *min, *max, u),
         Dist::Discrete { values, weights } => {
             if values.is_empty() {
@@ -308,6 +311,42 @@ pub fn quantile(dist: &Dist, u: f64) -> f64 {
             }
             values[values.len() - 1]
         }
+    }
+}
+
+/// A PERT distribution's beta shape and `ln B(α, β)`, computed once per input rather than per
+/// draw. [`PertShape::quantile`] returns exactly what [`quantile`] returns for the same PERT.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct PertShape {
+    a: f64,
+    b: f64,
+    alpha: f64,
+    beta: f64,
+    ln_beta: f64,
+}
+
+impl PertShape {
+    /// The shape of PERT(min, mode, max), or `Err(point)` for an empty or inverted support.
+    fn new(min: f64, mode: f64, max: f64) -> Result<PertShape, f64> {
+        let (a, b) = (min, max.max(min));
+        if b - a <= 0.0 {
+            return Err(a);
+        }
+        let c = mode.clamp(a, b);
+        let alpha = 1.0 + PERT_LAMBDA * (c - a) / (b - a);
+        let beta = 1.0 + PERT_LAMBDA * (b - c) / (b - a);
+        Ok(PertShape {
+            a,
+            b,
+            alpha,
+            beta,
+            ln_beta: ln_beta(alpha, beta),
+        })
+    }
+
+    /// The quantile at `u`, already clamped to `[0, 1]`.
+    fn quantile(&self, u: f64) -> f64 {
+        self.a + (self.b - self.a) * beta_inc_inv_lb(self.alpha, self.beta, u, self.ln_beta)
     }
 }
 
@@ -661,6 +700,19 @@ pub struct Sampler {
     pub n_slots: usize,
     /// For each number visited (in visit order) the index into `inputs`, if uncertain.
     visit_map: Vec<Option<usize>>,
+    /// Per input: its PERT's `(min, mode, max)` and precomputed shape, if its distribution is a
+    /// non-degenerate PERT (the per-draw fast path of [`Sampler::apply`]).
+    pert: Vec<Option<([f64; 3], PertShape)>>,
+}
+
+/// The cached shape of `dist`, if it is a non-degenerate PERT.
+fn pert_cache(dist: &Dist) -> Option<([f64; 3], PertShape)> {
+    match dist {
+        Dist::Pert { min, mode, max } => PertShape::new(*min, *mode, *max)
+            .ok()
+            .map(|sh| ([*min, *mode, *max], sh)),
+        _ => None,
+    }
 }
 
 /// Paths of every number of `scn`, in visit order.
@@ -723,10 +775,12 @@ impl Sampler {
                 None => visit_map.push(None),
             }
         });
+        let pert = inputs.iter().map(|i| pert_cache(&i.dist)).collect();
         Sampler {
             inputs,
             n_slots: next,
             visit_map,
+            pert,
         }
     }
 
@@ -738,15 +792,29 @@ impl Sampler {
     /// Write sampled values into `scn` (which must be the scenario this sampler was built for).
     /// `u` is indexed by slot. Certain numbers keep their value.
     pub fn apply(&self, scn: &mut Scenario, u: &[f64]) {
-        self.apply_with(scn, |_, inp| {
-            inp.value_at(u.get(inp.slot).copied().unwrap_or(0.5))
+        self.apply_with(scn, |i, inp| {
+            self.value_at(i, inp, u.get(inp.slot).copied().unwrap_or(0.5))
         });
+    }
+
+    /// `inp.value_at(u)` for input `i`, through the precomputed PERT shape when it still
+    /// matches the input's distribution (same bits as [`Input::value_at`]).
+    fn value_at(&self, i: usize, inp: &Input, u: f64) -> f64 {
+        if let (Some(Some((key, shape))), Dist::Pert { min, mode, max }) =
+            (self.pert.get(i), &inp.dist)
+        {
+            if *key == [*min, *mode, *max] {
+                let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+                return inp.domain.clamp(shape.quantile(u));
+            }
+        }
+        inp.value_at(u)
     }
 
     /// Write `value(index, input)` into every uncertain input of `scn`.
     pub fn apply_with(&self, scn: &mut Scenario, value: impl Fn(usize, &Input) -> f64) {
         let mut k = 0usize;
-        scn.visit_nums_mut(&mut |_, num| {
+        scn.visit_nums_impl(false, &mut |_, num| {
             if let Some(Some(i)) = self.visit_map.get(k) {
                 num.value = value(*i, &self.inputs[*i]);
             }

@@ -196,6 +196,13 @@ pub fn compile_outcomes(scn: &Scenario) -> Result<Vec<Expr>, McError> {
 struct Prepared {
     scn: Scenario,
     sampler: Sampler,
+    /// `scn` with the crisis elements named in `scn.disabled` already removed by
+    /// [`crate::scenario::crisis::CrisisSpec::disable`] (in the order `crisis::simulate` would
+    /// remove them each run), and a sampler writing into it through the same slots. Disabling
+    /// only drops elements by id, so sampling then disabling equals disabling then sampling,
+    /// and the crisis model no longer copies its spec every run.
+    run_scn: Scenario,
+    run_sampler: Sampler,
 }
 
 fn prepare(base: &Scenario, discount: f64, edits: &[Edit]) -> Result<Prepared, McError> {
@@ -207,7 +214,28 @@ fn prepare(base: &Scenario, discount: f64, edits: &[Edit]) -> Result<Prepared, M
         .collect();
     let scn = apply_edits(base, edits)?;
     let sampler = Sampler::with_layout(&scn, discount, &slots, paths.len());
-    Ok(Prepared { scn, sampler })
+    let mut run_scn = scn.clone();
+    let new: Vec<&String> = scn
+        .disabled
+        .iter()
+        .filter(|d| !scn.crisis.disabled.iter().any(|x| x == *d))
+        .collect();
+    for d in new {
+        run_scn.crisis.disable(d);
+    }
+    let mut run_sampler = Sampler::with_layout(&run_scn, discount, &slots, paths.len());
+    if run_sampler.n_slots != sampler.n_slots {
+        // Numbers outside the base layout got fresh slots, which removal could renumber: keep
+        // the plain path so every run draws exactly the uniforms it always drew.
+        run_scn = scn.clone();
+        run_sampler = sampler.clone();
+    }
+    Ok(Prepared {
+        scn,
+        sampler,
+        run_scn,
+        run_sampler,
+    })
 }
 
 /// Run `i`'s sampled scenario (before the model runs).
@@ -217,6 +245,15 @@ fn sampled(p: &Prepared, seed: u64, i: u64) -> Scenario {
     let u = p.sampler.draw_u(&mut r);
     p.sampler.apply(&mut s, &u);
     s
+}
+
+/// Write run `i`'s sampled values into `s` (a copy of `p.run_scn`, possibly holding an earlier
+/// run's values): the scenario handed to the model, i.e. [`sampled`] with the disabled crisis
+/// elements already removed.
+fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario) {
+    let mut r = rng::substream(seed, i, SAMPLE_PURPOSE);
+    let u = p.run_sampler.draw_u(&mut r);
+    p.run_sampler.apply(s, &u);
 }
 
 /// The sampled scenario of run `i` of a job (for inspection and tests).
@@ -372,16 +409,21 @@ where
         let end = (start + BATCH).min(cfg.runs);
         let batch: Vec<Result<RunState, String>> = (start..end)
             .into_par_iter()
-            .map(|i| {
-                let s = sampled(&p, cfg.seed, i);
-                let mut r = rng::stream(cfg.seed, i);
-                let out = f(&s, &mut r).map_err(|e| e.to_string());
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(cb) = progress {
-                    cb(n);
-                }
-                out
-            })
+            .map_init(
+                || p.run_scn.clone(),
+                |s, i| {
+                    // One scenario buffer per worker: `apply` overwrites every uncertain number and
+                    // certain numbers never change, so the buffer equals a fresh sampled copy.
+                    sample_into(&p, cfg.seed, i, s);
+                    let mut r = rng::stream(cfg.seed, i);
+                    let out = f(s, &mut r).map_err(|e| e.to_string());
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if let Some(cb) = progress {
+                        cb(n);
+                    }
+                    out
+                },
+            )
             .collect();
         for (k, r) in batch.into_iter().enumerate() {
             match r {

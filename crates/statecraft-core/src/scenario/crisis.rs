@@ -540,6 +540,12 @@ impl CrisisSpec {
 
     /// Visit every number of the crisis layer with a stable dotted path.
     pub fn visit_nums_mut(&mut self, f: &mut dyn FnMut(&str, &mut Num)) {
+        self.visit_nums_impl(true, f)
+    }
+
+    /// Visit every number in the order of [`Self::visit_nums_mut`]; when `named` is false the
+    /// paths are empty (no string formatting: the per-run sampling path).
+    pub(crate) fn visit_nums_impl(&mut self, named: bool, f: &mut dyn FnMut(&str, &mut Num)) {
         if let Some(b) = &mut self.bargaining {
             f("crisis.bargaining.rate", &mut b.rate);
             f("crisis.bargaining.access_rate", &mut b.access_rate);
@@ -548,65 +554,101 @@ impl CrisisSpec {
             f("crisis.coercion.rate", &mut c.rate);
         }
         for v in &mut self.volatility {
-            let p = format!("crisis.volatility.{}", v.actor);
-            f(&format!("{p}.prob"), &mut v.prob);
-            f(&format!("{p}.size"), &mut v.size);
-            f(&format!("{p}.up"), &mut v.up);
-            f(&format!("{p}.salience"), &mut v.salience);
+            let p = crate::scenario::path_if!(named, "crisis.volatility.{}", v.actor);
+            f(&crate::scenario::path_if!(named, "{p}.prob"), &mut v.prob);
+            f(&crate::scenario::path_if!(named, "{p}.size"), &mut v.size);
+            f(&crate::scenario::path_if!(named, "{p}.up"), &mut v.up);
+            f(
+                &crate::scenario::path_if!(named, "{p}.salience"),
+                &mut v.salience,
+            );
         }
         for l in &mut self.influence {
             f(
-                &format!("crisis.influence.{}.{}.weight", l.from, l.to),
+                &crate::scenario::path_if!(named, "crisis.influence.{}.{}.weight", l.from, l.to),
                 &mut l.weight,
             );
         }
         for e in &mut self.events {
             for (i, x) in e.effects.iter_mut().enumerate() {
                 f(
-                    &format!("crisis.event.{}.effect.{i}.value", e.id),
+                    &crate::scenario::path_if!(named, "crisis.event.{}.effect.{i}.value", e.id),
                     &mut x.value,
                 );
             }
         }
         for o in &mut self.options {
-            let p = format!("crisis.option.{}", o.id);
-            f(&format!("{p}.propensity"), &mut o.propensity);
-            f(&format!("{p}.legality"), &mut o.legality);
-            if let Some(l) = &mut o.level {
-                f(&format!("{p}.level"), l);
-            }
-            f(&format!("{p}.threat"), &mut o.threat);
-            f(&format!("{p}.alliance.target"), &mut o.alliance.target);
+            let p = crate::scenario::path_if!(named, "crisis.option.{}", o.id);
             f(
-                &format!("{p}.alliance.initiator"),
+                &crate::scenario::path_if!(named, "{p}.propensity"),
+                &mut o.propensity,
+            );
+            f(
+                &crate::scenario::path_if!(named, "{p}.legality"),
+                &mut o.legality,
+            );
+            if let Some(l) = &mut o.level {
+                f(&crate::scenario::path_if!(named, "{p}.level"), l);
+            }
+            f(
+                &crate::scenario::path_if!(named, "{p}.threat"),
+                &mut o.threat,
+            );
+            f(
+                &crate::scenario::path_if!(named, "{p}.alliance.target"),
+                &mut o.alliance.target,
+            );
+            f(
+                &crate::scenario::path_if!(named, "{p}.alliance.initiator"),
                 &mut o.alliance.initiator,
             );
             for (i, x) in o.effects.iter_mut().enumerate() {
-                f(&format!("{p}.effect.{i}.value"), &mut x.value);
+                f(
+                    &crate::scenario::path_if!(named, "{p}.effect.{i}.value"),
+                    &mut x.value,
+                );
             }
             for (i, x) in o.on_withdraw.iter_mut().enumerate() {
-                f(&format!("{p}.on_withdraw.{i}.value"), &mut x.value);
+                f(
+                    &crate::scenario::path_if!(named, "{p}.on_withdraw.{i}.value"),
+                    &mut x.value,
+                );
             }
         }
         for g in &mut self.gates {
-            let p = format!("crisis.gate.{}", g.id);
-            f(&format!("{p}.block"), &mut g.block);
-            f(&format!("{p}.w_position"), &mut g.w_position);
-            f(&format!("{p}.w_legality"), &mut g.w_legality);
-            f(&format!("{p}.delay"), &mut g.delay);
-            f(&format!("{p}.substitute"), &mut g.substitute);
+            let p = crate::scenario::path_if!(named, "crisis.gate.{}", g.id);
+            f(&crate::scenario::path_if!(named, "{p}.block"), &mut g.block);
+            f(
+                &crate::scenario::path_if!(named, "{p}.w_position"),
+                &mut g.w_position,
+            );
+            f(
+                &crate::scenario::path_if!(named, "{p}.w_legality"),
+                &mut g.w_legality,
+            );
+            f(&crate::scenario::path_if!(named, "{p}.delay"), &mut g.delay);
+            f(
+                &crate::scenario::path_if!(named, "{p}.substitute"),
+                &mut g.substitute,
+            );
         }
         for a in &mut self.allies {
-            let p = format!("crisis.ally.{}", a.actor);
-            f(&format!("{p}.alignment"), &mut a.alignment);
-            f(&format!("{p}.threshold"), &mut a.threshold);
-            f(&format!("{p}.noise"), &mut a.noise);
-            f(&format!("{p}.lean"), &mut a.lean);
-            f(&format!("{p}.lock"), &mut a.lock);
+            let p = crate::scenario::path_if!(named, "crisis.ally.{}", a.actor);
+            f(
+                &crate::scenario::path_if!(named, "{p}.alignment"),
+                &mut a.alignment,
+            );
+            f(
+                &crate::scenario::path_if!(named, "{p}.threshold"),
+                &mut a.threshold,
+            );
+            f(&crate::scenario::path_if!(named, "{p}.noise"), &mut a.noise);
+            f(&crate::scenario::path_if!(named, "{p}.lean"), &mut a.lean);
+            f(&crate::scenario::path_if!(named, "{p}.lock"), &mut a.lock);
         }
         for l in &mut self.links {
             f(
-                &format!("crisis.link.{}.{}.weight", l.from, l.to),
+                &crate::scenario::path_if!(named, "crisis.link.{}.{}.weight", l.from, l.to),
                 &mut l.weight,
             );
         }

@@ -4,6 +4,19 @@
 //! Types here are plain data. Parsing (`load`), validation (`validate`) and locating errors in the
 //! source text (`error`) live in sibling modules.
 
+/// `format!(…)` when `named`, else an empty (non-allocating) string: lets one traversal serve
+/// both the named visit and the per-run, path-free one.
+macro_rules! path_if {
+    ($named:expr, $($fmt:tt)*) => {
+        if $named {
+            format!($($fmt)*)
+        } else {
+            String::new()
+        }
+    };
+}
+pub(crate) use path_if;
+
 pub mod crisis;
 pub mod error;
 pub mod load;
@@ -246,20 +259,29 @@ impl Scenario {
     /// `stance.us.mil_rights.position`, `actor.uk.capability`). Samplers, sensitivity
     /// analysis and `--set` all work through this one door.
     pub fn visit_nums_mut(&mut self, f: &mut dyn FnMut(&str, &mut Num)) {
+        self.visit_nums_impl(true, f)
+    }
+
+    /// Visit every number in the order of [`Self::visit_nums_mut`]; when `named` is false the
+    /// paths are empty (no string formatting: the per-run sampling path).
+    pub(crate) fn visit_nums_impl(&mut self, named: bool, f: &mut dyn FnMut(&str, &mut Num)) {
         for a in &mut self.actors {
-            f(&format!("actor.{}.capability", a.id), &mut a.capability);
+            f(
+                &path_if!(named, "actor.{}.capability", a.id),
+                &mut a.capability,
+            );
         }
         for s in &mut self.stances {
             f(
-                &format!("stance.{}.{}.position", s.actor, s.issue),
+                &path_if!(named, "stance.{}.{}.position", s.actor, s.issue),
                 &mut s.position,
             );
             f(
-                &format!("stance.{}.{}.salience", s.actor, s.issue),
+                &path_if!(named, "stance.{}.{}.salience", s.actor, s.issue),
                 &mut s.salience,
             );
         }
-        self.crisis.visit_nums_mut(f);
+        self.crisis.visit_nums_impl(named, f);
     }
 }
 
