@@ -59,24 +59,11 @@ pub enum ForecastError {
     Resolutions(String),
 }
 
-/// The 95% Wilson score interval for k successes in n trials (Wilson 1927), z = 1.959964.
+/// The 95% Wilson score interval for k successes in n trials (Wilson 1927): the Monte Carlo
+/// aggregator's [`crate::mc::stats::wilson`], so a question and an outcome class with the same
+/// predicate get the same interval.
 pub fn wilson(k: u64, n: u64) -> (f64, f64) {
-    wilson_z(k, n, 1.959_963_984_540_054)
-}
-
-/// The Wilson score interval with a given z.
-pub fn wilson_z(k: u64, n: u64, z: f64) -> (f64, f64) {
-    if n == 0 {
-        return (0.0, 1.0);
-    }
-    let n = n as f64;
-    let p = k as f64 / n;
-    let z2 = z * z;
-    let denom = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    // clamp so that lo ≤ p ≤ hi holds exactly despite rounding (k = 0 gives lo = 0)
-    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
+    crate::mc::stats::wilson(k, n, crate::mc::stats::Z95)
 }
 
 impl QuestionForecast {
