@@ -14,6 +14,7 @@ pub mod forecast;
 pub mod formats;
 pub mod mc;
 pub mod models;
+pub mod plan;
 pub mod rng;
 pub mod sample;
 pub mod scenario;

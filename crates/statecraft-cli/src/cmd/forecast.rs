@@ -6,10 +6,7 @@ use super::mc_args::McArgs;
 use super::{study_view, Failure};
 use statecraft_core::engine::RunOptions;
 use statecraft_core::forecast;
-use statecraft_core::study::StudyConfig;
-
-/// Monte Carlo runs when `--runs` is not given.
-pub const DEFAULT_RUNS: u64 = 10_000;
+use statecraft_core::plan::{self, Preset};
 
 /// Output format.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,13 +33,11 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     if scn.questions.is_empty() {
         return Err(Failure::input("the scenario declares no [[questions]]"));
     }
-    let run = RunOptions::default();
-    let mc = args.mc.to_config_with(
-        DEFAULT_RUNS,
-        serde_json::to_value(&run).map_err(Failure::other)?,
-    )?;
-    let cfg = StudyConfig::forecast_only(mc, run);
-    let f = study_view::run(&scn, &cfg, &args.mc)?.to_forecast();
+    let req = args
+        .mc
+        .plan_request(Preset::Forecast, RunOptions::default());
+    let plan = plan::plan(&scn, &req).map_err(study_view::failure)?;
+    let f = study_view::run(&scn, &plan, &args.mc)?.to_forecast();
     match args.format {
         Format::Json => {
             let s = serde_json::to_string_pretty(&f).map_err(Failure::other)?;

@@ -2,9 +2,10 @@
 //! glue from flags to `statecraft_core::mc::McConfig`: thread pool, progress bar.
 
 use super::Failure;
+use statecraft_core::engine::RunOptions;
 use statecraft_core::mc::{self, McConfig};
-use statecraft_core::scenario::{Edit, Scenario};
-use statecraft_core::sensitivity::{AnalysisRequest, Target};
+use statecraft_core::plan::{PlanRequest, Preset};
+use statecraft_core::scenario::Edit;
 use std::io::IsTerminal;
 
 /// Monte Carlo runs when `--runs` is not given.
@@ -111,6 +112,20 @@ impl McArgs {
         })
     }
 
+    /// The analysis-plan request for `preset` with these flags (runs, seed, discount, edits,
+    /// tolerance); the core's `plan` fills in the rest.
+    pub fn plan_request(&self, preset: Preset, run: RunOptions) -> PlanRequest {
+        PlanRequest {
+            runs: self.runs,
+            seed: self.seed,
+            evidence_discount: self.evidence_discount,
+            edits: self.edits(),
+            tolerance: self.tolerance,
+            run,
+            ..PlanRequest::new(preset)
+        }
+    }
+
     /// Run `f` in a rayon pool of `--threads` threads (the global pool when not given).
     pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> Result<R, Failure> {
         with_threads(self.threads, f)
@@ -151,22 +166,16 @@ impl Default for AnalysisArgs {
 }
 
 impl AnalysisArgs {
-    /// The analyses asked for (`--hypotheses`, `--sobol`, `--tornado`, `--pivotal`); run them
-    /// with `statecraft_core::sensitivity::run_analyses`.
-    pub fn request(&self, scn: &Scenario) -> Result<AnalysisRequest, Failure> {
-        if self.sobol.is_some() && self.sobol_n < 2 {
-            return Err(Failure::input("--sobol-n must be at least 2"));
+    /// Adds the analyses asked for (`--hypotheses`, `--sobol`, `--tornado`, `--pivotal`) to a
+    /// plan request.
+    pub fn apply(&self, req: &mut PlanRequest) {
+        req.hypotheses |= self.hypotheses;
+        req.pivotal |= self.pivotal;
+        req.tornado.clone_from(&self.tornado);
+        req.sobol.clone_from(&self.sobol);
+        if self.sobol.is_some() {
+            req.sobol_n = Some(self.sobol_n);
         }
-        Ok(AnalysisRequest {
-            hypotheses: self.hypotheses,
-            sobol: self
-                .sobol
-                .as_deref()
-                .map(|t| (Target::resolve(scn, t), self.sobol_n)),
-            bootstrap: 200,
-            tornado: self.tornado.as_deref().map(|t| Target::resolve(scn, t)),
-            pivotality: self.pivotal,
-        })
     }
 }
 
@@ -272,12 +281,16 @@ mod tests {
         assert_eq!(t.install(rayon::current_num_threads).ok(), Some(1));
         let a =
             Cli::try_parse_from(["x", "--sobol", "issue.x", "--pivotal", "--hypotheses"]).unwrap();
-        let req = a.an.request(&Scenario::default()).ok().unwrap();
+        let mut req = a.mc.plan_request(Preset::Run, RunOptions::default());
+        a.an.apply(&mut req);
         assert_eq!(
             Cli::try_parse_from(["x"]).unwrap().an,
             AnalysisArgs::default()
         );
-        assert_eq!(req.sobol, Some((Target::Var("issue.x".into()), 512)));
-        assert!(req.pivotality && req.hypotheses && req.tornado.is_none());
+        assert_eq!(
+            (req.sobol.as_deref(), req.sobol_n),
+            (Some("issue.x"), Some(512))
+        );
+        assert!(req.pivotal && req.hypotheses && req.tornado.is_none());
     }
 }

@@ -97,7 +97,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     });
     let out = if args.is_study(&loaded.scenario) {
         let scn = &loaded.scenario;
-        let cfg = study_view::config(
+        let plan = study_view::plan(
             scn,
             &args.model,
             rounds,
@@ -105,7 +105,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
             &args.analysis,
             &args.study,
         )?;
-        let s = study_view::run(scn, &cfg, &args.mc)?;
+        let s = study_view::run(scn, &plan, &args.mc)?;
         match args.format {
             Format::Table => study_view::render_table(&s, scn),
             Format::Json => study_view::render_json(&s)?,

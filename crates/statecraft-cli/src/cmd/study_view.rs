@@ -6,17 +6,10 @@ use super::mc_args::{mc_failure, progress_bar, AnalysisArgs, McArgs};
 use super::Failure;
 use statecraft_core::engine::RunOptions;
 use statecraft_core::mc::Verdict;
+use statecraft_core::plan::{self, Plan, Preset};
 use statecraft_core::scenario::{Expect, HypothesisTest, Scenario};
-use statecraft_core::study::{self, Study, StudyConfig, StudyError};
+use statecraft_core::study::{Study, StudyError};
 use std::fmt::Write as _;
-
-/// Monte Carlo runs of a crisis scenario when `--runs` is not given.
-pub const DEFAULT_CRISIS_RUNS: u64 = 1000;
-/// Cap on the runs per configuration of the pivotality analysis (1 + 3 per actor
-/// configurations) when `--pivotal-runs` is not given.
-pub const DEFAULT_PIVOTAL_RUNS: u64 = 50;
-/// Cap on the runs per evidence-discount level when `--discount-runs` is not given.
-pub const DEFAULT_DISCOUNT_RUNS: u64 = 250;
 
 /// Extra study settings (flattened into `run`'s Args).
 #[derive(clap::Args, Debug, Clone, Default, PartialEq)]
@@ -31,15 +24,15 @@ pub struct StudyArgs {
     pub discount_runs: Option<u64>,
 }
 
-/// The study configuration from the flags.
-pub fn config(
+/// The analysis plan of `statecraft run` from the flags (the core's [`Preset::Run`]).
+pub fn plan(
     scn: &Scenario,
     model: &str,
     rounds: usize,
     mc: &McArgs,
     an: &AnalysisArgs,
     st: &StudyArgs,
-) -> Result<StudyConfig, Failure> {
+) -> Result<Plan, Failure> {
     let run = RunOptions {
         model: model.to_string(),
         rounds,
@@ -48,44 +41,11 @@ pub fn config(
     if scn.crisis.is_empty() {
         run.model().map_err(Failure::input)?;
     }
-    let crisis = !scn.crisis.is_empty();
-    let default_runs = if crisis {
-        DEFAULT_CRISIS_RUNS
-    } else {
-        super::mc_args::DEFAULT_RUNS
-    };
-    let mc_cfg = mc.to_config_with(
-        default_runs,
-        serde_json::to_value(&run).map_err(Failure::other)?,
-    )?;
-    let req = an.request(scn)?;
-    let pivotal_runs = st
-        .pivotal_runs
-        .unwrap_or(mc_cfg.runs.min(DEFAULT_PIVOTAL_RUNS));
-    let discount_runs = st.discount_runs.unwrap_or(if crisis {
-        mc_cfg.runs.min(DEFAULT_DISCOUNT_RUNS)
-    } else {
-        0
-    });
-    Ok(StudyConfig {
-        hypotheses: req.hypotheses || !scn.hypotheses.is_empty(),
-        hypothesis_runs: None,
-        pivotal: (req.pivotality || crisis) && pivotal_runs > 0,
-        pivotal_runs: Some(pivotal_runs.max(1)),
-        tornado: req.tornado,
-        tornado_runs: None,
-        sobol: req.sobol,
-        bootstrap: req.bootstrap,
-        forecasts: true,
-        discount_levels: if discount_runs > 0 {
-            vec![0.0, 0.5, 1.0]
-        } else {
-            Vec::new()
-        },
-        discount_runs: Some(discount_runs.max(1)),
-        mc: mc_cfg,
-        run,
-    })
+    let mut req = mc.plan_request(Preset::Run, run);
+    an.apply(&mut req);
+    req.pivotal_runs = st.pivotal_runs;
+    req.discount_runs = st.discount_runs;
+    plan::plan(scn, &req).map_err(failure)
 }
 
 /// Map a study error to a CLI failure (bad input exits 2).
@@ -97,9 +57,9 @@ pub fn failure(e: StudyError) -> Failure {
     }
 }
 
-/// Run the study in `--threads` threads with a progress bar on a terminal.
-pub fn run(scn: &Scenario, cfg: &StudyConfig, mc: &McArgs) -> Result<Study, Failure> {
-    let total = cfg.planned_evaluations(scn);
+/// Run the plan in `--threads` threads with a progress bar on a terminal.
+pub fn run(scn: &Scenario, plan: &Plan, mc: &McArgs) -> Result<Study, Failure> {
+    let total = plan.planned_evaluations(scn);
     let pb = progress_bar(total, "simulating");
     let result = mc.install(|| {
         let cb = |n: u64| {
@@ -109,7 +69,7 @@ pub fn run(scn: &Scenario, cfg: &StudyConfig, mc: &McArgs) -> Result<Study, Fail
                 }
             }
         };
-        study::study(scn, cfg, Some(&cb))
+        plan::execute(scn, plan, Some(&cb))
     })?;
     if let Some(pb) = pb {
         pb.finish_and_clear();
