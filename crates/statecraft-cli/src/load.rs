@@ -6,6 +6,7 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use statecraft_core::builtin;
 use statecraft_core::scenario::load::{from_str_auto, suggest};
 use statecraft_core::scenario::{Scenario, ScenarioErrors};
+use std::sync::Arc;
 
 /// A loaded, validated scenario.
 pub struct Loaded {
@@ -16,8 +17,7 @@ pub struct Loaded {
 pub fn scenario(arg: &str) -> Result<Loaded, Failure> {
     let path = std::path::Path::new(arg);
     let (name, text, fmt_name) = if path.is_file() {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::input(format!("cannot read `{arg}`: {e}")))?;
+        let text = crate::fsio::read_text(path)?;
         (arg.to_string(), text, arg.to_string())
     } else if let Some(text) = builtin::get(arg) {
         (
@@ -47,13 +47,19 @@ pub fn scenario(arg: &str) -> Result<Loaded, Failure> {
     }
 }
 
+/// Most problems of one file rendered (the rest are counted in the summary): a file with
+/// thousands of errors is a wrong file, and its first hundred say so (documented in
+/// `docs/reliability.md`).
+pub const MAX_REPORTED_ERRORS: usize = 100;
+
 /// One located problem, as miette renders it.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
 struct Located {
     message: String,
+    /// Shared by every problem of the file: one copy of the text, not one per error.
     #[source_code]
-    src: NamedSource<String>,
+    src: NamedSource<Arc<str>>,
     #[label("{label}")]
     span: Option<SourceSpan>,
     label: String,
@@ -70,12 +76,15 @@ struct Problems {
     errors: Vec<Located>,
 }
 
-/// Turn the core's errors into one report listing every problem (exit code 2).
+/// Turn the core's errors into one report listing every problem, up to
+/// [`MAX_REPORTED_ERRORS`] (exit code 2).
 pub fn render_errors(name: &str, text: &str, errs: ScenarioErrors) -> Failure {
     let n = errs.errors.len();
+    let src: Arc<str> = Arc::from(text);
     let errors = errs
         .errors
         .into_iter()
+        .take(MAX_REPORTED_ERRORS)
         .map(|e| {
             let span = e.span.clone().map(|r| {
                 let start = r.start.min(text.len());
@@ -88,15 +97,20 @@ pub fn render_errors(name: &str, text: &str, errs: ScenarioErrors) -> Failure {
             };
             Located {
                 message,
-                src: NamedSource::new(name, text.to_string()),
+                src: NamedSource::new(name, Arc::clone(&src)),
                 span,
                 label,
                 help: e.help,
             }
         })
         .collect();
+    let shown = if n > MAX_REPORTED_ERRORS {
+        format!(" (the first {MAX_REPORTED_ERRORS} shown)")
+    } else {
+        String::new()
+    };
     let summary = format!(
-        "{name}: {n} error{} in scenario",
+        "{name}: {n} error{} in scenario{shown}",
         if n == 1 { "" } else { "s" }
     );
     Failure::Input(miette::Report::new(Problems { summary, errors }))

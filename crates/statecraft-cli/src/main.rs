@@ -2,6 +2,7 @@
 //! Front-end only: no model logic lives here.
 
 mod cmd;
+mod fsio;
 mod load;
 
 use clap::{Parser, Subcommand};

@@ -390,10 +390,15 @@ impl Names<'_> {
     }
 
     fn pred(&self, text: &str, ctx: &str) -> Result<Expr<Var>, CrisisError> {
-        let p = expr::parse(text, self.scn.scenario.as_of).map_err(|e| CrisisError::Pred {
-            context: ctx.into(),
-            source: e,
-        })?;
+        // Parsed once by the loader (`Scenario::predicates`), not per run.
+        let p = self
+            .scn
+            .predicates
+            .parse(text, self.scn.scenario.as_of)
+            .map_err(|e| CrisisError::Pred {
+                context: ctx.into(),
+                source: e,
+            })?;
         p.map_vars(&mut |v: &String| self.var_or_absent(v, ctx))
     }
 

@@ -39,6 +39,15 @@ use crate::state::RunState;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Deepest nesting of `(` and `not` a predicate may have. The parser, the evaluator, the
+/// compiler ([`Expr::map_vars`]) and the destructor all recurse once per level, so a bound keeps
+/// them far inside any thread's stack (a rayon worker's included); real predicates nest a few
+/// levels. Documented in `docs/reliability.md`.
+pub const MAX_PREDICATE_DEPTH: usize = 64;
+
+/// Longest predicate text, in bytes (a predicate is one line of a scenario file, not a program).
+pub const MAX_PREDICATE_LEN: usize = 64 * 1024;
+
 /// `==` and `!=` compare with this absolute tolerance (so `x == 0.3` works for computed values).
 pub const EQ_TOLERANCE: f64 = 1e-9;
 
@@ -156,6 +165,69 @@ pub fn parse(text: &str, as_of: Option<Date>) -> Result<Expr, PredError> {
     })
 }
 
+/// The crisis layer's predicates (option preconditions, `alliance.withdraw_when`), parsed once
+/// when the scenario is loaded, so that no run parses text again (a run happens on a worker
+/// thread, many thousand times). A cache beside the scenario's data: it is not serialised and
+/// never makes two scenarios unequal. Texts that are not in it (a scenario built in code) are
+/// parsed by [`Predicates::parse`] as before, with the same depth limit.
+#[derive(Clone, Debug, Default)]
+pub struct Predicates {
+    as_of: Option<Date>,
+    parsed: std::sync::Arc<BTreeMap<String, Expr>>,
+}
+
+impl PartialEq for Predicates {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Predicates {
+    /// Parse every crisis-layer predicate of `scn` that parses (the loader reports the others).
+    pub fn of(scn: &crate::scenario::Scenario) -> Self {
+        let as_of = scn.scenario.as_of;
+        let texts = scn
+            .crisis
+            .options
+            .iter()
+            .map(|o| o.when.as_str())
+            .chain(scn.crisis.alliance.iter().map(|a| a.withdraw_when.as_str()));
+        let mut parsed = BTreeMap::new();
+        for t in texts {
+            if let Ok(e) = parse(t, as_of) {
+                parsed.insert(t.to_string(), e);
+            }
+        }
+        Predicates {
+            as_of,
+            parsed: std::sync::Arc::new(parsed),
+        }
+    }
+
+    /// The condition `text` (see [`parse`]): from the cache when it was parsed at load with the
+    /// same `as_of`, else parsed now.
+    pub fn parse(
+        &self,
+        text: &str,
+        as_of: Option<Date>,
+    ) -> Result<std::borrow::Cow<'_, Expr>, PredError> {
+        match self.parsed.get(text) {
+            Some(e) if self.as_of == as_of => Ok(std::borrow::Cow::Borrowed(e)),
+            _ => parse(text, as_of).map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// How many predicates the cache holds.
+    pub fn len(&self) -> usize {
+        self.parsed.len()
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.parsed.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum Tok {
     Num(f64),
@@ -240,9 +312,21 @@ fn lex(src: &str) -> Result<Vec<Lexed>, ParseError> {
                     && b[i..i + 4].iter().all(u8::is_ascii_digit)
                     && b[i + 4] == b'-'
                 {
-                    let text = &src[i..i + 10];
-                    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                        .map_err(|_| err(format!("invalid date `{text}`"), i, 10))?;
+                    // The ten bytes may end inside a multi-byte character (`2026-1234é`):
+                    // only an all-ASCII run can be a date, and the error names the run up to
+                    // the last whole character.
+                    let mut end = i + 10;
+                    while !src.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    let text = &src[i..end];
+                    let date = if end == i + 10 {
+                        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+                    } else {
+                        None
+                    };
+                    let date =
+                        date.ok_or_else(|| err(format!("invalid date `{text}`"), i, end - i))?;
                     push(&mut out, Tok::Date(date), 10);
                     i += 10;
                     continue;
@@ -327,6 +411,8 @@ fn lex(src: &str) -> Result<Vec<Lexed>, ParseError> {
 struct Parser<'a> {
     toks: Vec<Lexed>,
     pos: usize,
+    /// Current nesting of `(` and `not` (bounded by [`MAX_PREDICATE_DEPTH`]).
+    depth: usize,
     src_len: usize,
     as_of: Option<Date>,
     _src: &'a str,
@@ -365,18 +451,38 @@ impl Parser<'_> {
             Expr::And(parts)
         })
     }
+    /// Enter one nesting level (`(` or `not`), refusing to go past [`MAX_PREDICATE_DEPTH`].
+    fn enter(&mut self) -> Result<(), ParseError> {
+        if self.depth >= MAX_PREDICATE_DEPTH {
+            let (at, len) = self.here();
+            return Err(err(
+                format!(
+                    "predicate nested deeper than {MAX_PREDICATE_DEPTH} levels of `(` and `not`"
+                ),
+                at,
+                len,
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.peek() == Some(&Tok::Not) {
+            self.enter()?;
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            let e = Expr::Not(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         self.primary()
     }
     fn primary(&mut self) -> Result<Expr, ParseError> {
         if self.peek() == Some(&Tok::LParen) {
+            self.enter()?;
             let (open, _) = self.here();
             self.pos += 1;
             let e = self.expr()?;
+            self.depth -= 1;
             if self.peek() != Some(&Tok::RParen) {
                 let (at, len) = self.here();
                 return Err(err(
@@ -440,10 +546,18 @@ impl Parser<'_> {
 impl Expr {
     /// Parse a predicate. `as_of` resolves date literals (days after it).
     pub fn parse(src: &str, as_of: Option<Date>) -> Result<Expr, ParseError> {
+        if src.len() > MAX_PREDICATE_LEN {
+            return Err(err(
+                format!("predicate longer than {MAX_PREDICATE_LEN} bytes"),
+                0,
+                0,
+            ));
+        }
         let toks = lex(src)?;
         let mut p = Parser {
             toks,
             pos: 0,
+            depth: 0,
             src_len: src.len(),
             as_of,
             _src: src,
@@ -683,6 +797,51 @@ mod tests {
         assert_eq!(e.text, "a >");
         assert_eq!(e.error.offset, 3);
         assert!(e.to_string().starts_with("bad predicate `a >`: "), "{e}");
+    }
+
+    #[test]
+    fn date_like_token_before_a_multibyte_char_is_an_error() {
+        // Found by fuzzing: the ten bytes of a would-be date ended inside `é`.
+        let as_of = Date::from_ymd_opt(2026, 1, 11);
+        for t in [
+            "issue.budget <= 2026-1234é",
+            "2026-0é",
+            "2026-01-0é1",
+            "1999-€",
+        ] {
+            let e = parse(t, as_of).unwrap_err();
+            assert!(t.is_char_boundary(e.error.offset + e.error.len), "{t}: {e}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let ok = format!(
+            "{}a{}",
+            "(".repeat(MAX_PREDICATE_DEPTH),
+            ")".repeat(MAX_PREDICATE_DEPTH)
+        );
+        assert!(Expr::parse(&ok, None).is_ok());
+        let nots = format!("{}a", "not ".repeat(MAX_PREDICATE_DEPTH));
+        assert!(Expr::parse(&nots, None).is_ok());
+        for deep in [
+            format!(
+                "{}a{}",
+                "(".repeat(MAX_PREDICATE_DEPTH + 1),
+                ")".repeat(MAX_PREDICATE_DEPTH + 1)
+            ),
+            format!("{}a", "not ".repeat(MAX_PREDICATE_DEPTH + 1)),
+            format!("{}a", "!(".repeat(20_000)),
+            "(".repeat(60_000),
+        ] {
+            let e = Expr::parse(&deep, None).unwrap_err();
+            assert!(e.message.contains("nested deeper"), "{e}");
+        }
+        let long = "a and ".repeat(MAX_PREDICATE_LEN / 6 + 1) + "a";
+        assert!(Expr::parse(&long, None)
+            .unwrap_err()
+            .message
+            .contains("longer than"));
     }
 
     #[test]

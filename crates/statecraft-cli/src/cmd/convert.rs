@@ -16,8 +16,10 @@ pub struct Args {
 
 pub fn exec(args: Args) -> Result<(), Failure> {
     let name = args.input.display().to_string();
-    let text = std::fs::read_to_string(&args.input)
-        .map_err(|e| Failure::input(format!("cannot read {name}: {e}")))?;
+    if let Some(out) = &args.output {
+        crate::fsio::ensure_writable_file(out)?;
+    }
+    let text = crate::fsio::read_text(&args.input)?;
     let ext = args
         .input
         .extension()
@@ -33,8 +35,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
         .to_toml()
         .map_err(|e| Failure::other(format!("cannot write TOML: {e}")))?;
     match &args.output {
-        Some(out) => std::fs::write(out, toml)
-            .map_err(|e| Failure::other(format!("cannot write {}: {e}", out.display())))?,
+        Some(out) => crate::fsio::write_atomic(out, toml.as_bytes())?,
         None => print!("{toml}"),
     }
     Ok(())

@@ -1,12 +1,13 @@
 //! `statecraft report [SCENARIO] --out DIR [--runs N --seed S]`: writes `DIR/report.html`
 //! (self-contained: inline CSS and SVG) and every chart as `DIR/<chart>.svg` for slides.
-//! Files are written to a temporary name and renamed, so an interrupted run never leaves a
+//! All files are written under temporary names and renamed only when all are complete (one
+//! unit, `fsio::write_all_atomic`), so an interrupted run never leaves a
 //! half-written report in place of a good one.
 
 use super::Failure;
 use statecraft_core::plan::{self, PlanRequest, Preset};
 use statecraft_report::{render_html, write_charts, ReportData};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -76,31 +77,20 @@ pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
     ))
 }
 
-/// Writes `bytes` to `dir/name` through a temporary file in the same directory and a rename.
-fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Failure> {
-    let target = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)
-        .map_err(|e| Failure::other(format!("cannot write {}: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, &target).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Failure::other(format!("cannot move {} into place: {e}", target.display()))
-    })
-}
-
 pub fn exec(args: Args) -> Result<(), Failure> {
+    // The output directory is checked before the study, which takes seconds to minutes.
+    crate::fsio::ensure_writable_dir(&args.out)?;
     let data = build_report_data(&args)?;
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        Failure::other(format!(
-            "cannot create output directory {}: {e}",
-            args.out.display()
-        ))
-    })?;
     let charts = write_charts(&data);
-    for (name, svg) in &charts {
-        write_atomic(&args.out, name, svg.as_bytes())?;
-    }
-    write_atomic(&args.out, "report.html", render_html(&data).as_bytes())?;
+    let html = render_html(&data);
+    // One unit: every chart and the HTML are complete under temporary names before any is
+    // renamed into place.
+    let mut files: Vec<(PathBuf, &[u8])> = charts
+        .iter()
+        .map(|(name, svg)| (args.out.join(name), svg.as_bytes()))
+        .collect();
+    files.push((args.out.join("report.html"), html.as_bytes()));
+    crate::fsio::write_all_atomic(&files)?;
     eprintln!(
         "wrote {} and {} chart(s) to {}",
         args.out.join("report.html").display(),

@@ -18,8 +18,7 @@ pub struct Args {
 }
 
 fn read(p: &PathBuf) -> Result<String, Failure> {
-    std::fs::read_to_string(p)
-        .map_err(|e| Failure::input(format!("cannot read {}: {e}", p.display())))
+    crate::fsio::read_text(p)
 }
 
 pub fn exec(args: Args) -> Result<(), Failure> {

@@ -6,9 +6,9 @@
 
 use super::mc_args::{mc_failure, progress_bar, with_threads, McArgs};
 use super::Failure;
+use crate::fsio::{read_text, write_atomic};
 use statecraft_core::engine::{self, RunOptions};
 use statecraft_core::sweep::{self, GridAxis, Manifest, SweepError};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug, Default)]
@@ -105,27 +105,6 @@ fn sweep_failure(e: SweepError) -> Failure {
     }
 }
 
-/// Write `bytes` to `path` atomically: a temporary file in the same directory, synced, then
-/// renamed over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = match dir {
-        Some(d) => d.join(format!(".{name}.tmp.{}", std::process::id())),
-        None => PathBuf::from(format!(".{name}.tmp.{}", std::process::id())),
-    };
-    let io = |e: std::io::Error| Failure::other(format!("writing {}: {e}", path.display()));
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(bytes).map_err(io)?;
-        f.sync_all().map_err(io)?;
-    }
-    std::fs::rename(&tmp, path).map_err(io)
-}
-
 fn env_usize(name: &str) -> Option<usize> {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
 }
@@ -157,8 +136,7 @@ fn plan(a: PlanArgs) -> Result<(), Failure> {
 }
 
 fn read_manifest(path: &Path) -> Result<Manifest, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+    let text = read_text(path)?;
     let m: Manifest = serde_json::from_str(&text)
         .map_err(|e| Failure::input(format!("{}: not a sweep manifest: {e}", path.display())))?;
     m.check().map_err(sweep_failure)?;
@@ -182,8 +160,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     let n_points = sweep::shard_points(m.points, shard, of)
         .map_err(sweep_failure)?
         .len();
-    std::fs::create_dir_all(&a.out)
-        .map_err(|e| Failure::other(format!("cannot create {}: {e}", a.out.display())))?;
+    crate::fsio::ensure_writable_dir(&a.out)?;
     let pb = progress_bar(n_points as u64, &format!("shard {shard}/{of}"));
     let cb = |done: usize, _total: usize| {
         if let Some(p) = &pb {
@@ -225,8 +202,7 @@ fn reduce(a: ReduceArgs) -> Result<(), Failure> {
     names.sort();
     let mut files = Vec::new();
     for p in names {
-        let text = std::fs::read_to_string(&p)
-            .map_err(|e| Failure::other(format!("cannot read {}: {e}", p.display())))?;
+        let text = read_text(&p)?;
         files.push((p.display().to_string(), text));
     }
     let merged = sweep::reduce(&files, manifest.as_ref()).map_err(sweep_failure)?;

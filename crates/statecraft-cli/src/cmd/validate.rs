@@ -76,8 +76,7 @@ pub fn table(rep: &Deu3Report) -> String {
 
 pub fn exec(args: Args) -> Result<(), Failure> {
     let Dataset::Deu3 = args.dataset;
-    let text = std::fs::read_to_string(&args.path)
-        .map_err(|e| Failure::input(format!("cannot read {}: {e}", args.path.display())))?;
+    let text = crate::fsio::read_text(&args.path)?;
     let data =
         parse_deu3(&text).map_err(|e| Failure::input(format!("{}: {e}", args.path.display())))?;
     if args.rounds == 0 {

@@ -650,6 +650,10 @@ fn children<'a, 'i>(n: roxmltree::Node<'a, 'i>, tag: &str) -> Vec<roxmltree::Nod
 pub fn parse_xml(text: &str) -> Result<KtabScenario, ScenarioErrors> {
     use roxmltree::{Document, Node};
     let fail = |errors: Vec<ScenarioError>| Err(ScenarioErrors { errors });
+    if let Err(e) = super::xml_depth::check(text) {
+        let help = "a KTAB scenario nests a few levels; this document is not one";
+        return fail(vec![err(e.message, e.span, help)]);
+    }
     let doc = match Document::parse(text) {
         Ok(d) => d,
         Err(e) => {

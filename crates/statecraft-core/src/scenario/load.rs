@@ -170,6 +170,8 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
         }));
     }
     if errors.is_empty() {
+        let mut s = s;
+        s.predicates = crate::expr::Predicates::of(&s);
         Ok(s)
     } else {
         sort_by_location(&mut errors);

@@ -117,6 +117,10 @@ pub struct Scenario {
     /// var `disabled.<id>` = 1 in every run.
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub disabled: std::collections::BTreeSet<String>,
+    /// The crisis layer's predicates, parsed once by the loader (a cache, not data: never
+    /// serialised, never compared).
+    #[serde(skip)]
+    pub predicates: crate::expr::Predicates,
 }
 
 /// Scenario metadata.
