@@ -14,10 +14,9 @@
 
 use crate::expr::{self, Expr};
 use crate::models::stats::{self, TieRule};
-use crate::rng::Rng;
+use crate::rng::{self, Rng};
 use crate::scenario::{CrisisSpec, EffectOp, InfluenceKind, Scenario};
 use crate::state::RunState;
-use rand::Rng as _;
 
 /// Why a crisis scenario cannot be simulated.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -104,6 +103,8 @@ struct CEvent {
 
 struct COpt {
     id: String,
+    /// keyed-draw id of `option.<id>`
+    rid: u64,
     when: Expr<Var>,
     legality: f64,
     level: Option<f64>,
@@ -117,6 +118,8 @@ struct COpt {
 
 struct CGate {
     id: String,
+    /// keyed-draw id of `gate.<id>`
+    rid: u64,
     actor: usize,
     block: f64,
     w_pos: f64,
@@ -130,6 +133,8 @@ struct CGate {
 
 struct CAlly {
     actor: usize,
+    /// keyed-draw id of `withdrawal.<actor>` (docs/uncertainty.md, random streams)
+    wid: u64,
     theta: f64,
     lean: f64,
     locked: bool,
@@ -143,6 +148,8 @@ struct CAlly {
 #[derive(Clone, Copy)]
 struct Pending {
     opt: usize,
+    /// which order of this option (its `orders` count when made): part of the gate draws' key
+    order: u32,
     gate_pos: usize,
     delays: u32,
     skip: Option<usize>,
@@ -161,7 +168,8 @@ struct Model {
     gates: Vec<CGate>,
     allies: Vec<CAlly>,
     /// (stance slot, prob, size, up, salience jump)
-    vol: Vec<(usize, f64, f64, f64, f64)>,
+    /// (stance index, prob, size, up, salience, keyed-draw id of `volatility.<actor>.<issue>`)
+    vol: Vec<(usize, f64, f64, f64, f64, u64)>,
     access: Vec<(usize, usize, usize, f64)>,
     presence: Vec<(usize, usize, usize, f64)>,
     rate: f64,
@@ -178,6 +186,8 @@ struct Model {
 /// The mutable state of one run.
 struct Sim<'m> {
     m: &'m Model,
+    /// the run key of every keyed draw ([`rng::draw`])
+    key: u64,
     pos: Vec<f64>,
     base_sal: Vec<f64>,
     sal: Vec<f64>,
@@ -434,7 +444,7 @@ fn calendar(scn: &Scenario) -> Result<(i64, i64), CrisisError> {
     Ok((total, rd))
 }
 
-fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, CrisisError> {
+fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisError> {
     let nm = Names { scn, crisis: c };
     let nk = scn.issues.len();
     let na = scn.actors.len();
@@ -481,6 +491,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
         };
         opts.push(COpt {
             id: o.id.clone(),
+            rid: rng::element_id(&format!("option.{}", o.id)),
             when: nm.pred(&o.when, &ctx)?,
             legality: o.legality.value.clamp(0.0, 1.0),
             level: o.level.as_ref().map(|l| l.value),
@@ -501,6 +512,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
         let ctx = format!("gate {}", g.id);
         gates.push(CGate {
             id: g.id.clone(),
+            rid: rng::element_id(&format!("gate.{}", g.id)),
             actor: nm.actor(&g.actor, &ctx)?,
             block: g.block.value,
             w_pos: g.w_position.value,
@@ -526,7 +538,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
         let ctx = format!("ally {}", a.actor);
         let actor = nm.actor(&a.actor, &ctx)?;
         let noise = a.noise.value.abs();
-        let u: f64 = rng.gen();
+        let u = rng::draw(key, rng::element_id(&format!("ally.{}", a.actor)), 0, 0);
         let theta = (a.threshold.value + noise * (2.0 * u - 1.0)).max(1e-9);
         let party =
             Some(actor) == initiator || c.target.as_deref() == Some(scn.actors[actor].id.as_str());
@@ -537,6 +549,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
         let counted = member && !(exclude_parties && party);
         allies.push(CAlly {
             actor,
+            wid: rng::element_id(&format!("withdrawal.{}", a.actor)),
             theta,
             lean: a.lean.value,
             locked: a.lock.value >= 0.5,
@@ -564,6 +577,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, rng: &mut Rng) -> Result<Model, Crisi
             v.size.value,
             v.up.value,
             v.salience.value.abs(),
+            rng::element_id(&format!("volatility.{}.{}", v.actor, scn.issues[k].id)),
         ));
     }
     let (mut access, mut presence) = (Vec::new(), Vec::new());
@@ -848,16 +862,20 @@ impl Sim<'_> {
         }
     }
 
-    fn volatility(&mut self, rng: &mut Rng) {
+    /// The keyed uniform of `element` in this round (day), `slot` (docs/uncertainty.md).
+    fn u(&self, element: u64, slot: u64) -> f64 {
+        rng::draw(self.key, element, self.day as u64, slot)
+    }
+
+    fn volatility(&mut self) {
         let nk = self.m.n_issues;
-        for &(i, prob, size, up, sal) in &self.m.vol {
-            let u: f64 = rng.gen();
-            if u < prob {
-                let dir = if rng.gen::<f64>() < up { 1.0 } else { -1.0 };
+        for &(i, prob, size, up, sal, id) in &self.m.vol {
+            if self.u(id, 0) < prob {
+                let dir = if self.u(id, 1) < up { 1.0 } else { -1.0 };
                 let k = i % nk;
                 self.pos[i] = (self.pos[i] + dir * size).clamp(self.m.lo[k], self.m.hi[k]);
                 if sal > 0.0 {
-                    let ds = if rng.gen::<f64>() < 0.5 { sal } else { -sal };
+                    let ds = if self.u(id, 2) < 0.5 { sal } else { -sal };
                     self.base_sal[i] = (self.base_sal[i] + ds).clamp(0.0, 1.0);
                 }
                 let a = &self.m.actor_ids[i / nk];
@@ -970,7 +988,7 @@ impl Sim<'_> {
 
     /// Take one order as far along its chain as it gets this round. Returns the order if it is
     /// still pending (delayed) and a substitute order if one was made.
-    fn advance(&mut self, mut p: Pending, rng: &mut Rng) -> (Option<Pending>, Option<Pending>) {
+    fn advance(&mut self, mut p: Pending) -> (Option<Pending>, Option<Pending>) {
         let m = self.m;
         if self.taken[p.opt].is_some() {
             // carried out meanwhile (e.g. as another order's substitute this round)
@@ -984,11 +1002,16 @@ impl Sim<'_> {
                 continue;
             }
             let oid = &m.opts[p.opt].id;
-            if rng.gen::<f64>() >= self.p_stop(g, p.opt) {
+            // keyed by (gate, option, which order): other elements never shift these draws
+            let e = rng::combine(
+                rng::combine(gate.rid, m.opts[p.opt].rid),
+                u64::from(p.order),
+            );
+            if self.u(e, 0) >= self.p_stop(g, p.opt) {
                 p.gate_pos += 1;
                 continue;
             }
-            let u: f64 = rng.gen();
+            let u = self.u(e, 1);
             if u < gate.delay {
                 p.delays += 1;
                 if p.delays > gate.max_delays {
@@ -1013,6 +1036,7 @@ impl Sim<'_> {
                     self.orders[s] += 1;
                     let np = Pending {
                         opt: s,
+                        order: self.orders[s],
                         gate_pos: 0,
                         delays: 0,
                         skip: Some(g),
@@ -1029,7 +1053,7 @@ impl Sim<'_> {
         (None, None)
     }
 
-    fn options(&mut self, rng: &mut Rng) {
+    fn options(&mut self) {
         let m = self.m;
         for o in 0..m.opts.len() {
             if self.taken[o].is_some() || !self.avail[o] || self.is_pending(o) {
@@ -1039,12 +1063,13 @@ impl Sim<'_> {
                 continue;
             }
             let p = (self.prop[o] * (1.0 + self.pressure)).clamp(0.0, 1.0);
-            if rng.gen::<f64>() < p {
+            if self.u(m.opts[o].rid, 0) < p {
                 self.orders[o] += 1;
                 self.log
                     .push(format!("order:{}@day{}", m.opts[o].id, self.day));
                 self.pending.push(Pending {
                     opt: o,
+                    order: self.orders[o],
                     gate_pos: 0,
                     delays: 0,
                     skip: None,
@@ -1055,7 +1080,7 @@ impl Sim<'_> {
         let mut keep = Vec::new();
         let mut i = 0;
         while i < queue.len() {
-            let (still, sub) = self.advance(queue[i], rng);
+            let (still, sub) = self.advance(queue[i]);
             if let Some(s) = still {
                 keep.push(s);
             }
@@ -1072,7 +1097,8 @@ impl Sim<'_> {
                 return true;
             }
             let (oid, gid) = (&m.opts[o].id, &m.gates[g].id);
-            if rng.gen::<f64>() < self.p_stop(g, o) {
+            let e = rng::combine(m.gates[g].rid, m.opts[o].rid);
+            if self.u(e, 0) < self.p_stop(g, o) {
                 self.log
                     .push(format!("withdrawn:{oid}@{gid}@day{}", self.day));
                 self.withdrawn_opt[o] = true;
@@ -1149,7 +1175,7 @@ impl Sim<'_> {
         }
     }
 
-    fn withdrawals(&mut self, rng: &mut Rng) {
+    fn withdrawals(&mut self) {
         let m = self.m;
         if m.withdraw_prob <= 0.0 || !self.holds(&m.withdraw_when) {
             return;
@@ -1160,7 +1186,7 @@ impl Sim<'_> {
             {
                 continue;
             }
-            if rng.gen::<f64>() < m.withdraw_prob {
+            if self.u(a.wid, 0) < m.withdraw_prob {
                 self.give_notice(i);
             }
         }
@@ -1204,7 +1230,9 @@ pub fn simulate_disabled<'a>(
 
 fn run(scn: &Scenario, spec: &CrisisSpec, rng: &mut Rng) -> Result<RunState, CrisisError> {
     let (total, rd) = calendar(scn)?;
-    let model = compile(scn, spec, rng)?;
+    // One word of the run's stream keys every draw of the run (docs/uncertainty.md).
+    let key = rng::run_key(rng);
+    let model = compile(scn, spec, key)?;
     let m = &model;
     let nk = scn.issues.len();
     let na = scn.actors.len();
@@ -1225,6 +1253,7 @@ fn run(scn: &Scenario, spec: &CrisisSpec, rng: &mut Rng) -> Result<RunState, Cri
     let nl = m.allies.len();
     let mut sim = Sim {
         m,
+        key,
         pos,
         base_sal: sal.clone(),
         sal,
@@ -1315,12 +1344,12 @@ fn run(scn: &Scenario, spec: &CrisisSpec, rng: &mut Rng) -> Result<RunState, Cri
         let now = (r * rd).min(total);
         sim.day = now;
         events_in(&mut sim, prev, now);
-        sim.volatility(rng);
+        sim.volatility();
         sim.effective_salience();
         sim.bargaining();
-        sim.options(rng);
+        sim.options();
         sim.cascade();
-        sim.withdrawals(rng);
+        sim.withdrawals();
         let c = sim.cohesion();
         sim.cohesion_min = sim.cohesion_min.min(c);
         record(&sim, &mut pos_s, &mut coh_s, &mut align_s);

@@ -7,7 +7,6 @@
 //! `docs/uncertainty.md`.
 
 use crate::scenario::{Dist, Num, Scenario, Source};
-use rand::Rng as _;
 use std::collections::HashMap;
 
 // ---------------------------------------------------------------------------------------------
@@ -703,6 +702,10 @@ pub struct Sampler {
     /// Per input: its PERT's `(min, mode, max)` and precomputed shape, if its distribution is a
     /// non-degenerate PERT (the per-draw fast path of [`Sampler::apply`]).
     pert: Vec<Option<([f64; 3], PertShape)>>,
+    /// Per input: the keyed-draw id of its path ([`crate::rng::element_id`], with the path's
+    /// occurrence number when a path repeats), so its uniform does not depend on which other
+    /// numbers exist.
+    keys: Vec<u64>,
 }
 
 /// The cached shape of `dist`, if it is a non-degenerate PERT.
@@ -776,17 +779,36 @@ impl Sampler {
             }
         });
         let pert = inputs.iter().map(|i| pert_cache(&i.dist)).collect();
+        let mut seen: HashMap<&str, u64> = HashMap::new();
+        let keys = inputs
+            .iter()
+            .map(|i| {
+                let n = seen.entry(i.path.as_str()).or_insert(0);
+                *n += 1;
+                crate::rng::combine(crate::rng::element_id(&i.path), *n - 1)
+            })
+            .collect();
         Sampler {
             inputs,
             n_slots: next,
             visit_map,
             pert,
+            keys,
         }
     }
 
-    /// Draw the `u` vector for one run from `rng`.
+    /// Draw the `u` vector for one run from `rng`: one run key from `rng`, then each input's
+    /// uniform keyed by its path ([`crate::rng::draw`]); slots of certain numbers get 0.5.
+    /// Removing an actor (or any number) leaves every other number's draw unchanged.
     pub fn draw_u(&self, rng: &mut crate::rng::Rng) -> Vec<f64> {
-        (0..self.n_slots).map(|_| rng.gen::<f64>()).collect()
+        let key = crate::rng::run_key(rng);
+        let mut u = vec![0.5; self.n_slots];
+        for (inp, &k) in self.inputs.iter().zip(&self.keys) {
+            if let Some(x) = u.get_mut(inp.slot) {
+                *x = crate::rng::draw(key, k, 0, 0);
+            }
+        }
+        u
     }
 
     /// Write sampled values into `scn` (which must be the scenario this sampler was built for).

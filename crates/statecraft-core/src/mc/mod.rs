@@ -2,9 +2,10 @@
 //! probabilities; counterfactual edits and hypothesis tests with common random numbers.
 //!
 //! Run `i` of a job with master seed `s`:
-//! - draws its input uniforms from `rng::substream(s, i, SAMPLE_PURPOSE)` (one per number of the
-//!   base scenario, in `visit_nums_mut` order — see [`crate::sample::Sampler`]);
-//! - runs the model with `rng::stream(s, i)` for in-model randomness.
+//! - draws its input uniforms keyed by each number's path from the run key of
+//!   `rng::substream(s, i, SAMPLE_PURPOSE)` (see [`crate::sample::Sampler::draw_u`]);
+//! - runs the model with `rng::stream(s, i)`, whose run key drives every in-run draw keyed by
+//!   element (`crate::rng::draw`; docs/uncertainty.md, "Random streams keyed by element").
 //!
 //! Runs are executed with rayon and aggregated in run-index order, so the result is identical for
 //! any thread count. A counterfactual run `i` uses the same two streams as the base run `i`
