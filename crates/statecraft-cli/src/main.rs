@@ -11,9 +11,13 @@ use std::process::ExitCode;
 /// Simulate geopolitical crises: bargaining, options, alliance cascades, as probabilities.
 #[derive(Parser)]
 #[command(name = "statecraft", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// With no subcommand, `statecraft [SCENARIO] [FLAGS]` is `statecraft run [SCENARIO] [FLAGS]`.
+    #[command(flatten)]
+    run: cmd::run::Args,
 }
 
 #[derive(Subcommand)]
@@ -36,12 +40,18 @@ enum Command {
     Sweep(cmd::sweep::Args),
     /// Write a self-contained HTML report with charts.
     Report(cmd::report::Args),
+    /// List every number `--set` accepts, with its value, distribution, range and source.
+    Paths(cmd::authoring::PathsArgs),
+    /// Write a built-in scenario's TOML (to start a variant of it).
+    Export(cmd::authoring::ExportArgs),
+    /// Write a commented template scenario that passes `check`.
+    New(cmd::authoring::NewArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => cmd::run::exec(cmd::run::Args::default()),
+        None => cmd::run::exec(cli.run),
         Some(Command::Run(a)) => cmd::run::exec(a),
         Some(Command::Check(a)) => cmd::check::exec(a),
         Some(Command::Models(a)) => cmd::models::exec(a),
@@ -51,6 +61,9 @@ fn main() -> ExitCode {
         Some(Command::Score(a)) => cmd::score::exec(a),
         Some(Command::Sweep(a)) => cmd::sweep::exec(a),
         Some(Command::Report(a)) => cmd::report::exec(a),
+        Some(Command::Paths(a)) => cmd::authoring::paths(a),
+        Some(Command::Export(a)) => cmd::authoring::export(a),
+        Some(Command::New(a)) => cmd::authoring::new(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

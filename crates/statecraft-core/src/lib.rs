@@ -7,6 +7,7 @@
 //! terminal. Callers hand in text (`&str`) and get data back.
 
 pub mod builtin;
+pub mod catalog;
 pub mod crisis;
 pub mod engine;
 pub mod expr;

@@ -393,82 +393,13 @@ pub fn support(dist: &Dist) -> (f64, f64) {
 // Evidence discount
 // ---------------------------------------------------------------------------------------------
 
-/// The range a number may take.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Domain {
-    pub min: f64,
-    pub max: f64,
-}
+pub use crate::scenario::Domain;
 
-impl Domain {
-    pub const UNBOUNDED: Domain = Domain {
-        min: f64::NEG_INFINITY,
-        max: f64::INFINITY,
-    };
-    pub const UNIT: Domain = Domain { min: 0.0, max: 1.0 };
-    pub const NON_NEGATIVE: Domain = Domain {
-        min: 0.0,
-        max: f64::INFINITY,
-    };
-    pub fn clamp(&self, x: f64) -> f64 {
-        x.clamp(self.min, self.max)
-    }
-    fn width(&self) -> Option<f64> {
-        let w = self.max - self.min;
-        w.is_finite().then_some(w)
-    }
-}
-
-/// The domain of the number at `path` (see `docs/uncertainty.md`):
-/// - `stance.<a>.<i>.position` → the issue's `[min, max]`;
-/// - `stance.<a>.<i>.salience` and any path whose last segment is `salience`, `probability`,
-///   `prob`, `p`, `reliability`, `confidence`, `share` or `weight` → `[0, 1]`;
-/// - `actor.<a>.capability` → `[0, ∞)`;
-/// - anything else → `[0, 1]` if its nominal value and stated distribution lie in `[0, 1]`,
-///   `[0, ∞)` if they are non-negative, otherwise unbounded.
-pub fn domain_of(scn: &Scenario, path: &str, num: &Num) -> Domain {
-    let parts: Vec<&str> = path.split('.').collect();
-    let last = parts.last().copied().unwrap_or("");
-    if parts.first() == Some(&"stance") && last == "position" && parts.len() >= 4 {
-        // The issue id is the second-to-last segment (actor ids never contain dots by convention).
-        let issue = parts[parts.len() - 2];
-        if let Some(i) = scn.issues.iter().find(|i| i.id == issue) {
-            return Domain {
-                min: i.min.min(i.max),
-                max: i.max.max(i.min),
-            };
-        }
-    }
-    if matches!(
-        last,
-        "salience"
-            | "probability"
-            | "prob"
-            | "p"
-            | "reliability"
-            | "confidence"
-            | "share"
-            | "weight"
-    ) {
-        return Domain::UNIT;
-    }
-    if last == "capability" {
-        return Domain::NON_NEGATIVE;
-    }
-    let (lo, hi) = match &num.dist {
-        Some(d) => {
-            let (lo, hi) = support(d);
-            (lo.min(num.value), hi.max(num.value))
-        }
-        None => (num.value, num.value),
-    };
-    if lo >= 0.0 && hi <= 1.0 {
-        Domain::UNIT
-    } else if lo >= 0.0 {
-        Domain::NON_NEGATIVE
-    } else {
-        Domain::UNBOUNDED
-    }
+/// The domain of the number at `path`: the range the scenario format declares for it
+/// ([`Scenario::visit_nums_declared`]; the table is in `docs/scenario.md`), unbounded for a path
+/// the scenario does not have.
+pub fn domain_of(scn: &Scenario, path: &str, _num: &Num) -> Domain {
+    scn.declared_domain(path).unwrap_or(Domain::UNBOUNDED)
 }
 
 /// Find the source a number's `source` string refers to. The rule (also in
@@ -750,13 +681,12 @@ impl Sampler {
         let mut inputs = Vec::new();
         let mut visit_map = Vec::new();
         let mut next = n_slots;
-        s.visit_nums_mut(&mut |path, num| {
+        s.visit_nums_declared(&mut |path, domain, num| {
             let reliability = num
                 .source
                 .as_deref()
                 .and_then(|c| find_source(&scn.sources, c))
                 .map_or(1.0, |s| s.reliability);
-            let domain = domain_of(scn, path, num);
             match effective_dist(num, reliability, discount, domain) {
                 Some(dist) => {
                     let slot = match slots.get(path) {
@@ -836,7 +766,7 @@ impl Sampler {
     /// Write `value(index, input)` into every uncertain input of `scn`.
     pub fn apply_with(&self, scn: &mut Scenario, value: impl Fn(usize, &Input) -> f64) {
         let mut k = 0usize;
-        scn.visit_nums_impl(false, &mut |_, num| {
+        scn.visit_nums_impl(false, &mut |_, _, num| {
             if let Some(Some(i)) = self.visit_map.get(k) {
                 num.value = value(*i, &self.inputs[*i]);
             }

@@ -1,5 +1,6 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `exec(Args) -> Result<(), Failure>`.
 
+pub mod authoring;
 pub mod check;
 pub mod convert;
 pub mod forecast;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 
 /// Why a command failed. Bad input (a file that does not parse or validate, a bad flag value)
 /// exits with code 2; anything else with 1.
+#[derive(Debug)]
 pub enum Failure {
     /// The user's input is wrong; the report says where and how to fix it.
     Input(miette::Report),

@@ -11,7 +11,7 @@
 //! dotted path (`crisis.link.uk.fr.weight`, `crisis.gate.jcs.block`, ...), so samplers,
 //! sensitivity analysis, `--set` and hypotheses reach it through one door.
 
-use super::{Date, Num};
+use super::{Date, Domain, Num};
 use serde::{Deserialize, Serialize};
 
 /// Everything beyond plain bargaining. Empty for a bargaining-only scenario.
@@ -538,34 +538,52 @@ impl CrisisSpec {
         }
     }
 
-    /// Visit every number of the crisis layer with a stable dotted path.
-    pub fn visit_nums_mut(&mut self, f: &mut dyn FnMut(&str, &mut Num)) {
-        self.visit_nums_impl(true, f)
-    }
-
     /// Visit every number in the order of [`Self::visit_nums_mut`]; when `named` is false the
     /// paths are empty (no string formatting: the per-run sampling path).
-    pub(crate) fn visit_nums_impl(&mut self, named: bool, f: &mut dyn FnMut(&str, &mut Num)) {
+    pub(crate) fn visit_nums_impl(
+        &mut self,
+        named: bool,
+        scale: Domain,
+        f: &mut dyn FnMut(&str, Domain, &mut Num),
+    ) {
         if let Some(b) = &mut self.bargaining {
-            f("crisis.bargaining.rate", &mut b.rate);
-            f("crisis.bargaining.access_rate", &mut b.access_rate);
+            f("crisis.bargaining.rate", Domain::UNIT, &mut b.rate);
+            f(
+                "crisis.bargaining.access_rate",
+                Domain::UNIT,
+                &mut b.access_rate,
+            );
         }
         if let Some(c) = &mut self.coercion {
-            f("crisis.coercion.rate", &mut c.rate);
+            f("crisis.coercion.rate", Domain::UNIT, &mut c.rate);
         }
         for v in &mut self.volatility {
             let p = crate::scenario::path_if!(named, "crisis.volatility.{}", v.actor);
-            f(&crate::scenario::path_if!(named, "{p}.prob"), &mut v.prob);
-            f(&crate::scenario::path_if!(named, "{p}.size"), &mut v.size);
-            f(&crate::scenario::path_if!(named, "{p}.up"), &mut v.up);
+            f(
+                &crate::scenario::path_if!(named, "{p}.prob"),
+                Domain::UNIT,
+                &mut v.prob,
+            );
+            f(
+                &crate::scenario::path_if!(named, "{p}.size"),
+                Domain::NON_NEGATIVE,
+                &mut v.size,
+            );
+            f(
+                &crate::scenario::path_if!(named, "{p}.up"),
+                Domain::UNIT,
+                &mut v.up,
+            );
             f(
                 &crate::scenario::path_if!(named, "{p}.salience"),
+                Domain::UNIT,
                 &mut v.salience,
             );
         }
         for l in &mut self.influence {
             f(
                 &crate::scenario::path_if!(named, "crisis.influence.{}.{}.weight", l.from, l.to),
+                Domain::NON_NEGATIVE,
                 &mut l.weight,
             );
         }
@@ -573,6 +591,7 @@ impl CrisisSpec {
             for (i, x) in e.effects.iter_mut().enumerate() {
                 f(
                     &crate::scenario::path_if!(named, "crisis.event.{}.effect.{i}.value", e.id),
+                    Domain::UNBOUNDED,
                     &mut x.value,
                 );
             }
@@ -581,54 +600,72 @@ impl CrisisSpec {
             let p = crate::scenario::path_if!(named, "crisis.option.{}", o.id);
             f(
                 &crate::scenario::path_if!(named, "{p}.propensity"),
+                Domain::UNIT,
                 &mut o.propensity,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.legality"),
+                Domain::UNIT,
                 &mut o.legality,
             );
             if let Some(l) = &mut o.level {
-                f(&crate::scenario::path_if!(named, "{p}.level"), l);
+                f(&crate::scenario::path_if!(named, "{p}.level"), scale, l);
             }
             f(
                 &crate::scenario::path_if!(named, "{p}.threat"),
+                Domain::UNIT,
                 &mut o.threat,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.alliance.target"),
+                Domain::UNBOUNDED,
                 &mut o.alliance.target,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.alliance.initiator"),
+                Domain::UNBOUNDED,
                 &mut o.alliance.initiator,
             );
             for (i, x) in o.effects.iter_mut().enumerate() {
                 f(
                     &crate::scenario::path_if!(named, "{p}.effect.{i}.value"),
+                    Domain::UNBOUNDED,
                     &mut x.value,
                 );
             }
             for (i, x) in o.on_withdraw.iter_mut().enumerate() {
                 f(
                     &crate::scenario::path_if!(named, "{p}.on_withdraw.{i}.value"),
+                    Domain::UNBOUNDED,
                     &mut x.value,
                 );
             }
         }
         for g in &mut self.gates {
             let p = crate::scenario::path_if!(named, "crisis.gate.{}", g.id);
-            f(&crate::scenario::path_if!(named, "{p}.block"), &mut g.block);
+            f(
+                &crate::scenario::path_if!(named, "{p}.block"),
+                Domain::UNBOUNDED,
+                &mut g.block,
+            );
             f(
                 &crate::scenario::path_if!(named, "{p}.w_position"),
+                Domain::NON_NEGATIVE,
                 &mut g.w_position,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.w_legality"),
+                Domain::NON_NEGATIVE,
                 &mut g.w_legality,
             );
-            f(&crate::scenario::path_if!(named, "{p}.delay"), &mut g.delay);
+            f(
+                &crate::scenario::path_if!(named, "{p}.delay"),
+                Domain::UNIT,
+                &mut g.delay,
+            );
             f(
                 &crate::scenario::path_if!(named, "{p}.substitute"),
+                Domain::UNIT,
                 &mut g.substitute,
             );
         }
@@ -636,30 +673,51 @@ impl CrisisSpec {
             let p = crate::scenario::path_if!(named, "crisis.ally.{}", a.actor);
             f(
                 &crate::scenario::path_if!(named, "{p}.alignment"),
+                Domain::SIGNED_UNIT,
                 &mut a.alignment,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.threshold"),
+                Domain::NON_NEGATIVE,
                 &mut a.threshold,
             );
-            f(&crate::scenario::path_if!(named, "{p}.noise"), &mut a.noise);
-            f(&crate::scenario::path_if!(named, "{p}.lean"), &mut a.lean);
-            f(&crate::scenario::path_if!(named, "{p}.lock"), &mut a.lock);
+            f(
+                &crate::scenario::path_if!(named, "{p}.noise"),
+                Domain::NON_NEGATIVE,
+                &mut a.noise,
+            );
+            f(
+                &crate::scenario::path_if!(named, "{p}.lean"),
+                Domain::UNBOUNDED,
+                &mut a.lean,
+            );
+            f(
+                &crate::scenario::path_if!(named, "{p}.lock"),
+                Domain::UNIT,
+                &mut a.lock,
+            );
         }
         for l in &mut self.links {
             f(
                 &crate::scenario::path_if!(named, "crisis.link.{}.{}.weight", l.from, l.to),
+                Domain::NON_NEGATIVE,
                 &mut l.weight,
             );
         }
         if let Some(a) = &mut self.alliance {
-            f("crisis.alliance.withdraw_prob", &mut a.withdraw_prob);
+            f(
+                "crisis.alliance.withdraw_prob",
+                Domain::UNIT,
+                &mut a.withdraw_prob,
+            );
             f(
                 "crisis.alliance.withdrawal_damage",
+                Domain::UNIT,
                 &mut a.withdrawal_damage,
             );
             f(
                 "crisis.alliance.fracture_cohesion",
+                Domain::UNIT,
                 &mut a.fracture_cohesion,
             );
         }
@@ -696,8 +754,16 @@ mod tests {
     fn paths_are_dotted_and_stable() {
         let mut s = spec();
         let mut paths = Vec::new();
-        s.visit_nums_mut(&mut |p, _| paths.push(p.to_string()));
+        let mut domains = Vec::new();
+        s.visit_nums_impl(true, Domain::new(0.0, 100.0), &mut |p, d, _| {
+            paths.push(p.to_string());
+            domains.push((p.to_string(), d));
+        });
         assert!(paths.contains(&"crisis.link.uk.fr.weight".to_string()));
+        let d = |p: &str| domains.iter().find(|(q, _)| q == p).map(|(_, d)| *d);
+        assert_eq!(d("crisis.option.invasion.propensity"), Some(Domain::UNIT));
+        assert_eq!(d("crisis.link.uk.fr.weight"), Some(Domain::NON_NEGATIVE));
+        assert_eq!(d("crisis.gate.jcs.block"), Some(Domain::UNBOUNDED));
         assert!(paths.contains(&"crisis.gate.jcs.block".to_string()));
         assert!(paths.contains(&"crisis.option.invasion.propensity".to_string()));
     }

@@ -25,7 +25,7 @@ pub mod outcome;
 
 pub use crisis::*;
 pub use error::{ScenarioError, ScenarioErrors};
-pub use num::{Dist, Num};
+pub use num::{Dist, Domain, Num};
 pub use outcome::*;
 
 use serde::{Deserialize, Serialize};
@@ -263,29 +263,75 @@ impl Scenario {
     /// `stance.us.mil_rights.position`, `actor.uk.capability`). Samplers, sensitivity
     /// analysis and `--set` all work through this one door.
     pub fn visit_nums_mut(&mut self, f: &mut dyn FnMut(&str, &mut Num)) {
+        self.visit_nums_impl(true, &mut |p, _, n| f(p, n))
+    }
+
+    /// [`Self::visit_nums_mut`] with each number's declared [`Domain`]: the range every value
+    /// of it (nominal, distribution support, `--set`, sampled) must lie in. The table of
+    /// domains is in `docs/scenario.md`; it is declared here, by the format, not guessed from
+    /// values or path names.
+    pub fn visit_nums_declared(&mut self, f: &mut dyn FnMut(&str, Domain, &mut Num)) {
         self.visit_nums_impl(true, f)
+    }
+
+    /// The declared domain of the number at `path`, or `None` when the scenario has no such
+    /// number.
+    pub fn declared_domain(&self, path: &str) -> Option<Domain> {
+        let mut s = self.clone();
+        let mut found = None;
+        s.visit_nums_impl(true, &mut |p, d, _| {
+            if found.is_none() && p == path {
+                found = Some(d);
+            }
+        });
+        found
     }
 
     /// Visit every number in the order of [`Self::visit_nums_mut`]; when `named` is false the
     /// paths are empty (no string formatting: the per-run sampling path).
-    pub(crate) fn visit_nums_impl(&mut self, named: bool, f: &mut dyn FnMut(&str, &mut Num)) {
+    pub(crate) fn visit_nums_impl(
+        &mut self,
+        named: bool,
+        f: &mut dyn FnMut(&str, Domain, &mut Num),
+    ) {
+        let scales: Vec<(String, Domain)> = self
+            .issues
+            .iter()
+            .map(|i| (i.id.clone(), Domain::new(i.min, i.max)))
+            .collect();
+        let scale = |id: &str| {
+            scales
+                .iter()
+                .find(|(i, _)| i == id)
+                .map_or(Domain::UNBOUNDED, |(_, d)| *d)
+        };
         for a in &mut self.actors {
             f(
                 &path_if!(named, "actor.{}.capability", a.id),
+                Domain::NON_NEGATIVE,
                 &mut a.capability,
             );
         }
         for s in &mut self.stances {
             f(
                 &path_if!(named, "stance.{}.{}.position", s.actor, s.issue),
+                scale(&s.issue),
                 &mut s.position,
             );
             f(
                 &path_if!(named, "stance.{}.{}.salience", s.actor, s.issue),
+                Domain::UNIT,
                 &mut s.salience,
             );
         }
-        self.crisis.visit_nums_impl(named, f);
+        let crisis_scale = self
+            .crisis
+            .issue
+            .as_deref()
+            .map(scale)
+            .or_else(|| scales.first().map(|(_, d)| *d))
+            .unwrap_or(Domain::UNBOUNDED);
+        self.crisis.visit_nums_impl(named, crisis_scale, f);
     }
 }
 

@@ -2,6 +2,50 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The range a number may take.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Domain {
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Domain {
+    pub const UNBOUNDED: Domain = Domain {
+        min: f64::NEG_INFINITY,
+        max: f64::INFINITY,
+    };
+    pub const UNIT: Domain = Domain { min: 0.0, max: 1.0 };
+    pub const NON_NEGATIVE: Domain = Domain {
+        min: 0.0,
+        max: f64::INFINITY,
+    };
+    pub fn clamp(&self, x: f64) -> f64 {
+        x.clamp(self.min, self.max)
+    }
+    /// `max − min` when both are finite.
+    pub fn width(&self) -> Option<f64> {
+        let w = self.max - self.min;
+        w.is_finite().then_some(w)
+    }
+}
+
+impl Domain {
+    /// `[-1, 1]` (alignments).
+    pub const SIGNED_UNIT: Domain = Domain {
+        min: -1.0,
+        max: 1.0,
+    };
+    pub fn new(min: f64, max: f64) -> Domain {
+        Domain {
+            min: min.min(max),
+            max: max.max(min),
+        }
+    }
+    pub fn contains(&self, x: f64) -> bool {
+        x >= self.min && x <= self.max
+    }
+}
+
 /// A probability distribution for an uncertain input. Every distribution is sampled through its
 /// quantile function so that Monte Carlo, Sobol sampling and one-at-a-time analysis share one path.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
