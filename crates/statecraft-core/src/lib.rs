@@ -20,6 +20,7 @@ pub mod scenario;
 pub mod sensitivity;
 pub mod state;
 pub mod study;
+pub mod suggest;
 pub mod sweep;
 pub mod validate;
 

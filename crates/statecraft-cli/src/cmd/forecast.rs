@@ -4,7 +4,6 @@
 
 use super::mc_args::McArgs;
 use super::{study_view, Failure};
-use statecraft_core::engine::RunOptions;
 use statecraft_core::forecast;
 use statecraft_core::study::StudyConfig;
 
@@ -36,7 +35,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     if scn.questions.is_empty() {
         return Err(Failure::input("the scenario declares no [[questions]]"));
     }
-    let run = RunOptions::default();
+    let run = super::run::resolve_model(&scn, None, &[], None)?;
     let mc = args.mc.to_config_with(
         DEFAULT_RUNS,
         serde_json::to_value(&run).map_err(Failure::other)?,

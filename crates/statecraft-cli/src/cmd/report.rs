@@ -119,7 +119,6 @@ fn sensitivity_target(outcomes: &[statecraft_core::mc::OutcomeProb]) -> Option<S
 /// Sobol, forecasts, evidence discount) and adapts it into [`ReportData`]
 /// (`statecraft_report::from_study`).
 pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
-    use statecraft_core::engine::RunOptions;
     use statecraft_core::mc::McConfig;
     use statecraft_core::sensitivity::Target;
     use statecraft_core::study::{self, StudyConfig};
@@ -135,7 +134,8 @@ pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
             Failure::other(format!("simulation failed: {e}"))
         }
     };
-    let run = RunOptions::default();
+    // The scenario's own model (its `[model]` table, or the default), as `run` resolves it.
+    let run = super::run::resolve_model(&scn, None, &[], None)?;
     let mc = McConfig {
         runs: args.runs,
         seed: args.seed,

@@ -34,20 +34,11 @@ pub struct StudyArgs {
 /// The study configuration from the flags.
 pub fn config(
     scn: &Scenario,
-    model: &str,
-    rounds: usize,
+    run: RunOptions,
     mc: &McArgs,
     an: &AnalysisArgs,
     st: &StudyArgs,
 ) -> Result<StudyConfig, Failure> {
-    let run = RunOptions {
-        model: model.to_string(),
-        rounds,
-        ..RunOptions::default()
-    };
-    if scn.crisis.is_empty() {
-        run.model().map_err(Failure::input)?;
-    }
     let crisis = !scn.crisis.is_empty();
     let default_runs = if crisis {
         DEFAULT_CRISIS_RUNS
