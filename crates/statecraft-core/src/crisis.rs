@@ -660,34 +660,10 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
     })
 }
 
-/// One bargaining step on issue `k` (docs/crisis.md §2): every actor with a stance moves toward
-/// the capability×salience-weighted mean position by `rate·(1+pressure)·(1−s_i)` of the gap
-/// (partial adjustment with stubbornness, after DeGroot 1974 and Friedkin & Johnsen 1990; the
-/// weighted mean is the compromise model of Achen 2006). Returns the weighted mean.
-///
-/// This is the crisis layer's own, deliberately simple bargaining step; it does not call the
-/// bargaining models of `crate::models`.
-pub fn bargain_step(pos: &mut [f64], sal: &[f64], cap: &[f64], has: &[bool], rate: f64) -> f64 {
-    let (mut w, mut wx) = (0.0, 0.0);
-    for i in 0..pos.len() {
-        if has[i] {
-            let cs = cap[i].max(0.0) * sal[i].clamp(0.0, 1.0);
-            w += cs;
-            wx += cs * pos[i];
-        }
-    }
-    if w <= 0.0 {
-        return f64::NAN;
-    }
-    let mean = wx / w;
-    let r = rate.clamp(0.0, 1.0);
-    for i in 0..pos.len() {
-        if has[i] {
-            pos[i] += r * (1.0 - sal[i].clamp(0.0, 1.0)) * (mean - pos[i]);
-        }
-    }
-    mean
-}
+/// One bargaining step on issue `k` (docs/crisis.md §2): the registered model
+/// `crisis-averaging`'s step (`docs/models/crisis-averaging.md`), called with the week's
+/// pressure-scaled rate.
+pub use crate::models::averaging::bargain_step;
 
 impl Sim<'_> {
     /// The capability×salience-weighted median (lower end of an exact tie, the issue outcome

@@ -1,8 +1,8 @@
 //! Running a scenario with a bargaining model: scenario → problem → trajectory per issue.
 //!
 //! Contract (filled in by the core-engine work):
-//! - `problem_from_scenario(&Scenario) -> Problem`: actors with a stance on at least one issue;
-//!   a missing stance on an issue = the issue midpoint with salience 0.
+//! - `Scenario::problem() -> Problem` (in `scenario`): actors with a stance on at least one
+//!   issue; a missing stance on an issue = the issue midpoint with salience 0.
 //! - `run(&Scenario, &dyn Model, rounds, seed) -> RunResult`: single-issue models run each
 //!   issue separately (and say so in `notes`), multi-dimensional models run all issues jointly.
 //!   `RunResult` carries, per round, every actor's position and each issue's c·s-weighted median
@@ -12,7 +12,9 @@
 //!   layer is handed to `crate::crisis`; a plain bargaining scenario runs its model on every issue
 //!   and records `issue.*` / `position.*` vars and `position.*` series in the `RunState`.
 
-use crate::models::{self, stats, Dim, ForecastStat, Model, ModelError, ModelOptions, Problem};
+use crate::models::{
+    self, stats, ForecastStat, Model, ModelError, ModelOptions, ModelSpec, Problem,
+};
 use crate::rng::{self, Rng};
 use crate::scenario::Scenario;
 use crate::state::RunState;
@@ -22,6 +24,26 @@ use serde::{Deserialize, Serialize};
 /// golden trajectory (BdM's own stopping rule is unpublished; see `docs/models/eum.md`).
 pub const DEFAULT_ROUNDS: usize = 10;
 
+/// Default round limit for `smp`, whose own stopping rule (KTAB's) usually ends the run first;
+/// KTAB's own limit is 100 turns.
+pub const DEFAULT_SMP_ROUNDS: usize = 100;
+
+/// The model a bargaining scenario runs when neither its `[model]` table nor the command line
+/// names one.
+pub const DEFAULT_MODEL: &str = "eum";
+
+/// The model id of the crisis layer's bargaining step, the only model a crisis scenario runs.
+pub const CRISIS_MODEL: &str = models::averaging::ID;
+
+/// What a front end asks for on top of the scenario's `[model]` table: `--model`, `--rounds`,
+/// `--model-opt KEY=VALUE` (applied in order; key `seed` sets the model's seed).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelOverride {
+    pub id: Option<String>,
+    pub rounds: Option<usize>,
+    pub options: Vec<(String, String)>,
+}
+
 /// Which model to run and how (what `--model`, `--rounds` and model options map to).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -29,8 +51,13 @@ pub struct RunOptions {
     /// A model id from [`models::IDS`]; default `eum` (= `eum-scholz`).
     pub model: String,
     pub options: ModelOptions,
-    /// Maximum number of rounds; default [`DEFAULT_ROUNDS`].
+    /// Maximum number of rounds; default [`DEFAULT_ROUNDS`]. 0 for a crisis scenario, whose
+    /// layer runs weekly rounds from `as_of` to the horizon.
     pub rounds: usize,
+    /// Seed of the model's random stream in a single run ([`run_options`]); `None` = the
+    /// run's seed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 impl Default for RunOptions {
@@ -39,11 +66,122 @@ impl Default for RunOptions {
             model: "eum".into(),
             options: ModelOptions::default(),
             rounds: DEFAULT_ROUNDS,
+            seed: None,
         }
     }
 }
 
 impl RunOptions {
+    /// Resolve what runs on `scn`: the model id from `over`, else the scenario's `[model]`
+    /// table, else [`DEFAULT_MODEL`] ([`CRISIS_MODEL`] for a crisis scenario); the scenario's
+    /// options when it names the same model (or none); then `over`'s key=value options in
+    /// order; rounds from `over`, the table, or the model's default. Everything is checked
+    /// against the registry (unknown model → [`EngineError::UnknownModel`], unknown or
+    /// inapplicable option or bad value → [`EngineError::ModelOption`], a bargaining model on a
+    /// crisis scenario → [`EngineError::CrisisModel`]), and the result lists every option of
+    /// the model that will run (its complete EUM or SMP option set), so provenance records
+    /// exactly what ran.
+    pub fn resolve(scn: &Scenario, over: &ModelOverride) -> Result<RunOptions, EngineError> {
+        let spec: &ModelSpec = &scn.model;
+        let crisis = !scn.crisis.is_empty();
+        let default = if crisis { CRISIS_MODEL } else { DEFAULT_MODEL };
+        let id = over
+            .id
+            .clone()
+            .or_else(|| spec.id.clone())
+            .unwrap_or_else(|| default.to_string());
+        if !models::IDS.contains(&id.as_str()) {
+            return Err(EngineError::UnknownModel {
+                suggestion: models::suggest(&id).map(str::to_string),
+                id,
+            });
+        }
+        if crisis && id != CRISIS_MODEL {
+            return Err(EngineError::CrisisModel { id });
+        }
+        let own = !matches!(spec.id.as_deref(), Some(s) if s != id);
+        let mut options = if own {
+            spec.options.clone()
+        } else {
+            ModelOptions::default()
+        };
+        let bad = |m: String| EngineError::ModelOption(m);
+        if own {
+            if let Some((path, m, help)) = spec.check(crisis).into_iter().next() {
+                return Err(bad(format!("{path}: {m} ({help})")));
+            }
+        }
+        let mut seed = spec.seed.map(|s| s.0);
+        for (k, v) in &over.options {
+            if k == "seed" {
+                seed = Some(v.parse().map_err(|_| {
+                    bad(format!(
+                        "seed: `{v}` is not an integer from 0 to 18446744073709551615"
+                    ))
+                })?);
+                continue;
+            }
+            if crisis {
+                return Err(bad(format!(
+                    "option `{k}`: `{CRISIS_MODEL}` on a crisis scenario takes its rate from \
+                     [crisis.bargaining] (use --set crisis.bargaining.rate=...)"
+                )));
+            }
+            options.set(&id, k, v).map_err(bad)?;
+        }
+        if crisis && options.rate.is_some() {
+            return Err(bad(format!(
+                "[model] table: `rate` of `{CRISIS_MODEL}` on a crisis scenario comes from \
+                 [crisis.bargaining]"
+            )));
+        }
+        // Record the complete option set of the model that runs.
+        match id.as_str() {
+            "smp" => {
+                options.smp.get_or_insert_with(Default::default);
+            }
+            "eum" | "eum-scholz" | "eum-printed" => {
+                let mut o = options.eum.clone().unwrap_or_else(|| {
+                    if id == "eum-printed" {
+                        models::eum::EumOptions::printed()
+                    } else {
+                        models::eum::EumOptions::scholz()
+                    }
+                });
+                if let Some(t) = options.tie {
+                    o.median_tie = t;
+                }
+                if let Some(q) = options.q {
+                    o.q = q;
+                }
+                options.eum = Some(o);
+            }
+            _ => {}
+        }
+        let rounds = if crisis {
+            // The crisis layer runs weekly rounds from `as_of` to the horizon.
+            if over.rounds.or(spec.rounds).is_some() {
+                return Err(bad(format!(
+                    "rounds: a crisis scenario runs weekly rounds from as_of to its horizon; \
+                     `{CRISIS_MODEL}` takes no round limit"
+                )));
+            }
+            0
+        } else {
+            over.rounds.or(spec.rounds).unwrap_or(if id == "smp" {
+                DEFAULT_SMP_ROUNDS
+            } else {
+                DEFAULT_ROUNDS
+            })
+        };
+        Ok(RunOptions {
+            model: id,
+            options,
+            rounds,
+            seed,
+        })
+    }
+
     /// The configured model, or [`EngineError::UnknownModel`].
     pub fn model(&self) -> Result<Box<dyn Model>, EngineError> {
         models::by_id(&self.model, &self.options).ok_or_else(|| EngineError::UnknownModel {
@@ -61,6 +199,10 @@ pub enum EngineError {
         id: String,
         suggestion: Option<String>,
     },
+    #[error("model `{id}` cannot run on a crisis scenario: its bargaining step is the registered model `crisis-averaging` (docs/models/crisis-averaging.md); other models are not wired into the crisis layer yet")]
+    CrisisModel { id: String },
+    #[error("model option: {0}")]
+    ModelOption(String),
     #[error("the scenario has no issues")]
     NoIssues,
     #[error("no actor has a stance on any issue")]
@@ -137,50 +279,6 @@ pub struct RunResult {
     pub issues: Vec<IssueResult>,
     /// e.g. "EUM is single-issue; each issue was run separately".
     pub notes: Vec<String>,
-}
-
-/// The bargaining problem of a scenario: every actor with a stance on at least one issue (in
-/// scenario order) × every issue. A missing stance = the issue midpoint with salience 0.
-/// Stances naming unknown actors or issues are ignored (validation reports them).
-pub fn problem_from_scenario(scn: &Scenario) -> Problem {
-    let dims: Vec<Dim> = scn
-        .issues
-        .iter()
-        .map(|i| Dim {
-            id: i.id.clone(),
-            min: i.min,
-            max: i.max,
-        })
-        .collect();
-    let mut actors = Vec::new();
-    let mut capability = Vec::new();
-    let mut position = Vec::new();
-    let mut salience = Vec::new();
-    for a in &scn.actors {
-        let stances: Vec<_> = scn.stances.iter().filter(|s| s.actor == a.id).collect();
-        if !stances.iter().any(|s| scn.issue_index(&s.issue).is_some()) {
-            continue;
-        }
-        let mut pos: Vec<f64> = scn.issues.iter().map(|i| 0.5 * (i.min + i.max)).collect();
-        let mut sal = vec![0.0; dims.len()];
-        for s in stances {
-            if let Some(d) = scn.issue_index(&s.issue) {
-                pos[d] = s.position.value;
-                sal[d] = s.salience.value;
-            }
-        }
-        actors.push(a.id.clone());
-        capability.push(a.capability.value);
-        position.push(pos);
-        salience.push(sal);
-    }
-    Problem {
-        actors,
-        capability,
-        dims,
-        position,
-        salience,
-    }
 }
 
 /// The single-issue problem of issue `d`: only the actors with a stance on it.
@@ -279,7 +377,7 @@ fn run_issues(
     if scn.issues.is_empty() {
         return Err(EngineError::NoIssues);
     }
-    let full = problem_from_scenario(scn);
+    let full = scn.problem();
     if full.n_actors() == 0 {
         return Err(EngineError::NoStances);
     }
@@ -360,7 +458,7 @@ pub fn run_options(scn: &Scenario, opts: &RunOptions, seed: u64) -> Result<RunRe
         scn,
         model.as_ref(),
         opts.rounds,
-        seed,
+        opts.seed.unwrap_or(seed),
         opts.options.tie.unwrap_or_default(),
     )
 }
@@ -376,7 +474,13 @@ pub fn simulate_once(
     rng: &mut Rng,
 ) -> Result<RunState, EngineError> {
     if !scn.crisis.is_empty() {
-        // The crisis layer runs its own per-round bargaining step (docs/crisis.md).
+        // The crisis layer's bargaining step is the registered model `crisis-averaging`
+        // (docs/models/crisis-averaging.md); no other model is wired into it.
+        if opts.model != CRISIS_MODEL {
+            return Err(EngineError::CrisisModel {
+                id: opts.model.clone(),
+            });
+        }
         return crate::crisis::simulate(scn, rng).map_err(EngineError::Crisis);
     }
     let model = opts.model()?;
@@ -475,7 +579,7 @@ mod tests {
 
     #[test]
     fn problem_fills_missing_stances_with_midpoint_and_zero_salience() {
-        let p = problem_from_scenario(&scenario());
+        let p = scenario().problem();
         assert_eq!(p.n_actors(), 10);
         assert_eq!(p.n_dims(), 2);
         let be = p.actors.iter().position(|a| a == "be").unwrap();

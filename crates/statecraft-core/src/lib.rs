@@ -9,6 +9,7 @@
 pub mod builtin;
 pub mod catalog;
 pub mod crisis;
+pub mod csv;
 pub mod engine;
 pub mod expr;
 pub mod forecast;
@@ -22,6 +23,7 @@ pub mod scenario;
 pub mod sensitivity;
 pub mod state;
 pub mod study;
+pub mod suggest;
 pub mod sweep;
 pub mod validate;
 

@@ -150,11 +150,11 @@ fn every_ktab_sample_input_loads() {
         let k = got.unwrap_or_else(|e| panic!("{f}: {e:?}"));
         let p = k.problem();
         assert!(p.n_actors() >= 3 && p.n_dims() >= 1, "{f}");
-        let (inp, _) = SmpInput::from_problem(&p, &k.params).unwrap();
+        let (inp, _) = SmpInput::from_problem(&p, &k.params()).unwrap();
         // every sample runs a few steps with its own parameters
-        let mut rng = statecraft_core::rng::stream(k.seed.unwrap_or(0), 0);
+        let mut rng = statecraft_core::rng::stream(k.seed().unwrap_or(0), 0);
         let steps = if p.n_actors() > 50 { 1 } else { 3 };
-        let run = smp::engine::run(&inp, &k.params, steps, &mut rng)
+        let run = smp::engine::run(&inp, &k.params(), steps, &mut rng)
             .unwrap_or_else(|e| panic!("{f}: {e}"));
         assert!(run.positions.iter().flatten().all(|x| x.is_finite()), "{f}");
     }
@@ -166,9 +166,9 @@ fn xml_and_csv_of_the_same_scenario_agree() {
     let xml = ktab::parse_xml(&shared("inputs/dummyData_3Dim.xml")).unwrap();
     assert_eq!(csv.problem(), xml.problem());
     let varb = ktab::parse_xml(&shared("inputs/SOE-Pol-Comp_varB2.xml")).unwrap();
-    assert_eq!(varb.params.bargn_model, smp::BargnModel::InitRcvrInterp);
-    assert_eq!(varb.params.voting_rule, smp::VotingRule::PropCbc);
-    assert_eq!(varb.seed, Some(15455440707583219804));
+    assert_eq!(varb.params().bargn_model, smp::BargnModel::InitRcvrInterp);
+    assert_eq!(varb.params().voting_rule, smp::VotingRule::PropCbc);
+    assert_eq!(varb.seed(), Some(15455440707583219804));
     assert_eq!(
         varb.problem(),
         ktab::parse_csv(&shared("inputs/SOE-Pol-Comp.csv"))
@@ -197,8 +197,8 @@ fn fast_engine_matches_reference_oracle() {
         "dummyData_6Dim.csv",
     ] {
         let k = ktab::parse(&shared(&format!("inputs/{f}"))).unwrap();
-        cases.push((f.to_string(), k.params.clone()));
-        let mut c = k.params.clone();
+        cases.push((f.to_string(), k.params().clone()));
+        let mut c = k.params().clone();
         c.ktab_compat = !c.ktab_compat;
         cases.push((f.to_string(), c));
     }
@@ -319,18 +319,18 @@ fn run_in_pool(threads: usize, inp: &SmpInput, p: &SmpParams, seed: u64, steps: 
 fn stochastic_mode_is_byte_identical_across_thread_counts() {
     let k = ktab::parse_xml(&shared("inputs/dummyData_3Dim_stoch_ia.xml")).unwrap();
     assert_eq!(
-        k.params.state_transitions,
+        k.params().state_transitions,
         smp::StateTransitions::Stochastic
     );
-    let (inp, _) = SmpInput::from_problem(&k.problem(), &k.params).unwrap();
-    let seed = k.seed.unwrap();
-    let one = run_in_pool(1, &inp, &k.params, seed, 100);
-    let two = run_in_pool(2, &inp, &k.params, seed, 100);
+    let (inp, _) = SmpInput::from_problem(&k.problem(), &k.params()).unwrap();
+    let seed = k.seed().unwrap();
+    let one = run_in_pool(1, &inp, &k.params(), seed, 100);
+    let two = run_in_pool(2, &inp, &k.params(), seed, 100);
     assert_eq!(one, two);
-    assert_eq!(one, run_in_pool(2, &inp, &k.params, seed, 100));
+    assert_eq!(one, run_in_pool(2, &inp, &k.params(), seed, 100));
     // the seed matters: some other seed gives another trajectory
     let others: Vec<String> = (1..6)
-        .map(|s| run_in_pool(2, &inp, &k.params, s, 100))
+        .map(|s| run_in_pool(2, &inp, &k.params(), s, 100))
         .collect();
     assert!(others.iter().any(|o| *o != one));
     // a bigger case

@@ -86,14 +86,6 @@ pub fn render_table(scenario: &str, params: &[ParamInfo]) -> String {
     out
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 pub fn render_csv(params: &[ParamInfo]) -> String {
     let mut out = String::from("path,value,distribution,min,max,confidence,source,source_title\n");
     for p in params {
@@ -108,9 +100,7 @@ pub fn render_csv(params: &[ParamInfo]) -> String {
             p.source.clone().unwrap_or_default(),
             p.source_title.clone().unwrap_or_default(),
         ];
-        let row: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&row.join(","));
-        out.push('\n');
+        out.push_str(&statecraft_core::csv::csv_line(&row));
     }
     out
 }
@@ -163,8 +153,7 @@ fn emit(text: &str, out: Option<&PathBuf>) -> Result<(), Failure> {
 pub fn export(args: ExportArgs) -> Result<(), Failure> {
     let Some(text) = builtin::get(&args.name) else {
         let names = builtin::names();
-        let hint = match statecraft_core::scenario::load::suggest(&args.name, names.iter().copied())
-        {
+        let hint = match statecraft_core::suggest::suggest(&args.name, names.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("built-in scenarios: {}", names.join(", ")),
         };

@@ -4,7 +4,6 @@
 
 use super::mc_args::McArgs;
 use super::{study_view, Failure};
-use statecraft_core::engine::RunOptions;
 use statecraft_core::forecast;
 use statecraft_core::plan::{self, Preset};
 
@@ -33,9 +32,8 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     if scn.questions.is_empty() {
         return Err(Failure::input("the scenario declares no [[questions]]"));
     }
-    let req = args
-        .mc
-        .plan_request(Preset::Forecast, RunOptions::default());
+    let run = super::run::resolve_model(&scn, None, &[], None)?;
+    let req = args.mc.plan_request(Preset::Forecast, run);
     let plan = plan::plan(&scn, &req).map_err(study_view::failure)?;
     let f = study_view::run(&scn, &plan, &args.mc)?.to_forecast();
     match args.format {

@@ -60,8 +60,11 @@ fn canonical_command(args: &Args) -> String {
 /// evidence discount) and adapts it into [`ReportData`] (`statecraft_report::from_study`).
 pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
     let scn = crate::load::scenario(&args.scenario)?.scenario;
+    // The scenario's own model (its `[model]` table, or the default), as `run` resolves it.
+    let run = super::run::resolve_model(&scn, None, &[], None)?;
     let req = PlanRequest {
         runs: Some(args.runs),
+        run,
         seed: args.seed,
         ..PlanRequest::new(Preset::Report)
     };

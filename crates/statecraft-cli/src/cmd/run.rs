@@ -19,11 +19,6 @@ use serde::Serialize;
 use statecraft_core::scenario::{Anchor, Scenario};
 use std::fmt::Write as _;
 
-pub const DEFAULT_MODEL: &str = "eum";
-pub const DEFAULT_ROUNDS: usize = 10;
-/// Round limit for `smp` when `--rounds` is not given.
-pub const DEFAULT_SMP_ROUNDS: usize = 100;
-
 /// Output format of `run`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
@@ -41,11 +36,18 @@ pub struct Args {
     /// Scenario file (TOML or CSV table) or built-in name.
     #[arg(default_value = statecraft_core::builtin::DEFAULT)]
     pub scenario: String,
-    /// Bargaining model id (see `statecraft models`).
-    #[arg(long, short, default_value = DEFAULT_MODEL)]
-    pub model: String,
-    /// Maximum number of rounds (the model may stop earlier). Default: 10, or 100 for `smp`,
-    /// whose own stopping rule usually ends the run first (KTAB's runs take up to ~40 turns).
+    /// Bargaining model id (see `statecraft models`). Default: the scenario's `[model] id`, else
+    /// `eum` (`crisis-averaging`, the only model a crisis scenario runs, for a crisis scenario).
+    #[arg(long, short)]
+    pub model: Option<String>,
+    /// A model option, `KEY=VALUE` (repeatable; see `statecraft models` and docs/scenario.md),
+    /// applied over the scenario's `[model]` table: e.g. `VotingRule=PropCbc`,
+    /// `ktab_compat=true`, `q=0.5`, `seed=7`.
+    #[arg(long = "model-opt", value_name = "KEY=VALUE")]
+    pub model_opt: Vec<String>,
+    /// Maximum number of rounds (the model may stop earlier). Default: the scenario's
+    /// `[model] rounds`, else 10, or 100 for `smp`, whose own stopping rule usually ends the run
+    /// first (KTAB's runs take up to ~40 turns).
     #[arg(long, short)]
     pub rounds: Option<usize>,
     /// Output format.
@@ -67,7 +69,8 @@ impl Default for Args {
     fn default() -> Self {
         Args {
             scenario: statecraft_core::builtin::DEFAULT.to_string(),
-            model: DEFAULT_MODEL.to_string(),
+            model: None,
+            model_opt: Vec::new(),
             rounds: None,
             format: Format::Table,
             mc: McArgs::default(),
@@ -88,23 +91,53 @@ impl Args {
     }
 }
 
+/// The model that runs on `scn`: `--model`, `--model-opt` and `--rounds` over the scenario's
+/// `[model]` table, resolved and checked against the model registry by the core
+/// (`RunOptions::resolve`). Any problem is an input error (exit 2) naming the flag.
+pub fn resolve_model(
+    scn: &Scenario,
+    model: Option<&str>,
+    model_opt: &[String],
+    rounds: Option<usize>,
+) -> Result<statecraft_core::engine::RunOptions, Failure> {
+    use statecraft_core::engine::{EngineError, ModelOverride, RunOptions};
+    let mut options = Vec::with_capacity(model_opt.len());
+    for kv in model_opt {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(Failure::input(format!(
+                "--model-opt `{kv}`: expected KEY=VALUE (e.g. --model-opt VotingRule=PropCbc)"
+            )));
+        };
+        options.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    let over = ModelOverride {
+        id: model.map(str::to_string),
+        rounds,
+        options,
+    };
+    RunOptions::resolve(scn, &over).map_err(|e| {
+        let flag = match &e {
+            EngineError::UnknownModel { .. } if model.is_some() => "--model: ",
+            EngineError::UnknownModel { .. } => "[model] id: ",
+            EngineError::CrisisModel { .. } if model.is_some() => "--model: ",
+            EngineError::ModelOption(_) if !model_opt.is_empty() => "--model-opt: ",
+            _ => "",
+        };
+        Failure::input(format!("{flag}{e}"))
+    })
+}
+
 pub fn exec(args: Args) -> Result<(), Failure> {
     let loaded = crate::load::scenario(&args.scenario)?;
-    let rounds = args.rounds.unwrap_or(if args.model == "smp" {
-        DEFAULT_SMP_ROUNDS
-    } else {
-        DEFAULT_ROUNDS
-    });
+    let run = resolve_model(
+        &loaded.scenario,
+        args.model.as_deref(),
+        &args.model_opt,
+        args.rounds,
+    )?;
     let out = if args.is_study(&loaded.scenario) {
         let scn = &loaded.scenario;
-        let plan = study_view::plan(
-            scn,
-            &args.model,
-            rounds,
-            &args.mc,
-            &args.analysis,
-            &args.study,
-        )?;
+        let plan = study_view::plan(scn, run, &args.mc, &args.analysis, &args.study)?;
         let s = study_view::run(scn, &plan, &args.mc)?;
         match args.format {
             Format::Table => study_view::render_table(&s, scn),
@@ -114,7 +147,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     } else {
         let scn = statecraft_core::mc::apply_edits(&loaded.scenario, &args.mc.edits())
             .map_err(super::mc_args::mc_failure)?;
-        let report = backend::run(&scn, &args.model, rounds, args.mc.seed)?;
+        let report = backend::run(&scn, &run, args.mc.seed)?;
         match args.format {
             Format::Table => render_table(&report),
             Format::Json => render_json(&report)?,
@@ -149,6 +182,10 @@ pub struct RunReport {
     pub model_description: String,
     pub seed: u64,
     pub max_rounds: usize,
+    /// Every option of the model that ran, as resolved from the scenario's `[model]` table and
+    /// `--model-opt` (null when unknown, e.g. in unit tests).
+    #[serde(skip_serializing_if = "serde_json::Value::is_null")]
+    pub model_options: serde_json::Value,
     pub notes: Vec<String>,
     pub actors: Vec<ActorInfo>,
     pub issues: Vec<IssueRun>,
@@ -283,6 +320,7 @@ impl RunReport {
             model_description: model_description.to_string(),
             seed,
             max_rounds,
+            model_options: serde_json::Value::Null,
             notes,
             actors: s
                 .actors
@@ -508,13 +546,8 @@ mod engine_run {
     use statecraft_core::models::ForecastStat;
     use statecraft_core::scenario::Scenario;
 
-    pub fn run(s: &Scenario, model: &str, rounds: usize, seed: u64) -> Result<RunReport, Failure> {
-        let opts = RunOptions {
-            model: model.to_string(),
-            rounds,
-            ..Default::default()
-        };
-        let r = engine::run_options(s, &opts, seed).map_err(|e| match e {
+    pub fn run(s: &Scenario, opts: &RunOptions, seed: u64) -> Result<RunReport, Failure> {
+        let r = engine::run_options(s, opts, seed).map_err(|e| match e {
             EngineError::UnknownModel { .. } | EngineError::NoIssues | EngineError::NoStances => {
                 Failure::input(e)
             }
@@ -536,7 +569,7 @@ mod engine_run {
                 converged: ir.converged,
             })
             .collect();
-        Ok(RunReport::build(
+        let mut report = RunReport::build(
             s,
             &r.model,
             &r.model_description,
@@ -544,7 +577,9 @@ mod engine_run {
             r.rounds_requested,
             r.notes,
             trajectories,
-        ))
+        );
+        report.model_options = serde_json::to_value(&opts.options).map_err(Failure::other)?;
+        Ok(report)
     }
 }
 

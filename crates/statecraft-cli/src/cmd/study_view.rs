@@ -27,20 +27,11 @@ pub struct StudyArgs {
 /// The analysis plan of `statecraft run` from the flags (the core's [`Preset::Run`]).
 pub fn plan(
     scn: &Scenario,
-    model: &str,
-    rounds: usize,
+    run: RunOptions,
     mc: &McArgs,
     an: &AnalysisArgs,
     st: &StudyArgs,
 ) -> Result<Plan, Failure> {
-    let run = RunOptions {
-        model: model.to_string(),
-        rounds,
-        ..RunOptions::default()
-    };
-    if scn.crisis.is_empty() {
-        run.model().map_err(Failure::input)?;
-    }
     let mut req = mc.plan_request(Preset::Run, run);
     an.apply(&mut req);
     req.pivotal_runs = st.pivotal_runs;

@@ -40,12 +40,16 @@ pub struct PlanArgs {
     /// Vars to record per point (default: issue.<id> for every issue).
     #[arg(long = "var", value_name = "VAR")]
     pub vars: Vec<String>,
-    /// Bargaining model id for plain bargaining scenarios (see `statecraft models`).
-    #[arg(long, default_value = "eum")]
-    pub model: String,
-    /// Maximum rounds per run.
-    #[arg(long, default_value_t = statecraft_core::engine::DEFAULT_ROUNDS)]
-    pub rounds: usize,
+    /// Model id (see `statecraft models`); default: the scenario's `[model]` table, else `eum`
+    /// (`crisis-averaging` for a crisis scenario).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// A model option `KEY=VALUE` (repeatable), as for `run`.
+    #[arg(long = "model-opt", value_name = "KEY=VALUE")]
+    pub model_opt: Vec<String>,
+    /// Maximum rounds per run (default: the model's).
+    #[arg(long)]
+    pub rounds: Option<usize>,
     /// Manifest to write.
     #[arg(short = 'o', long = "output", value_name = "MANIFEST.json")]
     pub output: PathBuf,
@@ -81,14 +85,13 @@ pub struct ReduceArgs {
     pub manifest: Option<PathBuf>,
 }
 
-/// The model options a sweep records in its manifest (`--model`, `--rounds`).
-fn model_options(model: &str, rounds: usize) -> Result<serde_json::Value, Failure> {
-    let opts = RunOptions {
-        model: model.to_string(),
-        rounds,
-        ..Default::default()
-    };
-    opts.model().map_err(Failure::input)?;
+/// The model options a sweep records in its manifest (`--model`, `--model-opt`, `--rounds`
+/// over the scenario's `[model]` table, resolved as `run` resolves them).
+fn model_options(
+    scn: &statecraft_core::scenario::Scenario,
+    a: &PlanArgs,
+) -> Result<serde_json::Value, Failure> {
+    let opts = super::run::resolve_model(scn, a.model.as_deref(), &a.model_opt, a.rounds)?;
     serde_json::to_value(opts).map_err(Failure::other)
 }
 
@@ -122,7 +125,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
 
 fn plan(a: PlanArgs) -> Result<(), Failure> {
     let scn = crate::load::scenario(&a.scenario)?.scenario;
-    let cfg = a.mc.to_config(model_options(&a.model, a.rounds)?)?;
+    let cfg = a.mc.to_config(model_options(&scn, &a)?)?;
     let m = sweep::plan(&scn, a.grid, &cfg, a.vars).map_err(sweep_failure)?;
     let json = serde_json::to_string_pretty(&m).map_err(Failure::other)?;
     write_atomic(&a.output, json.as_bytes())?;

@@ -5,7 +5,7 @@
 //! every error in a file is reported, not just the first.
 
 use crate::models::smp::SmpParams;
-use crate::models::{Dim, Problem};
+use crate::models::{ModelOptions, ModelSpec, Problem, Seed};
 use crate::scenario::{Actor, Issue, Meta, Num, Scenario, ScenarioError, ScenarioErrors, Stance};
 use std::ops::Range;
 
@@ -16,23 +16,30 @@ pub const MAX_NAME_CHARS: usize = 25;
 pub const MAX_DESC_CHARS: usize = 256;
 pub const MAX_CAPABILITY: f64 = 1e8;
 
-/// A KTAB scenario: the statecraft scenario plus KTAB-only settings.
+/// A KTAB scenario: a statecraft scenario whose `[model]` table says `smp` and carries the
+/// file's SMP parameters (`<ModelParameters>`; KTAB's defaults for CSV), accommodation matrix
+/// (`<IdealAdjustment>`) and `<prngSeed>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KtabScenario {
     pub scenario: Scenario,
-    /// SMP parameters: KTAB's defaults for CSV, `<ModelParameters>` for XML; the
-    /// `IdealAdjustment` matrix is in `params.accommodation` (None = identity).
-    pub params: SmpParams,
-    /// `<prngSeed>` (XML only).
-    pub seed: Option<u64>,
     /// Which format it came from: "csv" or "xml".
     pub format: &'static str,
 }
 
 impl KtabScenario {
+    /// The file's SMP parameters (from the scenario's `[model]` table).
+    pub fn params(&self) -> SmpParams {
+        self.scenario.model.options.smp.clone().unwrap_or_default()
+    }
+
+    /// The file's `<prngSeed>` (XML only).
+    pub fn seed(&self) -> Option<u64> {
+        self.scenario.model.seed.map(|s| s.0)
+    }
+
     /// The SMP model with this file's parameters (KTAB's defaults for CSV).
     pub fn smp(&self) -> crate::models::smp::Smp {
-        crate::models::smp::Smp::new(self.params.clone())
+        crate::models::smp::Smp::new(self.params())
     }
 
     /// The plain statecraft scenario.
@@ -41,41 +48,20 @@ impl KtabScenario {
     }
 
     /// The bargaining problem: actors in file order, one dimension per issue on 0–100,
-    /// saliences 0–1.
+    /// saliences 0–1 ([`Scenario::problem`]; a KTAB file gives every actor a stance on every
+    /// dimension).
     pub fn problem(&self) -> Problem {
-        problem_of(&self.scenario)
+        self.scenario.problem()
     }
 
-    /// The scenario as statecraft TOML, headed by comments that keep the KTAB-only settings.
+    /// The scenario as statecraft TOML; its `[model]` table keeps the SMP settings.
     pub fn to_toml(&self) -> Result<String, String> {
         let body = toml::to_string_pretty(&self.scenario).map_err(|e| e.to_string())?;
-        let mut head = format!(
-            "# Converted from a KTAB {} scenario by `statecraft convert`.\n\
-             # KTAB SMP settings (run with `--model smp`; the scenario schema has no place for them):\n",
+        Ok(format!(
+            "# Converted from a KTAB {} scenario by `statecraft convert`; [model] holds its SMP \
+             settings.\n\n{body}",
             self.format.to_uppercase()
-        );
-        for (k, v) in self.params.ktab_pairs() {
-            head.push_str(&format!("#   {k} = {v}\n"));
-        }
-        if let Some(s) = self.seed {
-            head.push_str(&format!("#   prngSeed = {s}\n"));
-        }
-        if let Some(a) = &self.params.accommodation {
-            head.push_str("#   IdealAdjustment (accommodation matrix, non-identity):\n");
-            for (i, row) in a.iter().enumerate() {
-                for (j, &x) in row.iter().enumerate() {
-                    let ident = if i == j { 1.0 } else { 0.0 };
-                    if x != ident {
-                        head.push_str(&format!(
-                            "#     {} <- {}: {x}\n",
-                            self.scenario.actors[i].id, self.scenario.actors[j].id
-                        ));
-                    }
-                }
-            }
-        }
-        head.push('\n');
-        Ok(head + &body)
+        ))
     }
 }
 
@@ -89,38 +75,6 @@ pub fn parse(text: &str) -> Result<KtabScenario, ScenarioErrors> {
         parse_xml(text)
     } else {
         parse_csv(text)
-    }
-}
-
-/// The bargaining problem of a scenario whose stances cover every actor × issue
-/// (missing stances: midpoint, salience 0).
-pub fn problem_of(s: &Scenario) -> Problem {
-    let n = s.actors.len();
-    let m = s.issues.len();
-    let mut position: Vec<Vec<f64>> = (0..n)
-        .map(|_| s.issues.iter().map(|i| 0.5 * (i.min + i.max)).collect())
-        .collect();
-    let mut salience = vec![vec![0.0; m]; n];
-    for st in &s.stances {
-        if let (Some(a), Some(k)) = (s.actor_index(&st.actor), s.issue_index(&st.issue)) {
-            position[a][k] = st.position.value;
-            salience[a][k] = st.salience.value;
-        }
-    }
-    Problem {
-        actors: s.actors.iter().map(|a| a.id.clone()).collect(),
-        capability: s.actors.iter().map(|a| a.capability.value).collect(),
-        dims: s
-            .issues
-            .iter()
-            .map(|i| Dim {
-                id: i.id.clone(),
-                min: i.min,
-                max: i.max,
-            })
-            .collect(),
-        position,
-        salience,
     }
 }
 
@@ -333,10 +287,17 @@ fn build(raw: Raw, params: SmpParams, seed: Option<u64>, format: &'static str) -
             actors,
             issues,
             stances,
+            model: ModelSpec {
+                id: Some("smp".into()),
+                rounds: None,
+                seed: seed.map(Seed),
+                options: ModelOptions {
+                    smp: Some(params),
+                    ..ModelOptions::default()
+                },
+            },
             ..Default::default()
         },
-        params,
-        seed,
         format,
     }
 }
@@ -1052,12 +1013,20 @@ mod tests {
     #[test]
     fn xml_reads_params_seed_and_accommodation() {
         let k = parse_xml(XML).unwrap();
-        assert_eq!(k.seed, Some(7));
-        assert_eq!(k.params.voting_rule, crate::models::smp::VotingRule::Cubic);
-        let a = k.params.accommodation.clone().unwrap();
+        assert_eq!(k.seed(), Some(7));
+        assert_eq!(
+            k.params().voting_rule,
+            crate::models::smp::VotingRule::Cubic
+        );
+        let a = k.params().accommodation.clone().unwrap();
         assert_eq!(a[0], vec![0.5, 0.0, 0.0]);
         assert_eq!(a[1], vec![0.0, 1.0, 0.0]);
-        assert!(k.to_toml().unwrap().contains("A <- A: 0.5"));
+        // the [model] table keeps every setting through `convert` and back
+        let toml = k.to_toml().unwrap();
+        assert!(toml.contains("[model.options.smp]"), "{toml}");
+        let back = crate::scenario::load::from_toml_str(&toml).unwrap();
+        assert_eq!(back.model, k.scenario.model);
+        assert_eq!(back.model.id.as_deref(), Some("smp"));
     }
 
     #[test]

@@ -131,10 +131,8 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
                 let known = path_known(&out, path);
                 if !known {
                     let paths = num_paths(&out);
-                    let hint = match crate::scenario::load::suggest(
-                        path,
-                        paths.iter().map(String::as_str),
-                    ) {
+                    let hint = match crate::suggest::suggest(path, paths.iter().map(String::as_str))
+                    {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "paths look like `stance.<actor>.<issue>.position`, \
                                  `actor.<actor>.capability`"
@@ -979,7 +977,7 @@ pub fn parse_set(s: &str) -> Result<Edit, String> {
 /// CSV summary of outcome probabilities, one row per outcome class, with provenance columns.
 pub fn outcomes_csv(r: &McResult) -> String {
     let pv = &r.provenance;
-    let mut out = crate::sweep::csv_line(&[
+    let mut out = crate::csv::csv_line(&[
         "outcome",
         "name",
         "p",
@@ -992,7 +990,7 @@ pub fn outcomes_csv(r: &McResult) -> String {
         "engine_version",
     ]);
     for o in &r.outcomes {
-        out.push_str(&crate::sweep::csv_line(&[
+        out.push_str(&crate::csv::csv_line(&[
             o.id.clone(),
             o.name.clone(),
             o.p.to_string(),
@@ -1011,7 +1009,7 @@ pub fn outcomes_csv(r: &McResult) -> String {
 /// CSV summary of vars: mean, sd and the 5/25/50/75/95% quantiles, with provenance columns.
 pub fn vars_csv(r: &McResult) -> String {
     let pv = &r.provenance;
-    let mut out = crate::sweep::csv_line(&[
+    let mut out = crate::csv::csv_line(&[
         "var",
         "n",
         "mean",
@@ -1038,7 +1036,7 @@ pub fn vars_csv(r: &McResult) -> String {
             pv.scenario_hash.clone(),
             pv.engine_version.clone(),
         ]);
-        out.push_str(&crate::sweep::csv_line(&row));
+        out.push_str(&crate::csv::csv_line(&row));
     }
     out
 }
@@ -1096,7 +1094,7 @@ pub fn validate(scn: &Scenario) -> Vec<Problem> {
                     ),
                     span: None,
                     help: Some(
-                        match crate::scenario::load::suggest(&h.outcome, ids.iter().copied()) {
+                        match crate::suggest::suggest(&h.outcome, ids.iter().copied()) {
                             Some(s) => {
                                 format!("did you mean `{s}`? (outcome classes: {})", ids.join(", "))
                             }
@@ -1182,7 +1180,7 @@ pub fn validate(scn: &Scenario) -> Vec<Problem> {
 
 fn did_you_mean_actor(scn: &Scenario, actor: &str) -> String {
     let ids: Vec<&str> = scn.actors.iter().map(|a| a.id.as_str()).collect();
-    match crate::scenario::load::suggest(actor, ids.iter().copied()) {
+    match crate::suggest::suggest(actor, ids.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
         None => "`without` lists actor ids from [[actors]]".into(),
     }

@@ -808,27 +808,7 @@ pub fn validate(s: &Scenario) -> Vec<ScenarioError> {
     validate_at(s).into_iter().map(|(_, e)| e).collect()
 }
 
-/// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo
-/// (case-insensitive equality, or at most a third of the word's length in edits, minimum 2).
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let lw = word.to_lowercase();
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        if c == word {
-            continue;
-        }
-        let d = if c.to_lowercase() == lw {
-            0
-        } else {
-            strsim::damerau_levenshtein(&lw, &c.to_lowercase())
-        };
-        if !matches!(best, Some((bd, _)) if bd <= d) {
-            best = Some((d, c));
-        }
-    }
-    let limit = (word.chars().count() / 3).max(2);
-    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
-}
+pub use crate::suggest::suggest;
 
 fn did_you_mean<'a>(
     word: &str,
@@ -1248,6 +1228,9 @@ pub fn validate_located(s: &Scenario) -> Vec<Found> {
         c.out.push((p.path, p.error, within));
     }
     crisis_refs::check(&mut c);
+    for (path, msg, help) in s.model.check(!s.crisis.is_empty()) {
+        c.err(path, msg, help);
+    }
     c.out
 }
 

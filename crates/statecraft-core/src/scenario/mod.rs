@@ -121,6 +121,10 @@ pub struct Scenario {
     /// serialised, never compared).
     #[serde(skip)]
     pub predicates: crate::expr::Predicates,
+    /// `[model]`: the bargaining model and its options (`docs/scenario.md`); empty = the
+    /// default model. Checked against the model registry when loaded.
+    #[serde(default, skip_serializing_if = "crate::models::ModelSpec::is_empty")]
+    pub model: crate::models::ModelSpec,
 }
 
 /// Scenario metadata.
@@ -251,6 +255,52 @@ pub struct Stance {
 }
 
 impl Scenario {
+    /// The bargaining problem of the scenario (the one conversion every model input goes
+    /// through): every actor with a stance on at least one issue (in scenario order) × every
+    /// issue. A missing stance = the issue midpoint with salience 0. Stances naming unknown
+    /// actors or issues are ignored (validation reports them).
+    pub fn problem(&self) -> crate::models::Problem {
+        let scn = self;
+        let dims: Vec<crate::models::Dim> = scn
+            .issues
+            .iter()
+            .map(|i| crate::models::Dim {
+                id: i.id.clone(),
+                min: i.min,
+                max: i.max,
+            })
+            .collect();
+        let mut actors = Vec::new();
+        let mut capability = Vec::new();
+        let mut position = Vec::new();
+        let mut salience = Vec::new();
+        for a in &scn.actors {
+            let stances: Vec<_> = scn.stances.iter().filter(|s| s.actor == a.id).collect();
+            if !stances.iter().any(|s| scn.issue_index(&s.issue).is_some()) {
+                continue;
+            }
+            let mut pos: Vec<f64> = scn.issues.iter().map(|i| 0.5 * (i.min + i.max)).collect();
+            let mut sal = vec![0.0; dims.len()];
+            for s in stances {
+                if let Some(d) = scn.issue_index(&s.issue) {
+                    pos[d] = s.position.value;
+                    sal[d] = s.salience.value;
+                }
+            }
+            actors.push(a.id.clone());
+            capability.push(a.capability.value);
+            position.push(pos);
+            salience.push(sal);
+        }
+        crate::models::Problem {
+            actors,
+            capability,
+            dims,
+            position,
+            salience,
+        }
+    }
+
     /// Index of the actor with this id.
     pub fn actor_index(&self, id: &str) -> Option<usize> {
         self.actors.iter().position(|a| a.id == id)
@@ -493,11 +543,28 @@ mod tests {
             ("crisis_link", fields::<Link>()),
             ("crisis_alliance", fields::<AllianceSpec>()),
             ("crisis_alliance_rule", fields::<AllianceRule>()),
+            ("model", fields::<crate::models::ModelSpec>()),
+            ("model_options", fields::<crate::models::ModelOptions>()),
+            ("model_smp", fields::<crate::models::smp::SmpParams>()),
         ];
         for (def, want) in checks {
             assert!(!want.is_empty(), "{def}: no fields read");
             assert_eq!(schema_props(&schema, def), want, "definitions.{def}");
         }
+        let mut eum =
+            keys(&serde_json::to_value(crate::models::eum::EumOptions::scholz()).unwrap());
+        eum.sort();
+        assert_eq!(
+            schema_props(&schema, "model_eum"),
+            eum,
+            "definitions.model_eum"
+        );
+        let ids = schema["definitions"]["model"]["properties"]["id"]["enum"].clone();
+        assert_eq!(
+            ids,
+            serde_json::json!(crate::models::IDS),
+            "definitions.model.id lists the registry"
+        );
         // nested inline tables
         let opt = &schema["definitions"]["crisis_option"]["properties"];
         let mut push = keys(&opt["alliance"]["properties"]);
