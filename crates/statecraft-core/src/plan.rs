@@ -19,7 +19,7 @@
 //! runs, the seed, the evidence discount and the edits, so `run` and `report` with the same runs
 //! and seed print the same outcome probabilities (tested in `tests/plan.rs`).
 
-use crate::engine::RunOptions;
+use crate::engine::{ModelOverride, RunOptions};
 use crate::mc::{McConfig, OutcomeProb};
 use crate::scenario::{Edit, Scenario};
 use crate::sensitivity::Target;
@@ -97,8 +97,9 @@ pub struct PlanRequest {
     pub edits: Vec<Edit>,
     /// Warn when an outcome's interval half-width exceeds this.
     pub tolerance: f64,
-    /// Model id, options and rounds for bargaining scenarios.
-    pub run: RunOptions,
+    /// Model id, options and rounds, resolved by the caller; `None` = the scenario's own
+    /// `[model]` table (or the default model) as [`RunOptions::resolve`] gives it.
+    pub run: Option<RunOptions>,
     /// Evaluate the scenario's hypotheses even where the preset would not.
     pub hypotheses: bool,
     /// Rank actors by pivotality even where the preset would not.
@@ -125,7 +126,7 @@ impl PlanRequest {
             evidence_discount: 0.0,
             edits: Vec::new(),
             tolerance: McConfig::default().tolerance,
-            run: RunOptions::default(),
+            run: None,
             hypotheses: false,
             pivotal: false,
             pivotal_runs: None,
@@ -242,13 +243,18 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         }
     }
     let crisis = !scn.crisis.is_empty();
+    let run = match &req.run {
+        Some(r) => r.clone(),
+        None => RunOptions::resolve(scn, &ModelOverride::default())
+            .map_err(|e| config_error(e.to_string()))?,
+    };
     let mc = McConfig {
         runs,
         seed: req.seed,
         evidence_discount: req.evidence_discount,
         edits: req.edits.clone(),
         tolerance: req.tolerance,
-        model_options: serde_json::to_value(&req.run).unwrap_or_default(),
+        model_options: serde_json::to_value(&run).unwrap_or_default(),
         ..McConfig::default()
     };
     let tornado = req
@@ -266,7 +272,7 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
     let bootstrap = req.bootstrap.unwrap_or(DEFAULT_BOOTSTRAP);
     let base = StudyConfig {
         mc,
-        run: req.run.clone(),
+        run,
         hypotheses: false,
         hypothesis_runs: None,
         pivotal: false,

@@ -121,7 +121,7 @@ impl McArgs {
             evidence_discount: self.evidence_discount,
             edits: self.edits(),
             tolerance: self.tolerance,
-            run,
+            run: Some(run),
             ..PlanRequest::new(preset)
         }
     }

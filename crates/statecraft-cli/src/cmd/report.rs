@@ -64,7 +64,7 @@ pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
     let run = super::run::resolve_model(&scn, None, &[], None)?;
     let req = PlanRequest {
         runs: Some(args.runs),
-        run,
+        run: Some(run),
         seed: args.seed,
         ..PlanRequest::new(Preset::Report)
     };
