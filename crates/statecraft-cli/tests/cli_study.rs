@@ -69,7 +69,9 @@ fn json_has_hypotheses_questions_and_provenance() {
     assert_eq!(pv["seed"], 4);
     assert_eq!(pv["pivotal_runs"], 8);
     assert_eq!(pv["scenario_hash"].as_str().unwrap().len(), 64);
-    assert_eq!(pv["model_options"]["model"], "eum");
+    // a crisis scenario runs the crisis layer's bargaining step, and the provenance says so
+    assert_eq!(pv["model_options"]["model"], "crisis-averaging");
+    assert_eq!(pv["model_options"]["rounds"], 0);
     assert!(pv["engine_version"].is_string());
     let ids: Vec<&str> = v["hypotheses"]
         .as_array()

@@ -668,8 +668,8 @@ mod tests {
     }
 
     fn small(scn: &Scenario) -> StudyConfig {
-        let _ = scn;
         StudyConfig {
+            run: RunOptions::resolve(scn, &Default::default()).unwrap(),
             mc: McConfig {
                 runs: 60,
                 seed: 3,

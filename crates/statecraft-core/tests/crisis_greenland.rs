@@ -167,7 +167,7 @@ fn forecast_of_the_scenario() {
             seed: 7,
             ..Default::default()
         },
-        Default::default(),
+        statecraft_core::engine::RunOptions::resolve(&s, &Default::default()).unwrap(),
     );
     let st = statecraft_core::study::study(&s, &cfg, None).unwrap();
     let f = st.to_forecast();

@@ -26,22 +26,16 @@ fn read(p: &str) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 
-/// `(turn, actor, dim, position)` rows of an expected file.
+/// `(turn, actor, dim, position)` rows of an expected file (columns `turn, actor_idx, dim_idx,
+/// position, ideal`).
 fn expected(case: &str) -> Vec<(usize, usize, usize, f64)> {
-    read(&fixture(&format!("expected/{case}_positions.csv")))
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (
-                f[0].parse().unwrap(),
-                f[1].parse().unwrap(),
-                f[2].parse().unwrap(),
-                f[3].parse().unwrap(),
-            )
-        })
-        .collect()
+    let text = read(&fixture(&format!("expected/{case}_positions.csv")));
+    let mut rows = Vec::new();
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let v: Vec<f64> = line.split(',').map(|x| x.parse().unwrap()).collect();
+        rows.push((v[0] as usize, v[1] as usize, v[2] as usize, v[3]));
+    }
+    rows
 }
 
 /// Run `path` as the CLI does and return the worst |Δ| against KTAB, failing on a turn-count

@@ -299,7 +299,9 @@ fn converted_toml_round_trips() {
         let back: statecraft_core::scenario::Scenario =
             toml::from_str(&text).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert_eq!(back, k.scenario, "{f}");
-        assert!(text.contains("BargnModel = "), "{f}");
+        // the SMP settings live in the [model] table, not in comments
+        assert!(text.contains("bargn_model = "), "{f}");
+        assert_eq!(back.model.options.smp, Some(k.params()), "{f}");
     }
 }
 

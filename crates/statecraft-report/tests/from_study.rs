@@ -106,6 +106,7 @@ fn config(runs: u64) -> StudyConfig {
         pivotal: false,
         forecasts: false,
         discount_levels: vec![],
+        run: statecraft_core::engine::RunOptions::resolve(&tiny(), &Default::default()).unwrap(),
         ..StudyConfig::default()
     }
 }

@@ -516,14 +516,6 @@ fn format_detection() {
     assert_eq!(file_stem("a/b/eu.x.csv"), "eu.x");
 }
 
-#[test]
-fn suggestions() {
-    assert_eq!(suggest("usa", ["us", "uk", "dk"]), Some("us"));
-    assert_eq!(suggest("UK", ["uk", "us"]), Some("uk"));
-    assert_eq!(suggest("greenland", ["grl", "us"]), None);
-    assert_eq!(suggest("denmakr", ["denmark", "us"]), Some("denmark"));
-}
-
 mod never_panics {
     use super::*;
     use proptest::prelude::*;
