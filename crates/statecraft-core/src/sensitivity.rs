@@ -420,6 +420,23 @@ pub struct Pivot {
     /// The outcome and variant that reach it.
     pub max_outcome: String,
     pub max_variant: String,
+    /// Newcombe 95% interval of that Δ.
+    #[serde(default)]
+    pub max_lo: f64,
+    #[serde(default)]
+    pub max_hi: f64,
+    /// Whether any of the actor's deltas survives Holm's correction over every delta of the
+    /// analysis (H₀: Δ = 0, family-wise α = [`mc::FAMILY_ALPHA`]): only such ranks are marked.
+    #[serde(default)]
+    pub significant: bool,
+}
+
+/// The name of the pivotality correction.
+pub fn pivot_correction(tests: usize) -> String {
+    format!(
+        "Holm (1979) over {tests} deltas (actors × variants × outcomes), family-wise α = {}",
+        mc::FAMILY_ALPHA
+    )
 }
 
 /// Edits for an actor's variants: positions to each end of their issues, or removal.
@@ -461,7 +478,7 @@ where
     let mut out = Vec::new();
     for actor in &edited.actors {
         let mut variants = Vec::new();
-        let mut best = (0.0_f64, String::new(), String::new());
+        let mut best = (-1.0_f64, String::new(), String::new(), 0.0, 0.0);
         for (name, edits) in actor_variants(&edited, &actor.id) {
             let mut c = cfg.clone();
             c.edits.extend(edits);
@@ -469,7 +486,7 @@ where
             let deltas = mc::deltas(scn, &base_runs, &alt);
             for d in &deltas {
                 if d.delta.abs() > best.0 {
-                    best = (d.delta.abs(), d.outcome.clone(), name.clone());
+                    best = (d.delta.abs(), d.outcome.clone(), name.clone(), d.lo, d.hi);
                 }
             }
             variants.push(VariantEffect {
@@ -480,10 +497,27 @@ where
         out.push(Pivot {
             actor: actor.id.clone(),
             variants,
-            max_abs_delta: best.0,
+            max_abs_delta: best.0.max(0.0),
             max_outcome: best.1,
             max_variant: best.2,
+            max_lo: best.3,
+            max_hi: best.4,
+            significant: false,
         });
+    }
+    // Holm over every delta of the analysis (H₀: Δ = 0).
+    let p: Vec<f64> = out
+        .iter()
+        .flat_map(|a| &a.variants)
+        .flat_map(|v| &v.deltas)
+        .map(|d| d.p_value(0.0))
+        .collect();
+    let decided = mc::holm_levels(&p, mc::FAMILY_ALPHA);
+    let mut k = 0;
+    for a in &mut out {
+        let n: usize = a.variants.iter().map(|v| v.deltas.len()).sum();
+        a.significant = decided[k..k + n].iter().any(Option::is_some);
+        k += n;
     }
     out.sort_by(|a, b| {
         b.max_abs_delta

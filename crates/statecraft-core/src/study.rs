@@ -272,6 +272,12 @@ pub struct HypothesisVerdict {
     pub lo: f64,
     pub hi: f64,
     pub verdict: Verdict,
+    /// Two-sided confidence level of `[lo, hi]` (Holm-adjusted for counterfactual tests).
+    #[serde(default)]
+    pub level: f64,
+    /// The multiplicity correction behind the verdict, named.
+    #[serde(default)]
+    pub correction: String,
     /// The ranking (`pivotal-rank` tests).
     pub rank: Option<RankTest>,
     /// Runs per world behind the figures.
@@ -294,6 +300,8 @@ impl HypothesisVerdict {
             lo: r.lo,
             hi: r.hi,
             verdict: r.verdict,
+            level: r.level,
+            correction: r.correction,
             rank: None,
             runs: r.provenance.runs,
         }
@@ -314,6 +322,12 @@ pub struct Pivotality {
     /// Runs per configuration.
     pub runs: u64,
     pub actors: Vec<Pivot>,
+    /// Number of deltas (actors × variants × outcomes) in the Holm family.
+    #[serde(default)]
+    pub tests: usize,
+    /// The correction, named.
+    #[serde(default)]
+    pub correction: String,
 }
 
 /// The result of [`study`] (JSON documented in `docs/output.md`).
@@ -375,6 +389,18 @@ pub fn study(
     if cfg.mc.runs == 0 {
         return Err(StudyError::Config("runs must be at least 1".into()));
     }
+    for (name, v) in [
+        ("pivotal runs", cfg.pivotal_runs),
+        ("hypothesis runs", cfg.hypothesis_runs),
+        ("tornado runs", cfg.tornado_runs),
+        ("discount runs", cfg.discount_runs),
+    ] {
+        if v == Some(0) {
+            return Err(StudyError::Config(format!(
+                "{name} must be at least 1 (omit the option to use the main run count)"
+            )));
+        }
+    }
     if let Some(d) = cfg
         .discount_levels
         .iter()
@@ -427,9 +453,17 @@ pub fn study(
     let pivotality = if cfg.needs_pivotality(scn) {
         let mut pc = cfg.mc.clone();
         pc.runs = cfg.pivotal_runs();
+        let actors = sensitivity::pivotality(scn, &pc, f)?;
+        let tests = actors
+            .iter()
+            .flat_map(|a| &a.variants)
+            .map(|v| v.deltas.len())
+            .sum();
         Some(Pivotality {
             runs: pc.runs,
-            actors: sensitivity::pivotality(scn, &pc, f)?,
+            actors,
+            tests,
+            correction: sensitivity::pivot_correction(tests),
         })
     } else {
         None
@@ -621,14 +655,16 @@ fn rank_verdict(
         if real && me_lo > next {
             Verdict::Supported
         } else if me_hi <= min_effect {
-            Verdict::NotSupported
+            Verdict::Equivalent
         } else {
             Verdict::Inconclusive
         }
     } else {
         let at = ranking.get(claimed - 1).map_or(0.0, RankEntry::abs);
-        if me_hi < at || me_hi <= min_effect {
-            Verdict::NotSupported
+        if me_hi <= min_effect {
+            Verdict::Equivalent
+        } else if me_hi < at {
+            Verdict::Refuted
         } else {
             Verdict::Inconclusive
         }
@@ -648,6 +684,11 @@ fn rank_verdict(
         lo: me.lo,
         hi: me.hi,
         verdict,
+        level: 0.95,
+        correction: format!(
+            "ranks from pivotality intervals; marked ranks survive Holm (1979) over all {} pivotality deltas",
+            p.tests
+        ),
         rank: Some(RankTest {
             actor: h.actor.clone(),
             rank: pos + 1,

@@ -22,7 +22,7 @@ pub const DEFAULT_DISCOUNT_RUNS: u64 = 250;
 #[derive(clap::Args, Debug, Clone, Default, PartialEq)]
 pub struct StudyArgs {
     /// Runs per configuration of the pivotality analysis (default: the smaller of --runs and
-    /// 50; 0 = skip pivotality unless a hypothesis needs it).
+    /// 50; at least 1).
     #[arg(long, value_name = "N")]
     pub pivotal_runs: Option<u64>,
     /// Runs per evidence-discount level 0, 0.5, 1 (default: the smaller of --runs and 250 for a
@@ -59,6 +59,11 @@ pub fn config(
         serde_json::to_value(&run).map_err(Failure::other)?,
     )?;
     let req = an.request(scn)?;
+    if st.pivotal_runs == Some(0) {
+        return Err(Failure::input(
+            "--pivotal-runs must be at least 1 (a Δ from 0 runs has no interval); omit it for the default",
+        ));
+    }
     let pivotal_runs = st
         .pivotal_runs
         .unwrap_or(mc_cfg.runs.min(DEFAULT_PIVOTAL_RUNS));
@@ -128,7 +133,8 @@ fn signed_pct(x: f64) -> String {
 fn verdict_word(v: Verdict) -> &'static str {
     match v {
         Verdict::Supported => "supported",
-        Verdict::NotSupported => "not supported",
+        Verdict::Refuted => "refuted",
+        Verdict::Equivalent => "equivalent",
         Verdict::Inconclusive => "inconclusive",
     }
 }
@@ -229,8 +235,17 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         let _ = writeln!(o);
         let _ = writeln!(
             o,
-            "HYPOTHESES — Δprobability (percentage points) with paired 95% interval, common random numbers"
+            "HYPOTHESES — Δprobability (percentage points), common random numbers, Newcombe paired interval at the level shown"
         );
+        if let Some(c) = s
+            .hypotheses
+            .iter()
+            .filter(|h| h.test == HypothesisTest::Counterfactual)
+            .map(|h| &h.correction)
+            .find(|c| !c.is_empty())
+        {
+            let _ = writeln!(o, "  {c}");
+        }
         for h in &s.hypotheses {
             let head = format!("  {:<4} {:<14}", h.id, verdict_word(h.verdict));
             match (&h.test, &h.rank) {
@@ -265,13 +280,14 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
                     };
                     let _ = writeln!(
                         o,
-                        "{head}P({}) {} → {}, Δ {} [{}, {}] {dir}; {}",
+                        "{head}P({}) {} → {}, Δ {} [{}, {}] {:.1}% {dir}; {}",
                         h.outcome,
                         pct(h.p_base),
                         pct(h.p_alt),
                         signed_pct(h.delta),
                         signed_pct(h.lo),
                         signed_pct(h.hi),
+                        100.0 * h.level,
                         h.edits.join(", ")
                     );
                 }
@@ -287,6 +303,11 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
             "PIVOTAL ACTORS — largest |Δprobability| when the actor's positions go to either end or it is removed ({} runs each)",
             p.runs
         );
+        let _ = writeln!(
+            o,
+            "  Δ with Newcombe 95% interval; * = survives {} (unmarked ranks are not distinguishable from noise)",
+            p.correction
+        );
         let name = |id: &str| {
             scn.actors
                 .iter()
@@ -296,10 +317,13 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         for (i, a) in p.actors.iter().take(10).enumerate() {
             let _ = writeln!(
                 o,
-                "  {:>2}. {:<12} {:>6}  {} ({})  {}",
+                "  {:>2}.{} {:<12} {:>6} [{:>6}, {:>6}]  {} ({})  {}",
                 i + 1,
+                if a.significant { "*" } else { " " },
                 a.actor,
                 format!("{:.1}", 100.0 * a.max_abs_delta),
+                signed_pct(a.max_lo),
+                signed_pct(a.max_hi),
                 a.max_outcome,
                 a.max_variant,
                 clip(&name(&a.actor), 40)

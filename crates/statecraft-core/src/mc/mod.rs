@@ -26,7 +26,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Display;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub use stats::{paired, quantile_sorted, runs_needed, wilson, Paired, Z95};
+pub use stats::{
+    holm_levels, newcombe_paired, p_by_inversion, paired, quantile_sorted, runs_needed, wilson,
+    z_of_level, Paired, PairedCounts, Z95,
+};
+
+/// Family-wise error rate of the hypothesis and pivotality corrections (Holm 1979).
+pub const FAMILY_ALPHA: f64 = 0.05;
 
 /// `purpose` of the input-sampling substream (`rng::substream(seed, run, SAMPLE_PURPOSE)`).
 pub const SAMPLE_PURPOSE: u64 = 1;
@@ -779,9 +785,24 @@ pub struct Delta {
     pub p_alt: f64,
     /// p_alt − p_base.
     pub delta: f64,
-    /// 95% interval of the mean of per-run differences.
+    /// Newcombe's (1998) 95% interval for the paired difference (method 10).
     pub lo: f64,
     pub hi: f64,
+    /// The paired 2×2 table behind Δ.
+    #[serde(default)]
+    pub counts: PairedCounts,
+}
+
+impl Delta {
+    /// Newcombe's interval at two-sided confidence `level`.
+    pub fn interval(&self, level: f64) -> (f64, f64) {
+        newcombe_paired(self.counts, z_of_level(level))
+    }
+    /// Two-sided p-value of H₀: Δ = `value`, by inverting Newcombe's interval.
+    pub fn p_value(&self, value: f64) -> f64 {
+        let c = self.counts;
+        p_by_inversion(value, |z| newcombe_paired(c, z))
+    }
 }
 
 /// Compare two sets of paired runs outcome by outcome.
@@ -792,11 +813,7 @@ pub fn deltas(scn: &Scenario, base: &Runs, alt: &Runs) -> Vec<Delta> {
         .map(|(k, o)| {
             let b = base.outcomes.get(k).map_or(&[][..], Vec::as_slice);
             let a = alt.outcomes.get(k).map_or(&[][..], Vec::as_slice);
-            let d: Vec<f64> = b
-                .iter()
-                .zip(a)
-                .map(|(x, y)| f64::from(u8::from(*y)) - f64::from(u8::from(*x)))
-                .collect();
+            let counts = PairedCounts::from_pairs(b, a);
             let mean = |v: &[bool]| {
                 if v.is_empty() {
                     0.0
@@ -804,14 +821,15 @@ pub fn deltas(scn: &Scenario, base: &Runs, alt: &Runs) -> Vec<Delta> {
                     v.iter().filter(|x| **x).count() as f64 / v.len() as f64
                 }
             };
-            let pr = paired(&d);
+            let (lo, hi) = newcombe_paired(counts, Z95);
             Delta {
                 outcome: o.id.clone(),
                 p_base: mean(b),
                 p_alt: mean(a),
-                delta: pr.mean,
-                lo: pr.lo,
-                hi: pr.hi,
+                delta: counts.delta(),
+                lo,
+                hi,
+                counts,
             }
         })
         .collect()
@@ -836,30 +854,92 @@ where
     Ok(deltas(scn, &base, &alt))
 }
 
-/// The verdict on a hypothesis.
+/// The verdict on a hypothesis (docs/uncertainty.md §6). With Δ oriented so that the claimed
+/// direction is positive and `m` the minimum effect:
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// The 95% interval of Δ excludes 0 on the expected side.
+    /// The whole interval lies beyond +m: an effect worth the name, in the claimed direction.
     Supported,
-    /// The interval excludes 0 on the other side, or lies entirely within ±`min_effect`.
-    NotSupported,
-    /// Anything else: more runs might decide.
+    /// The whole interval lies below +m and reaches below −m: the claimed effect is excluded.
+    Refuted,
+    /// The whole interval lies inside (−m, +m): no effect worth the name (equivalence, the
+    /// interval form of Schuirmann's two one-sided tests).
+    Equivalent,
+    /// Anything else: more runs may decide.
     Inconclusive,
 }
 
-/// Decide a verdict from a Δ interval.
+impl Verdict {
+    /// Whether the claim is rejected (refuted or equivalent).
+    pub fn is_rejected(self) -> bool {
+        matches!(self, Verdict::Refuted | Verdict::Equivalent)
+    }
+}
+
+/// Decide a verdict from a Δ interval `[lo, hi]`, the claimed direction and the minimum effect.
 pub fn verdict(expect: Expect, lo: f64, hi: f64, min_effect: f64) -> Verdict {
     let (lo, hi) = match expect {
         Expect::Increase => (lo, hi),
         Expect::Decrease => (-hi, -lo),
     };
-    if lo > 0.0 {
+    let m = min_effect.abs();
+    if lo > m {
         Verdict::Supported
-    } else if hi < 0.0 || (lo >= -min_effect && hi <= min_effect) {
-        Verdict::NotSupported
+    } else if lo > -m && hi < m {
+        Verdict::Equivalent
+    } else if hi < m {
+        Verdict::Refuted
     } else {
         Verdict::Inconclusive
+    }
+}
+
+/// The multiplicity correction applied to a scenario's counterfactual hypotheses.
+pub fn holm_note(m: usize, min_effect: f64) -> String {
+    format!(
+        "Holm (1979) step-down over {m} counterfactual hypotheses, family-wise α = {FAMILY_ALPHA}; \
+         supported = interval beyond {:.1} points in the claimed direction, equivalent = inside ±{:.1}",
+        100.0 * min_effect,
+        100.0 * min_effect
+    )
+}
+
+/// Apply Holm's step-down to hypothesis results in place: each result's p-value is that of
+/// H₀: Δ = ±m (the decision boundary nearest its estimate; decided iff its interval excludes
+/// +m in the claimed direction), tests are taken in increasing p, the r-th (0-based) of M
+/// judged with a two-sided interval at level 1 − α/(M − r); after the first undecided test,
+/// every later one is inconclusive (its interval still shown at its Holm level).
+pub fn apply_holm(results: &mut [HypothesisResult], deltas: &[Delta], min_effect: f64) {
+    let m = min_effect.abs();
+    let boundary = |r: &HypothesisResult| match r.expect {
+        Expect::Increase => m,
+        Expect::Decrease => -m,
+    };
+    let p: Vec<f64> = results
+        .iter()
+        .zip(deltas)
+        .map(|(r, d)| d.p_value(boundary(r)))
+        .collect();
+    let decided = holm_levels(&p, FAMILY_ALPHA);
+    let mut order: Vec<usize> = (0..p.len()).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
+    let n = p.len();
+    let note = holm_note(n, m);
+    for (rank, &i) in order.iter().enumerate() {
+        let alpha = FAMILY_ALPHA / (n - rank) as f64;
+        let level = 1.0 - alpha;
+        let (lo, hi) = deltas[i].interval(level);
+        let r = &mut results[i];
+        r.lo = lo;
+        r.hi = hi;
+        r.level = level;
+        r.p_value = p[i];
+        r.correction = note.clone();
+        r.verdict = match decided[i] {
+            Some(_) => verdict(r.expect, lo, hi, m),
+            None => Verdict::Inconclusive,
+        };
     }
 }
 
@@ -878,6 +958,15 @@ pub struct HypothesisResult {
     pub lo: f64,
     pub hi: f64,
     pub verdict: Verdict,
+    /// Two-sided confidence level of `[lo, hi]` (Holm-adjusted).
+    #[serde(default)]
+    pub level: f64,
+    /// p-value of H₀: Δ = the minimum effect in the claimed direction.
+    #[serde(default)]
+    pub p_value: f64,
+    /// The multiplicity correction, named.
+    #[serde(default)]
+    pub correction: String,
     pub provenance: Provenance,
 }
 
@@ -933,6 +1022,7 @@ where
 {
     check_testable(scn)?;
     let mut out = Vec::new();
+    let mut found = Vec::new();
     for h in scn.hypotheses.iter().filter(|h| is_testable(h)) {
         let edits = h.counterfactual.edits();
         let mut alt_cfg = cfg.clone();
@@ -942,6 +1032,7 @@ where
         let Some(d) = ds.into_iter().find(|d| d.outcome == h.outcome) else {
             continue;
         };
+        found.push(d.clone());
         out.push(HypothesisResult {
             id: h.id.clone(),
             claim: h.claim.clone(),
@@ -955,9 +1046,13 @@ where
             lo: d.lo,
             hi: d.hi,
             verdict: verdict(h.expect, d.lo, d.hi, cfg.min_effect),
+            level: 0.95,
+            p_value: 1.0,
+            correction: String::new(),
             provenance: Provenance::new(scn, &alt_cfg),
         });
     }
+    apply_holm(&mut out, &found, cfg.min_effect);
     Ok(out)
 }
 
@@ -1185,5 +1280,99 @@ fn did_you_mean_actor(scn: &Scenario, actor: &str) -> String {
     match crate::scenario::load::suggest(actor, ids.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
         None => "`without` lists actor ids from [[actors]]".into(),
+    }
+}
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::*;
+
+    /// Every region of the verdict rule, m = 0.02, for both directions.
+    #[test]
+    fn every_region() {
+        let up = Expect::Increase;
+        let dn = Expect::Decrease;
+        let m = 0.02;
+        // supported: whole interval beyond +m
+        assert_eq!(verdict(up, 0.03, 0.08, m), Verdict::Supported);
+        assert_eq!(verdict(dn, -0.08, -0.03, m), Verdict::Supported);
+        // excludes 0 but not beyond m (the old rule called this supported): equivalent
+        assert_eq!(verdict(up, 0.004, 0.016, m), Verdict::Equivalent);
+        assert_eq!(verdict(dn, -0.017, -0.005, m), Verdict::Equivalent);
+        // excludes 0, straddles +m: inconclusive
+        assert_eq!(verdict(up, 0.01, 0.05, m), Verdict::Inconclusive);
+        // refuted: whole interval on the other side, or below +m and reaching below −m
+        assert_eq!(verdict(up, -0.08, -0.03, m), Verdict::Refuted);
+        assert_eq!(verdict(up, -0.05, 0.01, m), Verdict::Refuted);
+        assert_eq!(verdict(dn, 0.03, 0.08, m), Verdict::Refuted);
+        // straddles both bounds: inconclusive
+        assert_eq!(verdict(up, -0.05, 0.05, m), Verdict::Inconclusive);
+        // boundaries are strict
+        assert_eq!(verdict(up, 0.02, 0.05, m), Verdict::Inconclusive);
+        assert_eq!(verdict(up, -0.02, 0.01, m), Verdict::Refuted);
+        assert!(Verdict::Refuted.is_rejected() && Verdict::Equivalent.is_rejected());
+        assert!(!Verdict::Inconclusive.is_rejected());
+    }
+
+    fn delta(n10: u64, n01: u64, n: u64) -> Delta {
+        let counts = PairedCounts {
+            n11: 0,
+            n10,
+            n01,
+            n00: n - n10 - n01,
+        };
+        let (lo, hi) = newcombe_paired(counts, Z95);
+        Delta {
+            outcome: "o".into(),
+            p_base: 0.0,
+            p_alt: 0.0,
+            delta: counts.delta(),
+            lo,
+            hi,
+            counts,
+        }
+    }
+
+    fn result(expect: Expect) -> HypothesisResult {
+        HypothesisResult {
+            id: "h".into(),
+            claim: String::new(),
+            outcome: "o".into(),
+            expect,
+            edits: Vec::new(),
+            sources: Vec::new(),
+            p_base: 0.0,
+            p_counterfactual: 0.0,
+            delta: 0.0,
+            lo: 0.0,
+            hi: 0.0,
+            verdict: Verdict::Inconclusive,
+            level: 0.95,
+            p_value: 1.0,
+            correction: String::new(),
+            provenance: Provenance::new(&Scenario::default(), &McConfig::default()),
+        }
+    }
+
+    /// A strong effect decides at α/2; a weaker one that would pass alone at 95% is held back
+    /// when it is judged at its Holm level.
+    #[test]
+    fn holm_adjusts_levels_and_steps_down() {
+        // Δ = +0.10 (n = 1000): far beyond m; Δ = +0.045 (n = 1000): lo at 95% ≈ 0.031 > m
+        let ds = [delta(120, 20, 1000), delta(70, 25, 1000)];
+        let mut rs = vec![result(Expect::Increase), result(Expect::Increase)];
+        apply_holm(&mut rs, &ds, 0.02);
+        assert_eq!(rs[0].verdict, Verdict::Supported);
+        assert!((rs[0].level - 0.975).abs() < 1e-12);
+        assert!((rs[1].level - 0.95).abs() < 1e-12);
+        assert!((rs[1].lo - ds[1].lo).abs() < 1e-9 && rs[1].lo > 0.02);
+        assert_eq!(rs[1].verdict, Verdict::Supported);
+        assert!(rs[0].p_value < rs[1].p_value);
+        // Δ exactly at +m cannot be decided; the other test still is
+        let ds = [delta(45, 25, 1000), delta(120, 20, 1000)];
+        let mut rs = vec![result(Expect::Increase), result(Expect::Decrease)];
+        apply_holm(&mut rs, &ds, 0.02);
+        assert_eq!(rs[0].verdict, Verdict::Inconclusive);
+        assert_eq!(rs[1].verdict, Verdict::Refuted);
     }
 }
