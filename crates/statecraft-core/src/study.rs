@@ -148,7 +148,7 @@ impl StudyConfig {
             n += self.tornado_runs() * (1 + 2 * k);
         }
         if let Some((_, sn)) = &self.sobol {
-            n += *sn as u64 * (k + 2);
+            n += *sn as u64 * (k + 3);
         }
         n += self.discount_levels.len() as u64 * self.discount_runs();
         n
@@ -423,6 +423,13 @@ pub fn study(
     };
 
     let (mc_result, runs) = mc::run_keep(scn, &cfg.mc, f, None)?;
+    // An adaptive main job fixes the run count of everything after it (same count, same seeds:
+    // the hypothesis tests pair with its runs).
+    let fixed = StudyConfig {
+        mc: cfg.mc.fixed(runs.n),
+        ..cfg.clone()
+    };
+    let cfg = &fixed;
 
     let questions = if cfg.forecasts && !scn.questions.is_empty() {
         let states: Vec<RunState> = (0..runs.n as usize)

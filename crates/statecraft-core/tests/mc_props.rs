@@ -287,7 +287,7 @@ fn hypotheses_with_common_random_numbers() {
     // Holm: three hypotheses, levels 1 − 0.05/3, 1 − 0.05/2, 1 − 0.05 by increasing p
     let mut levels: Vec<f64> = hs.iter().map(|h| h.level).collect();
     levels.sort_by(f64::total_cmp);
-    let want = [1.0 - 0.05 / 3.0, 1.0 - 0.05 / 2.0, 0.95];
+    let want = [0.95, 1.0 - 0.05 / 2.0, 1.0 - 0.05 / 3.0];
     for (a, b) in levels.iter().zip(want) {
         assert!((a - b).abs() < 1e-12, "{levels:?}");
     }

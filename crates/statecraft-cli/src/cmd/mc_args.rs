@@ -152,7 +152,7 @@ impl Default for AnalysisArgs {
 
 impl AnalysisArgs {
     /// The analyses asked for (`--hypotheses`, `--sobol`, `--tornado`, `--pivotal`); run them
-    /// with `statecraft_core::sensitivity::run_analyses`.
+    /// for the study configuration.
     pub fn request(&self, scn: &Scenario) -> Result<AnalysisRequest, Failure> {
         if self.sobol.is_some() && self.sobol_n < 2 {
             return Err(Failure::input("--sobol-n must be at least 2"));

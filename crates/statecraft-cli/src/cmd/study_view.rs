@@ -54,10 +54,16 @@ pub fn config(
     } else {
         super::mc_args::DEFAULT_RUNS
     };
-    let mc_cfg = mc.to_config_with(
+    let mut mc_cfg = mc.to_config_with(
         default_runs,
         serde_json::to_value(&run).map_err(Failure::other)?,
     )?;
+    if crisis && mc.runs.is_none() {
+        // No --runs: run in batches until every outcome is within ±1.5 points (`--runs N`
+        // fixes N exactly).
+        mc_cfg.runs = statecraft_core::mc::BATCH;
+        mc_cfg.precision = Some(statecraft_core::mc::Precision::DEFAULT);
+    }
     let req = an.request(scn)?;
     if st.pivotal_runs == Some(0) {
         return Err(Failure::input(
@@ -183,6 +189,17 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         "OUTCOMES — probability with 95% Wilson interval ({} runs)",
         pv.runs
     );
+    if let Some(pr) = &s.mc.precision {
+        let _ = writeln!(
+            o,
+            "  adaptive precision: target ±{:.1} points, {} runs used (cap {}), target {} (widest ±{:.1})",
+            100.0 * pr.target.abs,
+            pr.runs,
+            pr.target.max_runs,
+            if pr.met { "met" } else { "NOT met" },
+            100.0 * pr.max_half_width
+        );
+    }
     let w =
         s.mc.outcomes
             .iter()

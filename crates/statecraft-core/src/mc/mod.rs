@@ -56,6 +56,64 @@ pub struct McConfig {
     pub min_effect: f64,
     /// The model's options (model id, rounds, …), recorded in every output.
     pub model_options: serde_json::Value,
+    /// Adaptive precision: when set, `runs` is the minimum and the job runs on in batches of
+    /// [`BATCH`] until every outcome's interval meets the target, up to `max_runs`.
+    #[serde(default)]
+    pub precision: Option<Precision>,
+}
+
+/// An adaptive-precision target (docs/uncertainty.md §3, "Adaptive precision").
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Precision {
+    /// Target Wilson 95% half-width for common outcomes (p ≥ `rare_below`), e.g. 0.015.
+    pub abs: f64,
+    /// Target half-width relative to p for rare outcomes (p < `rare_below`); 0 = none (the
+    /// absolute target applies to them too).
+    pub rel: f64,
+    /// Outcomes with an estimated p below this are "rare".
+    pub rare_below: f64,
+    /// Cap on the runs.
+    pub max_runs: u64,
+}
+
+impl Precision {
+    /// The default run's target: ±1.5 points on every outcome, up to 20,480 runs.
+    pub const DEFAULT: Precision = Precision {
+        abs: 0.015,
+        rel: 0.0,
+        rare_below: 0.05,
+        max_runs: 20 * BATCH,
+    };
+    /// The half-width an outcome with `hits` of `n` must reach.
+    pub fn target(&self, hits: u64, n: u64) -> f64 {
+        let p = if n > 0 { hits as f64 / n as f64 } else { 0.0 };
+        if self.rel > 0.0 && p < self.rare_below {
+            // a rare outcome: relative target, but never tighter than the rule-of-three bound
+            // 3/n_max would allow when nothing is seen
+            (self.rel * p).max(3.0 / self.max_runs.max(1) as f64)
+        } else {
+            self.abs
+        }
+    }
+    /// Whether every outcome (hits per outcome, of `n` runs) meets its target.
+    pub fn met(&self, hits: &[u64], n: u64) -> bool {
+        hits.iter().all(|&k| {
+            let (lo, hi) = wilson(k, n, Z95);
+            (hi - lo) / 2.0 <= self.target(k, n)
+        })
+    }
+}
+
+/// What an adaptive job reached.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrecisionReport {
+    pub target: Precision,
+    /// Runs used (a multiple of [`BATCH`] unless the cap is not).
+    pub runs: u64,
+    /// Whether every outcome met its target (false = stopped at the cap).
+    pub met: bool,
+    /// The widest outcome half-width reached.
+    pub max_half_width: f64,
 }
 
 impl Default for McConfig {
@@ -68,6 +126,7 @@ impl Default for McConfig {
             tolerance: 0.05,
             bins: 20,
             min_effect: 0.02,
+            precision: None,
             model_options: serde_json::Value::Null,
         }
     }
@@ -332,6 +391,14 @@ impl Runs {
         self.n += 1;
     }
 
+    /// Hits per outcome class.
+    pub fn hits(&self) -> Vec<u64> {
+        self.outcomes
+            .iter()
+            .map(|v| v.iter().filter(|b| **b).count() as u64)
+            .collect()
+    }
+
     /// Per-run values of a var (NaN where missing).
     pub fn var(&self, name: &str) -> Option<&[f64]> {
         self.vars.get(name).map(Vec::as_slice)
@@ -393,8 +460,9 @@ impl Proportion {
 }
 
 /// Number of runs evaluated per parallel batch (bounds memory: per-run states are folded into
-/// the columnar [`Runs`] after each batch).
-const BATCH: u64 = 1024;
+/// the columnar [`Runs`] after each batch). Adaptive jobs decide whether to stop only here, at a
+/// batch boundary in run order, so the run count is a function of (scenario, seed) alone.
+pub const BATCH: u64 = 1024;
 
 /// Run the Monte Carlo job and keep per-run data (for pairing and custom aggregation).
 pub fn simulate<F, E>(
@@ -412,8 +480,17 @@ where
     let done = AtomicU64::new(0);
     let mut runs = Runs::default();
     let mut start = 0;
-    while start < cfg.runs {
-        let end = (start + BATCH).min(cfg.runs);
+    let limit = match &cfg.precision {
+        Some(p) => p.max_runs.max(cfg.runs),
+        None => cfg.runs,
+    };
+    while start < limit {
+        if let Some(p) = &cfg.precision {
+            if start >= cfg.runs && p.met(&runs.hits(), runs.n) {
+                break;
+            }
+        }
+        let end = (start + BATCH).min(limit);
         let batch: Vec<Result<RunState, String>> = (start..end)
             .into_par_iter()
             .map_init(
@@ -566,6 +643,21 @@ pub struct McResult {
     pub series: BTreeMap<String, SeriesBands>,
     pub events: BTreeMap<String, EventFreq>,
     pub convergence: Vec<ConvergenceWarning>,
+    /// Adaptive precision: the target, runs used and whether it was met (absent for `--runs N`).
+    #[serde(default)]
+    pub precision: Option<PrecisionReport>,
+}
+
+impl McConfig {
+    /// This configuration with `runs` fixed exactly (no adaptive precision): what the
+    /// follow-up analyses of an adaptive job use.
+    pub fn fixed(&self, runs: u64) -> McConfig {
+        McConfig {
+            runs,
+            precision: None,
+            ..self.clone()
+        }
+    }
 }
 
 impl McResult {
@@ -602,7 +694,11 @@ where
 {
     let runs = simulate(scn, cfg, f, progress)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
-    Ok((aggregate(scn, cfg, &p.sampler, &runs), runs))
+    let agg = McConfig {
+        runs: runs.n,
+        ..cfg.clone()
+    };
+    Ok((aggregate(scn, &agg, &p.sampler, &runs), runs))
 }
 
 fn var_range(scn: &Scenario, name: &str) -> Option<(f64, f64)> {
@@ -769,6 +865,21 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
         series,
         events,
         convergence,
+        precision: cfg.precision.map(|target| {
+            let hits = runs.hits();
+            PrecisionReport {
+                target,
+                runs: n,
+                met: target.met(&hits, n),
+                max_half_width: hits
+                    .iter()
+                    .map(|&k| {
+                        let (lo, hi) = wilson(k, n, Z95);
+                        (hi - lo) / 2.0
+                    })
+                    .fold(0.0, f64::max),
+            }
+        }),
     }
 }
 
@@ -833,25 +944,6 @@ pub fn deltas(scn: &Scenario, base: &Runs, alt: &Runs) -> Vec<Delta> {
             }
         })
         .collect()
-}
-
-/// Evaluate a counterfactual (a list of edits on top of `cfg.edits`) against the base with
-/// common random numbers.
-pub fn counterfactual<F, E>(
-    scn: &Scenario,
-    cfg: &McConfig,
-    edits: &[Edit],
-    f: F,
-) -> Result<Vec<Delta>, McError>
-where
-    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
-    E: Display,
-{
-    let base = simulate(scn, cfg, &f, None)?;
-    let mut alt_cfg = cfg.clone();
-    alt_cfg.edits.extend(edits.iter().cloned());
-    let alt = simulate(scn, &alt_cfg, &f, None)?;
-    Ok(deltas(scn, &base, &alt))
 }
 
 /// The verdict on a hypothesis (docs/uncertainty.md §6). With Δ oriented so that the claimed
