@@ -57,6 +57,10 @@ pub struct StudyConfig {
     pub discount_levels: Vec<f64>,
     /// Runs per evidence-discount level; `None` = `mc.runs`.
     pub discount_runs: Option<u64>,
+    /// Nested Monte Carlo (outer input draws, inner runs each): separates input uncertainty
+    /// from in-run chance ([`mc::nested`]).
+    #[serde(default)]
+    pub nested: Option<(u64, u64)>,
 }
 
 impl Default for StudyConfig {
@@ -75,6 +79,7 @@ impl Default for StudyConfig {
             forecasts: true,
             discount_levels: vec![0.0, 0.5, 1.0],
             discount_runs: None,
+            nested: None,
         }
     }
 }
@@ -151,6 +156,9 @@ impl StudyConfig {
             n += *sn as u64 * (k + 3);
         }
         n += self.discount_levels.len() as u64 * self.discount_runs();
+        if let Some((o, i)) = self.nested {
+            n += o * i;
+        }
         n
     }
 }
@@ -348,6 +356,9 @@ pub struct Study {
     pub questions: Vec<QuestionForecast>,
     /// Outcome probabilities at each configured evidence discount.
     pub evidence_discount: Vec<DiscountLevel>,
+    /// The nested job, when asked for.
+    #[serde(default)]
+    pub nested: Option<mc::NestedResult>,
 }
 
 impl Study {
@@ -522,6 +533,11 @@ pub fn study(
         });
     }
 
+    let nested = match cfg.nested {
+        Some((o, i)) => Some(mc::nested(scn, &cfg.mc, o, i, f)?),
+        None => None,
+    };
+
     let pv = &mc_result.provenance;
     let provenance = StudyProvenance {
         scenario_id: scn.scenario.id.clone(),
@@ -548,6 +564,7 @@ pub fn study(
         sobol,
         questions,
         evidence_discount,
+        nested,
     })
 }
 

@@ -373,3 +373,43 @@ fn salib_export() {
     // the same figures within sampling error of Ishigami's (noise σ = 1: Var Y = 14.84)
     assert!((s1[1] - 0.4424 * 13.8446 / 14.8446).abs() < 0.04, "{s1:?}");
 }
+
+/// Nested Monte Carlo, known answer: the run is a coin with P(high) = (x − 20)/60 where x, Big's
+/// position, is U(20, 80); so P(high | inputs) ~ U(0, 1): overall 0.5, 5–95% band ≈ [0.05, 0.95]
+/// (widened slightly by the inner binomial noise), input sd 1/√12 = 0.2887.
+#[test]
+fn nested_separates_input_and_in_run_uncertainty() {
+    let s = scn();
+    let cfg = McConfig {
+        seed: 4,
+        ..Default::default()
+    };
+    let f = |s: &Scenario,
+             r: &mut statecraft_core::rng::Rng|
+     -> Result<statecraft_core::state::RunState, String> {
+        let x = s.stances[0].position.value;
+        let mut st = statecraft_core::state::RunState::default();
+        let hit = rand::Rng::gen::<f64>(r) < (x - 20.0) / 60.0;
+        st.set("issue.x.mean", if hit { 100.0 } else { 0.0 });
+        Ok(st)
+    };
+    let r = statecraft_core::mc::nested(&s, &cfg, 400, 100, f).unwrap();
+    let o = &r.outcomes[0];
+    eprintln!("{o:?}");
+    assert!((o.p - 0.5).abs() < 0.04, "{o:?}");
+    assert!(o.lo < o.p && o.p < o.hi && o.hi - o.lo < 0.08, "{o:?}");
+    assert!(
+        (o.band_lo - 0.05).abs() < 0.05 && (o.band_hi - 0.95).abs() < 0.05,
+        "{o:?}"
+    );
+    assert!((o.input_sd - 0.2887).abs() < 0.02, "{o:?}");
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    assert_eq!(
+        one.install(|| statecraft_core::mc::nested(&s, &cfg, 400, 100, f).unwrap()),
+        r
+    );
+    assert!(statecraft_core::mc::nested(&s, &cfg, 1, 100, f).is_err());
+}

@@ -171,6 +171,7 @@ pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
         forecasts: true,
         discount_levels: DISCOUNTS.to_vec(),
         discount_runs: Some(budget.discount),
+        ..StudyConfig::default()
     };
     let st = study::study(&scn, &cfg, None).map_err(fail)?;
     let target_name = target

@@ -29,6 +29,31 @@ pub struct StudyArgs {
     /// crisis scenario, none otherwise; 0 = skip).
     #[arg(long, value_name = "N")]
     pub discount_runs: Option<u64>,
+    /// Nested Monte Carlo OUTERxINNER (e.g. 100x50): inputs sampled in the outer loop, in-run
+    /// chance in the inner loop; prints each outcome's probability with its Monte Carlo
+    /// interval and the 5–95% band of its probability across input draws.
+    #[arg(long, value_name = "OUTERxINNER", value_parser = parse_nested)]
+    pub nested: Option<(u64, u64)>,
+}
+
+/// Parse `OUTERxINNER` (`x`, `X` or `×`), both at least 2.
+fn parse_nested(s: &str) -> Result<(u64, u64), String> {
+    let t = s.replace('×', "x").to_lowercase();
+    let (a, b) = t
+        .split_once('x')
+        .ok_or_else(|| format!("expected OUTERxINNER, e.g. 100x50, got `{s}`"))?;
+    let num = |v: &str| {
+        v.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("expected OUTERxINNER with whole numbers, e.g. 100x50, got `{s}`"))
+    };
+    let (o, i) = (num(a)?, num(b)?);
+    if o < 2 || i < 2 {
+        return Err(format!(
+            "both OUTER and INNER must be at least 2, got `{s}`"
+        ));
+    }
+    Ok((o, i))
 }
 
 /// The study configuration from the flags.
@@ -94,6 +119,7 @@ pub fn config(
             Vec::new()
         },
         discount_runs: Some(discount_runs.max(1)),
+        nested: st.nested,
         mc: mc_cfg,
         run,
     })
@@ -348,6 +374,31 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         }
         if p.actors.len() > 10 {
             let _ = writeln!(o, "      … {} more in --format json", p.actors.len() - 10);
+        }
+    }
+
+    if let Some(n) = &s.nested {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "TWO KINDS OF UNCERTAINTY — nested Monte Carlo, {} input draws × {} runs each",
+            n.outer, n.inner
+        );
+        let _ = writeln!(
+            o,
+            "  probability [95% Monte Carlo interval]   5–95% band of P(outcome | inputs) across input draws"
+        );
+        for x in &n.outcomes {
+            let _ = writeln!(
+                o,
+                "  {:<22} {:>6}  [{:>6}, {:>6}]   {:>6} – {:>6}",
+                x.id,
+                pct(x.p),
+                pct(x.lo),
+                pct(x.hi),
+                pct(x.band_lo),
+                pct(x.band_hi)
+            );
         }
     }
 

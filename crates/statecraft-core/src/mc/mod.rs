@@ -1468,3 +1468,115 @@ mod verdict_tests {
         assert_eq!(rs[1].verdict, Verdict::Refuted);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Nested Monte Carlo: inputs in the outer loop, in-run chance in the inner loop
+// ---------------------------------------------------------------------------------------------
+
+/// `purpose` of the in-run streams of a nested job's inner runs.
+pub const NESTED_PURPOSE: u64 = 4;
+
+/// One outcome of a nested job (docs/uncertainty.md §3, "Two kinds of uncertainty").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NestedOutcome {
+    pub id: String,
+    /// P(outcome) over all outer × inner runs.
+    pub p: f64,
+    /// 95% Monte Carlo interval of `p` from the spread of the outer means (two-stage sampling).
+    pub lo: f64,
+    pub hi: f64,
+    /// 5% and 95% quantiles of the conditional probability P(outcome | inputs) across the outer
+    /// draws (each estimated from the inner runs).
+    pub band_lo: f64,
+    pub band_hi: f64,
+    /// Standard deviation of P(outcome | inputs) across input draws with the inner binomial
+    /// noise removed: √max(0, s²_between − mean p_o(1−p_o)/(I−1)).
+    pub input_sd: f64,
+}
+
+/// The result of [`nested`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NestedResult {
+    pub outer: u64,
+    pub inner: u64,
+    pub outcomes: Vec<NestedOutcome>,
+    pub provenance: Provenance,
+}
+
+/// Nested Monte Carlo: outer draw o samples the inputs (keyed as run o of a plain job, so its
+/// inputs equal run o's), then `inner` runs with those inputs and in-run streams
+/// `rng::substream(seed, o·inner + i, NESTED_PURPOSE)`. Outer draws run in parallel and are
+/// folded in order: identical for any thread count.
+pub fn nested<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    outer: u64,
+    inner: u64,
+    f: F,
+) -> Result<NestedResult, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    if outer < 2 || inner < 2 {
+        return Err(McError::Unknown(
+            "a nested job needs at least 2 outer and 2 inner runs".into(),
+        ));
+    }
+    let outcomes = compile_outcomes(scn)?;
+    let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
+    let per_outer: Vec<Result<Vec<u64>, McError>> = (0..outer)
+        .into_par_iter()
+        .map(|o| {
+            let mut s = p.run_scn.clone();
+            sample_into(&p, cfg.seed, o, &mut s);
+            let mut runs = Runs::default();
+            for i in 0..inner {
+                let idx = o * inner + i;
+                let mut r = rng::substream(cfg.seed, idx, NESTED_PURPOSE);
+                let st = f(&s, &mut r).map_err(|e| McError::Run {
+                    run: idx,
+                    message: e.to_string(),
+                })?;
+                runs.push(st, &outcomes, &p.scn.disabled);
+            }
+            Ok(runs.hits())
+        })
+        .collect();
+    let mut hits: Vec<Vec<u64>> = Vec::with_capacity(outer as usize);
+    for h in per_outer {
+        hits.push(h?);
+    }
+    let (of, inf) = (outer as f64, inner as f64);
+    let out = scn
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(k, oc)| {
+            let mut po: Vec<f64> = hits
+                .iter()
+                .map(|h| h.get(k).copied().unwrap_or(0) as f64 / inf)
+                .collect();
+            let mean = po.iter().sum::<f64>() / of;
+            let s2 = po.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (of - 1.0);
+            let half = Z95 * (s2 / of).sqrt();
+            let within = po.iter().map(|x| x * (1.0 - x)).sum::<f64>() / of / (inf - 1.0);
+            po.sort_by(f64::total_cmp);
+            NestedOutcome {
+                id: oc.id.clone(),
+                p: mean,
+                lo: (mean - half).max(0.0),
+                hi: (mean + half).min(1.0),
+                band_lo: quantile_sorted(&po, 0.05),
+                band_hi: quantile_sorted(&po, 0.95),
+                input_sd: (s2 - within).max(0.0).sqrt(),
+            }
+        })
+        .collect();
+    Ok(NestedResult {
+        outer,
+        inner,
+        outcomes: out,
+        provenance: Provenance::new(scn, &cfg.fixed(outer * inner)),
+    })
+}
