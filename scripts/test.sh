@@ -13,6 +13,16 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace --release
 
 # ---------------------------------------------------------------------------------------------
+# Sobol estimators against SALib (issue 10): the Rust test `salib_export` (run above) wrote the
+# design and outputs to target/salib/sobol_design.json; SALib (pinned in
+# tests/python/requirements.txt) recomputes the indices from them.
+if [ ! -x target/pyenv/bin/python ]; then
+  python3 -m venv target/pyenv
+fi
+target/pyenv/bin/pip install -q -r tests/python/requirements.txt
+target/pyenv/bin/python tests/python/salib_check.py target/salib/sobol_design.json
+
+# ---------------------------------------------------------------------------------------------
 # Browser test of the HTML report (issue 6). Renders the report the CLI writes in Debian's
 # headless Chromium, driven by the pinned playwright-core (tests/browser/package-lock.json), and
 # fails on console/page errors, network requests or invisible charts. Screenshot:

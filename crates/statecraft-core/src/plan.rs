@@ -114,6 +114,8 @@ pub struct PlanRequest {
     pub sobol: Option<String>,
     pub sobol_n: Option<usize>,
     pub bootstrap: Option<usize>,
+    /// Nested Monte Carlo (outer input draws × inner runs each), `--nested OUTERxINNER`.
+    pub nested: Option<(u64, u64)>,
 }
 
 impl PlanRequest {
@@ -135,6 +137,7 @@ impl PlanRequest {
             sobol: None,
             sobol_n: None,
             bootstrap: None,
+            nested: None,
         }
     }
 }
@@ -248,8 +251,18 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         None => RunOptions::resolve(scn, &ModelOverride::default())
             .map_err(|e| config_error(e.to_string()))?,
     };
+    if req.pivotal_runs == Some(0) {
+        return Err(config_error(
+            "--pivotal-runs must be at least 1 (a Δ from 0 runs has no interval); omit it for the default",
+        ));
+    }
+    // The terminal's default on a crisis scenario is adaptive: batches until every outcome's
+    // interval is within the target (docs/uncertainty.md, "Adaptive precision"); `--runs N`
+    // fixes N exactly.
+    let adaptive = req.preset == Preset::Run && crisis && req.runs.is_none();
     let mc = McConfig {
-        runs,
+        runs: if adaptive { crate::mc::BATCH } else { runs },
+        precision: adaptive.then_some(crate::mc::Precision::DEFAULT),
         seed: req.seed,
         evidence_discount: req.evidence_discount,
         edits: req.edits.clone(),
@@ -284,6 +297,7 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         forecasts: true,
         discount_levels: Vec::new(),
         discount_runs: None,
+        nested: req.nested,
     };
     let levels = |skip: bool, levels: &[f64]| {
         if skip {

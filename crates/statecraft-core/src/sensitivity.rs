@@ -102,46 +102,82 @@ pub struct SobolIndex {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SobolResult {
     pub target: String,
-    /// Base sample size N; the model was evaluated N·(k + 2) times.
+    /// Base sample size N; the model was evaluated N·(k + 3) times.
     pub n: usize,
     pub evaluations: usize,
-    /// Variance of the output over the A and B samples.
+    /// Variance of the expected output E[Y | X] (the denominator of the indices).
     pub variance: f64,
     pub indices: Vec<SobolIndex>,
+    /// Σ S1 with its bootstrap interval (≤ 1 up to estimation error).
+    #[serde(default = "Est::zero")]
+    pub sum_first: Est,
+    /// Warnings about the estimates (S1 summing above 1, intervals spanning most of [0, 1],
+    /// no signal variance).
+    #[serde(default)]
+    pub warnings: Vec<String>,
     pub bootstrap: usize,
     pub seed: u64,
     pub provenance: mc::Provenance,
 }
 
-/// Model outputs on the Saltelli design: `fa[j]`, `fb[j]`, `fab[i][j]`.
-struct Design {
-    fa: Vec<f64>,
-    fb: Vec<f64>,
-    fab: Vec<Vec<f64>>,
+impl Est {
+    fn zero() -> Est {
+        Est {
+            value: 0.0,
+            lo: 0.0,
+            hi: 0.0,
+        }
+    }
 }
 
-/// Jansen estimators on the rows `rows` of the design: returns (V, S1_i, ST_i).
-fn jansen(d: &Design, rows: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
-    let n = rows.len() as f64;
-    let all = rows.iter().flat_map(|&j| [d.fa[j], d.fb[j]]);
-    let mean = all.clone().sum::<f64>() / (2.0 * n);
-    let v = all.map(|y| (y - mean).powi(2)).sum::<f64>() / (2.0 * n);
+/// Model outputs on the Saltelli design, row j: `fa[j]` = f(A_j, ω_j), `fb[j]` = f(B_j, ω'_j),
+/// `fab[i][j]` = f(A_B^(i)_j, ω_j) and, for stochastic models, `fa2[j]` = f(A_j, ω'_j): A and
+/// every A_B^(i) share the in-run stream ω_j, B and the repeat of A share an independent ω'_j.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Design {
+    /// The uniforms of A and B, row by row (k each).
+    pub a: Vec<Vec<f64>>,
+    pub b: Vec<Vec<f64>>,
+    pub fa: Vec<f64>,
+    pub fb: Vec<f64>,
+    pub fab: Vec<Vec<f64>>,
+    /// Empty for a deterministic model.
+    pub fa2: Vec<f64>,
+}
+
+/// Estimates on the rows `rows` of the design: (V, S1_i, ST_i).
+///
+/// S1 by Saltelli et al. (2010, Table 2 (b)): V_i = mean(f_B (f_ABi − f_A)); ST by Jansen (1999):
+/// V_Ti = mean((f_A − f_ABi)²)/2. The denominator V is Var over the 2N outputs f(A), f(B) for a
+/// deterministic model (SALib's convention) and, for a stochastic one, the variance of
+/// g(X) = E[Y | X] estimated as mean(f_A f_A2) − mean(f_A)·mean(f_B) (two independent in-run
+/// streams at the same X have covariance Var g).
+pub fn estimate(d: &Design, rows: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
+    let n = rows.len().max(1) as f64;
+    let mean = |v: &[f64]| rows.iter().map(|&j| v[j]).sum::<f64>() / n;
+    let v = if d.fa2.is_empty() {
+        let all = rows.iter().flat_map(|&j| [d.fa[j], d.fb[j]]);
+        let m = all.clone().sum::<f64>() / (2.0 * n);
+        all.map(|y| (y - m).powi(2)).sum::<f64>() / (2.0 * n)
+    } else {
+        rows.iter().map(|&j| d.fa[j] * d.fa2[j]).sum::<f64>() / n - mean(&d.fa) * mean(&d.fb)
+    };
     let mut s1 = Vec::with_capacity(d.fab.len());
     let mut st = Vec::with_capacity(d.fab.len());
     for fab in &d.fab {
-        let vb: f64 = rows
+        let vi = rows
             .iter()
-            .map(|&j| (d.fb[j] - fab[j]).powi(2))
+            .map(|&j| d.fb[j] * (fab[j] - d.fa[j]))
             .sum::<f64>()
-            / (2.0 * n);
-        let va: f64 = rows
+            / n;
+        let vt = rows
             .iter()
             .map(|&j| (d.fa[j] - fab[j]).powi(2))
             .sum::<f64>()
             / (2.0 * n);
         if v > 0.0 {
-            s1.push((v - vb) / v);
-            st.push(va / v);
+            s1.push(vi / v);
+            st.push(vt / v);
         } else {
             s1.push(0.0);
             st.push(0.0);
@@ -150,65 +186,86 @@ fn jansen(d: &Design, rows: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
     (v, s1, st)
 }
 
-/// Sobol indices of a function of `k` uniforms on [0,1)^k.
+/// The result of [`sobol_indices`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SobolEstimate {
+    pub variance: f64,
+    /// (S1, ST) per input.
+    pub indices: Vec<(Est, Est)>,
+    pub sum_first: Est,
+    pub warnings: Vec<String>,
+    pub design: Design,
+}
+
+/// Sobol indices of a (possibly stochastic) function of `k` uniforms on [0,1)^k.
 ///
-/// `g(row, u)` is the model; `row` identifies the design row (A, B and every A_B^(i) of the same
-/// row share it), so a stochastic model can key its in-model RNG on it. Rows are drawn from
+/// `g(stream, u)` is the model; `stream` names its in-run random stream: row j runs A and every
+/// A_B^(i) on stream 2j and B (and, if `stochastic`, A again) on stream 2j + 1, so in-run noise is
+/// common between A and A_B^(i) (it cancels in the differences when X_i does not matter) and
+/// independent between A and B (it averages out of the S1 numerator). Rows are drawn from
 /// `rng::substream(seed, row, SOBOL_PURPOSE)`: the first k uniforms form A's row, the next k B's.
+/// With `stochastic`, the indices are those of E[Y | X] (docs/uncertainty.md §5).
 pub fn sobol_indices<G>(
     k: usize,
     n: usize,
     seed: u64,
     bootstrap: usize,
+    stochastic: bool,
     g: G,
-) -> Result<(f64, Vec<(Est, Est)>), String>
+) -> Result<SobolEstimate, String>
 where
-    G: Fn(usize, &[f64]) -> Result<f64, String> + Sync,
+    G: Fn(u64, &[f64]) -> Result<f64, String> + Sync,
 {
     if n < 2 {
         return Err("Sobol analysis needs a base sample of at least 2".into());
     }
-    type Row = Result<(f64, f64, Vec<f64>), String>;
+    type Row = Result<(Vec<f64>, Vec<f64>, f64, f64, Vec<f64>, Option<f64>), String>;
     let rows: Vec<Row> = (0..n)
         .into_par_iter()
         .map(|j| {
             let mut r = rng::substream(seed, j as u64, SOBOL_PURPOSE);
             let a: Vec<f64> = (0..k).map(|_| r.gen::<f64>()).collect();
             let b: Vec<f64> = (0..k).map(|_| r.gen::<f64>()).collect();
-            let fa = g(j, &a)?;
-            let fb = g(j, &b)?;
+            let (wa, wb) = (2 * j as u64, 2 * j as u64 + 1);
+            let fa = g(wa, &a)?;
+            let fb = g(wb, &b)?;
+            let fa2 = if stochastic { Some(g(wb, &a)?) } else { None };
             let mut fab = Vec::with_capacity(k);
             let mut ab = a.clone();
             for i in 0..k {
                 ab[i] = b[i];
-                fab.push(g(j, &ab)?);
+                fab.push(g(wa, &ab)?);
                 ab[i] = a[i];
             }
-            Ok((fa, fb, fab))
+            Ok((a, b, fa, fb, fab, fa2))
         })
         .collect();
     let mut d = Design {
-        fa: Vec::with_capacity(n),
-        fb: Vec::with_capacity(n),
         fab: vec![Vec::with_capacity(n); k],
+        ..Design::default()
     };
     for r in rows {
-        let (fa, fb, fab) = r?;
+        let (a, b, fa, fb, fab, fa2) = r?;
+        d.a.push(a);
+        d.b.push(b);
         d.fa.push(fa);
         d.fb.push(fb);
+        if let Some(x) = fa2 {
+            d.fa2.push(x);
+        }
         for (i, y) in fab.into_iter().enumerate() {
             d.fab[i].push(y);
         }
     }
     let all: Vec<usize> = (0..n).collect();
-    let (v, s1, st) = jansen(&d, &all);
+    let (v, s1, st) = estimate(&d, &all);
     // Percentile bootstrap over rows.
     let boots: Vec<(Vec<f64>, Vec<f64>)> = (0..bootstrap)
         .into_par_iter()
         .map(|b| {
             let mut r = rng::substream(seed, b as u64, BOOTSTRAP_PURPOSE);
             let rows: Vec<usize> = (0..n).map(|_| r.gen_range(0..n)).collect();
-            let (_, s1, st) = jansen(&d, &rows);
+            let (_, s1, st) = estimate(&d, &rows);
             (s1, st)
         })
         .collect();
@@ -228,7 +285,7 @@ where
             hi: mc::quantile_sorted(&v, 0.975).max(point),
         }
     };
-    let out = (0..k)
+    let indices: Vec<(Est, Est)> = (0..k)
         .map(|i| {
             (
                 interval(s1[i], boots.iter().map(|b| b.0[i]).collect()),
@@ -236,14 +293,52 @@ where
             )
         })
         .collect();
-    Ok((v, out))
+    let sum_first = interval(
+        s1.iter().sum(),
+        boots.iter().map(|b| b.0.iter().sum()).collect(),
+    );
+    let mut warnings = Vec::new();
+    if v <= 0.0 {
+        warnings.push(
+            "the expected output does not vary over the inputs (variance ≤ 0): indices set to 0"
+                .into(),
+        );
+    }
+    if sum_first.lo > 1.0 {
+        warnings.push(format!(
+            "first-order indices sum to {:.2} [{:.2}, {:.2}], above 1 beyond the bootstrap error: \
+             the estimates are not trustworthy (increase N)",
+            sum_first.value, sum_first.lo, sum_first.hi
+        ));
+    }
+    let wide = indices
+        .iter()
+        .filter(|(f, t)| f.hi - f.lo > SOBOL_WIDE || t.hi - t.lo > SOBOL_WIDE)
+        .count();
+    if wide > 0 {
+        warnings.push(format!(
+            "{wide} of {k} inputs have a 95% interval wider than {SOBOL_WIDE} (most of [0, 1]): \
+             increase N"
+        ));
+    }
+    Ok(SobolEstimate {
+        variance: v,
+        indices,
+        sum_first,
+        warnings,
+        design: d,
+    })
 }
 
-/// Sobol indices of a scenario's uncertain inputs for `target`.
+/// Interval width above which a Sobol index is flagged as spanning most of [0, 1].
+pub const SOBOL_WIDE: f64 = 0.5;
+
+/// Sobol indices of a scenario's uncertain inputs for the expected `target` (E[Y | X]).
 ///
-/// Row j of the design runs the model with in-model RNG `rng::stream(cfg.seed, j)` for A, B and
-/// every A_B^(i) (so in-model noise is common within a row). `n` is the base sample size; the
-/// model runs `n·(k+2)` times.
+/// Design row j runs A and every A_B^(i) with in-run RNG `rng::stream(cfg.seed, 2j)` and B and
+/// the repeat of A with `rng::stream(cfg.seed, 2j + 1)` ([`sobol_indices`]); since every in-run
+/// draw is keyed by element, an input that changes nothing leaves the run bit-identical. `n` is
+/// the base sample size; the model runs `n·(k+3)` times.
 pub fn sobol<F, E>(
     scn: &Scenario,
     cfg: &McConfig,
@@ -260,30 +355,32 @@ where
     let base = mc::apply_edits(scn, &cfg.edits)?;
     let sampler = Sampler::new(&base, cfg.evidence_discount);
     let k = sampler.inputs.len();
-    let g = |row: usize, u: &[f64]| -> Result<f64, String> {
+    let g = |stream: u64, u: &[f64]| -> Result<f64, String> {
         let mut s = base.clone();
         sampler.apply_with(&mut s, |i, inp| inp.value_at(u[i]));
-        let mut r = rng::stream(cfg.seed, row as u64);
-        let st = f(&s, &mut r).map_err(|e| format!("row {row}: {e}"))?;
+        let mut r = rng::stream(cfg.seed, stream);
+        let st = f(&s, &mut r).map_err(|e| format!("stream {stream}: {e}"))?;
         Ok(probe.eval(&st))
     };
-    let (variance, est) = sobol_indices(k, n, cfg.seed, bootstrap, g)
+    let est = sobol_indices(k, n, cfg.seed, bootstrap, true, g)
         .map_err(|message| McError::Run { run: 0, message })?;
     Ok(SobolResult {
         target: target.to_string(),
         n,
-        evaluations: n * (k + 2),
-        variance,
+        evaluations: n * (k + 3),
+        variance: est.variance,
         indices: sampler
             .inputs
             .iter()
-            .zip(est)
+            .zip(est.indices)
             .map(|(inp, (first, total))| SobolIndex {
                 input: inp.path.clone(),
                 first,
                 total,
             })
             .collect(),
+        sum_first: est.sum_first,
+        warnings: est.warnings,
         bootstrap,
         seed: cfg.seed,
         provenance: mc::Provenance::new(scn, cfg),
@@ -420,6 +517,23 @@ pub struct Pivot {
     /// The outcome and variant that reach it.
     pub max_outcome: String,
     pub max_variant: String,
+    /// Newcombe 95% interval of that Δ.
+    #[serde(default)]
+    pub max_lo: f64,
+    #[serde(default)]
+    pub max_hi: f64,
+    /// Whether any of the actor's deltas survives Holm's correction over every delta of the
+    /// analysis (H₀: Δ = 0, family-wise α = [`mc::FAMILY_ALPHA`]): only such ranks are marked.
+    #[serde(default)]
+    pub significant: bool,
+}
+
+/// The name of the pivotality correction.
+pub fn pivot_correction(tests: usize) -> String {
+    format!(
+        "Holm (1979) over {tests} deltas (actors × variants × outcomes), family-wise α = {}",
+        mc::FAMILY_ALPHA
+    )
 }
 
 /// Edits for an actor's variants: positions to each end of their issues, or removal.
@@ -461,7 +575,7 @@ where
     let mut out = Vec::new();
     for actor in &edited.actors {
         let mut variants = Vec::new();
-        let mut best = (0.0_f64, String::new(), String::new());
+        let mut best = (-1.0_f64, String::new(), String::new(), 0.0, 0.0);
         for (name, edits) in actor_variants(&edited, &actor.id) {
             let mut c = cfg.clone();
             c.edits.extend(edits);
@@ -469,7 +583,7 @@ where
             let deltas = mc::deltas(scn, &base_runs, &alt);
             for d in &deltas {
                 if d.delta.abs() > best.0 {
-                    best = (d.delta.abs(), d.outcome.clone(), name.clone());
+                    best = (d.delta.abs(), d.outcome.clone(), name.clone(), d.lo, d.hi);
                 }
             }
             variants.push(VariantEffect {
@@ -480,10 +594,27 @@ where
         out.push(Pivot {
             actor: actor.id.clone(),
             variants,
-            max_abs_delta: best.0,
+            max_abs_delta: best.0.max(0.0),
             max_outcome: best.1,
             max_variant: best.2,
+            max_lo: best.3,
+            max_hi: best.4,
+            significant: false,
         });
+    }
+    // Holm over every delta of the analysis (H₀: Δ = 0).
+    let p: Vec<f64> = out
+        .iter()
+        .flat_map(|a| &a.variants)
+        .flat_map(|v| &v.deltas)
+        .map(|d| d.p_value(0.0))
+        .collect();
+    let decided = mc::holm_levels(&p, mc::FAMILY_ALPHA);
+    let mut k = 0;
+    for a in &mut out {
+        let n: usize = a.variants.iter().map(|v| v.deltas.len()).sum();
+        a.significant = decided[k..k + n].iter().any(Option::is_some);
+        k += n;
     }
     out.sort_by(|a, b| {
         b.max_abs_delta
@@ -500,12 +631,14 @@ mod tests {
     #[test]
     fn additive_function_has_additive_indices() {
         // g = u0 + 2·u1: V = 1/12 + 4/12, S = (0.2, 0.8), ST = S (no interactions).
-        let (v, est) = sobol_indices(2, 4000, 5, 50, |_, u| Ok(u[0] + 2.0 * u[1])).expect("runs");
-        assert!((v - 5.0 / 12.0).abs() < 0.03);
-        assert!((est[0].0.value - 0.2).abs() < 0.03);
-        assert!((est[1].0.value - 0.8).abs() < 0.03);
-        assert!((est[0].1.value - 0.2).abs() < 0.03);
-        assert!(est[0].0.lo <= est[0].0.value && est[0].0.value <= est[0].0.hi);
+        let e = sobol_indices(2, 4000, 5, 50, false, |_, u| Ok(u[0] + 2.0 * u[1])).expect("runs");
+        assert!((e.variance - 5.0 / 12.0).abs() < 0.03);
+        assert!((e.indices[0].0.value - 0.2).abs() < 0.03);
+        assert!((e.indices[1].0.value - 0.8).abs() < 0.03);
+        assert!((e.indices[0].1.value - 0.2).abs() < 0.03);
+        let f = e.indices[0].0;
+        assert!(f.lo <= f.value && f.value <= f.hi);
+        assert!(e.warnings.is_empty(), "{:?}", e.warnings);
     }
 }
 
@@ -544,50 +677,4 @@ impl AnalysisRequest {
     pub fn is_empty(&self) -> bool {
         !self.hypotheses && self.sobol.is_none() && self.tornado.is_none() && !self.pivotality
     }
-}
-
-/// Results of the requested analyses (absent = not requested).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Analyses {
-    /// Scenario hash, seed, runs, engine version, model options of the job.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<mc::Provenance>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hypotheses: Option<Vec<mc::HypothesisResult>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sobol: Option<SobolResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tornado: Option<Tornado>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pivotality: Option<Vec<Pivot>>,
-}
-
-/// Run the requested analyses with the job's configuration (seed, runs, discount, edits).
-pub fn run_analyses<F, E>(
-    scn: &Scenario,
-    cfg: &McConfig,
-    req: &AnalysisRequest,
-    f: F,
-) -> Result<Analyses, McError>
-where
-    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
-    E: Display,
-{
-    let mut out = Analyses {
-        provenance: Some(mc::Provenance::new(scn, cfg)),
-        ..Analyses::default()
-    };
-    if req.hypotheses {
-        out.hypotheses = Some(mc::evaluate_hypotheses(scn, cfg, &f)?);
-    }
-    if let Some((t, n)) = &req.sobol {
-        out.sobol = Some(sobol(scn, cfg, t, *n, req.bootstrap, &f)?);
-    }
-    if let Some(t) = &req.tornado {
-        out.tornado = Some(tornado(scn, cfg, t, &f)?);
-    }
-    if req.pivotality {
-        out.pivotality = Some(pivotality(scn, cfg, &f)?);
-    }
-    Ok(out)
 }

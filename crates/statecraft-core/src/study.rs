@@ -57,6 +57,10 @@ pub struct StudyConfig {
     pub discount_levels: Vec<f64>,
     /// Runs per evidence-discount level; `None` = `mc.runs`.
     pub discount_runs: Option<u64>,
+    /// Nested Monte Carlo (outer input draws, inner runs each): separates input uncertainty
+    /// from in-run chance ([`mc::nested`]).
+    #[serde(default)]
+    pub nested: Option<(u64, u64)>,
 }
 
 impl Default for StudyConfig {
@@ -75,6 +79,7 @@ impl Default for StudyConfig {
             forecasts: true,
             discount_levels: vec![0.0, 0.5, 1.0],
             discount_runs: None,
+            nested: None,
         }
     }
 }
@@ -148,9 +153,12 @@ impl StudyConfig {
             n += self.tornado_runs() * (1 + 2 * k);
         }
         if let Some((_, sn)) = &self.sobol {
-            n += *sn as u64 * (k + 2);
+            n += *sn as u64 * (k + 3);
         }
         n += self.discount_levels.len() as u64 * self.discount_runs();
+        if let Some((o, i)) = self.nested {
+            n += o * i;
+        }
         n
     }
 }
@@ -272,6 +280,12 @@ pub struct HypothesisVerdict {
     pub lo: f64,
     pub hi: f64,
     pub verdict: Verdict,
+    /// Two-sided confidence level of `[lo, hi]` (Holm-adjusted for counterfactual tests).
+    #[serde(default)]
+    pub level: f64,
+    /// The multiplicity correction behind the verdict, named.
+    #[serde(default)]
+    pub correction: String,
     /// The ranking (`pivotal-rank` tests).
     pub rank: Option<RankTest>,
     /// Runs per world behind the figures.
@@ -294,6 +308,8 @@ impl HypothesisVerdict {
             lo: r.lo,
             hi: r.hi,
             verdict: r.verdict,
+            level: r.level,
+            correction: r.correction,
             rank: None,
             runs: r.provenance.runs,
         }
@@ -314,6 +330,12 @@ pub struct Pivotality {
     /// Runs per configuration.
     pub runs: u64,
     pub actors: Vec<Pivot>,
+    /// Number of deltas (actors × variants × outcomes) in the Holm family.
+    #[serde(default)]
+    pub tests: usize,
+    /// The correction, named.
+    #[serde(default)]
+    pub correction: String,
 }
 
 /// The result of [`study`] (JSON documented in `docs/output.md`).
@@ -334,6 +356,9 @@ pub struct Study {
     pub questions: Vec<QuestionForecast>,
     /// Outcome probabilities at each configured evidence discount.
     pub evidence_discount: Vec<DiscountLevel>,
+    /// The nested job, when asked for.
+    #[serde(default)]
+    pub nested: Option<mc::NestedResult>,
 }
 
 impl Study {
@@ -375,6 +400,18 @@ pub fn study(
     if cfg.mc.runs == 0 {
         return Err(StudyError::Config("runs must be at least 1".into()));
     }
+    for (name, v) in [
+        ("pivotal runs", cfg.pivotal_runs),
+        ("hypothesis runs", cfg.hypothesis_runs),
+        ("tornado runs", cfg.tornado_runs),
+        ("discount runs", cfg.discount_runs),
+    ] {
+        if v == Some(0) {
+            return Err(StudyError::Config(format!(
+                "{name} must be at least 1 (omit the option to use the main run count)"
+            )));
+        }
+    }
     if let Some(d) = cfg
         .discount_levels
         .iter()
@@ -397,6 +434,13 @@ pub fn study(
     };
 
     let (mc_result, runs) = mc::run_keep(scn, &cfg.mc, f, None)?;
+    // An adaptive main job fixes the run count of everything after it (same count, same seeds:
+    // the hypothesis tests pair with its runs).
+    let fixed = StudyConfig {
+        mc: cfg.mc.fixed(runs.n),
+        ..cfg.clone()
+    };
+    let cfg = &fixed;
 
     let questions = if cfg.forecasts && !scn.questions.is_empty() {
         let states: Vec<RunState> = (0..runs.n as usize)
@@ -427,9 +471,17 @@ pub fn study(
     let pivotality = if cfg.needs_pivotality(scn) {
         let mut pc = cfg.mc.clone();
         pc.runs = cfg.pivotal_runs();
+        let actors = sensitivity::pivotality(scn, &pc, f)?;
+        let tests = actors
+            .iter()
+            .flat_map(|a| &a.variants)
+            .map(|v| v.deltas.len())
+            .sum();
         Some(Pivotality {
             runs: pc.runs,
-            actors: sensitivity::pivotality(scn, &pc, f)?,
+            actors,
+            tests,
+            correction: sensitivity::pivot_correction(tests),
         })
     } else {
         None
@@ -481,6 +533,11 @@ pub fn study(
         });
     }
 
+    let nested = match cfg.nested {
+        Some((o, i)) => Some(mc::nested(scn, &cfg.mc, o, i, f)?),
+        None => None,
+    };
+
     let pv = &mc_result.provenance;
     let provenance = StudyProvenance {
         scenario_id: scn.scenario.id.clone(),
@@ -507,6 +564,7 @@ pub fn study(
         sobol,
         questions,
         evidence_discount,
+        nested,
     })
 }
 
@@ -621,14 +679,16 @@ fn rank_verdict(
         if real && me_lo > next {
             Verdict::Supported
         } else if me_hi <= min_effect {
-            Verdict::NotSupported
+            Verdict::Equivalent
         } else {
             Verdict::Inconclusive
         }
     } else {
         let at = ranking.get(claimed - 1).map_or(0.0, RankEntry::abs);
-        if me_hi < at || me_hi <= min_effect {
-            Verdict::NotSupported
+        if me_hi <= min_effect {
+            Verdict::Equivalent
+        } else if me_hi < at {
+            Verdict::Refuted
         } else {
             Verdict::Inconclusive
         }
@@ -648,6 +708,11 @@ fn rank_verdict(
         lo: me.lo,
         hi: me.hi,
         verdict,
+        level: 0.95,
+        correction: format!(
+            "ranks from pivotality intervals; marked ranks survive Holm (1979) over all {} pivotality deltas",
+            p.tests
+        ),
         rank: Some(RankTest {
             actor: h.actor.clone(),
             rank: pos + 1,

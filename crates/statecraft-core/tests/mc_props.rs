@@ -272,14 +272,26 @@ fn hypotheses_with_common_random_numbers() {
     assert!(hs[0].delta > 0.0);
     assert_eq!(hs[0].verdict, Verdict::Supported);
     assert!(hs[0].lo <= hs[0].delta && hs[0].delta <= hs[0].hi);
-    // H2: without the hawkish heavyweight the outcome falls: not supported.
+    // H2: without the hawkish heavyweight the outcome falls: the claimed rise is refuted.
     assert!(hs[1].delta < 0.0);
-    assert_eq!(hs[1].verdict, Verdict::NotSupported);
-    // H3: disabling has no effect on this model; CRN make Δ exactly 0, and the interval is the
-    // rule-of-three floor ±3/n for indicator differences (mc::stats::paired).
+    assert_eq!(hs[1].verdict, Verdict::Refuted);
+    // H3: disabling has no effect on this model; CRN make Δ exactly 0, Newcombe's interval is
+    // narrow but not zero-width, and it lies inside ±min_effect: equivalent (no effect).
     assert_eq!(hs[2].delta, 0.0);
-    assert_eq!((hs[2].lo, hs[2].hi), (-3.0 / 2000.0, 3.0 / 2000.0));
-    assert_eq!(hs[2].verdict, Verdict::NotSupported);
+    assert!(
+        hs[2].lo < 0.0 && hs[2].hi > 0.0 && hs[2].hi < 0.005,
+        "{:?}",
+        hs[2]
+    );
+    assert_eq!(hs[2].verdict, Verdict::Equivalent);
+    // Holm: three hypotheses, levels 1 − 0.05/3, 1 − 0.05/2, 1 − 0.05 by increasing p
+    let mut levels: Vec<f64> = hs.iter().map(|h| h.level).collect();
+    levels.sort_by(f64::total_cmp);
+    let want = [0.95, 1.0 - 0.05 / 2.0, 1.0 - 0.05 / 3.0];
+    for (a, b) in levels.iter().zip(want) {
+        assert!((a - b).abs() < 1e-12, "{levels:?}");
+    }
+    assert!(hs[0].correction.starts_with("Holm (1979)"));
 }
 
 #[test]

@@ -33,11 +33,12 @@ fn published_values_follow_from_closed_forms() {
 
 #[test]
 fn ishigami_known_answer() {
-    let g = |_: usize, u: &[f64]| -> Result<f64, String> {
+    let g = |_: u64, u: &[f64]| -> Result<f64, String> {
         let x: Vec<f64> = u.iter().map(|v| -PI + 2.0 * PI * v).collect();
         Ok(ishigami(&x))
     };
-    let (v, est) = sensitivity::sobol_indices(3, 1 << 15, 2026, 100, g).unwrap();
+    let e = sensitivity::sobol_indices(3, 1 << 15, 2026, 100, false, g).unwrap();
+    let (v, est) = (e.variance, e.indices);
     // Total variance: a²/8 + b·π⁴/5 + b²·π⁸/18 + 1/2 = 13.8446 (Saltelli et al. 2008).
     assert!((v - 13.8446).abs() < 0.3, "V = {v}");
     let s1 = [0.3139, 0.4424, 0.0];
@@ -135,7 +136,7 @@ fn sobol_on_scenario_ranks_the_heavyweight_first() {
     )
     .unwrap();
     assert_eq!(r.indices.len(), 3);
-    assert_eq!(r.evaluations, 2048 * 5);
+    assert_eq!(r.evaluations, 2048 * (3 + 3)); // N·(k + 3): A, B, A again, 3 × A_B^(i)
     let by = |p: &str| r.indices.iter().find(|i| i.input == p).unwrap();
     let big = by("stance.big.x.position");
     let small = by("stance.small.x.position");
@@ -225,39 +226,190 @@ fn pivotality_ranks_the_heavyweight_first() {
 }
 
 #[test]
-fn analyses_in_one_call_are_thread_count_independent() {
+fn analyses_are_thread_count_independent() {
     let s = scn();
     let cfg = McConfig {
         runs: 50,
         seed: 8,
         ..Default::default()
     };
-    let req = sensitivity::AnalysisRequest {
-        hypotheses: true,
-        sobol: Some((Target::resolve(&s, "high"), 128)),
-        bootstrap: 20,
-        tornado: Some(Target::resolve(&s, "issue.x.mean")),
-        pivotality: true,
-    };
-    assert_eq!(
-        req.sobol.as_ref().unwrap().0,
-        Target::Outcome("high".into())
-    );
-    assert_eq!(req.tornado, Some(Target::Var("issue.x.mean".into())));
     let pool = |n| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .unwrap()
     };
-    let a1 =
-        pool(1).install(|| sensitivity::run_analyses(&s, &cfg, &req, toy::compromise10).unwrap());
-    let a2 =
-        pool(2).install(|| sensitivity::run_analyses(&s, &cfg, &req, toy::compromise10).unwrap());
+    let high = Target::resolve(&s, "high");
+    assert_eq!(high, Target::Outcome("high".into()));
+    let mean = Target::resolve(&s, "issue.x.mean");
+    assert_eq!(mean, Target::Var("issue.x.mean".into()));
+    let all = || {
+        (
+            sensitivity::sobol(&s, &cfg, &high, 128, 20, toy::compromise10).unwrap(),
+            sensitivity::tornado(&s, &cfg, &mean, toy::compromise10).unwrap(),
+            sensitivity::pivotality(&s, &cfg, toy::compromise10).unwrap(),
+        )
+    };
+    let a1 = pool(1).install(all);
+    let a2 = pool(2).install(all);
     assert_eq!(a1, a2);
-    assert!(a1.sobol.is_some() && a1.tornado.is_some() && a1.pivotality.is_some());
-    // The toy scenario has no hypotheses.
-    assert_eq!(a1.hypotheses, Some(vec![]));
-    let json = serde_json::to_value(&a1).unwrap();
-    assert!(json["sobol"]["indices"].is_array());
+    let json = serde_json::to_value(&a1.0).unwrap();
+    assert!(json["indices"].is_array());
+}
+
+/// Ishigami plus independent noise: Y = f(X) + σ·ε(ω), ε ~ N(0, 1) from the in-run stream ω.
+/// E[Y | X] = f(X), so the indices of the expected output are Ishigami's (S1 = 0.3139, 0.4424,
+/// 0; ST = 0.5576, 0.4424, 0.2437), whatever σ.
+fn noisy_ishigami(sigma: f64) -> impl Fn(u64, &[f64]) -> Result<f64, String> + Sync {
+    move |stream: u64, u: &[f64]| {
+        let x: Vec<f64> = u.iter().map(|v| -PI + 2.0 * PI * v).collect();
+        let mut r = statecraft_core::rng::stream(777, stream);
+        let e = statecraft_core::sample::norm_ppf(rand::Rng::gen::<f64>(&mut r).max(1e-300));
+        Ok(ishigami(&x) + sigma * e)
+    }
+}
+
+#[test]
+fn stochastic_ishigami_gives_the_indices_of_the_expectation() {
+    let e = sensitivity::sobol_indices(3, 1 << 15, 7, 100, true, noisy_ishigami(2.0)).unwrap();
+    let s1 = [0.3139, 0.4424, 0.0];
+    let st = [0.5576, 0.4424, 0.2437];
+    // Var E[Y|X] = Var f = 13.8446 (the noise variance 4 is not in it)
+    assert!((e.variance - 13.8446).abs() < 0.4, "V = {}", e.variance);
+    for i in 0..3 {
+        let (f, t) = e.indices[i];
+        eprintln!(
+            "x{}: S1 {:.4} [{:.4}, {:.4}]  ST {:.4} [{:.4}, {:.4}]",
+            i + 1,
+            f.value,
+            f.lo,
+            f.hi,
+            t.value,
+            t.lo,
+            t.hi
+        );
+        assert!((f.value - s1[i]).abs() < 0.02, "S1[{i}] = {}", f.value);
+        assert!((t.value - st[i]).abs() < 0.02, "ST[{i}] = {}", t.value);
+    }
+    assert!(e.sum_first.lo <= 1.0);
+    assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+    // The deterministic estimator on the same outputs divides by Var Y = 13.84 + 4: every index
+    // shrinks by ≈ 0.78 (S1 of x2 ≈ 0.34), so this test would catch a noise-blind estimator.
+    let mut d = e.design.clone();
+    d.fa2.clear();
+    let rows: Vec<usize> = (0..d.fa.len()).collect();
+    let (_, s1_blind, _) = sensitivity::estimate(&d, &rows);
+    assert!((s1_blind[1] - 0.4424).abs() > 0.05, "{s1_blind:?}");
+}
+
+/// Inputs that change nothing get S1 = ST = 0 exactly on a stochastic model, because A and
+/// A_B^(i) share the in-run stream (the issue's "total index 0, first-order 0.114" case).
+#[test]
+fn inert_inputs_of_a_stochastic_model_get_zero() {
+    let g = |stream: u64, u: &[f64]| -> Result<f64, String> {
+        let mut r = statecraft_core::rng::stream(5, stream);
+        let noise: f64 = rand::Rng::gen(&mut r);
+        Ok(f64::from(u8::from(noise < 0.2 + 0.6 * u[0])))
+    };
+    let e = sensitivity::sobol_indices(3, 4096, 3, 50, true, g).unwrap();
+    for i in 1..3 {
+        assert_eq!(e.indices[i].1.value, 0.0, "ST of inert input {i}");
+        assert!(
+            e.indices[i].0.value.abs() < 0.03,
+            "S1 of inert input {i}: {}",
+            e.indices[i].0.value
+        );
+    }
+    // E[Y|X] = 0.2 + 0.6 u0 depends on u0 alone: S1 = ST = 1 for it
+    assert!(
+        (e.indices[0].0.value - 1.0).abs() < 0.15,
+        "{:?}",
+        e.indices[0]
+    );
+    assert!(e.sum_first.lo <= 1.0, "{:?}", e.sum_first);
+}
+
+/// Writes the design and outputs of the stochastic Ishigami study, plus the indices statecraft
+/// computes from them with SALib's estimators (Saltelli 2010 S1, Jansen ST, Var over A ∪ B), to
+/// `target/salib/sobol_design.json` for `tests/python/salib_check.py` (run by scripts/test.sh),
+/// which recomputes them with SALib 1.6.0's `sobol.analyze(calc_second_order=False)`.
+#[test]
+fn salib_export() {
+    let e = sensitivity::sobol_indices(3, 4096, 11, 0, true, noisy_ishigami(1.0)).unwrap();
+    let d = &e.design;
+    let n = d.fa.len();
+    // SALib's row order without second-order terms: A, A_B^(1..k), B for each base row.
+    let mut y = Vec::with_capacity(n * 5);
+    for j in 0..n {
+        y.push(d.fa[j]);
+        for fab in &d.fab {
+            y.push(fab[j]);
+        }
+        y.push(d.fb[j]);
+    }
+    let mut det = d.clone();
+    det.fa2.clear();
+    let rows: Vec<usize> = (0..n).collect();
+    let (v, s1, st) = sensitivity::estimate(&det, &rows);
+    // SALib standardises Y before estimating; the same estimators on standardised outputs must
+    // agree with it to rounding.
+    let m = y.iter().sum::<f64>() / y.len() as f64;
+    let sd = (y.iter().map(|x| (x - m).powi(2)).sum::<f64>() / y.len() as f64).sqrt();
+    let z = |x: &f64| (x - m) / sd;
+    let mut std_d = det.clone();
+    std_d.fa = det.fa.iter().map(z).collect();
+    std_d.fb = det.fb.iter().map(z).collect();
+    std_d.fab = det.fab.iter().map(|c| c.iter().map(z).collect()).collect();
+    let (_, s1z, stz) = sensitivity::estimate(&std_d, &rows);
+    let out = serde_json::json!({
+        "source": "crates/statecraft-core/tests/mc_sensitivity.rs::salib_export",
+        "k": 3, "n": n, "Y": y,
+        "statecraft": {"variance": v, "S1": s1, "ST": st},
+        "statecraft_standardised": {"S1": s1z, "ST": stz},
+    });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/salib");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("sobol_design.json"), out.to_string()).unwrap();
+    // the same figures within sampling error of Ishigami's (noise σ = 1: Var Y = 14.84)
+    assert!((s1[1] - 0.4424 * 13.8446 / 14.8446).abs() < 0.04, "{s1:?}");
+}
+
+/// Nested Monte Carlo, known answer: the run is a coin with P(high) = (x − 20)/60 where x, Big's
+/// position, is U(20, 80); so P(high | inputs) ~ U(0, 1): overall 0.5, 5–95% band ≈ [0.05, 0.95]
+/// (widened slightly by the inner binomial noise), input sd 1/√12 = 0.2887.
+#[test]
+fn nested_separates_input_and_in_run_uncertainty() {
+    let s = scn();
+    let cfg = McConfig {
+        seed: 4,
+        ..Default::default()
+    };
+    let f = |s: &Scenario,
+             r: &mut statecraft_core::rng::Rng|
+     -> Result<statecraft_core::state::RunState, String> {
+        let x = s.stances[0].position.value;
+        let mut st = statecraft_core::state::RunState::default();
+        let hit = rand::Rng::gen::<f64>(r) < (x - 20.0) / 60.0;
+        st.set("issue.x.mean", if hit { 100.0 } else { 0.0 });
+        Ok(st)
+    };
+    let r = statecraft_core::mc::nested(&s, &cfg, 400, 100, f).unwrap();
+    let o = &r.outcomes[0];
+    eprintln!("{o:?}");
+    assert!((o.p - 0.5).abs() < 0.04, "{o:?}");
+    assert!(o.lo < o.p && o.p < o.hi && o.hi - o.lo < 0.08, "{o:?}");
+    assert!(
+        (o.band_lo - 0.05).abs() < 0.05 && (o.band_hi - 0.95).abs() < 0.05,
+        "{o:?}"
+    );
+    assert!((o.input_sd - 0.2887).abs() < 0.02, "{o:?}");
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    assert_eq!(
+        one.install(|| statecraft_core::mc::nested(&s, &cfg, 400, 100, f).unwrap()),
+        r
+    );
+    assert!(statecraft_core::mc::nested(&s, &cfg, 1, 100, f).is_err());
 }

@@ -87,9 +87,10 @@ fn removing_an_unlinked_actor_leaves_every_other_draw_unchanged() {
     let alt = runs(&scn, vec![Edit::Without { actor: "zz".into() }], 200);
     assert_identical(&base, &alt, &|k| k.contains("zz"));
     for d in mc::deltas(&scn, &base, &alt) {
-        // no discordant run: Δ exactly 0; the interval is the no-event bound, symmetric
+        // no discordant run: Δ exactly 0 (Newcombe's interval stays non-degenerate)
         assert_eq!(d.delta, 0.0, "{}", d.outcome);
-        assert!(d.lo == -d.hi && d.hi <= 3.0 / 200.0 + 1e-12, "{d:?}");
+        assert_eq!((d.counts.n10, d.counts.n01), (0, 0), "{d:?}");
+        assert!(d.lo <= 0.0 && d.hi >= 0.0, "{d:?}");
     }
     // and the sampled inputs of every other number are the same bits
     let cfg = McConfig::default();
@@ -154,4 +155,51 @@ fn outputs_are_identical_across_thread_counts() {
     let a = one.install(|| runs(&scn, Vec::new(), 150));
     let b = two.install(|| runs(&scn, Vec::new(), 150));
     assert_identical(&a, &b, &|_| false);
+}
+
+/// Adaptive precision stops at a batch boundary once every outcome's Wilson half-width is at
+/// most the target, and the run count and result depend only on (scenario, seed).
+#[test]
+fn adaptive_precision_is_deterministic_and_meets_its_target() {
+    let scn = greenland();
+    let target = mc::Precision {
+        abs: 0.03,
+        rel: 0.0,
+        rare_below: 0.05,
+        max_runs: 8 * mc::BATCH,
+    };
+    let cfg = McConfig {
+        runs: mc::BATCH,
+        seed: 5,
+        precision: Some(target),
+        ..McConfig::default()
+    };
+    let opts = RunOptions::default();
+    let go = || mc::run(&scn, &cfg, |s, r| simulate_once(s, &opts, r), None).unwrap();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let a = go();
+    let b = one.install(go);
+    assert!(a == b, "adaptive runs differ across thread counts");
+    let pr = a.precision.clone().unwrap();
+    assert!(pr.met, "{pr:?}");
+    assert_eq!(pr.runs % mc::BATCH, 0);
+    assert_eq!(a.provenance.runs, pr.runs);
+    // P ≈ 0.5 outcomes need ≈ 1,070 runs for ±3 points: one batch is not enough, two are
+    assert_eq!(pr.runs, 2 * mc::BATCH, "{pr:?}");
+    for o in &a.outcomes {
+        assert!((o.hi - o.lo) / 2.0 <= 0.03, "{}", o.id);
+    }
+    // the first 1,024 runs are the same runs as a fixed job of 1,024
+    let fixed = mc::run(
+        &scn,
+        &cfg.fixed(mc::BATCH),
+        |s, r| simulate_once(s, &opts, r),
+        None,
+    )
+    .unwrap();
+    assert!(fixed.precision.is_none());
+    assert_eq!(fixed.provenance.runs, mc::BATCH);
 }

@@ -516,7 +516,7 @@ pub fn hypotheses(scn: &Scenario, results: &[HypothesisVerdict]) -> Vec<Hypothes
 fn verdict(v: mc::Verdict) -> Verdict {
     match v {
         mc::Verdict::Supported => Verdict::Supported,
-        mc::Verdict::NotSupported => Verdict::NotSupported,
+        mc::Verdict::Refuted | mc::Verdict::Equivalent => Verdict::NotSupported,
         mc::Verdict::Inconclusive => Verdict::Inconclusive,
     }
 }

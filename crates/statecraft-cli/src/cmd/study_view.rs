@@ -15,13 +15,38 @@ use std::fmt::Write as _;
 #[derive(clap::Args, Debug, Clone, Default, PartialEq)]
 pub struct StudyArgs {
     /// Runs per configuration of the pivotality analysis (default: the smaller of --runs and
-    /// 50; 0 = skip pivotality unless a hypothesis needs it).
+    /// 50; at least 1).
     #[arg(long, value_name = "N")]
     pub pivotal_runs: Option<u64>,
     /// Runs per evidence-discount level 0, 0.5, 1 (default: the smaller of --runs and 250 for a
     /// crisis scenario, none otherwise; 0 = skip).
     #[arg(long, value_name = "N")]
     pub discount_runs: Option<u64>,
+    /// Nested Monte Carlo OUTERxINNER (e.g. 100x50): inputs sampled in the outer loop, in-run
+    /// chance in the inner loop; prints each outcome's probability with its Monte Carlo
+    /// interval and the 5–95% band of its probability across input draws.
+    #[arg(long, value_name = "OUTERxINNER", value_parser = parse_nested)]
+    pub nested: Option<(u64, u64)>,
+}
+
+/// Parse `OUTERxINNER` (`x`, `X` or `×`), both at least 2.
+fn parse_nested(s: &str) -> Result<(u64, u64), String> {
+    let t = s.replace('×', "x").to_lowercase();
+    let (a, b) = t
+        .split_once('x')
+        .ok_or_else(|| format!("expected OUTERxINNER, e.g. 100x50, got `{s}`"))?;
+    let num = |v: &str| {
+        v.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("expected OUTERxINNER with whole numbers, e.g. 100x50, got `{s}`"))
+    };
+    let (o, i) = (num(a)?, num(b)?);
+    if o < 2 || i < 2 {
+        return Err(format!(
+            "both OUTER and INNER must be at least 2, got `{s}`"
+        ));
+    }
+    Ok((o, i))
 }
 
 /// The analysis plan of `statecraft run` from the flags (the core's [`Preset::Run`]).
@@ -36,6 +61,7 @@ pub fn plan(
     an.apply(&mut req);
     req.pivotal_runs = st.pivotal_runs;
     req.discount_runs = st.discount_runs;
+    req.nested = st.nested;
     plan::plan(scn, &req).map_err(failure)
 }
 
@@ -79,7 +105,8 @@ fn signed_pct(x: f64) -> String {
 fn verdict_word(v: Verdict) -> &'static str {
     match v {
         Verdict::Supported => "supported",
-        Verdict::NotSupported => "not supported",
+        Verdict::Refuted => "refuted",
+        Verdict::Equivalent => "equivalent",
         Verdict::Inconclusive => "inconclusive",
     }
 }
@@ -128,6 +155,17 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         "OUTCOMES — probability with 95% Wilson interval ({} runs)",
         pv.runs
     );
+    if let Some(pr) = &s.mc.precision {
+        let _ = writeln!(
+            o,
+            "  adaptive precision: target ±{:.1} points, {} runs used (cap {}), target {} (widest ±{:.1})",
+            100.0 * pr.target.abs,
+            pr.runs,
+            pr.target.max_runs,
+            if pr.met { "met" } else { "NOT met" },
+            100.0 * pr.max_half_width
+        );
+    }
     let w =
         s.mc.outcomes
             .iter()
@@ -180,8 +218,17 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         let _ = writeln!(o);
         let _ = writeln!(
             o,
-            "HYPOTHESES — Δprobability (percentage points) with paired 95% interval, common random numbers"
+            "HYPOTHESES — Δprobability (percentage points), common random numbers, Newcombe paired interval at the level shown"
         );
+        if let Some(c) = s
+            .hypotheses
+            .iter()
+            .filter(|h| h.test == HypothesisTest::Counterfactual)
+            .map(|h| &h.correction)
+            .find(|c| !c.is_empty())
+        {
+            let _ = writeln!(o, "  {c}");
+        }
         for h in &s.hypotheses {
             let head = format!("  {:<4} {:<14}", h.id, verdict_word(h.verdict));
             match (&h.test, &h.rank) {
@@ -216,13 +263,14 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
                     };
                     let _ = writeln!(
                         o,
-                        "{head}P({}) {} → {}, Δ {} [{}, {}] {dir}; {}",
+                        "{head}P({}) {} → {}, Δ {} [{}, {}] {:.1}% {dir}; {}",
                         h.outcome,
                         pct(h.p_base),
                         pct(h.p_alt),
                         signed_pct(h.delta),
                         signed_pct(h.lo),
                         signed_pct(h.hi),
+                        100.0 * h.level,
                         h.edits.join(", ")
                     );
                 }
@@ -238,6 +286,11 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
             "PIVOTAL ACTORS — largest |Δprobability| when the actor's positions go to either end or it is removed ({} runs each)",
             p.runs
         );
+        let _ = writeln!(
+            o,
+            "  Δ with Newcombe 95% interval; * = survives {} (unmarked ranks are not distinguishable from noise)",
+            p.correction
+        );
         let name = |id: &str| {
             scn.actors
                 .iter()
@@ -247,10 +300,13 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         for (i, a) in p.actors.iter().take(10).enumerate() {
             let _ = writeln!(
                 o,
-                "  {:>2}. {:<12} {:>6}  {} ({})  {}",
+                "  {:>2}.{} {:<12} {:>6} [{:>6}, {:>6}]  {} ({})  {}",
                 i + 1,
+                if a.significant { "*" } else { " " },
                 a.actor,
                 format!("{:.1}", 100.0 * a.max_abs_delta),
+                signed_pct(a.max_lo),
+                signed_pct(a.max_hi),
                 a.max_outcome,
                 a.max_variant,
                 clip(&name(&a.actor), 40)
@@ -258,6 +314,31 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         }
         if p.actors.len() > 10 {
             let _ = writeln!(o, "      … {} more in --format json", p.actors.len() - 10);
+        }
+    }
+
+    if let Some(n) = &s.nested {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "TWO KINDS OF UNCERTAINTY — nested Monte Carlo, {} input draws × {} runs each",
+            n.outer, n.inner
+        );
+        let _ = writeln!(
+            o,
+            "  probability [95% Monte Carlo interval]   5–95% band of P(outcome | inputs) across input draws"
+        );
+        for x in &n.outcomes {
+            let _ = writeln!(
+                o,
+                "  {:<22} {:>6}  [{:>6}, {:>6}]   {:>6} – {:>6}",
+                x.id,
+                pct(x.p),
+                pct(x.lo),
+                pct(x.hi),
+                pct(x.band_lo),
+                pct(x.band_hi)
+            );
         }
     }
 

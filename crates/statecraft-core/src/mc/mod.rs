@@ -26,7 +26,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Display;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub use stats::{paired, quantile_sorted, runs_needed, wilson, Paired, Z95};
+pub use stats::{
+    holm_levels, newcombe_paired, p_by_inversion, paired, quantile_sorted, runs_needed, wilson,
+    z_of_level, Paired, PairedCounts, Z95,
+};
+
+/// Family-wise error rate of the hypothesis and pivotality corrections (Holm 1979).
+pub const FAMILY_ALPHA: f64 = 0.05;
 
 /// `purpose` of the input-sampling substream (`rng::substream(seed, run, SAMPLE_PURPOSE)`).
 pub const SAMPLE_PURPOSE: u64 = 1;
@@ -50,6 +56,64 @@ pub struct McConfig {
     pub min_effect: f64,
     /// The model's options (model id, rounds, …), recorded in every output.
     pub model_options: serde_json::Value,
+    /// Adaptive precision: when set, `runs` is the minimum and the job runs on in batches of
+    /// [`BATCH`] until every outcome's interval meets the target, up to `max_runs`.
+    #[serde(default)]
+    pub precision: Option<Precision>,
+}
+
+/// An adaptive-precision target (docs/uncertainty.md §3, "Adaptive precision").
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Precision {
+    /// Target Wilson 95% half-width for common outcomes (p ≥ `rare_below`), e.g. 0.015.
+    pub abs: f64,
+    /// Target half-width relative to p for rare outcomes (p < `rare_below`); 0 = none (the
+    /// absolute target applies to them too).
+    pub rel: f64,
+    /// Outcomes with an estimated p below this are "rare".
+    pub rare_below: f64,
+    /// Cap on the runs.
+    pub max_runs: u64,
+}
+
+impl Precision {
+    /// The default run's target: ±1.5 points on every outcome, up to 20,480 runs.
+    pub const DEFAULT: Precision = Precision {
+        abs: 0.015,
+        rel: 0.0,
+        rare_below: 0.05,
+        max_runs: 20 * BATCH,
+    };
+    /// The half-width an outcome with `hits` of `n` must reach.
+    pub fn target(&self, hits: u64, n: u64) -> f64 {
+        let p = if n > 0 { hits as f64 / n as f64 } else { 0.0 };
+        if self.rel > 0.0 && p < self.rare_below {
+            // a rare outcome: relative target, but never tighter than the rule-of-three bound
+            // 3/n_max would allow when nothing is seen
+            (self.rel * p).max(3.0 / self.max_runs.max(1) as f64)
+        } else {
+            self.abs
+        }
+    }
+    /// Whether every outcome (hits per outcome, of `n` runs) meets its target.
+    pub fn met(&self, hits: &[u64], n: u64) -> bool {
+        hits.iter().all(|&k| {
+            let (lo, hi) = wilson(k, n, Z95);
+            (hi - lo) / 2.0 <= self.target(k, n)
+        })
+    }
+}
+
+/// What an adaptive job reached.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrecisionReport {
+    pub target: Precision,
+    /// Runs used (a multiple of [`BATCH`] unless the cap is not).
+    pub runs: u64,
+    /// Whether every outcome met its target (false = stopped at the cap).
+    pub met: bool,
+    /// The widest outcome half-width reached.
+    pub max_half_width: f64,
 }
 
 impl Default for McConfig {
@@ -62,6 +126,7 @@ impl Default for McConfig {
             tolerance: 0.05,
             bins: 20,
             min_effect: 0.02,
+            precision: None,
             model_options: serde_json::Value::Null,
         }
     }
@@ -324,6 +389,14 @@ impl Runs {
         self.n += 1;
     }
 
+    /// Hits per outcome class.
+    pub fn hits(&self) -> Vec<u64> {
+        self.outcomes
+            .iter()
+            .map(|v| v.iter().filter(|b| **b).count() as u64)
+            .collect()
+    }
+
     /// Per-run values of a var (NaN where missing).
     pub fn var(&self, name: &str) -> Option<&[f64]> {
         self.vars.get(name).map(Vec::as_slice)
@@ -385,8 +458,9 @@ impl Proportion {
 }
 
 /// Number of runs evaluated per parallel batch (bounds memory: per-run states are folded into
-/// the columnar [`Runs`] after each batch).
-const BATCH: u64 = 1024;
+/// the columnar [`Runs`] after each batch). Adaptive jobs decide whether to stop only here, at a
+/// batch boundary in run order, so the run count is a function of (scenario, seed) alone.
+pub const BATCH: u64 = 1024;
 
 /// Run the Monte Carlo job and keep per-run data (for pairing and custom aggregation).
 pub fn simulate<F, E>(
@@ -404,8 +478,17 @@ where
     let done = AtomicU64::new(0);
     let mut runs = Runs::default();
     let mut start = 0;
-    while start < cfg.runs {
-        let end = (start + BATCH).min(cfg.runs);
+    let limit = match &cfg.precision {
+        Some(p) => p.max_runs.max(cfg.runs),
+        None => cfg.runs,
+    };
+    while start < limit {
+        if let Some(p) = &cfg.precision {
+            if start >= cfg.runs && p.met(&runs.hits(), runs.n) {
+                break;
+            }
+        }
+        let end = (start + BATCH).min(limit);
         let batch: Vec<Result<RunState, String>> = (start..end)
             .into_par_iter()
             .map_init(
@@ -558,6 +641,21 @@ pub struct McResult {
     pub series: BTreeMap<String, SeriesBands>,
     pub events: BTreeMap<String, EventFreq>,
     pub convergence: Vec<ConvergenceWarning>,
+    /// Adaptive precision: the target, runs used and whether it was met (absent for `--runs N`).
+    #[serde(default)]
+    pub precision: Option<PrecisionReport>,
+}
+
+impl McConfig {
+    /// This configuration with `runs` fixed exactly (no adaptive precision): what the
+    /// follow-up analyses of an adaptive job use.
+    pub fn fixed(&self, runs: u64) -> McConfig {
+        McConfig {
+            runs,
+            precision: None,
+            ..self.clone()
+        }
+    }
 }
 
 impl McResult {
@@ -594,7 +692,11 @@ where
 {
     let runs = simulate(scn, cfg, f, progress)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
-    Ok((aggregate(scn, cfg, &p.sampler, &runs), runs))
+    let agg = McConfig {
+        runs: runs.n,
+        ..cfg.clone()
+    };
+    Ok((aggregate(scn, &agg, &p.sampler, &runs), runs))
 }
 
 fn var_range(scn: &Scenario, name: &str) -> Option<(f64, f64)> {
@@ -761,6 +863,21 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
         series,
         events,
         convergence,
+        precision: cfg.precision.map(|target| {
+            let hits = runs.hits();
+            PrecisionReport {
+                target,
+                runs: n,
+                met: target.met(&hits, n),
+                max_half_width: hits
+                    .iter()
+                    .map(|&k| {
+                        let (lo, hi) = wilson(k, n, Z95);
+                        (hi - lo) / 2.0
+                    })
+                    .fold(0.0, f64::max),
+            }
+        }),
     }
 }
 
@@ -777,9 +894,24 @@ pub struct Delta {
     pub p_alt: f64,
     /// p_alt − p_base.
     pub delta: f64,
-    /// 95% interval of the mean of per-run differences.
+    /// Newcombe's (1998) 95% interval for the paired difference (method 10).
     pub lo: f64,
     pub hi: f64,
+    /// The paired 2×2 table behind Δ.
+    #[serde(default)]
+    pub counts: PairedCounts,
+}
+
+impl Delta {
+    /// Newcombe's interval at two-sided confidence `level`.
+    pub fn interval(&self, level: f64) -> (f64, f64) {
+        newcombe_paired(self.counts, z_of_level(level))
+    }
+    /// Two-sided p-value of H₀: Δ = `value`, by inverting Newcombe's interval.
+    pub fn p_value(&self, value: f64) -> f64 {
+        let c = self.counts;
+        p_by_inversion(value, |z| newcombe_paired(c, z))
+    }
 }
 
 /// Compare two sets of paired runs outcome by outcome.
@@ -790,11 +922,7 @@ pub fn deltas(scn: &Scenario, base: &Runs, alt: &Runs) -> Vec<Delta> {
         .map(|(k, o)| {
             let b = base.outcomes.get(k).map_or(&[][..], Vec::as_slice);
             let a = alt.outcomes.get(k).map_or(&[][..], Vec::as_slice);
-            let d: Vec<f64> = b
-                .iter()
-                .zip(a)
-                .map(|(x, y)| f64::from(u8::from(*y)) - f64::from(u8::from(*x)))
-                .collect();
+            let counts = PairedCounts::from_pairs(b, a);
             let mean = |v: &[bool]| {
                 if v.is_empty() {
                     0.0
@@ -802,62 +930,106 @@ pub fn deltas(scn: &Scenario, base: &Runs, alt: &Runs) -> Vec<Delta> {
                     v.iter().filter(|x| **x).count() as f64 / v.len() as f64
                 }
             };
-            let pr = paired(&d);
+            let (lo, hi) = newcombe_paired(counts, Z95);
             Delta {
                 outcome: o.id.clone(),
                 p_base: mean(b),
                 p_alt: mean(a),
-                delta: pr.mean,
-                lo: pr.lo,
-                hi: pr.hi,
+                delta: counts.delta(),
+                lo,
+                hi,
+                counts,
             }
         })
         .collect()
 }
 
-/// Evaluate a counterfactual (a list of edits on top of `cfg.edits`) against the base with
-/// common random numbers.
-pub fn counterfactual<F, E>(
-    scn: &Scenario,
-    cfg: &McConfig,
-    edits: &[Edit],
-    f: F,
-) -> Result<Vec<Delta>, McError>
-where
-    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
-    E: Display,
-{
-    let base = simulate(scn, cfg, &f, None)?;
-    let mut alt_cfg = cfg.clone();
-    alt_cfg.edits.extend(edits.iter().cloned());
-    let alt = simulate(scn, &alt_cfg, &f, None)?;
-    Ok(deltas(scn, &base, &alt))
-}
-
-/// The verdict on a hypothesis.
+/// The verdict on a hypothesis (docs/uncertainty.md §6). With Δ oriented so that the claimed
+/// direction is positive and `m` the minimum effect:
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// The 95% interval of Δ excludes 0 on the expected side.
+    /// The whole interval lies beyond +m: an effect worth the name, in the claimed direction.
     Supported,
-    /// The interval excludes 0 on the other side, or lies entirely within ±`min_effect`.
-    NotSupported,
-    /// Anything else: more runs might decide.
+    /// The whole interval lies below +m and reaches below −m: the claimed effect is excluded.
+    Refuted,
+    /// The whole interval lies inside (−m, +m): no effect worth the name (equivalence, the
+    /// interval form of Schuirmann's two one-sided tests).
+    Equivalent,
+    /// Anything else: more runs may decide.
     Inconclusive,
 }
 
-/// Decide a verdict from a Δ interval.
+impl Verdict {
+    /// Whether the claim is rejected (refuted or equivalent).
+    pub fn is_rejected(self) -> bool {
+        matches!(self, Verdict::Refuted | Verdict::Equivalent)
+    }
+}
+
+/// Decide a verdict from a Δ interval `[lo, hi]`, the claimed direction and the minimum effect.
 pub fn verdict(expect: Expect, lo: f64, hi: f64, min_effect: f64) -> Verdict {
     let (lo, hi) = match expect {
         Expect::Increase => (lo, hi),
         Expect::Decrease => (-hi, -lo),
     };
-    if lo > 0.0 {
+    let m = min_effect.abs();
+    if lo > m {
         Verdict::Supported
-    } else if hi < 0.0 || (lo >= -min_effect && hi <= min_effect) {
-        Verdict::NotSupported
+    } else if lo > -m && hi < m {
+        Verdict::Equivalent
+    } else if hi < m {
+        Verdict::Refuted
     } else {
         Verdict::Inconclusive
+    }
+}
+
+/// The multiplicity correction applied to a scenario's counterfactual hypotheses.
+pub fn holm_note(m: usize, min_effect: f64) -> String {
+    format!(
+        "Holm (1979) step-down over {m} counterfactual hypotheses, family-wise α = {FAMILY_ALPHA}; \
+         supported = interval beyond {:.1} points in the claimed direction, equivalent = inside ±{:.1}",
+        100.0 * min_effect,
+        100.0 * min_effect
+    )
+}
+
+/// Apply Holm's step-down to hypothesis results in place: each result's p-value is that of
+/// H₀: Δ = ±m (the decision boundary nearest its estimate; decided iff its interval excludes
+/// +m in the claimed direction), tests are taken in increasing p, the r-th (0-based) of M
+/// judged with a two-sided interval at level 1 − α/(M − r); after the first undecided test,
+/// every later one is inconclusive (its interval still shown at its Holm level).
+pub fn apply_holm(results: &mut [HypothesisResult], deltas: &[Delta], min_effect: f64) {
+    let m = min_effect.abs();
+    let boundary = |r: &HypothesisResult| match r.expect {
+        Expect::Increase => m,
+        Expect::Decrease => -m,
+    };
+    let p: Vec<f64> = results
+        .iter()
+        .zip(deltas)
+        .map(|(r, d)| d.p_value(boundary(r)))
+        .collect();
+    let decided = holm_levels(&p, FAMILY_ALPHA);
+    let mut order: Vec<usize> = (0..p.len()).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
+    let n = p.len();
+    let note = holm_note(n, m);
+    for (rank, &i) in order.iter().enumerate() {
+        let alpha = FAMILY_ALPHA / (n - rank) as f64;
+        let level = 1.0 - alpha;
+        let (lo, hi) = deltas[i].interval(level);
+        let r = &mut results[i];
+        r.lo = lo;
+        r.hi = hi;
+        r.level = level;
+        r.p_value = p[i];
+        r.correction = note.clone();
+        r.verdict = match decided[i] {
+            Some(_) => verdict(r.expect, lo, hi, m),
+            None => Verdict::Inconclusive,
+        };
     }
 }
 
@@ -876,6 +1048,15 @@ pub struct HypothesisResult {
     pub lo: f64,
     pub hi: f64,
     pub verdict: Verdict,
+    /// Two-sided confidence level of `[lo, hi]` (Holm-adjusted).
+    #[serde(default)]
+    pub level: f64,
+    /// p-value of H₀: Δ = the minimum effect in the claimed direction.
+    #[serde(default)]
+    pub p_value: f64,
+    /// The multiplicity correction, named.
+    #[serde(default)]
+    pub correction: String,
     pub provenance: Provenance,
 }
 
@@ -931,6 +1112,7 @@ where
 {
     check_testable(scn)?;
     let mut out = Vec::new();
+    let mut found = Vec::new();
     for h in scn.hypotheses.iter().filter(|h| is_testable(h)) {
         let edits = h.counterfactual.edits();
         let mut alt_cfg = cfg.clone();
@@ -940,6 +1122,7 @@ where
         let Some(d) = ds.into_iter().find(|d| d.outcome == h.outcome) else {
             continue;
         };
+        found.push(d.clone());
         out.push(HypothesisResult {
             id: h.id.clone(),
             claim: h.claim.clone(),
@@ -953,9 +1136,13 @@ where
             lo: d.lo,
             hi: d.hi,
             verdict: verdict(h.expect, d.lo, d.hi, cfg.min_effect),
+            level: 0.95,
+            p_value: 1.0,
+            correction: String::new(),
             provenance: Provenance::new(scn, &alt_cfg),
         });
     }
+    apply_holm(&mut out, &found, cfg.min_effect);
     Ok(out)
 }
 
@@ -1184,4 +1371,210 @@ fn did_you_mean_actor(scn: &Scenario, actor: &str) -> String {
         Some(s) => format!("did you mean `{s}`?"),
         None => "`without` lists actor ids from [[actors]]".into(),
     }
+}
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::*;
+
+    /// Every region of the verdict rule, m = 0.02, for both directions.
+    #[test]
+    fn every_region() {
+        let up = Expect::Increase;
+        let dn = Expect::Decrease;
+        let m = 0.02;
+        // supported: whole interval beyond +m
+        assert_eq!(verdict(up, 0.03, 0.08, m), Verdict::Supported);
+        assert_eq!(verdict(dn, -0.08, -0.03, m), Verdict::Supported);
+        // excludes 0 but not beyond m (the old rule called this supported): equivalent
+        assert_eq!(verdict(up, 0.004, 0.016, m), Verdict::Equivalent);
+        assert_eq!(verdict(dn, -0.017, -0.005, m), Verdict::Equivalent);
+        // excludes 0, straddles +m: inconclusive
+        assert_eq!(verdict(up, 0.01, 0.05, m), Verdict::Inconclusive);
+        // refuted: whole interval on the other side, or below +m and reaching below −m
+        assert_eq!(verdict(up, -0.08, -0.03, m), Verdict::Refuted);
+        assert_eq!(verdict(up, -0.05, 0.01, m), Verdict::Refuted);
+        assert_eq!(verdict(dn, 0.03, 0.08, m), Verdict::Refuted);
+        // straddles both bounds: inconclusive
+        assert_eq!(verdict(up, -0.05, 0.05, m), Verdict::Inconclusive);
+        // boundaries are strict
+        assert_eq!(verdict(up, 0.02, 0.05, m), Verdict::Inconclusive);
+        assert_eq!(verdict(up, -0.02, 0.01, m), Verdict::Refuted);
+        assert!(Verdict::Refuted.is_rejected() && Verdict::Equivalent.is_rejected());
+        assert!(!Verdict::Inconclusive.is_rejected());
+    }
+
+    fn delta(n10: u64, n01: u64, n: u64) -> Delta {
+        let counts = PairedCounts {
+            n11: 0,
+            n10,
+            n01,
+            n00: n - n10 - n01,
+        };
+        let (lo, hi) = newcombe_paired(counts, Z95);
+        Delta {
+            outcome: "o".into(),
+            p_base: 0.0,
+            p_alt: 0.0,
+            delta: counts.delta(),
+            lo,
+            hi,
+            counts,
+        }
+    }
+
+    fn result(expect: Expect) -> HypothesisResult {
+        HypothesisResult {
+            id: "h".into(),
+            claim: String::new(),
+            outcome: "o".into(),
+            expect,
+            edits: Vec::new(),
+            sources: Vec::new(),
+            p_base: 0.0,
+            p_counterfactual: 0.0,
+            delta: 0.0,
+            lo: 0.0,
+            hi: 0.0,
+            verdict: Verdict::Inconclusive,
+            level: 0.95,
+            p_value: 1.0,
+            correction: String::new(),
+            provenance: Provenance::new(&Scenario::default(), &McConfig::default()),
+        }
+    }
+
+    /// A strong effect decides at α/2; a weaker one that would pass alone at 95% is held back
+    /// when it is judged at its Holm level.
+    #[test]
+    fn holm_adjusts_levels_and_steps_down() {
+        // Δ = +0.10 (n = 1000): far beyond m; Δ = +0.045 (n = 1000): lo at 95% ≈ 0.031 > m
+        let ds = [delta(120, 20, 1000), delta(70, 25, 1000)];
+        let mut rs = vec![result(Expect::Increase), result(Expect::Increase)];
+        apply_holm(&mut rs, &ds, 0.02);
+        assert_eq!(rs[0].verdict, Verdict::Supported);
+        assert!((rs[0].level - 0.975).abs() < 1e-12);
+        assert!((rs[1].level - 0.95).abs() < 1e-12);
+        assert!((rs[1].lo - ds[1].lo).abs() < 1e-9 && rs[1].lo > 0.02);
+        assert_eq!(rs[1].verdict, Verdict::Supported);
+        assert!(rs[0].p_value < rs[1].p_value);
+        // Δ exactly at +m cannot be decided; the other test still is
+        let ds = [delta(45, 25, 1000), delta(120, 20, 1000)];
+        let mut rs = vec![result(Expect::Increase), result(Expect::Decrease)];
+        apply_holm(&mut rs, &ds, 0.02);
+        assert_eq!(rs[0].verdict, Verdict::Inconclusive);
+        assert_eq!(rs[1].verdict, Verdict::Refuted);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nested Monte Carlo: inputs in the outer loop, in-run chance in the inner loop
+// ---------------------------------------------------------------------------------------------
+
+/// `purpose` of the in-run streams of a nested job's inner runs.
+pub const NESTED_PURPOSE: u64 = 4;
+
+/// One outcome of a nested job (docs/uncertainty.md §3, "Two kinds of uncertainty").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NestedOutcome {
+    pub id: String,
+    /// P(outcome) over all outer × inner runs.
+    pub p: f64,
+    /// 95% Monte Carlo interval of `p` from the spread of the outer means (two-stage sampling).
+    pub lo: f64,
+    pub hi: f64,
+    /// 5% and 95% quantiles of the conditional probability P(outcome | inputs) across the outer
+    /// draws (each estimated from the inner runs).
+    pub band_lo: f64,
+    pub band_hi: f64,
+    /// Standard deviation of P(outcome | inputs) across input draws with the inner binomial
+    /// noise removed: √max(0, s²_between − mean p_o(1−p_o)/(I−1)).
+    pub input_sd: f64,
+}
+
+/// The result of [`nested`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NestedResult {
+    pub outer: u64,
+    pub inner: u64,
+    pub outcomes: Vec<NestedOutcome>,
+    pub provenance: Provenance,
+}
+
+/// Nested Monte Carlo: outer draw o samples the inputs (keyed as run o of a plain job, so its
+/// inputs equal run o's), then `inner` runs with those inputs and in-run streams
+/// `rng::substream(seed, o·inner + i, NESTED_PURPOSE)`. Outer draws run in parallel and are
+/// folded in order: identical for any thread count.
+pub fn nested<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    outer: u64,
+    inner: u64,
+    f: F,
+) -> Result<NestedResult, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    if outer < 2 || inner < 2 {
+        return Err(McError::Unknown(
+            "a nested job needs at least 2 outer and 2 inner runs".into(),
+        ));
+    }
+    let outcomes = compile_outcomes(scn)?;
+    let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
+    let per_outer: Vec<Result<Vec<u64>, McError>> = (0..outer)
+        .into_par_iter()
+        .map(|o| {
+            let mut s = p.run_scn.clone();
+            sample_into(&p, cfg.seed, o, &mut s);
+            let mut runs = Runs::default();
+            for i in 0..inner {
+                let idx = o * inner + i;
+                let mut r = rng::substream(cfg.seed, idx, NESTED_PURPOSE);
+                let st = f(&s, &mut r).map_err(|e| McError::Run {
+                    run: idx,
+                    message: e.to_string(),
+                })?;
+                runs.push(st, &outcomes, &p.scn.disabled);
+            }
+            Ok(runs.hits())
+        })
+        .collect();
+    let mut hits: Vec<Vec<u64>> = Vec::with_capacity(outer as usize);
+    for h in per_outer {
+        hits.push(h?);
+    }
+    let (of, inf) = (outer as f64, inner as f64);
+    let out = scn
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(k, oc)| {
+            let mut po: Vec<f64> = hits
+                .iter()
+                .map(|h| h.get(k).copied().unwrap_or(0) as f64 / inf)
+                .collect();
+            let mean = po.iter().sum::<f64>() / of;
+            let s2 = po.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (of - 1.0);
+            let half = Z95 * (s2 / of).sqrt();
+            let within = po.iter().map(|x| x * (1.0 - x)).sum::<f64>() / of / (inf - 1.0);
+            po.sort_by(f64::total_cmp);
+            NestedOutcome {
+                id: oc.id.clone(),
+                p: mean,
+                lo: (mean - half).max(0.0),
+                hi: (mean + half).min(1.0),
+                band_lo: quantile_sorted(&po, 0.05),
+                band_hi: quantile_sorted(&po, 0.95),
+                input_sd: (s2 - within).max(0.0).sqrt(),
+            }
+        })
+        .collect();
+    Ok(NestedResult {
+        outer,
+        inner,
+        outcomes: out,
+        provenance: Provenance::new(scn, &cfg.fixed(outer * inner)),
+    })
 }

@@ -174,3 +174,209 @@ mod tests {
         assert!((quantile_sorted(&v, 0.25) - 1.75).abs() < 1e-12);
     }
 }
+
+/// Counts of a paired binary comparison: `n11` both worlds true, `n10` true only in the
+/// alternative, `n01` true only in the base, `n00` neither.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairedCounts {
+    pub n11: u64,
+    pub n10: u64,
+    pub n01: u64,
+    pub n00: u64,
+}
+
+impl PairedCounts {
+    /// Count the pairs (base, alternative).
+    pub fn from_pairs(base: &[bool], alt: &[bool]) -> PairedCounts {
+        let mut c = PairedCounts::default();
+        for (b, a) in base.iter().zip(alt) {
+            match (*a, *b) {
+                (true, true) => c.n11 += 1,
+                (true, false) => c.n10 += 1,
+                (false, true) => c.n01 += 1,
+                (false, false) => c.n00 += 1,
+            }
+        }
+        c
+    }
+    pub fn n(&self) -> u64 {
+        self.n11 + self.n10 + self.n01 + self.n00
+    }
+    /// Δ = P(alternative) − P(base) = (n10 − n01)/n (0 when n = 0).
+    pub fn delta(&self) -> f64 {
+        let n = self.n();
+        if n == 0 {
+            0.0
+        } else {
+            (self.n10 as f64 - self.n01 as f64) / n as f64
+        }
+    }
+}
+
+/// Newcombe's (1998, *Stat. Med.* 17:2635–2650) method 10 interval for the difference of paired
+/// proportions Δ = p_alt − p_base at normal quantile `z`: Wilson score intervals (l₁, u₁) for
+/// p_alt and (l₂, u₂) for p_base combined with the phi coefficient φ of the 2×2 table,
+///
+///   L = Δ − √((p₁−l₁)² − 2φ(p₁−l₁)(u₂−p₂) + (u₂−p₂)²),
+///   U = Δ + √((p₂−l₂)² − 2φ(p₂−l₂)(u₁−p₁) + (u₁−p₁)²),
+///
+/// with φ from A = n11·n00 − n10·n01 shrunk toward 0 by n/2 when positive (Newcombe's
+/// adjustment). Never zero-width for n ≥ 1 unless Δ is at ±1; `(−1, 1)` when n = 0.
+pub fn newcombe_paired(c: PairedCounts, z: f64) -> (f64, f64) {
+    let n = c.n();
+    if n == 0 {
+        return (-1.0, 1.0);
+    }
+    let nf = n as f64;
+    let (k1, k2) = (c.n11 + c.n10, c.n11 + c.n01);
+    let (p1, p2) = (k1 as f64 / nf, k2 as f64 / nf);
+    let (l1, u1) = wilson(k1, n, z);
+    let (l2, u2) = wilson(k2, n, z);
+    let margins = [c.n11 + c.n10, c.n01 + c.n00, c.n11 + c.n01, c.n10 + c.n00];
+    let phi = if margins.contains(&0) {
+        0.0
+    } else {
+        let a = c.n11 as f64 * c.n00 as f64 - c.n10 as f64 * c.n01 as f64;
+        let a = if a > nf / 2.0 {
+            a - nf / 2.0
+        } else if a >= 0.0 {
+            0.0
+        } else {
+            a
+        };
+        a / margins.iter().map(|&m| m as f64).product::<f64>().sqrt()
+    };
+    let d = p1 - p2;
+    let lo = d
+        - ((p1 - l1).powi(2) - 2.0 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2).powi(2))
+            .max(0.0)
+            .sqrt();
+    let hi = d
+        + ((p2 - l2).powi(2) - 2.0 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1).powi(2))
+            .max(0.0)
+            .sqrt();
+    (lo.max(-1.0).min(d), hi.min(1.0).max(d))
+}
+
+/// The standard normal quantile of a two-sided level: z with P(|Z| ≤ z) = `level`.
+pub fn z_of_level(level: f64) -> f64 {
+    crate::sample::norm_ppf(0.5 + 0.5 * level.clamp(0.0, 1.0 - 1e-15))
+}
+
+/// The smallest two-sided α at which the interval family `ci(z)` excludes `value`: the p-value
+/// of H₀: Δ = `value` by inverting the interval (bisection on the level, 60 steps).
+pub fn p_by_inversion(value: f64, ci: impl Fn(f64) -> (f64, f64)) -> f64 {
+    let excludes = |alpha: f64| {
+        let (lo, hi) = ci(z_of_level(1.0 - alpha));
+        value < lo || value > hi
+    };
+    if !excludes(1.0 - 1e-12) {
+        return 1.0;
+    }
+    let (mut lo, mut hi) = (0.0_f64, 1.0_f64); // excludes(hi) holds, excludes(lo) fails
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if excludes(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// Holm's (1979) step-down: per-test adjusted levels. Sort the p-values ascending; the test at
+/// rank r (0-based) of m is judged at α/(m − r) while every earlier test was rejected; once
+/// one is not, it and all later ones get `None` (not decided). Returns, in input order, the
+/// level α_r at which each test may be decided, or `None`.
+pub fn holm_levels(p: &[f64], alpha: f64) -> Vec<Option<f64>> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
+    let mut out = vec![None; m];
+    for (r, &i) in order.iter().enumerate() {
+        let level = alpha / (m - r) as f64;
+        if p[i] <= level {
+            out[i] = Some(level);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod paired_tests {
+    use super::*;
+
+    /// Hand computation (Newcombe 1998 method 10, z = 1.96) for n11 = 10, n10 = 5, n01 = 1,
+    /// n00 = 4 (n = 20): p₁ = 15/20 = 0.75, p₂ = 11/20 = 0.55, Δ = 0.20. Wilson(15, 20):
+    /// (0.5313, 0.8881); Wilson(11, 20): (0.3421, 0.7418). A = 10·4 − 5·1 = 35 > n/2 = 10, so
+    /// A' = 25; φ = 25/√(15·5·11·9) = 0.2901. L = 0.20 − √(0.2187² − 2·0.2901·0.2187·0.1918 +
+    /// 0.1918²) = 0.20 − 0.2455 = −0.0455; U = 0.20 + √(0.2079² − 2·0.2901·0.2079·0.1381 +
+    /// 0.1381²) = 0.20 + 0.2136 = 0.4136 (recomputed in double precision: −0.04552, 0.41365).
+    #[test]
+    fn newcombe_method_10_by_hand() {
+        let c = PairedCounts {
+            n11: 10,
+            n10: 5,
+            n01: 1,
+            n00: 4,
+        };
+        let (lo, hi) = newcombe_paired(c, Z95);
+        assert!((lo - -0.04552).abs() < 1e-4, "{lo}");
+        assert!((hi - 0.41365).abs() < 1e-4, "{hi}");
+    }
+
+    #[test]
+    fn newcombe_is_never_zero_width_and_contains_delta() {
+        // n = 1 (the old paired interval collapsed to a point)
+        for c in [
+            PairedCounts {
+                n11: 1,
+                ..Default::default()
+            },
+            PairedCounts {
+                n00: 1,
+                ..Default::default()
+            },
+            PairedCounts {
+                n10: 1,
+                ..Default::default()
+            },
+            PairedCounts {
+                n00: 200,
+                ..Default::default()
+            },
+        ] {
+            let (lo, hi) = newcombe_paired(c, Z95);
+            assert!(hi - lo > 0.005, "{c:?}: [{lo}, {hi}]");
+            assert!(lo <= c.delta() && c.delta() <= hi);
+        }
+    }
+
+    #[test]
+    fn holm_steps_down() {
+        // Holm's rule by hand, α = 0.05, m = 4: sorted 0.001 ≤ 0.0125 ✓, 0.01 ≤ 0.0167 ✓,
+        // 0.03 > 0.025 ✗ → stop; 0.04 (rank 4) is not decided although 0.04 ≤ 0.05.
+        let lv = holm_levels(&[0.04, 0.001, 0.03, 0.01], 0.05);
+        assert_eq!(lv[1], Some(0.05 / 4.0));
+        assert_eq!(lv[3], Some(0.05 / 3.0));
+        assert_eq!(lv[2], None);
+        assert_eq!(lv[0], None);
+        // the step-down stops at the first failure even if a later p would pass its level
+        assert_eq!(holm_levels(&[0.5, 0.04], 0.05), vec![None, None]);
+        assert_eq!(
+            holm_levels(&[0.01, 0.04], 0.05),
+            vec![Some(0.025), Some(0.05)]
+        );
+    }
+
+    #[test]
+    fn p_by_inversion_matches_the_normal_test() {
+        // Δ ~ N(1, 0.5²): the interval excludes 0 iff z > 2, p = 2(1 − Φ(2)) = 0.0455
+        let p = p_by_inversion(0.0, |z| (1.0 - 0.5 * z, 1.0 + 0.5 * z));
+        assert!((p - 0.0455).abs() < 1e-3, "{p}");
+        assert_eq!(p_by_inversion(1.0, |z| (1.0 - 0.5 * z, 1.0 + 0.5 * z)), 1.0);
+    }
+}
