@@ -227,11 +227,11 @@ mod tests {
     #[test]
     fn writes_a_set_of_files_and_leaves_no_temporaries() {
         let dir = std::env::temp_dir().join(format!("sc-fsio-{}", std::process::id()));
-        ensure_writable_dir(&dir.join("sub")).unwrap();
+        assert!(ensure_writable_dir(&dir.join("sub")).is_ok());
         let a = dir.join("sub/a.txt");
         let b = dir.join("sub/b.txt");
-        write_all_atomic(&[(a.clone(), b"one"), (b.clone(), b"two")]).unwrap();
-        write_atomic(&a, b"three").unwrap();
+        assert!(write_all_atomic(&[(a.clone(), b"one"), (b.clone(), b"two")]).is_ok());
+        assert!(write_atomic(&a, b"three").is_ok());
         assert_eq!(std::fs::read(&a).unwrap(), b"three");
         assert_eq!(std::fs::read(&b).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(dir.join("sub"))

@@ -10,6 +10,20 @@ use std::io::IsTerminal;
 /// Monte Carlo runs when `--runs` is not given.
 pub const DEFAULT_RUNS: u64 = 1000;
 
+/// Most Monte Carlo runs one job accepts unless `--max-runs` raises it: 10⁸ runs of the
+/// Greenland scenario take about a day on two cores; a typo such as `--runs 10000000000`
+/// should fail, not run for months (docs/reliability.md).
+pub const MAX_RUNS: u64 = 100_000_000;
+
+/// Worker threads allowed per core (`--threads` above this multiple of the cores is refused:
+/// more threads than cores only add contention; results never depend on the count).
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The largest `--threads` value accepted on this machine.
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from) * MAX_THREADS_PER_CORE
+}
+
 /// Monte Carlo and counterfactual flags.
 #[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct McArgs {
@@ -39,6 +53,9 @@ pub struct McArgs {
     /// Warn when an outcome's 95% interval half-width exceeds this.
     #[arg(long, default_value_t = 0.05, value_name = "W")]
     pub tolerance: f64,
+    /// Raise the limit on --runs (default 100,000,000) when a job really needs more.
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
 }
 
 impl Default for McArgs {
@@ -52,6 +69,7 @@ impl Default for McArgs {
             disable: Vec::new(),
             threads: None,
             tolerance: 0.05,
+            max_runs: None,
         }
     }
 }
@@ -96,6 +114,13 @@ impl McArgs {
         let runs = self.runs.unwrap_or(default_runs);
         if runs == 0 {
             return Err(Failure::input("--runs must be at least 1"));
+        }
+        let max = self.max_runs.unwrap_or(MAX_RUNS);
+        if runs > max {
+            return Err(Failure::Input(miette::miette!(
+                help = "pass --max-runs N to allow more runs in one job (or split it with `statecraft sweep`)",
+                "--runs {runs} is over the limit of {max} runs per job"
+            )));
         }
         if !(self.tolerance > 0.0 && self.tolerance < 1.0) {
             return Err(Failure::input("--tolerance must be in (0, 1)"));
@@ -157,6 +182,12 @@ impl AnalysisArgs {
         if self.sobol.is_some() && self.sobol_n < 2 {
             return Err(Failure::input("--sobol-n must be at least 2"));
         }
+        for (flag, t) in [("--sobol", &self.sobol), ("--tornado", &self.tornado)] {
+            if let Some(t) = t {
+                statecraft_core::scenario::load::check_target(scn, t)
+                    .map_err(|e| Failure::input(format!("{flag}: {e}")))?;
+            }
+        }
         Ok(AnalysisRequest {
             hypotheses: self.hypotheses,
             sobol: self
@@ -178,6 +209,11 @@ pub fn with_threads<R: Send>(
     match threads {
         None => Ok(f()),
         Some(0) => Err(Failure::input("--threads must be at least 1")),
+        Some(n) if n > max_threads() => Err(Failure::Input(miette::miette!(
+            help = "results are identical for any thread count; more threads than cores only add contention",
+            "--threads {n} is over the limit of {} ({MAX_THREADS_PER_CORE} per core)",
+            max_threads()
+        ))),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
@@ -270,14 +306,41 @@ mod tests {
             ..McArgs::default()
         };
         assert_eq!(t.install(rayon::current_num_threads).ok(), Some(1));
-        let a =
-            Cli::try_parse_from(["x", "--sobol", "issue.x", "--pivotal", "--hypotheses"]).unwrap();
-        let req = a.an.request(&Scenario::default()).ok().unwrap();
+        let minimal = statecraft_core::scenario::load::from_toml_str(
+            statecraft_core::builtin::get("minimal").unwrap(),
+        )
+        .unwrap();
+        let a = Cli::try_parse_from(["x", "--sobol", "issue.budget", "--pivotal", "--hypotheses"])
+            .unwrap();
+        let req = a.an.request(&minimal).ok().unwrap();
+        for flag in ["--sobol", "--tornado"] {
+            let bad = Cli::try_parse_from(["x", flag, "issue.budgte"]).unwrap();
+            let Err(Failure::Input(e)) = bad.an.request(&minimal) else {
+                panic!("{flag} with an unknown target must be an input error");
+            };
+            assert!(
+                e.to_string().contains("did you mean `issue.budget`?"),
+                "{e}"
+            );
+        }
+        let many = Cli::try_parse_from(["x", "--runs", "10000000000"]).unwrap();
+        assert!(matches!(
+            many.mc.to_config(serde_json::Value::Null),
+            Err(Failure::Input(_))
+        ));
+        let allowed =
+            Cli::try_parse_from(["x", "--runs", "10000000000", "--max-runs", "20000000000"])
+                .unwrap();
+        assert!(allowed.mc.to_config(serde_json::Value::Null).is_ok());
+        assert!(matches!(
+            with_threads(Some(100_000), || ()),
+            Err(Failure::Input(_))
+        ));
         assert_eq!(
             Cli::try_parse_from(["x"]).unwrap().an,
             AnalysisArgs::default()
         );
-        assert_eq!(req.sobol, Some((Target::Var("issue.x".into()), 512)));
+        assert_eq!(req.sobol, Some((Target::Var("issue.budget".into()), 512)));
         assert!(req.pivotality && req.hypotheses && req.tornado.is_none());
     }
 }

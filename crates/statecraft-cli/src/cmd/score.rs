@@ -28,6 +28,8 @@ pub fn exec(args: Args) -> Result<(), Failure> {
             args.forecasts.display()
         ))
     })?;
+    forecast::check_forecast(&f)
+        .map_err(|e| Failure::input(format!("{}: {e}", args.forecasts.display())))?;
     let r = forecast::parse_resolutions(&read(&args.resolutions)?)
         .map_err(|e| Failure::input(format!("{}: {e}", args.resolutions.display())))?;
     let s = forecast::score(&f, &r);

@@ -1327,6 +1327,7 @@ fn parent_cycles(c: &mut Checker) {
 mod crisis_ranges;
 mod crisis_refs;
 mod run_vars;
+pub use run_vars::check_target;
 
 #[cfg(test)]
 mod tests;

@@ -104,3 +104,32 @@ pub(super) fn check(c: &mut Checker) {
         }
     }
 }
+
+/// Check an analysis target (`--sobol`, `--tornado`): an outcome class id, or a variable a
+/// run records. Error: a message with a did-you-mean.
+pub fn check_target(s: &crate::scenario::Scenario, name: &str) -> Result<(), String> {
+    if s.outcomes.iter().any(|o| o.id == name) {
+        return Ok(());
+    }
+    let c = Checker {
+        s,
+        out: Vec::new(),
+        source_ids: Vec::new(),
+    };
+    let known = recorded(&c);
+    if known.binary_search_by(|k| k.as_str().cmp(name)).is_ok() {
+        return Ok(());
+    }
+    let outcomes = s.outcomes.iter().map(|o| o.id.as_str());
+    let hint = match suggest(name, outcomes.chain(known.iter().map(String::as_str))) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => {
+            let ids: Vec<&str> = s.outcomes.iter().map(|o| o.id.as_str()).collect();
+            format!(
+                "a target is an outcome class id ({}) or a variable a run records",
+                ids.join(", ")
+            )
+        }
+    };
+    Err(format!("unknown analysis target `{name}`: {hint}"))
+}
