@@ -163,3 +163,18 @@ fn many_errors_are_capped() {
     );
     assert!(t.elapsed().as_secs_f64() < 30.0, "{:?}", t.elapsed());
 }
+
+#[test]
+fn ktab_csv_with_more_rows_than_declared() {
+    let mut text = String::from("Toy,desc,3,1\nActor,Description,Power,Pos,Sal\n");
+    for i in 0..13 {
+        text.push_str(&format!("A{i},d,{},{},0.5\n", 10 + i, 5 * i));
+    }
+    let p = tmp("extra-rows.csv");
+    std::fs::write(&p, text).unwrap();
+    let name = p.to_str().unwrap().to_string();
+    input_error(
+        &["check", &name],
+        &["declares 3 actors but 13 actor rows follow", &format!("{name}:6:1")],
+    );
+}
