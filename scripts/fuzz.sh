@@ -40,7 +40,7 @@ mkdir -p "$CORPUS_ROOT/predicate" "$CORPUS_ROOT/set_value" "$CORPUS_ROOT/sweep_m
 # Predicates and --set values: every `when = "..."` of the sample scenarios, and a few edits.
 n=0
 for f in "${TOMLS[@]}"; do
-  grep -ho 'when = "[^"]*"' "$f" | sed 's/^when = "//; s/"$//' | while IFS= read -r w; do
+  { grep -ho 'when = "[^"]*"' "$f" || true; } | sed 's/^when = "//; s/"$//' | while IFS= read -r w; do
     printf '%s' "$w" > "$CORPUS_ROOT/predicate/seed-$(printf '%s' "$w" | sha1sum | cut -c1-12)"
   done
 done
