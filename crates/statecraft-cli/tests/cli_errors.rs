@@ -175,6 +175,9 @@ fn ktab_csv_with_more_rows_than_declared() {
     let name = p.to_str().unwrap().to_string();
     input_error(
         &["check", &name],
-        &["declares 3 actors but 13 actor rows follow", &format!("{name}:6:1")],
+        &[
+            "declares 3 actors but 13 actor rows follow",
+            &format!("{name}:6:1"),
+        ],
     );
 }
