@@ -22,6 +22,14 @@ fi
 target/pyenv/bin/pip install -q -r tests/python/requirements.txt
 target/pyenv/bin/python tests/python/salib_check.py target/salib/sobol_design.json
 
+# Fuzz targets (issue 17), 10 s each, when a nightly toolchain with cargo-fuzz is present;
+# otherwise a notice and a skip, not a failure. `scripts/fuzz.sh SECONDS` runs longer campaigns.
+if cargo +nightly fuzz --version >/dev/null 2>&1; then
+  scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
+else
+  echo "NOTICE: fuzz targets skipped: no nightly toolchain with cargo-fuzz (rustup toolchain install nightly && cargo install cargo-fuzz)" >&2
+fi
+
 # ---------------------------------------------------------------------------------------------
 # Browser test of the HTML report (issue 6). Renders the report the CLI writes in Debian's
 # headless Chromium, driven by the pinned playwright-core (tests/browser/package-lock.json), and

@@ -28,11 +28,30 @@ pub fn read_text(path: &Path) -> Result<String, Failure> {
     text_of(&shown.to_string(), bytes)
 }
 
+/// An input file that is not UTF-8, shown at its first bad byte.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{name}:{line}:{col}: invalid UTF-8 at byte {at} (byte 0x{byte:02x})")]
+#[diagnostic(help(
+    "save the file as UTF-8 (most editors offer it under \"Save as\" / \"Encoding\")"
+))]
+struct BadUtf8 {
+    name: String,
+    line: usize,
+    col: usize,
+    at: usize,
+    byte: u8,
+    #[source_code]
+    src: miette::NamedSource<String>,
+    #[label("here")]
+    span: miette::SourceSpan,
+}
+
 /// `bytes` as UTF-8 text, or an input error locating the first invalid byte in `name`.
 pub fn text_of(name: &str, bytes: Vec<u8>) -> Result<String, Failure> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        let before = &e.as_bytes()[..at];
+        let bytes = e.as_bytes();
+        let before = &bytes[..at];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before
             .iter()
@@ -43,12 +62,17 @@ pub fn text_of(name: &str, bytes: Vec<u8>) -> Result<String, Failure> {
             .chars()
             .count()
             + 1;
-        Failure::Input(miette::miette!(
-            help =
-                "save the file as UTF-8 (most editors offer it under \"Save as\" / \"Encoding\")",
-            "{name}:{line}:{col}: invalid UTF-8 at byte {at} (byte 0x{:02x})",
-            e.as_bytes()[at]
-        ))
+        // The bytes before `at` are unchanged by the lossy conversion, so the offset holds.
+        let shown = String::from_utf8_lossy(bytes).into_owned();
+        Failure::Input(miette::Report::new(BadUtf8 {
+            name: name.to_string(),
+            line,
+            col,
+            at,
+            byte: bytes[at],
+            src: miette::NamedSource::new(name, shown),
+            span: (at, 1).into(),
+        }))
     })
 }
 
@@ -203,11 +227,11 @@ mod tests {
     #[test]
     fn writes_a_set_of_files_and_leaves_no_temporaries() {
         let dir = std::env::temp_dir().join(format!("sc-fsio-{}", std::process::id()));
-        ensure_writable_dir(&dir.join("sub")).unwrap();
+        assert!(ensure_writable_dir(&dir.join("sub")).is_ok());
         let a = dir.join("sub/a.txt");
         let b = dir.join("sub/b.txt");
-        write_all_atomic(&[(a.clone(), b"one"), (b.clone(), b"two")]).unwrap();
-        write_atomic(&a, b"three").unwrap();
+        assert!(write_all_atomic(&[(a.clone(), b"one"), (b.clone(), b"two")]).is_ok());
+        assert!(write_atomic(&a, b"three").is_ok());
         assert_eq!(std::fs::read(&a).unwrap(), b"three");
         assert_eq!(std::fs::read(&b).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(dir.join("sub"))

@@ -59,6 +59,28 @@ pub enum ForecastError {
     Resolutions(String),
 }
 
+/// Check a forecast file before scoring it: every probability a finite number in [0, 1]
+/// (a Brier score of p = 1.5 would be 2.25, outside the score's range) and no question id
+/// twice (the later one would silently win).
+pub fn check_forecast(f: &Forecast) -> Result<(), String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, q) in f.questions.iter().enumerate() {
+        if !(0.0..=1.0).contains(&q.probability) {
+            return Err(format!(
+                "questions[{i}] (`{}`): probability {} is outside [0, 1]",
+                q.id, q.probability
+            ));
+        }
+        if !seen.insert(q.id.as_str()) {
+            return Err(format!(
+                "questions[{i}]: question id `{}` appears twice",
+                q.id
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The 95% Wilson score interval for k successes in n trials (Wilson 1927): the Monte Carlo
 /// aggregator's [`crate::mc::stats::wilson`], so a question and an outcome class with the same
 /// predicate get the same interval.
@@ -231,7 +253,13 @@ pub fn parse_resolutions(text: &str) -> Result<BTreeMap<String, bool>, ForecastE
             .ok_or_else(|| err(format!("line {}: expected `id,outcome`", n + 1)))?;
         match outcome_of(val) {
             Some(o) => {
-                out.insert(id.trim().trim_matches('"').to_string(), o);
+                let id = id.trim().trim_matches('"').to_string();
+                if out.insert(id.clone(), o).is_some() {
+                    return Err(err(format!(
+                        "line {}: question `{id}` is resolved twice",
+                        n + 1
+                    )));
+                }
             }
             None if n == 0 => {} // header
             None => {

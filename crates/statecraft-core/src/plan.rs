@@ -26,6 +26,11 @@ use crate::sensitivity::Target;
 use crate::study::{self, Study, StudyConfig, StudyError};
 use serde::{Deserialize, Serialize};
 
+/// Most Monte Carlo runs one job accepts unless the request raises it (`--max-runs`): 10⁸ runs
+/// of the Greenland scenario take about a day on two cores; a typo such as
+/// `--runs 10000000000` should fail, not run for months (docs/reliability.md).
+pub const MAX_RUNS: u64 = 100_000_000;
+
 /// The master seed every preset uses unless the caller gives one.
 pub const DEFAULT_SEED: u64 = 1;
 /// Main Monte Carlo runs of [`Preset::Run`] and [`Preset::Explore`].
@@ -97,6 +102,8 @@ pub struct PlanRequest {
     pub edits: Vec<Edit>,
     /// Warn when an outcome's interval half-width exceeds this.
     pub tolerance: f64,
+    /// Raise [`MAX_RUNS`] for this request.
+    pub max_runs: Option<u64>,
     /// Model id, options and rounds, resolved by the caller; `None` = the scenario's own
     /// `[model]` table (or the default model) as [`RunOptions::resolve`] gives it.
     pub run: Option<RunOptions>,
@@ -128,6 +135,7 @@ impl PlanRequest {
             evidence_discount: 0.0,
             edits: Vec::new(),
             tolerance: McConfig::default().tolerance,
+            max_runs: None,
             run: None,
             hypotheses: false,
             pivotal: false,
@@ -220,11 +228,13 @@ fn config_error(msg: impl Into<String>) -> StudyError {
 }
 
 /// A tornado or Sobol target by name: an outcome id, or a var a run records. Unknown names are an
-/// error with a did-you-mean against the outcome ids.
+/// error with a did-you-mean.
 pub fn resolve_target(scn: &Scenario, flag: &str, name: &str) -> Result<Target, StudyError> {
     if name.trim().is_empty() {
         return Err(config_error(format!("{flag}: the target is empty")));
     }
+    crate::scenario::load::check_target(scn, name)
+        .map_err(|e| config_error(format!("{flag}: {e}")))?;
     Ok(Target::resolve(scn, name))
 }
 
@@ -233,6 +243,12 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
     let runs = req.runs.unwrap_or(req.preset.default_runs());
     if runs == 0 {
         return Err(config_error("--runs must be at least 1"));
+    }
+    let max = req.max_runs.unwrap_or(MAX_RUNS);
+    if runs > max {
+        return Err(config_error(format!(
+            "--runs {runs} is over the limit of {max} runs per job (pass --max-runs N to allow more, or split the job with `statecraft sweep`)"
+        )));
     }
     if !(req.tolerance > 0.0 && req.tolerance < 1.0) {
         return Err(config_error("--tolerance must be in (0, 1)"));

@@ -23,6 +23,12 @@ use std::fmt::Display;
 /// Manifest format tag.
 pub const FORMAT: &str = "statecraft-sweep/1";
 
+/// Most grid points one sweep may have (docs/reliability.md).
+pub const MAX_SWEEP_POINTS: usize = 10_000_000;
+
+/// Most Monte Carlo runs per point a manifest may ask for (docs/reliability.md).
+pub const MAX_SWEEP_RUNS: u64 = 100_000_000;
+
 /// One axis of the grid.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GridAxis {
@@ -109,7 +115,7 @@ pub fn plan(
         }
         points = points
             .checked_mul(ax.values.len())
-            .filter(|p| *p <= 10_000_000)
+            .filter(|p| *p <= MAX_SWEEP_POINTS)
             .ok_or_else(|| SweepError::Input("the grid has more than 10 million points".into()))?;
         for v in &ax.values {
             let mut edits = cfg.edits.clone();
@@ -172,8 +178,35 @@ impl Manifest {
                 a.path
             )));
         }
-        let n = self.grid.iter().map(|a| a.values.len()).product::<usize>();
-        if n != self.points || self.grid.is_empty() {
+        if !(1..=MAX_SWEEP_RUNS).contains(&self.runs) {
+            return Err(SweepError::Input(format!(
+                "the manifest's runs = {} is outside [1, {MAX_SWEEP_RUNS}]",
+                self.runs
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.evidence_discount) {
+            return Err(SweepError::Input(format!(
+                "the manifest's evidence_discount = {} is outside [0, 1]",
+                self.evidence_discount
+            )));
+        }
+        if let Some(a) = self
+            .grid
+            .iter()
+            .find(|a| a.values.iter().any(|v| !v.is_finite()))
+        {
+            return Err(SweepError::Input(format!(
+                "grid axis `{}` has a value that is not a finite number",
+                a.path
+            )));
+        }
+        // Checked: 4 axes of 65,536 values would wrap a plain product.
+        let n = self
+            .grid
+            .iter()
+            .try_fold(1usize, |p, a| p.checked_mul(a.values.len()))
+            .filter(|n| *n <= MAX_SWEEP_POINTS);
+        if n != Some(self.points) || self.grid.is_empty() {
             return Err(SweepError::Input(
                 "the manifest's point count is wrong".into(),
             ));
@@ -374,6 +407,19 @@ pub fn reduce(
                     )))
                 }
                 _ => {}
+            }
+            // Every result cell is a finite number or empty (a var absent from every run).
+            if let Some((k, cell)) = row
+                .iter()
+                .enumerate()
+                .skip(6)
+                .find(|(_, c)| !c.is_empty() && !c.parse::<f64>().is_ok_and(f64::is_finite))
+            {
+                return Err(bad(format!(
+                    "{name}: row {}, column `{}`: `{cell}` is not a finite number (a damaged shard?)",
+                    ln + 2,
+                    header.as_ref().and_then(|h| h.get(k)).map_or("?", String::as_str)
+                )));
             }
             let p: usize = row[0]
                 .parse()

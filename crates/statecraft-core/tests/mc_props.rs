@@ -266,6 +266,10 @@ fn hypotheses_with_common_random_numbers() {
     let s = scn();
     let mut s2 = s.clone();
     s2.outcomes.truncate(2);
+    // `gate.jcs` names nothing in this scenario: an error, not a silent no-op (issue 17).
+    assert!(mc::evaluate_hypotheses(&s2, &cfg(20, 3), toy::compromise10).is_err());
+    // `actor.a` exists; the toy model does not read `disabled`.
+    s2.hypotheses[2].counterfactual.disable = vec!["actor.a".into()];
     let hs = mc::evaluate_hypotheses(&s2, &cfg(2000, 3), toy::compromise10).unwrap();
     assert_eq!(hs.len(), 3);
     // H1: A at 100 pulls the outcome up.
@@ -334,11 +338,22 @@ fn edits_apply_and_fail_cleanly() {
     s3.outcomes.push(statecraft_core::scenario::OutcomeClass {
         id: "gate_off".into(),
         name: "Gate disabled".into(),
-        when: "disabled.gate.jcs".into(),
+        when: "disabled.actor.b".into(),
     });
-    let c = McConfig {
+    let unknown = McConfig {
         edits: vec![Edit::Disable {
             id: "gate.jcs".into(),
+        }],
+        ..cfg(50, 1)
+    };
+    let e = mc::run(&s3, &unknown, toy::compromise10, None).unwrap_err();
+    assert!(
+        e.to_string().contains("nothing to disable at `gate.jcs`"),
+        "{e}"
+    );
+    let c = McConfig {
+        edits: vec![Edit::Disable {
+            id: "actor.b".into(),
         }],
         ..cfg(50, 1)
     };

@@ -84,3 +84,60 @@ fn plan_rejects_bad_axes() {
     assert!(sweep::plan(&s, unknown, &cfg, vec![]).is_err());
     assert!(sweep::plan(&s, vec![], &cfg, vec![]).is_err());
 }
+
+/// Every manifest field is checked, not only the scenario (issue 17): runs, evidence
+/// discount, grid values, and a point product that would wrap.
+#[test]
+fn manifest_fields_are_checked() {
+    let m = manifest();
+    let bad = |f: &dyn Fn(&mut sweep::Manifest), want: &str| {
+        let mut b = m.clone();
+        f(&mut b);
+        let e = b.check().unwrap_err().to_string();
+        assert!(e.contains(want), "want {want:?} in {e}");
+    };
+    bad(&|b| b.runs = 0, "runs = 0");
+    bad(&|b| b.runs = 1_000_000_000_000, "runs = 1000000000000");
+    bad(&|b| b.evidence_discount = 5.0, "evidence_discount = 5");
+    bad(&|b| b.evidence_discount = f64::NAN, "evidence_discount");
+    bad(
+        &|b| b.grid[0].values[0] = f64::INFINITY,
+        "not a finite number",
+    );
+    bad(
+        &|b| {
+            // 4 × 65,536 values: the product 2^64 wraps to 0 in a plain usize product.
+            b.grid = (0..4)
+                .map(|k| GridAxis {
+                    path: format!("p{k}"),
+                    values: vec![1.0; 65_536],
+                })
+                .collect();
+            b.points = 0;
+        },
+        "point count",
+    );
+}
+
+/// `reduce` refuses result cells that are not finite numbers.
+#[test]
+fn reduce_refuses_nan_and_text_cells() {
+    let m = manifest();
+    let csv = sweep::run_shard(&m, 0, 1, toy::compromise10, None).unwrap();
+    let col = sweep::parse_csv(&csv).unwrap()[0]
+        .iter()
+        .position(|h| h == "p:high")
+        .unwrap();
+    for cell in ["NaN", "x", "inf"] {
+        let mut rows = sweep::parse_csv(&csv).unwrap();
+        rows[2][col] = cell.into();
+        let text: String = rows.iter().map(|r| sweep::csv_line(r)).collect();
+        let e = sweep::reduce(&[("s.csv".into(), text)], Some(&m))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!("`{cell}` is not a finite number")) && e.contains("p:high"),
+            "{e}"
+        );
+    }
+}

@@ -11,6 +11,18 @@ use std::io::IsTerminal;
 /// Monte Carlo runs when `--runs` is not given.
 pub const DEFAULT_RUNS: u64 = 1000;
 
+/// Most Monte Carlo runs one job accepts unless `--max-runs` raises it (the core's limit).
+pub use statecraft_core::plan::MAX_RUNS;
+
+/// Worker threads allowed per core (`--threads` above this multiple of the cores is refused:
+/// more threads than cores only add contention; results never depend on the count).
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The largest `--threads` value accepted on this machine.
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from) * MAX_THREADS_PER_CORE
+}
+
 /// Monte Carlo and counterfactual flags.
 #[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct McArgs {
@@ -40,6 +52,9 @@ pub struct McArgs {
     /// Warn when an outcome's 95% interval half-width exceeds this.
     #[arg(long, default_value_t = 0.05, value_name = "W")]
     pub tolerance: f64,
+    /// Raise the limit on --runs (default 100,000,000) when a job really needs more.
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
 }
 
 impl Default for McArgs {
@@ -53,6 +68,7 @@ impl Default for McArgs {
             disable: Vec::new(),
             threads: None,
             tolerance: 0.05,
+            max_runs: None,
         }
     }
 }
@@ -98,6 +114,13 @@ impl McArgs {
         if runs == 0 {
             return Err(Failure::input("--runs must be at least 1"));
         }
+        let max = self.max_runs.unwrap_or(MAX_RUNS);
+        if runs > max {
+            return Err(Failure::Input(miette::miette!(
+                help = "pass --max-runs N to allow more runs in one job (or split it with `statecraft sweep`)",
+                "--runs {runs} is over the limit of {max} runs per job"
+            )));
+        }
         if !(self.tolerance > 0.0 && self.tolerance < 1.0) {
             return Err(Failure::input("--tolerance must be in (0, 1)"));
         }
@@ -121,6 +144,7 @@ impl McArgs {
             evidence_discount: self.evidence_discount,
             edits: self.edits(),
             tolerance: self.tolerance,
+            max_runs: self.max_runs,
             run: Some(run),
             ..PlanRequest::new(preset)
         }
@@ -187,6 +211,11 @@ pub fn with_threads<R: Send>(
     match threads {
         None => Ok(f()),
         Some(0) => Err(Failure::input("--threads must be at least 1")),
+        Some(n) if n > max_threads() => Err(Failure::Input(miette::miette!(
+            help = "results are identical for any thread count; more threads than cores only add contention",
+            "--threads {n} is over the limit of {} ({MAX_THREADS_PER_CORE} per core)",
+            max_threads()
+        ))),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
@@ -279,18 +308,50 @@ mod tests {
             ..McArgs::default()
         };
         assert_eq!(t.install(rayon::current_num_threads).ok(), Some(1));
-        let a =
-            Cli::try_parse_from(["x", "--sobol", "issue.x", "--pivotal", "--hypotheses"]).unwrap();
+        let minimal = statecraft_core::scenario::load::from_toml_str(
+            statecraft_core::builtin::get("minimal").unwrap(),
+        )
+        .unwrap();
+        let a = Cli::try_parse_from(["x", "--sobol", "issue.budget", "--pivotal", "--hypotheses"])
+            .unwrap();
         let mut req = a.mc.plan_request(Preset::Run, RunOptions::default());
         a.an.apply(&mut req);
+        let plan = statecraft_core::plan::plan(&minimal, &req).ok().unwrap();
+        for flag in ["--sobol", "--tornado"] {
+            let bad = Cli::try_parse_from(["x", flag, "issue.budgte"]).unwrap();
+            let mut r = bad.mc.plan_request(Preset::Run, RunOptions::default());
+            bad.an.apply(&mut r);
+            let Err(e) = statecraft_core::plan::plan(&minimal, &r) else {
+                panic!("{flag} with an unknown target must be an error");
+            };
+            assert!(
+                e.to_string().contains("did you mean `issue.budget`?"),
+                "{e}"
+            );
+        }
+        let many = Cli::try_parse_from(["x", "--runs", "10000000000"]).unwrap();
+        let r = many.mc.plan_request(Preset::Run, RunOptions::default());
+        assert!(statecraft_core::plan::plan(&minimal, &r).is_err());
+        let allowed =
+            Cli::try_parse_from(["x", "--runs", "10000000000", "--max-runs", "20000000000"])
+                .unwrap();
+        let r = allowed.mc.plan_request(Preset::Run, RunOptions::default());
+        assert!(statecraft_core::plan::plan(&minimal, &r).is_ok());
+        assert!(matches!(
+            with_threads(Some(100_000), || ()),
+            Err(Failure::Input(_))
+        ));
         assert_eq!(
             Cli::try_parse_from(["x"]).unwrap().an,
             AnalysisArgs::default()
         );
         assert_eq!(
-            (req.sobol.as_deref(), req.sobol_n),
-            (Some("issue.x"), Some(512))
+            plan.config.sobol,
+            Some((
+                statecraft_core::sensitivity::Target::Var("issue.budget".into()),
+                512
+            ))
         );
-        assert!(req.pivotal && req.hypotheses && req.tornado.is_none());
+        assert!(plan.config.pivotal && plan.config.hypotheses && plan.config.tornado.is_none());
     }
 }

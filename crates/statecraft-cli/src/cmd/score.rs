@@ -17,18 +17,17 @@ pub struct Args {
     pub json: bool,
 }
 
-fn read(p: &PathBuf) -> Result<String, Failure> {
-    crate::fsio::read_text(p)
-}
-
 pub fn exec(args: Args) -> Result<(), Failure> {
-    let f: Forecast = serde_json::from_str(&read(&args.forecasts)?).map_err(|e| {
-        Failure::input(format!(
-            "{}: not a forecast JSON file: {e}",
-            args.forecasts.display()
-        ))
-    })?;
-    let r = forecast::parse_resolutions(&read(&args.resolutions)?)
+    let f: Forecast =
+        serde_json::from_str(&crate::fsio::read_text(&args.forecasts)?).map_err(|e| {
+            Failure::input(format!(
+                "{}: not a forecast JSON file: {e}",
+                args.forecasts.display()
+            ))
+        })?;
+    forecast::check_forecast(&f)
+        .map_err(|e| Failure::input(format!("{}: {e}", args.forecasts.display())))?;
+    let r = forecast::parse_resolutions(&crate::fsio::read_text(&args.resolutions)?)
         .map_err(|e| Failure::input(format!("{}: {e}", args.resolutions.display())))?;
     let s = forecast::score(&f, &r);
     if s.questions.is_empty() {

@@ -498,6 +498,17 @@ pub fn parse_csv(text: &str) -> Result<KtabScenario, ScenarioErrors> {
             "add the missing actor rows or correct the number of actors in the first row",
         ));
     }
+    if let Some(extra) = rows.get(n) {
+        // More rows than declared would otherwise be dropped silently.
+        errors.push(err(
+            format!(
+                "the scenario declares {n} actors but {} actor rows follow",
+                rows.len()
+            ),
+            extra.span.clone(),
+            "correct the number of actors in the first row or remove the extra rows",
+        ));
+    }
     let mut actors = Vec::new();
     for row in rows.iter().take(n) {
         if row.fields.len() < 3 + 2 * m {

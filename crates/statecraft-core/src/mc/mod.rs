@@ -185,6 +185,23 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
                 if id.trim().is_empty() {
                     return Err(fail("empty id".into()));
                 }
+                // An id that names nothing would be recorded and change nothing.
+                let known = out.disabled.contains(id)
+                    || out.crisis.disabled.iter().any(|d| d == id)
+                    || id
+                        .strip_prefix("actor.")
+                        .is_some_and(|a| out.actor_index(a).is_some())
+                    || out.crisis.clone().disable(id);
+                if !known {
+                    let mut ids = out.crisis.element_ids();
+                    ids.extend(out.actors.iter().map(|a| format!("actor.{}", a.id)));
+                    let hint = match crate::scenario::load::suggest(id, ids.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if out.crisis.is_empty() => "the scenario has no crisis layer to disable elements of".into(),
+                        None => "ids look like `gate.<id>`, `event.<id>`, `option.<id>`, `actor.<id>`, `link.<from>.<to>`".into(),
+                    };
+                    return Err(fail(format!("nothing to disable at `{id}`; {hint}")));
+                }
                 out.disabled.insert(id.clone());
             }
             Edit::Set { path, value } => {

@@ -464,6 +464,33 @@ impl CrisisSpec {
         removed
     }
 
+    /// Every id [`CrisisSpec::disable`] accepts for this spec (`gate.<id>`, `event.<id>`,
+    /// `option.<id>`, `link.<from>.<to>`, `influence.<from>.<to>`, `volatility.<actor>`,
+    /// `ally.<actor>`), for did-you-mean hints.
+    pub fn element_ids(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        out.extend(self.gates.iter().map(|g| format!("gate.{}", g.id)));
+        out.extend(self.events.iter().map(|e| format!("event.{}", e.id)));
+        out.extend(self.options.iter().map(|o| format!("option.{}", o.id)));
+        out.extend(
+            self.links
+                .iter()
+                .map(|l| format!("link.{}.{}", l.from, l.to)),
+        );
+        out.extend(
+            self.influence
+                .iter()
+                .map(|l| format!("influence.{}.{}", l.from, l.to)),
+        );
+        out.extend(
+            self.volatility
+                .iter()
+                .map(|v| format!("volatility.{}", v.actor)),
+        );
+        out.extend(self.allies.iter().map(|a| format!("ally.{}", a.actor)));
+        out
+    }
+
     fn remove_actor(&mut self, a: &str, id: &str) -> bool {
         let size = |c: &CrisisSpec| {
             c.allies.len()

@@ -98,6 +98,12 @@ fn file_stem(filename: &str) -> &str {
 // ---------------------------------------------------------------------------------------------
 // TOML
 
+/// Largest capability accepted. Only ratios matter, and the models multiply capabilities by
+/// saliences and distances and sum them over actors (squared in places), so values near
+/// `f64::MAX` overflow to `inf`; 1e12 leaves a margin of 10²⁸⁰. Documented in
+/// `docs/reliability.md`.
+pub const MAX_CAPABILITY: f64 = 1e12;
+
 /// How many unknown keys are collected from one file before giving up.
 const MAX_STRUCTURAL_ERRORS: usize = 200;
 
@@ -945,7 +951,13 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if let Some(r) = range {
+        if !n.value.is_finite() {
+            self.err(
+                format!("{path}.value"),
+                format!("{} is not a finite number", n.value),
+                "write an ordinary number (nan and inf are not values of a scenario)",
+            );
+        } else if let Some(r) = range {
             if n.value < r.lo || n.value > r.hi {
                 let msg = if r.hi.is_infinite() {
                     format!("{} {} must be at least {}", r.what, n.value, r.lo)
@@ -988,6 +1000,10 @@ fn range_help(what: &str) -> &'static str {
     match what {
         "salience" => "salience is 0 (does not care) … 1 (cares most)",
         "capability" => "capability must not be negative (only ratios matter)",
+        "probability" | "propensity" | "legality" | "share" | "rate" | "lock" | "threat"
+        | "damage" | "cohesion" => "a probability or share: 0 … 1 (docs/crisis.md)",
+        "weight" | "threshold" | "noise" | "size" => "must not be negative (docs/crisis.md)",
+        "alignment" => "−1 back the target, 0 neutral, +1 back the initiator",
         "position" => "a position must lie on its issue's scale [min, max]",
         _ => "see docs/scenario.md",
     }
@@ -1093,6 +1109,16 @@ pub fn validate_located(s: &Scenario) -> Vec<Found> {
                 what: "capability",
             }),
         );
+        if a.capability.value.is_finite() && a.capability.value > MAX_CAPABILITY {
+            c.err(
+                format!("actors[{i}].capability.value"),
+                format!(
+                    "capability {:e} is over the limit of {MAX_CAPABILITY:e}",
+                    a.capability.value
+                ),
+                "only ratios of capabilities matter: rescale them (e.g. to 0–100) so that sums and products stay finite",
+            );
+        }
         if let Some(p) = &a.parent {
             if p == &a.id {
                 c.err(
@@ -1231,6 +1257,8 @@ pub fn validate_located(s: &Scenario) -> Vec<Found> {
     for (path, msg, help) in s.model.check(!s.crisis.is_empty()) {
         c.err(path, msg, help);
     }
+    crisis_ranges::check(&mut c);
+    run_vars::check(&mut c);
     c.out
 }
 
@@ -1279,7 +1307,10 @@ fn parent_cycles(c: &mut Checker) {
     }
 }
 
+mod crisis_ranges;
 mod crisis_refs;
+mod run_vars;
+pub use run_vars::check_target;
 
 #[cfg(test)]
 mod tests;

@@ -210,7 +210,7 @@ impl Checker<'_> {
 }
 
 /// The byte range of `word` in `text` as a whole token (not part of a longer name).
-fn find_word(text: &str, word: &str) -> Option<std::ops::Range<usize>> {
+pub(super) fn find_word(text: &str, word: &str) -> Option<std::ops::Range<usize>> {
     let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.';
     text.match_indices(word)
         .map(|(k, _)| k)

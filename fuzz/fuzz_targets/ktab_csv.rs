@@ -1,0 +1,11 @@
+//! KTAB SMP CSV scenarios, and their TOML conversion.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(k) = statecraft_core::formats::ktab::parse_csv(text) {
+            let _ = k.to_toml();
+        }
+    }
+});
