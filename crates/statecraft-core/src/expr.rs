@@ -34,7 +34,8 @@
 //! [`parse`] reads a *condition* (option precondition, alliance rule, question), where an empty
 //! text means "always".
 
-use crate::scenario::{Date, ScenarioError};
+use crate::scenario::date::Date;
+use crate::scenario::error::ScenarioError;
 use crate::state::RunState;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -183,15 +184,9 @@ impl PartialEq for Predicates {
 }
 
 impl Predicates {
-    /// Parse every crisis-layer predicate of `scn` that parses (the loader reports the others).
-    pub fn of(scn: &crate::scenario::Scenario) -> Self {
-        let as_of = scn.scenario.as_of;
-        let texts = scn
-            .crisis
-            .options
-            .iter()
-            .map(|o| o.when.as_str())
-            .chain(scn.crisis.alliance.iter().map(|a| a.withdraw_when.as_str()));
+    /// A cache of `texts` parsed against `as_of`; texts that do not parse are left out (the
+    /// loader reports them).
+    pub fn of_texts<'a>(as_of: Option<Date>, texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut parsed = BTreeMap::new();
         for t in texts {
             if let Ok(e) = parse(t, as_of) {

@@ -195,7 +195,7 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
                 if !known {
                     let mut ids = out.crisis.element_ids();
                     ids.extend(out.actors.iter().map(|a| format!("actor.{}", a.id)));
-                    let hint = match crate::scenario::load::suggest(id, ids.iter().map(String::as_str)) {
+                    let hint = match crate::suggest::suggest(id, ids.iter().map(String::as_str)) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None if out.crisis.is_empty() => "the scenario has no crisis layer to disable elements of".into(),
                         None => "ids look like `gate.<id>`, `event.<id>`, `option.<id>`, `actor.<id>`, `link.<from>.<to>`".into(),

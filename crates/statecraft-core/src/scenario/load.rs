@@ -177,7 +177,14 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
     }
     if errors.is_empty() {
         let mut s = s;
-        s.predicates = crate::expr::Predicates::of(&s);
+        s.predicates = crate::expr::Predicates::of_texts(
+            s.scenario.as_of,
+            s.crisis
+                .options
+                .iter()
+                .map(|o| o.when.as_str())
+                .chain(s.crisis.alliance.iter().map(|a| a.withdraw_when.as_str())),
+        );
         Ok(s)
     } else {
         sort_by_location(&mut errors);
