@@ -65,7 +65,7 @@ fn compare(case: &str, path: &str, tol: f64, upto: Option<usize>) -> f64 {
         }
     }
     let mut worst: f64 = 0.0;
-    for &(t, i, k, x) in exp.iter().filter(|e| upto.map_or(true, |u| e.0 <= u)) {
+    for &(t, i, k, x) in exp.iter().filter(|e| !matches!(upto, Some(u) if e.0 > u)) {
         let got = r.issues[k]
             .rounds
             .get(t)

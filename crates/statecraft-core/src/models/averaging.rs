@@ -86,13 +86,17 @@ impl Model for Averaging {
         let mut sal = vec![0.0; n];
         for _ in 0..max_rounds {
             for d in 0..m {
-                for a in 0..n {
-                    col[a] = cur[a][d];
-                    sal[a] = problem.salience[a][d];
+                for ((x, s), (row, srow)) in col
+                    .iter_mut()
+                    .zip(sal.iter_mut())
+                    .zip(cur.iter().zip(&problem.salience))
+                {
+                    *x = row[d];
+                    *s = srow[d];
                 }
                 bargain_step(&mut col, &sal, &problem.capability, &has, self.rate);
-                for a in 0..n {
-                    cur[a][d] = col[a];
+                for (row, x) in cur.iter_mut().zip(&col) {
+                    row[d] = *x;
                 }
             }
             rounds.push(cur.clone());
