@@ -17,6 +17,7 @@ pub mod models;
 pub mod rng;
 pub mod sample;
 pub mod scenario;
+pub mod scoring;
 pub mod sensitivity;
 pub mod state;
 pub mod study;
