@@ -6,10 +6,12 @@
 //! Invariant: nothing in this crate touches the file system, the network, the clock or the
 //! terminal. Callers hand in text (`&str`) and get data back.
 
+pub mod backtest;
 pub mod builtin;
 pub mod crisis;
 pub mod engine;
 pub mod expr;
+pub mod fit;
 pub mod forecast;
 pub mod formats;
 pub mod mc;
