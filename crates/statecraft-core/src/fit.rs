@@ -27,12 +27,13 @@ pub struct Grid {
 }
 
 impl Default for Grid {
-    /// Propensity × {¼, ½, 1, 2, 4}; gate intercept + {−1, −½, 0, ½, 1}; coercion × {½, 1, 2}.
+    /// Propensity × {½, 1, 2, 4, 8, 16}; gate intercept + {−1, 0, ½, 1, 1½, 2}; coercion ×
+    /// {½, 1, 2, 4}: 144 points.
     fn default() -> Self {
         Grid {
-            propensity: vec![0.25, 0.5, 1.0, 2.0, 4.0],
-            gate_block: vec![-1.0, -0.5, 0.0, 0.5, 1.0],
-            coercion: vec![0.5, 1.0, 2.0],
+            propensity: vec![0.5, 1.0, 2.0, 4.0, 8.0, 16.0],
+            gate_block: vec![-1.0, 0.0, 0.5, 1.0, 1.5, 2.0],
+            coercion: vec![0.5, 1.0, 2.0, 4.0],
         }
     }
 }
