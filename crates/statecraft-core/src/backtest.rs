@@ -522,11 +522,7 @@ pub fn score_ledger(
         None
     } else {
         let b = |f: &dyn Fn(&(f64, f64, bool)) -> f64| {
-            scoring::mean_brier(
-                &ext.iter()
-                    .map(|t| Pair::new(f(t), t.2))
-                    .collect::<Vec<_>>(),
-            )
+            scoring::mean_brier(&ext.iter().map(|t| Pair::new(f(t), t.2)).collect::<Vec<_>>())
         };
         Some(PoolingResult {
             weight: pool_weight,
@@ -719,7 +715,13 @@ external = { p = 0.2, date = "2019-12-31", source = "a market" }
         let get = |k: &str| seen.iter().find(|(p, _, _)| p == k).unwrap().clone();
         let (_, v, d) = get("crisis.option.strike.propensity");
         assert!((v - 0.1).abs() < 1e-12);
-        assert_eq!(d, Some(Dist::Uniform { min: 0.04, max: 0.16 }));
+        assert_eq!(
+            d,
+            Some(Dist::Uniform {
+                min: 0.04,
+                max: 0.16
+            })
+        );
         assert!((get("crisis.gate.g.block").1 - (-0.5)).abs() < 1e-12);
         assert!((get("crisis.coercion.rate").1 - 0.3).abs() < 1e-12);
         // capped at 1

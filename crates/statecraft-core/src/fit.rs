@@ -159,9 +159,8 @@ impl Table {
             .iter()
             .copied()
             .min_by(|&a, &b| {
-                d[a].total_cmp(&d[b]).then(
-                    distance(&self.points[a]).total_cmp(&distance(&self.points[b])),
-                )
+                d[a].total_cmp(&d[b])
+                    .then(distance(&self.points[a]).total_cmp(&distance(&self.points[b])))
             })
             .unwrap_or(hand);
         let range = |f: fn(&Params) -> f64| {
@@ -254,7 +253,11 @@ pub fn fit(cases: &[Case], cfg: &FitConfig) -> Result<FitReport, BacktestError> 
     for c in 0..cases.len() {
         let train: Vec<usize> = all.iter().copied().filter(|&o| o != c).collect();
         let post = t.posterior(&train, cfg.tolerance, hand);
-        let g = t.points.iter().position(|p| *p == post.best).unwrap_or(hand);
+        let g = t
+            .points
+            .iter()
+            .position(|p| *p == post.best)
+            .unwrap_or(hand);
         for (r, (&pf, &ph)) in cases[c]
             .resolutions
             .iter()

@@ -69,7 +69,13 @@ fn table(r: &FitReport) -> String {
         post.coercion[0],
         post.coercion[1]
     ));
-    let w = r.folds.iter().map(|f| f.held_out.len()).max().unwrap_or(8).max(8);
+    let w = r
+        .folds
+        .iter()
+        .map(|f| f.held_out.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
     out.push_str(&format!(
         "{:w$}  {:<50}  {:>9}  {:>9}\n",
         "held out", "fitted on the other cases", "Brier fit", "Brier hand"

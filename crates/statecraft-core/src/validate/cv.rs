@@ -7,15 +7,18 @@
 //! they need the procedure and voting-rule columns a `Problem` does not carry):
 //!
 //! - `procedural`: a procedure-aware compromise model. The forecast is the weighted mean of the
-//!   positions with weights w_i = c̃_i · s_i^γ · m_i: m = α for the Commission, β_COD
+//!   positions with weights w_i = c̃_i^κ · s_i^γ · m_i: m = α for the Commission, β_COD
 //!   (co-decision) or β_CNS (consultation) for the Parliament, 1 for member states; c̃_i = c_i
 //!   except for member states under unanimity, where c̃_i = c_i^υ (υ = 0: every state weighs
 //!   the same, as each holds a veto). The weights encode the procedure: the Commission's agenda
 //!   setting, the Parliament's veto under co-decision and advisory role under consultation, and
 //!   the equal veto of unanimity. Cf. the procedural models in Thomson et al. (2006) and the
 //!   capability/salience exponents of Achen (2006). γ = α = β = υ = 1 is the compromise model.
-//! - `ensemble`: a convex combination of the compromise, median, EUM (Scholz) mean and SMP
-//!   forecasts, weights on a 0.1 simplex grid, chosen on the training folds (stacking, Wolpert
+//! - `shrunk`: the compromise forecast pulled toward the unweighted mean of the positions,
+//!   (1 − λ) · compromise + λ · mean, λ on a 0.1 grid: one parameter, so little room to overfit.
+//!   It tempers the c·s weights (Achen 2006 notes the weighted mean's sensitivity to them).
+//! - `ensemble`: a convex combination of the compromise, median, SMP, EUM (Scholz) mean and
+//!   unweighted-mean forecasts, weights on a 0.1 simplex grid, chosen on the training folds (stacking, Wolpert
 //!   1992; Breiman 1996).
 
 use super::{Capability, Deu3, Deu3Issue};
@@ -43,6 +46,9 @@ pub struct CvRow {
     /// Mean of the five held-out fold MAEs.
     pub cv_mae_gdp: f64,
     pub cv_mae_equal: f64,
+    /// MAE over all held-out issues together (issue-weighted; comparable to the README's
+    /// 23.09 for the compromise model).
+    pub pooled_mae_gdp: f64,
     /// Parameters chosen per fold (gdp capability), as text.
     pub params_gdp: Vec<String>,
     /// Issues where the model could not run and the compromise forecast stood in.
@@ -80,16 +86,15 @@ fn prepare(d: &Deu3) -> Vec<Prep> {
             let mut part: [Vec<(u8, f64, f64, f64)>; 2] = [vec![], vec![]];
             for (k, cap) in [Capability::Gdp, Capability::Equal].into_iter().enumerate() {
                 let p = d.participants(i, cap);
-                let roles = i
-                    .x
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, x)| x.is_some())
-                    .map(|(a, _)| match d.actors.get(a).map(String::as_str) {
-                        Some("com") => COM,
-                        Some("ep") => EP,
-                        _ => STATE,
-                    });
+                let roles =
+                    i.x.iter()
+                        .enumerate()
+                        .filter(|(_, x)| x.is_some())
+                        .map(|(a, _)| match d.actors.get(a).map(String::as_str) {
+                            Some("com") => COM,
+                            Some("ep") => EP,
+                            _ => STATE,
+                        });
                 part[k] = roles
                     .zip(p.c.iter().zip(p.x.iter().zip(&p.s)))
                     .map(|(r, (c, (x, s)))| (r, *c, *x, *s))
@@ -109,6 +114,7 @@ fn prepare(d: &Deu3) -> Vec<Prep> {
 /// Parameters of the procedural model.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Proc {
+    kappa: f64,
     gamma: f64,
     com: f64,
     ep_cod: f64,
@@ -129,7 +135,8 @@ fn procedural(p: &Prep, k: usize, q: &Proc) -> f64 {
             c.powf(q.unan_exp)
         } else {
             c
-        };
+        }
+        .powf(q.kappa);
         let w = c * s.powf(q.gamma) * m;
         num += w * x;
         den += w;
@@ -145,18 +152,21 @@ fn procedural(p: &Prep, k: usize, q: &Proc) -> f64 {
 
 fn proc_grid() -> Vec<Proc> {
     let mut g = Vec::new();
-    for &gamma in &[0.0, 0.5, 1.0, 2.0] {
-        for &com in &[0.0, 0.5, 1.0, 2.0, 4.0] {
-            for &ep_cod in &[0.0, 0.5, 1.0, 2.0, 4.0] {
-                for &ep_cns in &[0.0, 0.5, 1.0] {
-                    for &unan_exp in &[0.0, 0.5, 1.0] {
-                        g.push(Proc {
-                            gamma,
-                            com,
-                            ep_cod,
-                            ep_cns,
-                            unan_exp,
-                        });
+    for &kappa in &[0.0, 0.25, 0.5, 0.75, 1.0] {
+        for &gamma in &[0.0, 0.5, 1.0, 2.0] {
+            for &com in &[0.0, 0.5, 1.0, 2.0, 4.0] {
+                for &ep_cod in &[0.0, 0.5, 1.0, 2.0, 4.0] {
+                    for &ep_cns in &[0.0, 0.5, 1.0] {
+                        for &unan_exp in &[0.0, 0.5, 1.0] {
+                            g.push(Proc {
+                                kappa,
+                                gamma,
+                                com,
+                                ep_cod,
+                                ep_cns,
+                                unan_exp,
+                            });
+                        }
                     }
                 }
             }
@@ -195,8 +205,25 @@ fn fold_maes(prep: &[Prep], f: &[f64]) -> Vec<f64> {
         n[p.fold] += 1;
     }
     (0..FOLDS)
-        .map(|k| if n[k] > 0 { s[k] / n[k] as f64 } else { f64::NAN })
+        .map(|k| {
+            if n[k] > 0 {
+                s[k] / n[k] as f64
+            } else {
+                f64::NAN
+            }
+        })
         .collect()
+}
+
+fn pooled(prep: &[Prep], f: &[f64]) -> f64 {
+    if prep.is_empty() {
+        return f64::NAN;
+    }
+    prep.iter()
+        .zip(f)
+        .map(|(p, y)| (y - p.out).abs())
+        .sum::<f64>()
+        / prep.len() as f64
 }
 
 fn mean(v: &[f64]) -> f64 {
@@ -279,20 +306,42 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
                     position: p.part[k].iter().map(|t| vec![t.2]).collect(),
                     salience: p.part[k].iter().map(|t| vec![t.3]).collect(),
                 };
-                let mut rng = crate::rng::stream(1, i as u64);
-                let f = model
-                    .run(&problem, rounds, &mut rng)
-                    .ok()
-                    .and_then(|tr| tr.rounds.last().cloned())
-                    .map(|last| {
-                        let x: Vec<f64> = last.iter().map(|r| r[0]).collect();
-                        let w = models::weights(&problem, 0);
-                        match model.forecast_stat() {
-                            ForecastStat::Mean => weighted_mean(&x, &w),
-                            ForecastStat::Median => weighted_median(&x, &w, TieRule::Lower),
-                        }
-                    })
-                    .filter(|v| v.is_finite());
+                let run = |pr: &Problem| {
+                    let mut rng = crate::rng::stream(1, i as u64);
+                    model
+                        .run(pr, rounds, &mut rng)
+                        .ok()
+                        .and_then(|tr| tr.rounds.last().cloned())
+                        .map(|last| {
+                            let x: Vec<f64> = last.iter().map(|r| r[0]).collect();
+                            let w = models::weights(pr, 0);
+                            match model.forecast_stat() {
+                                ForecastStat::Mean => weighted_mean(&x, &w),
+                                ForecastStat::Median => weighted_median(&x, &w, TieRule::Lower),
+                            }
+                        })
+                        .filter(|v| v.is_finite())
+                };
+                // A model that rejects the issue (SMP: an actor with zero salience has no
+                // defined distance) runs again without the zero-salience actors, whose c·s
+                // weight is 0 in every statistic anyway.
+                let f = run(&problem).or_else(|| {
+                    let keep: Vec<usize> = (0..problem.actors.len())
+                        .filter(|&a| problem.salience[a][0] > 0.0)
+                        .collect();
+                    if keep.len() == problem.actors.len() {
+                        return None;
+                    }
+                    let pick = |v: &Vec<Vec<f64>>| keep.iter().map(|&a| v[a].clone()).collect();
+                    let pr = Problem {
+                        actors: keep.iter().map(|&a| problem.actors[a].clone()).collect(),
+                        capability: keep.iter().map(|&a| problem.capability[a]).collect(),
+                        dims: problem.dims.clone(),
+                        position: pick(&problem.position),
+                        salience: pick(&problem.salience),
+                    };
+                    run(&pr)
+                });
                 let f = match f {
                     Some(v) => v,
                     None => {
@@ -349,6 +398,7 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
         rows.push(CvRow {
             model: id.clone(),
             fitted: false,
+            pooled_mae_gdp: pooled(&prep, &per_cap[0]),
             cv_mae_gdp: mean(&fg),
             cv_mae_equal: mean(&fe),
             fold_mae_gdp: fg,
@@ -364,6 +414,14 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
     }
     for (k, b) in base.iter_mut().enumerate() {
         b.push(("eum-scholz-mean".into(), eum_mean[k].clone()));
+        let plain: Vec<f64> = prep
+            .iter()
+            .map(|p| {
+                let n = p.part[k].len().max(1) as f64;
+                p.part[k].iter().map(|t| t.2).sum::<f64>() / n
+            })
+            .collect();
+        b.push(("unweighted-mean".into(), plain));
     }
     // procedural
     let grid = proc_grid();
@@ -377,13 +435,14 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
         let (f, chosen) = cross_fit(&prep, grid.len(), &|c, i| table[c][i]);
         let maes = fold_maes(&prep, &f);
         *pp = f;
+        let pp = &*pp;
         let params: Vec<String> = chosen
             .iter()
             .map(|&c| {
                 let q = grid[c];
                 format!(
-                    "γ={} α_com={} β_cod={} β_cns={} υ={}",
-                    q.gamma, q.com, q.ep_cod, q.ep_cns, q.unan_exp
+                    "κ={} γ={} α_com={} β_cod={} β_cns={} υ={}",
+                    q.kappa, q.gamma, q.com, q.ep_cod, q.ep_cns, q.unan_exp
                 )
             })
             .collect();
@@ -394,10 +453,12 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
             fold_mae_equal: vec![],
             cv_mae_gdp: f64::NAN,
             cv_mae_equal: f64::NAN,
+            pooled_mae_gdp: f64::NAN,
             params_gdp: vec![],
             fallbacks: 0,
         });
         if k == 0 {
+            row.pooled_mae_gdp = pooled(&prep, &pp);
             row.cv_mae_gdp = mean(&maes);
             row.fold_mae_gdp = maes;
             row.params_gdp = params;
@@ -419,9 +480,38 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
         fold_mae_equal: vec![],
         cv_mae_gdp: f64::NAN,
         cv_mae_equal: f64::NAN,
+        pooled_mae_gdp: f64::NAN,
         params_gdp: vec![],
         fallbacks: 0,
     };
+    // shrunk: the compromise forecast pulled toward the unweighted mean of the positions by a
+    // share λ ∈ {0, 0.1, …, 1} (one parameter; λ = 0 is the compromise model)
+    let mut shrunk = CvRow {
+        model: "shrunk".into(),
+        ..ens.clone()
+    };
+    for (k, b) in base.iter().enumerate() {
+        let comp = &b[0].1;
+        let plain = &b[b.len() - 1].1;
+        let pred = |c: usize, i: usize| -> f64 {
+            let l = c as f64 / 10.0;
+            (1.0 - l) * comp[i] + l * plain[i]
+        };
+        let (f, chosen) = cross_fit(&prep, 11, &pred);
+        let maes = fold_maes(&prep, &f);
+        if k == 0 {
+            shrunk.pooled_mae_gdp = pooled(&prep, &f);
+            shrunk.cv_mae_gdp = mean(&maes);
+            shrunk.fold_mae_gdp = maes;
+            shrunk.params_gdp = chosen
+                .iter()
+                .map(|&c| format!("λ={:.1}", c as f64 / 10.0))
+                .collect();
+        } else {
+            shrunk.cv_mae_equal = mean(&maes);
+            shrunk.fold_mae_equal = maes;
+        }
+    }
     for (k, b) in base.iter().enumerate() {
         let pred = |c: usize, i: usize| -> f64 {
             weights[c]
@@ -433,6 +523,7 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
         let (f, chosen) = cross_fit(&prep, weights.len(), &pred);
         let maes = fold_maes(&prep, &f);
         if k == 0 {
+            ens.pooled_mae_gdp = pooled(&prep, &f);
             ens.cv_mae_gdp = mean(&maes);
             ens.fold_mae_gdp = maes;
             ens.params_gdp = chosen
@@ -452,6 +543,7 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
         }
     }
     rows.push(ens);
+    rows.push(shrunk);
     CvReport {
         folds: FOLDS,
         fold_sizes,
@@ -469,8 +561,11 @@ mod tests {
         let s = simplex(3, 2);
         // compositions of 2 into 3 parts: 6
         assert_eq!(s.len(), 6);
-        assert!(s.iter().all(|w| (w.iter().sum::<f64>() - 1.0).abs() < 1e-12));
+        assert!(s
+            .iter()
+            .all(|w| (w.iter().sum::<f64>() - 1.0).abs() < 1e-12));
         assert_eq!(simplex(4, 10).len(), 286);
+        assert_eq!(simplex(5, 10).len(), 1001);
     }
 
     #[test]
@@ -501,13 +596,18 @@ mod tests {
             cod: true,
             unan: true,
             part: [
-                vec![(COM, 1.0, 100.0, 0.5), (EP, 1.0, 0.0, 1.0), (STATE, 0.5, 50.0, 1.0)],
+                vec![
+                    (COM, 1.0, 100.0, 0.5),
+                    (EP, 1.0, 0.0, 1.0),
+                    (STATE, 0.5, 50.0, 1.0),
+                ],
                 vec![],
             ],
         };
         // γ = 1, α = 2, β_cod = 1, υ = 0 (state capability 0.5^0 = 1):
         // weights 1·0.5·2 = 1, 1·1·1 = 1, 1·1·1 = 1 → mean (100 + 0 + 50)/3 = 50
         let q = Proc {
+            kappa: 1.0,
             gamma: 1.0,
             com: 2.0,
             ep_cod: 1.0,
@@ -517,6 +617,7 @@ mod tests {
         assert!((procedural(&p, 0, &q) - 50.0).abs() < 1e-12);
         // plain compromise: γ = 1, α = β = 1, υ = 1 → weights 0.5, 1, 0.5 → (50 + 0 + 25)/2 = 37.5
         let q = Proc {
+            kappa: 1.0,
             gamma: 1.0,
             com: 1.0,
             ep_cod: 1.0,
