@@ -203,12 +203,17 @@ pub fn exec(args: Args) -> Result<(), Failure> {
             args.pool_weight
         )));
     }
+    let mut in_sample = 0;
     let params = match &args.priors {
         None => Params::HAND_SET,
         Some(p) => {
-            fit::parse_priors(&read(p)?)
-                .map_err(|e| Failure::input(format!("{}: {e}", p.display())))?
-                .params
+            let pr = fit::parse_priors(&read(p)?)
+                .map_err(|e| Failure::input(format!("{}: {e}", p.display())))?;
+            in_sample = cases
+                .iter()
+                .filter(|c| pr.fitted_on.iter().any(|f| f == c.id()))
+                .count();
+            pr.params
         }
     };
     let rep = backtest::backtest(&cases, &cfg, params, args.pool_weight).map_err(|e| match e {
@@ -232,7 +237,14 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     }
     match args.format {
         Format::Json => println!("{json}"),
-        Format::Table => print!("{}", table(&rep)),
+        Format::Table => {
+            print!("{}", table(&rep));
+            if in_sample > 0 {
+                println!(
+                    "IN-SAMPLE: the priors were fitted on {in_sample} of these cases; for out-of-sample skill see `statecraft fit` (leave-one-case-out)."
+                );
+            }
+        }
     }
     Ok(())
 }
