@@ -123,6 +123,15 @@ pub struct FitReport {
     pub out_of_sample_hand_set: Summary,
 }
 
+/// Finite constants, multipliers > 0 (propensity) and ≥ 0 (coercion).
+fn params_ok(p: &Params) -> bool {
+    p.propensity > 0.0
+        && p.propensity.is_finite()
+        && p.gate_block.is_finite()
+        && p.coercion >= 0.0
+        && p.coercion.is_finite()
+}
+
 fn distance(p: &Params) -> f64 {
     let h = Params::HAND_SET;
     (p.propensity.ln() - h.propensity.ln()).abs()
@@ -197,11 +206,7 @@ pub fn fit(cases: &[Case], cfg: &FitConfig) -> Result<FitReport, BacktestError> 
             points.len()
         )));
     }
-    if points.iter().any(|p| {
-        !(p.propensity > 0.0 && p.propensity.is_finite())
-            || !p.gate_block.is_finite()
-            || !(p.coercion >= 0.0 && p.coercion.is_finite())
-    }) {
+    if !points.iter().all(params_ok) {
         return Err(BacktestError::Config(
             "grid values must be finite, multipliers > 0".into(),
         ));
@@ -250,7 +255,7 @@ pub fn fit(cases: &[Case], cfg: &FitConfig) -> Result<FitReport, BacktestError> 
     let posterior = t.posterior(&all, cfg.tolerance, hand);
     let mut folds = Vec::with_capacity(cases.len());
     let (mut oos_fit, mut oos_hand) = (Vec::new(), Vec::new());
-    for c in 0..cases.len() {
+    for (c, case) in cases.iter().enumerate() {
         let train: Vec<usize> = all.iter().copied().filter(|&o| o != c).collect();
         let post = t.posterior(&train, cfg.tolerance, hand);
         let g = t
@@ -258,7 +263,7 @@ pub fn fit(cases: &[Case], cfg: &FitConfig) -> Result<FitReport, BacktestError> 
             .iter()
             .position(|p| *p == post.best)
             .unwrap_or(hand);
-        for (r, (&pf, &ph)) in cases[c]
+        for (r, (&pf, &ph)) in case
             .resolutions
             .iter()
             .zip(t.probs[g][c].iter().zip(&t.probs[hand][c]))
@@ -267,7 +272,7 @@ pub fn fit(cases: &[Case], cfg: &FitConfig) -> Result<FitReport, BacktestError> 
             oos_hand.push(Pair::new(ph, r.outcome));
         }
         folds.push(Fold {
-            held_out: cases[c].id().to_string(),
+            held_out: case.id().to_string(),
             fitted: post.best,
             accepted: post.accepted.len(),
             brier_fitted: t.discrepancy(g, &[c]),
@@ -341,11 +346,7 @@ pub fn parse_priors(text: &str) -> Result<Priors, BacktestError> {
             p.format
         )));
     }
-    let q = &p.params;
-    if !(q.propensity > 0.0 && q.propensity.is_finite())
-        || !q.gate_block.is_finite()
-        || !(q.coercion >= 0.0 && q.coercion.is_finite())
-    {
+    if !params_ok(&p.params) {
         return Err(BacktestError::Config(
             "priors: params must be finite, multipliers > 0".into(),
         ));

@@ -198,8 +198,8 @@ fn simplex(parts: usize, steps: usize) -> Vec<Vec<f64>> {
 
 /// Per-fold MAE of forecasts `f[i]` (issues in `prep` order).
 fn fold_maes(prep: &[Prep], f: &[f64]) -> Vec<f64> {
-    let mut s = vec![0.0; FOLDS];
-    let mut n = vec![0usize; FOLDS];
+    let mut s = [0.0; FOLDS];
+    let mut n = [0usize; FOLDS];
     for (p, &y) in prep.iter().zip(f) {
         s[p.fold] += (y - p.out).abs();
         n[p.fold] += 1;
@@ -458,7 +458,7 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
             fallbacks: 0,
         });
         if k == 0 {
-            row.pooled_mae_gdp = pooled(&prep, &pp);
+            row.pooled_mae_gdp = pooled(&prep, pp);
             row.cv_mae_gdp = mean(&maes);
             row.fold_mae_gdp = maes;
             row.params_gdp = params;
