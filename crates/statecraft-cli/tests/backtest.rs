@@ -111,3 +111,53 @@ fn fit_writes_priors_that_backtest_reads() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn score_prints_skill_and_decomposition() {
+    let dir = std::env::temp_dir().join(format!("statecraft-score-skill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = statecraft(&[
+        "forecast",
+        "scenarios/backtest/cuba-1962.toml",
+        "--runs",
+        "50",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let f = dir.join("f.json");
+    std::fs::write(&f, &out.stdout).unwrap();
+    let r = dir.join("r.toml");
+    std::fs::write(
+        &r,
+        "unsc-resolution-by-1962-11-30 = 0\nwithdrawal-announced-by-1962-11-30 = 1\n",
+    )
+    .unwrap();
+    let out = statecraft(&["score", f.to_str().unwrap(), r.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    // base rate of the two scored questions: 1/2 → its Brier reference is 0.25, as is 50%'s
+    assert!(text.contains("vs base rate 0.500: BS_ref 0.2500"), "{text}");
+    assert!(text.contains("Murphy decomposition"), "{text}");
+    let out = statecraft(&["score", f.to_str().unwrap(), r.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["n"], 2);
+    assert!(v["questions"].is_array(), "existing keys kept");
+    let out = statecraft(&[
+        "score",
+        f.to_str().unwrap(),
+        r.to_str().unwrap(),
+        "--base-rate",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
