@@ -134,18 +134,19 @@ pub fn table(r: &BacktestReport) -> String {
         "{:w$}  {:>3}  {:>6}  {:>7}  {:>8}  {:>9}  {:>9}\n",
         "case", "n", "base", "Brier", "log", "skill/br", "skill/50"
     ));
-    for c in &r.cases {
-        let s = &c.summary;
-        out.push_str(&format!(
-            "{:w$}  {:>3}  {:>6}  {:>7}  {:>8}  {:>9}  {:>9}\n",
-            c.id,
+    let row = |id: &str, s: &statecraft_core::scoring::Summary| {
+        format!(
+            "{id:w$}  {:>3}  {:>6}  {:>7}  {:>8}  {:>9}  {:>9}\n",
             s.n,
             num(s.base_rate, 3),
             num(s.brier, 4),
             num(s.log, 4),
             num(s.skill_base_rate, 3),
             num(s.skill_half, 3)
-        ));
+        )
+    };
+    for c in &r.cases {
+        out.push_str(&row(&c.id, &c.summary));
         for q in &c.questions {
             out.push_str(&format!(
                 "  {:w$}  P {:>5.3}  outcome {}  Brier {:.4}\n",
@@ -158,16 +159,7 @@ pub fn table(r: &BacktestReport) -> String {
         }
     }
     let s = &r.pooled;
-    out.push_str(&format!(
-        "{:w$}  {:>3}  {:>6}  {:>7}  {:>8}  {:>9}  {:>9}\n",
-        "pooled",
-        s.n,
-        num(s.base_rate, 3),
-        num(s.brier, 4),
-        num(s.log, 4),
-        num(s.skill_base_rate, 3),
-        num(s.skill_half, 3)
-    ));
+    out.push_str(&row("pooled", s));
     out.push_str(&summary_table(s));
     out.push_str("reliability bins (lo–hi: n, mean forecast, observed):\n");
     for b in s.murphy.bins.iter().filter(|b| b.n > 0) {

@@ -274,7 +274,47 @@ fn cross_fit(
     (f, chosen)
 }
 
-/// Cross-validate every registered model and the two fitted models.
+/// A fitted model's row: for each capability convention k, candidate c is chosen per fold on
+/// the training folds (`pred(k, c, i)` = forecast of issue i); `label(c)` describes a candidate.
+fn fitted_row(
+    model: &str,
+    prep: &[Prep],
+    candidates: usize,
+    pred: &dyn Fn(usize, usize, usize) -> f64,
+    label: &dyn Fn(usize) -> String,
+) -> CvRow {
+    let (fg, chosen) = cross_fit(prep, candidates, &|c, i| pred(0, c, i));
+    let (fe, _) = cross_fit(prep, candidates, &|c, i| pred(1, c, i));
+    let (mg, me) = (fold_maes(prep, &fg), fold_maes(prep, &fe));
+    CvRow {
+        model: model.into(),
+        fitted: true,
+        cv_mae_gdp: mean(&mg),
+        cv_mae_equal: mean(&me),
+        pooled_mae_gdp: pooled(prep, &fg),
+        fold_mae_gdp: mg,
+        fold_mae_equal: me,
+        params_gdp: chosen.iter().map(|&c| label(c)).collect(),
+        fallbacks: 0,
+    }
+}
+
+/// The one-issue bargaining problem of a participant list (role, c, x, s).
+fn problem_of(part: &[(u8, f64, f64, f64)]) -> Problem {
+    Problem {
+        actors: (0..part.len()).map(|a| format!("a{a}")).collect(),
+        capability: part.iter().map(|t| t.1).collect(),
+        dims: vec![Dim {
+            id: "issue".into(),
+            min: 0.0,
+            max: 100.0,
+        }],
+        position: part.iter().map(|t| vec![t.2]).collect(),
+        salience: part.iter().map(|t| vec![t.3]).collect(),
+    }
+}
+
+/// Cross-validate every registered model and the three fitted models.
 pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
     let prep = prepare(d);
     let mut fold_sizes = vec![0usize; FOLDS];
@@ -295,17 +335,7 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
                     let w: Vec<f64> = p.part[k].iter().map(|t| t.1 * t.3).collect();
                     weighted_mean(&x, &w)
                 };
-                let problem = Problem {
-                    actors: (0..p.part[k].len()).map(|a| format!("a{a}")).collect(),
-                    capability: p.part[k].iter().map(|t| t.1).collect(),
-                    dims: vec![Dim {
-                        id: "issue".into(),
-                        min: 0.0,
-                        max: 100.0,
-                    }],
-                    position: p.part[k].iter().map(|t| vec![t.2]).collect(),
-                    salience: p.part[k].iter().map(|t| vec![t.3]).collect(),
-                };
+                let problem = problem_of(&p.part[k]);
                 let run = |pr: &Problem| {
                     let mut rng = crate::rng::stream(1, i as u64);
                     model
@@ -365,17 +395,7 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
             for (i, p) in prep.iter().enumerate() {
                 let x0: Vec<f64> = p.part[k].iter().map(|t| t.2).collect();
                 let w: Vec<f64> = p.part[k].iter().map(|t| t.1 * t.3).collect();
-                let problem = Problem {
-                    actors: (0..x0.len()).map(|a| format!("a{a}")).collect(),
-                    capability: p.part[k].iter().map(|t| t.1).collect(),
-                    dims: vec![Dim {
-                        id: "issue".into(),
-                        min: 0.0,
-                        max: 100.0,
-                    }],
-                    position: x0.iter().map(|x| vec![*x]).collect(),
-                    salience: p.part[k].iter().map(|t| vec![t.3]).collect(),
-                };
+                let problem = problem_of(&p.part[k]);
                 let mut rng = crate::rng::stream(1, i as u64);
                 let f = eum
                     .as_ref()
@@ -425,125 +445,63 @@ pub fn cross_validate(d: &Deu3, rounds: usize) -> CvReport {
     }
     // procedural
     let grid = proc_grid();
-    let mut proc_row: Option<CvRow> = None;
-    let mut proc_pred: [Vec<f64>; 2] = [vec![], vec![]];
-    for (k, pp) in proc_pred.iter_mut().enumerate() {
-        let table: Vec<Vec<f64>> = grid
-            .iter()
-            .map(|q| prep.iter().map(|p| procedural(p, k, q)).collect())
-            .collect();
-        let (f, chosen) = cross_fit(&prep, grid.len(), &|c, i| table[c][i]);
-        let maes = fold_maes(&prep, &f);
-        *pp = f;
-        let pp = &*pp;
-        let params: Vec<String> = chosen
-            .iter()
-            .map(|&c| {
-                let q = grid[c];
-                format!(
-                    "κ={} γ={} α_com={} β_cod={} β_cns={} υ={}",
-                    q.kappa, q.gamma, q.com, q.ep_cod, q.ep_cns, q.unan_exp
-                )
-            })
-            .collect();
-        let row = proc_row.get_or_insert_with(|| CvRow {
-            model: "procedural".into(),
-            fitted: true,
-            fold_mae_gdp: vec![],
-            fold_mae_equal: vec![],
-            cv_mae_gdp: f64::NAN,
-            cv_mae_equal: f64::NAN,
-            pooled_mae_gdp: f64::NAN,
-            params_gdp: vec![],
-            fallbacks: 0,
-        });
-        if k == 0 {
-            row.pooled_mae_gdp = pooled(&prep, pp);
-            row.cv_mae_gdp = mean(&maes);
-            row.fold_mae_gdp = maes;
-            row.params_gdp = params;
-        } else {
-            row.cv_mae_equal = mean(&maes);
-            row.fold_mae_equal = maes;
-        }
-    }
-    if let Some(r) = proc_row {
-        rows.push(r);
-    }
-    // ensemble of compromise, median, SMP and the EUM mean (unfitted inputs only: the
-    // procedural model's forecasts depend on the fold and would leak across folds)
+    let tables: Vec<Vec<Vec<f64>>> = (0..2)
+        .map(|k| {
+            grid.iter()
+                .map(|q| prep.iter().map(|p| procedural(p, k, q)).collect())
+                .collect()
+        })
+        .collect();
+    rows.push(fitted_row(
+        "procedural",
+        &prep,
+        grid.len(),
+        &|k, c, i| tables[k][c][i],
+        &|c| {
+            let q = grid[c];
+            format!(
+                "κ={} γ={} α_com={} β_cod={} β_cns={} υ={}",
+                q.kappa, q.gamma, q.com, q.ep_cod, q.ep_cns, q.unan_exp
+            )
+        },
+    ));
+    // ensemble of compromise, median, SMP, the EUM mean and the unweighted mean (unfitted
+    // inputs only: the procedural model's forecasts depend on the fold and would leak)
     let weights = simplex(base[0].len(), 10);
-    let mut ens = CvRow {
-        model: "ensemble".into(),
-        fitted: true,
-        fold_mae_gdp: vec![],
-        fold_mae_equal: vec![],
-        cv_mae_gdp: f64::NAN,
-        cv_mae_equal: f64::NAN,
-        pooled_mae_gdp: f64::NAN,
-        params_gdp: vec![],
-        fallbacks: 0,
-    };
-    // shrunk: the compromise forecast pulled toward the unweighted mean of the positions by a
-    // share λ ∈ {0, 0.1, …, 1} (one parameter; λ = 0 is the compromise model)
-    let mut shrunk = CvRow {
-        model: "shrunk".into(),
-        ..ens.clone()
-    };
-    for (k, b) in base.iter().enumerate() {
-        let comp = &b[0].1;
-        let plain = &b[b.len() - 1].1;
-        let pred = |c: usize, i: usize| -> f64 {
-            let l = c as f64 / 10.0;
-            (1.0 - l) * comp[i] + l * plain[i]
-        };
-        let (f, chosen) = cross_fit(&prep, 11, &pred);
-        let maes = fold_maes(&prep, &f);
-        if k == 0 {
-            shrunk.pooled_mae_gdp = pooled(&prep, &f);
-            shrunk.cv_mae_gdp = mean(&maes);
-            shrunk.fold_mae_gdp = maes;
-            shrunk.params_gdp = chosen
-                .iter()
-                .map(|&c| format!("λ={:.1}", c as f64 / 10.0))
-                .collect();
-        } else {
-            shrunk.cv_mae_equal = mean(&maes);
-            shrunk.fold_mae_equal = maes;
-        }
-    }
-    for (k, b) in base.iter().enumerate() {
-        let pred = |c: usize, i: usize| -> f64 {
+    rows.push(fitted_row(
+        "ensemble",
+        &prep,
+        weights.len(),
+        &|k, c, i| {
             weights[c]
                 .iter()
-                .zip(b.iter())
+                .zip(base[k].iter())
                 .map(|(w, (_, f))| w * f[i])
                 .sum()
-        };
-        let (f, chosen) = cross_fit(&prep, weights.len(), &pred);
-        let maes = fold_maes(&prep, &f);
-        if k == 0 {
-            ens.pooled_mae_gdp = pooled(&prep, &f);
-            ens.cv_mae_gdp = mean(&maes);
-            ens.fold_mae_gdp = maes;
-            ens.params_gdp = chosen
+        },
+        &|c| {
+            base[0]
                 .iter()
-                .map(|&c| {
-                    b.iter()
-                        .zip(&weights[c])
-                        .filter(|(_, w)| **w > 0.0)
-                        .map(|((id, _), w)| format!("{w:.1}·{id}"))
-                        .collect::<Vec<_>>()
-                        .join(" + ")
-                })
-                .collect();
-        } else {
-            ens.cv_mae_equal = mean(&maes);
-            ens.fold_mae_equal = maes;
-        }
-    }
-    rows.push(ens);
-    rows.push(shrunk);
+                .zip(&weights[c])
+                .filter(|(_, w)| **w > 0.0)
+                .map(|((id, _), w)| format!("{w:.1}·{id}"))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        },
+    ));
+    // shrunk: the compromise forecast pulled toward the unweighted mean of the positions by a
+    // share λ ∈ {0, 0.1, …, 1} (one parameter; λ = 0 is the compromise model)
+    rows.push(fitted_row(
+        "shrunk",
+        &prep,
+        11,
+        &|k, c, i| {
+            let (comp, plain) = (&base[k][0].1, &base[k][base[k].len() - 1].1);
+            let l = c as f64 / 10.0;
+            (1.0 - l) * comp[i] + l * plain[i]
+        },
+        &|c| format!("λ={:.1}", c as f64 / 10.0),
+    ));
     CvReport {
         folds: FOLDS,
         fold_sizes,
