@@ -36,6 +36,10 @@ enum Command {
     Forecast(cmd::forecast::Args),
     /// Score forecasts against resolutions (Brier, log).
     Score(cmd::score::Args),
+    /// Backtest on resolved crises: scores, skill, Murphy decomposition, reliability diagram.
+    Backtest(cmd::backtest::Args),
+    /// Fit shared crisis-layer constants to the backtest ledger (leave-one-case-out).
+    Fit(cmd::fit::Args),
     /// Plan, run (sharded) and reduce parameter sweeps.
     Sweep(cmd::sweep::Args),
     /// Write a self-contained HTML report with charts.
@@ -59,6 +63,8 @@ fn main() -> ExitCode {
         Some(Command::Convert(a)) => cmd::convert::exec(a),
         Some(Command::Forecast(a)) => cmd::forecast::exec(a),
         Some(Command::Score(a)) => cmd::score::exec(a),
+        Some(Command::Backtest(a)) => cmd::backtest::exec(a),
+        Some(Command::Fit(a)) => cmd::fit::exec(a),
         Some(Command::Sweep(a)) => cmd::sweep::exec(a),
         Some(Command::Report(a)) => cmd::report::exec(a),
         Some(Command::Paths(a)) => cmd::authoring::paths(a),

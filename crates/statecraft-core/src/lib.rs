@@ -6,12 +6,14 @@
 //! Invariant: nothing in this crate touches the file system, the network, the clock or the
 //! terminal. Callers hand in text (`&str`) and get data back.
 
+pub mod backtest;
 pub mod builtin;
 pub mod catalog;
 pub mod crisis;
 pub mod csv;
 pub mod engine;
 pub mod expr;
+pub mod fit;
 pub mod forecast;
 pub mod formats;
 pub mod mc;
@@ -20,6 +22,7 @@ pub mod plan;
 pub mod rng;
 pub mod sample;
 pub mod scenario;
+pub mod scoring;
 pub mod sensitivity;
 pub mod state;
 pub mod study;

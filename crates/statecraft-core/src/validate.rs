@@ -16,6 +16,9 @@ use crate::models::eum::{self, EumOptions, Issue as EumIssue};
 use crate::models::stats::{weighted_mean, weighted_median, TieRule};
 use serde::Serialize;
 
+pub mod cv;
+pub use cv::{cross_validate, CvReport, CvRow};
+
 /// A problem with the DEU III text.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("DEU III table, line {line}: {message}")]
@@ -39,6 +42,10 @@ pub struct Deu3Issue {
     pub rp: Option<f64>,
     /// Actual outcome, where known.
     pub out: Option<f64>,
+    /// Legislative procedure (`proc`: `COD` co-decision, `CNS` consultation); empty if absent.
+    pub procedure: String,
+    /// Council voting rule (`counvte`: `QMV`, `Unan`); empty if absent.
+    pub voting: String,
 }
 
 /// The whole table.
@@ -106,6 +113,7 @@ pub fn parse_deu3(text: &str) -> Result<Deu3, Deu3Error> {
     };
     let (pcom, scom, rp, out) = (col("pcom")?, col("scom")?, col("rp")?, col("out")?);
     let (prn, isnr) = (col("prnrnmc")?, col("isnr")?);
+    let (procc, vote) = (col("proc").ok(), col("counvte").ok());
     let n = scom.saturating_sub(pcom);
     if n == 0 || head.len() < scom + n {
         return Err(Deu3Error {
@@ -153,6 +161,8 @@ pub fn parse_deu3(text: &str) -> Result<Deu3, Deu3Error> {
             s,
             rp: num(f.get(rp), lno, "rp")?,
             out: num(f.get(out), lno, "out")?,
+            procedure: procc.and_then(|c| f.get(c)).cloned().unwrap_or_default(),
+            voting: vote.and_then(|c| f.get(c)).cloned().unwrap_or_default(),
         });
     }
     Ok(Deu3 {

@@ -54,3 +54,55 @@ fn deu3_baselines() {
         assert!((25.65..=26.85).contains(&a.mae_equal), "round {t}: {a:?}");
     }
 }
+
+/// Cross-validation: folds follow the README's protocol (prnrnmc mod 5), every registered
+/// model is scored (SMP included), and the unfitted compromise model's fold MAEs match an
+/// independent computation here (c·s-weighted mean per issue, averaged per fold).
+#[test]
+fn deu3_cross_validation() {
+    use statecraft_core::models::stats::weighted_mean;
+    use statecraft_core::validate::{cross_validate, Capability};
+    let text = std::fs::read_to_string(DEU3).expect("deu3.tsv");
+    let d = parse_deu3(&text).unwrap();
+    let cv = cross_validate(&d, 2);
+    assert_eq!(cv.fold_sizes.iter().sum::<usize>(), 353);
+    for m in statecraft_core::models::all() {
+        assert!(
+            cv.rows.iter().any(|r| r.model == m.id() && !r.fitted),
+            "{} missing",
+            m.id()
+        );
+    }
+    assert!(cv.rows.iter().any(|r| r.model == "smp"));
+    let mut s = [0.0; 5];
+    let mut n = [0usize; 5];
+    for i in d.issues.iter().filter(|i| i.out.is_some()) {
+        let p = d.participants(i, Capability::Gdp);
+        if p.x.is_empty() {
+            continue;
+        }
+        let w: Vec<f64> = p.c.iter().zip(&p.s).map(|(c, s)| c * s).collect();
+        let k = i.proposal.rem_euclid(5) as usize;
+        s[k] += (weighted_mean(&p.x, &w) - i.out.unwrap()).abs();
+        n[k] += 1;
+    }
+    assert_eq!(cv.fold_sizes, n.to_vec());
+    let comp = cv.rows.iter().find(|r| r.model == "compromise").unwrap();
+    for k in 0..5 {
+        assert!((comp.fold_mae_gdp[k] - s[k] / n[k] as f64).abs() < 1e-9);
+    }
+    // Pooled held-out MAE of the unfitted compromise model is the README's 23.09.
+    assert!((comp.pooled_mae_gdp - 23.09).abs() < 0.005, "{comp:?}");
+    // `shrunk`: an independent Python script (csv module; compromise blended with the plain
+    // mean of positions, λ chosen per training folds on a 0.1 grid) gave CV MAE 22.7431.
+    let sh = cv.rows.iter().find(|r| r.model == "shrunk").unwrap();
+    assert!((sh.cv_mae_gdp - 22.7431).abs() < 0.0005, "{sh:?}");
+    // The fitted models report one parameter choice per fold and finite scores.
+    for m in ["procedural", "ensemble", "shrunk"] {
+        let r = cv.rows.iter().find(|r| r.model == m).unwrap();
+        assert!(
+            r.fitted && r.params_gdp.len() == 5 && r.cv_mae_gdp.is_finite(),
+            "{r:?}"
+        );
+    }
+}

@@ -1318,3 +1318,154 @@ pub fn discount_svg(d: &ReportData) -> String {
     }
     s.finish()
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reliability diagram (backtest)
+
+/// Reliability diagram: per bin, the mean forecast (x) against the observed frequency (y), the
+/// marker's area ∝ the number of forecasts in the bin, a dashed diagonal = perfect calibration,
+/// a dotted horizontal line at the base rate; each marker's count is also written beside it.
+pub fn reliability_svg(v: &crate::backtest::BacktestView) -> String {
+    let h = 520.0;
+    let desc = v
+        .bins
+        .iter()
+        .filter(|b| b.n > 0)
+        .map(|b| {
+            format!(
+                "forecasts {}–{}%: {} forecasts, mean {}, observed {}",
+                fixed(b.lo * 100.0, 0),
+                fixed(b.hi * 100.0, 0),
+                b.n,
+                pct(b.mean_p),
+                pct(b.freq)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut s = Svg::new(
+        "chart-reliability",
+        W,
+        h,
+        "Reliability diagram",
+        &format!("Observed frequency against mean forecast per bin. {desc}"),
+    );
+    s.subtitle("Markers: mean forecast vs share that came true, per bin (area ∝ count); dashed: perfect calibration; dotted: base rate.");
+    if v.bins.iter().all(|b| b.n == 0) {
+        s.no_data("resolved forecasts");
+        return s.finish();
+    }
+    let side = h - 140.0;
+    let (x0, y0) = (110.0, 70.0);
+    let (x1, y1) = (x0 + side, y0 + side);
+    let sx = Scale::new(0.0, 1.0, x0, x1);
+    let sy = Scale::new(0.0, 1.0, y1, y0);
+    let ticks = nice_ticks(0.0, 1.0, 5);
+    s.x_grid(&sx, y0, y1, &ticks);
+    for &t in &ticks {
+        let y = sy.map(t);
+        s.line(x0, y, x1, y, &format!("stroke=\"{GRID}\""));
+        s.text(
+            x0 - 8.0,
+            y + 4.0,
+            &pct_tick(t),
+            "text-anchor=\"end\" font-size=\"11\" fill=\"#555555\"",
+        );
+    }
+    s.x_axis(&sx, y1, &ticks, pct_tick, "Mean forecast in the bin (%)");
+    s.raw(&format!(
+        "<text transform=\"translate(40 {}) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">Observed frequency (%)</text>\n",
+        c((y0 + y1) / 2.0)
+    ));
+    s.line(
+        sx.map(0.0),
+        sy.map(0.0),
+        sx.map(1.0),
+        sy.map(1.0),
+        &format!("stroke=\"{MUTED}\" stroke-dasharray=\"6 4\""),
+    );
+    if let Some(br) = prob(v.base_rate) {
+        let y = sy.map(br);
+        s.line(
+            x0,
+            y,
+            x1,
+            y,
+            &format!("stroke=\"{ORANGE}\" stroke-width=\"1.5\" stroke-dasharray=\"1 3\""),
+        );
+        s.text(
+            x1 + 8.0,
+            y + 4.0,
+            &format!("base rate {}", pct(br)),
+            "font-size=\"11\"",
+        );
+    }
+    let nmax = v.bins.iter().map(|b| b.n).max().unwrap_or(1).max(1) as f64;
+    for b in v.bins.iter().filter(|b| b.n > 0) {
+        let (Some(p), Some(f)) = (prob(b.mean_p), prob(b.freq)) else {
+            continue;
+        };
+        let (x, y) = (sx.map(p), sy.map(f));
+        let r = 4.0 + 10.0 * (b.n as f64 / nmax).sqrt();
+        s.raw(&format!(
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{BLUE}\" fill-opacity=\"0.75\" stroke=\"#ffffff\"><title>{}</title></circle>\n",
+            c(x),
+            c(y),
+            c(r),
+            esc(&format!(
+                "forecast {}–{}%: n = {}, mean forecast {}, observed {}",
+                fixed(b.lo * 100.0, 0),
+                fixed(b.hi * 100.0, 0),
+                b.n,
+                pct(p),
+                pct(f)
+            ))
+        ));
+        s.text(
+            x + r + 3.0,
+            y - 3.0,
+            &format!("n={}", b.n),
+            "font-size=\"10\" fill=\"#555555\"",
+        );
+    }
+    let lx = x1 + 8.0;
+    s.text(
+        lx,
+        y0 + 10.0,
+        &format!("{} forecasts", v.n),
+        "font-size=\"12\"",
+    );
+    s.text(
+        lx,
+        y0 + 28.0,
+        &format!("Brier {}", fin_fixed(v.brier, 4)),
+        "font-size=\"12\"",
+    );
+    s.text(
+        lx,
+        y0 + 46.0,
+        &format!("REL {}", fin_fixed(v.reliability, 4)),
+        "font-size=\"12\"",
+    );
+    s.text(
+        lx,
+        y0 + 64.0,
+        &format!("RES {}", fin_fixed(v.resolution, 4)),
+        "font-size=\"12\"",
+    );
+    s.text(
+        lx,
+        y0 + 82.0,
+        &format!("UNC {}", fin_fixed(v.uncertainty, 4)),
+        "font-size=\"12\"",
+    );
+    s.finish()
+}
+
+fn fin_fixed(v: f64, d: usize) -> String {
+    if v.is_finite() {
+        fixed(v, d)
+    } else {
+        "n/a".into()
+    }
+}

@@ -8,6 +8,7 @@
 //! time linear in the size of the data, does no I/O, and never panics on NaN, infinities or
 //! empty inputs (they render as "n/a" / "no data").
 
+pub mod backtest;
 pub mod charts;
 pub mod data;
 pub mod fmt;

@@ -1,8 +1,10 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `exec(Args) -> Result<(), Failure>`.
 
 pub mod authoring;
+pub mod backtest;
 pub mod check;
 pub mod convert;
+pub mod fit;
 pub mod forecast;
 pub mod mc_args;
 pub mod models;

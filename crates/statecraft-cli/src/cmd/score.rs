@@ -4,6 +4,7 @@
 
 use super::Failure;
 use statecraft_core::forecast::{self, Forecast};
+use statecraft_core::scoring::{self, Pair};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug, Default)]
@@ -15,6 +16,20 @@ pub struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Base rate for the skill baseline (default: the share of these questions that resolved yes).
+    #[arg(long)]
+    pub base_rate: Option<f64>,
+    /// Equal-width reliability bins of the Murphy decomposition.
+    #[arg(long, default_value_t = scoring::DEFAULT_BINS)]
+    pub bins: usize,
+}
+
+/// What `--json` prints: the per-question scores and their summary against the baselines.
+#[derive(serde::Serialize)]
+struct Output<'a> {
+    #[serde(flatten)]
+    scores: &'a forecast::Scores,
+    summary: scoring::Summary,
 }
 
 pub fn exec(args: Args) -> Result<(), Failure> {
@@ -35,10 +50,32 @@ pub fn exec(args: Args) -> Result<(), Failure> {
             "no question of the forecasts has a resolution",
         ));
     }
+    if let Some(b) = args.base_rate {
+        if !(0.0..=1.0).contains(&b) {
+            return Err(Failure::input(format!("--base-rate {b} is outside 0–1")));
+        }
+    }
+    if !(1..=scoring::MAX_BINS).contains(&args.bins) {
+        return Err(Failure::input(format!(
+            "--bins {} is outside 1–{}",
+            args.bins,
+            scoring::MAX_BINS
+        )));
+    }
+    let pairs: Vec<Pair> = s
+        .questions
+        .iter()
+        .map(|q| Pair::new(q.probability, q.outcome))
+        .collect();
+    let summary = scoring::summarize(&pairs, args.base_rate, args.bins);
     if args.json {
+        let out = Output {
+            scores: &s,
+            summary,
+        };
         println!(
             "{}",
-            serde_json::to_string_pretty(&s).map_err(Failure::other)?
+            serde_json::to_string_pretty(&out).map_err(Failure::other)?
         );
         return Ok(());
     }
@@ -78,5 +115,38 @@ pub fn exec(args: Args) -> Result<(), Failure> {
         println!("resolutions with no forecast: {}", s.unknown.join(", "));
     }
     println!("Brier: (p − o)², lower is better; log: ln P(outcome), higher is better.");
+    print!("{}", summary_table(&summary));
     Ok(())
+}
+
+fn f(v: f64, d: usize) -> String {
+    if v.is_finite() {
+        format!("{v:+.d$}")
+    } else {
+        "—".into()
+    }
+}
+
+/// Skill against the two baselines and the Murphy decomposition, as printed by `score` and
+/// `backtest`.
+pub fn summary_table(s: &scoring::Summary) -> String {
+    let m = &s.murphy;
+    format!(
+        "\nskill (1 − BS/BS_ref, higher is better; n = {n}):\n\
+         \x20 vs base rate {br:.3}: BS_ref {bb:.4}, skill {sb}\n\
+         \x20 vs 50%:            BS_ref {bh:.4}, skill {sh}\n\
+         Murphy decomposition ({k} equal-width bins): BS {bs:.4} = REL {rel:.4} − RES {res:.4} + UNC {unc:.4} + within-bin {wb}\n",
+        n = s.n,
+        br = s.base_rate,
+        bb = s.brier_base_rate,
+        sb = f(s.skill_base_rate, 3),
+        bh = s.brier_half,
+        sh = f(s.skill_half, 3),
+        k = m.bins.len(),
+        bs = m.brier,
+        rel = m.reliability,
+        res = m.resolution,
+        unc = m.uncertainty,
+        wb = f(m.within_bin, 4),
+    )
 }

@@ -3,7 +3,7 @@
 //! `statecraft_core::validate`.
 
 use super::Failure;
-use statecraft_core::validate::{parse_deu3, score_deu3, Deu3Report};
+use statecraft_core::validate::{cross_validate, parse_deu3, score_deu3, CvReport, Deu3Report};
 use std::path::PathBuf;
 
 /// Data set to validate against.
@@ -74,6 +74,87 @@ pub fn table(rep: &Deu3Report) -> String {
     out
 }
 
+/// The cross-validation table: held-out MAE per fold and their mean, per model.
+pub fn cv_table(cv: &CvReport) -> String {
+    let mut out = format!(
+        "\n5-fold cross-validation (fold = proposal number mod 5; issues per fold {}). Held-out MAE, gdp capability;\n\
+         CV MAE = mean of the five fold MAEs; pooled = MAE over all held-out issues together.\n\
+         Models marked * choose their parameters on the four training folds only.\n\n",
+        cv.fold_sizes
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join("/")
+    );
+    out.push_str(&format!("{:<13}", "model"));
+    for k in 0..cv.folds {
+        out.push_str(&format!(" {:>7}", format!("fold {k}")));
+    }
+    out.push_str(&format!(
+        " {:>8} {:>10} {:>8}\n",
+        "CV MAE", "CV equal", "pooled"
+    ));
+    for r in &cv.rows {
+        let name = format!("{}{}", r.model, if r.fitted { "*" } else { "" });
+        out.push_str(&format!("{name:<13}"));
+        for m in &r.fold_mae_gdp {
+            out.push_str(&format!(" {:>7}", fmt_mae(*m)));
+        }
+        out.push_str(&format!(
+            " {:>8} {:>10} {:>8}",
+            fmt_mae(r.cv_mae_gdp),
+            fmt_mae(r.cv_mae_equal),
+            fmt_mae(r.pooled_mae_gdp)
+        ));
+        if r.fallbacks > 0 {
+            out.push_str(&format!(
+                "  ({} issues fell back to the compromise forecast)",
+                r.fallbacks
+            ));
+        }
+        out.push('\n');
+    }
+    for r in cv.rows.iter().filter(|r| r.fitted) {
+        out.push_str(&format!(
+            "\n{} parameters chosen per fold (gdp):\n",
+            r.model
+        ));
+        for (k, p) in r.params_gdp.iter().enumerate() {
+            out.push_str(&format!("  fold {k}: {p}\n"));
+        }
+    }
+    let comp = cv.rows.iter().find(|r| r.model == "compromise");
+    let base = comp.map(|r| r.cv_mae_gdp);
+    let base_pooled = comp.map_or(f64::NAN, |r| r.pooled_mae_gdp);
+    if let (Some(b), Some(best)) = (
+        base,
+        cv.rows
+            .iter()
+            .filter(|r| r.model != "compromise")
+            .min_by(|a, b| a.cv_mae_gdp.total_cmp(&b.cv_mae_gdp)),
+    ) {
+        out.push_str(&format!(
+            "\nbest other than compromise: {} at CV MAE {} (pooled {}) vs compromise {} (pooled {}): {} by {:.2}\n",
+            best.model,
+            fmt_mae(best.cv_mae_gdp),
+            fmt_mae(best.pooled_mae_gdp),
+            fmt_mae(b),
+            fmt_mae(base_pooled),
+            if best.cv_mae_gdp < b { "lower" } else { "higher" },
+            (best.cv_mae_gdp - b).abs()
+        ));
+    }
+    out
+}
+
+/// What `--format json` prints: the score table and the cross-validation.
+#[derive(serde::Serialize)]
+struct Output<'a> {
+    #[serde(flatten)]
+    report: &'a Deu3Report,
+    cv: &'a CvReport,
+}
+
 pub fn exec(args: Args) -> Result<(), Failure> {
     let Dataset::Deu3 = args.dataset;
     let text = crate::fsio::read_text(&args.path)?;
@@ -83,10 +164,15 @@ pub fn exec(args: Args) -> Result<(), Failure> {
         return Err(Failure::input("--rounds must be at least 1"));
     }
     let rep = score_deu3(&data, args.rounds);
+    let cv = cross_validate(&data, args.rounds);
     match args.format {
-        Format::Table => print!("{}", table(&rep)),
+        Format::Table => print!("{}{}", table(&rep), cv_table(&cv)),
         Format::Json => {
-            let s = serde_json::to_string_pretty(&rep).map_err(Failure::other)?;
+            let out = Output {
+                report: &rep,
+                cv: &cv,
+            };
+            let s = serde_json::to_string_pretty(&out).map_err(Failure::other)?;
             println!("{s}");
         }
     }
