@@ -56,7 +56,10 @@ fn no_arguments_prints_the_study() {
     // H1 is answered by the UK's rank among the European allies.
     assert!(t.contains("uk ranks "), "{t}");
     assert!(t.contains("scenario sha256 "), "{t}");
-    assert!(t.contains("1000 runs · seed 1"), "{t}");
+    // no --runs: adaptive precision, ±1.5 points on every outcome, in batches of 1,024
+    assert!(t.contains("runs · seed 1"), "{t}");
+    assert!(t.contains("adaptive precision: target ±1.5 points"), "{t}");
+    assert!(t.contains("target met"), "{t}");
     assert!(t.contains("force-by-2026-06-30"), "{t}");
 }
 
