@@ -23,6 +23,13 @@ impl Checker<'_> {
     fn in_range(&mut self, path: String, n: &Num, (lo, hi): (f64, f64), what: &'static str) {
         self.num(&path, n, Some(Range01 { lo, hi, what }));
     }
+
+    /// Every effect value of `list` (at `path[j].value`) is a finite number.
+    fn effect_values(&mut self, path: &str, list: &[crate::scenario::Effect]) {
+        for (j, f) in list.iter().enumerate() {
+            self.in_range(format!("{path}[{j}].value"), &f.value, REAL, "effect value");
+        }
+    }
 }
 
 pub(super) fn check(c: &mut Checker) {
@@ -114,14 +121,7 @@ pub(super) fn check(c: &mut Checker) {
         );
     }
     for (i, e) in cr.events.iter().enumerate() {
-        for (j, f) in e.effects.iter().enumerate() {
-            c.in_range(
-                format!("crisis.events[{i}].effects[{j}].value"),
-                &f.value,
-                REAL,
-                "effect value",
-            );
-        }
+        c.effect_values(&format!("crisis.events[{i}].effects"), &e.effects);
     }
     for (i, o) in cr.options.iter().enumerate() {
         let p = format!("crisis.options[{i}]");
@@ -143,16 +143,8 @@ pub(super) fn check(c: &mut Checker) {
             REAL,
             "push",
         );
-        for (key, list) in [("effects", &o.effects), ("on_withdraw", &o.on_withdraw)] {
-            for (j, f) in list.iter().enumerate() {
-                c.in_range(
-                    format!("{p}.{key}[{j}].value"),
-                    &f.value,
-                    REAL,
-                    "effect value",
-                );
-            }
-        }
+        c.effect_values(&format!("{p}.effects"), &o.effects);
+        c.effect_values(&format!("{p}.on_withdraw"), &o.on_withdraw);
     }
     for (i, g) in cr.gates.iter().enumerate() {
         let p = format!("crisis.gates[{i}]");
