@@ -18,7 +18,7 @@ fn runs(scn: &Scenario, edits: Vec<Edit>, n: u64) -> Runs {
         edits,
         ..McConfig::default()
     };
-    let opts = RunOptions::default();
+    let opts = RunOptions::resolve(scn, &Default::default()).unwrap();
     mc::simulate(scn, &cfg, |s, r| simulate_once(s, &opts, r), None).unwrap()
 }
 
@@ -174,7 +174,7 @@ fn adaptive_precision_is_deterministic_and_meets_its_target() {
         precision: Some(target),
         ..McConfig::default()
     };
-    let opts = RunOptions::default();
+    let opts = RunOptions::resolve(&scn, &Default::default()).unwrap();
     let go = || mc::run(&scn, &cfg, |s, r| simulate_once(s, &opts, r), None).unwrap();
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
