@@ -148,6 +148,18 @@ pub fn parse_deu3(text: &str) -> Result<Deu3, Deu3Error> {
     for (li, line) in lines {
         let f = split_tsv(line);
         let lno = li + 1;
+        // A row with fewer or more fields than the header is a damaged file (cut short, or a
+        // stray tab), not an issue with missing values: refuse it rather than score part of it.
+        if f.len() != head.len() {
+            return Err(Deu3Error {
+                line: lno,
+                message: format!(
+                    "row has {} fields but the header has {} (is the file cut short?)",
+                    f.len(),
+                    head.len()
+                ),
+            });
+        }
         let mut x = Vec::with_capacity(n);
         let mut s = Vec::with_capacity(n);
         for (k, actor) in actors.iter().enumerate() {
@@ -163,6 +175,12 @@ pub fn parse_deu3(text: &str) -> Result<Deu3, Deu3Error> {
             out: num(f.get(out), lno, "out")?,
             procedure: procc.and_then(|c| f.get(c)).cloned().unwrap_or_default(),
             voting: vote.and_then(|c| f.get(c)).cloned().unwrap_or_default(),
+        });
+    }
+    if !text.ends_with('\n') && !text.ends_with("\r\n") {
+        return Err(Deu3Error {
+            line: text.lines().count().max(1),
+            message: "the last line has no line end: the file looks cut short".into(),
         });
     }
     Ok(Deu3 {
@@ -384,5 +402,16 @@ mod tests {
         assert!((comp.mae_gdp - (80.0 / 1.05 - 60.0)).abs() < 1e-9);
         assert!(parse_deu3("").is_err());
         assert!(parse_deu3("\"pcom\"\t\"scom\"\n").is_err());
+        // A file cut short: mid-row (fewer fields), or without its last line end.
+        let cut = &text[..text.len() - 4];
+        let e = parse_deu3(cut).err().unwrap();
+        assert_eq!(e.line, 4, "{e:?}");
+        assert!(e.message.contains("fields"), "{e:?}");
+        let no_end = &text[..text.len() - 1];
+        assert!(parse_deu3(no_end)
+            .err()
+            .unwrap()
+            .message
+            .contains("cut short"));
     }
 }
