@@ -119,3 +119,33 @@ fn run_flags_work_without_the_run_word() {
     let v: serde_json::Value = serde_json::from_slice(&a.stdout).expect("json");
     assert_eq!(v["provenance"]["runs"], 30);
 }
+
+#[test]
+fn set_values_are_checked_against_the_declared_range() {
+    // legality is a probability-like share: [0, 1] (docs/scenario.md, "Declared ranges").
+    let o = statecraft(&[
+        "--runs",
+        "5",
+        "--set",
+        "crisis.option.coercion.legality=1.5",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("outside the allowed range [0, 1]"), "{err}");
+    // alignment is [-1, 1]; a gate's log-odds intercept is unbounded.
+    let o = statecraft(&["--runs", "5", "--set", "crisis.ally.uk.alignment=-2"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = statecraft(&[
+        "--runs",
+        "5",
+        "--pivotal-runs",
+        "1",
+        "--discount-runs",
+        "0",
+        "--set",
+        "crisis.gate.jcs.block=-4",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

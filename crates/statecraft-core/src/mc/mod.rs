@@ -160,8 +160,8 @@ pub fn scenario_hash(scn: &Scenario) -> String {
 /// Apply edits to a copy of `scn`.
 ///
 /// - `Set { path, value }`: the number at `path` gets `value`, no distribution, confidence 1 and
-///   no source (so the evidence discount leaves it fixed). A position must lie on its issue's
-///   scale, a salience in [0,1], a capability ≥ 0.
+///   no source (so the evidence discount leaves it fixed). The value must lie in the number's
+///   declared range (`docs/scenario.md`, "Declared ranges").
 /// - `Without { actor }`: removes the actor and its stances, and adds `actor.<id>` to
 ///   `Scenario::disabled` so the crisis layer can skip references to it.
 /// - `Disable { id }`: adds `id` to `Scenario::disabled`.
@@ -222,10 +222,9 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
                     };
                     return Err(fail(format!("no number at `{path}`; {hint}")));
                 }
-                let named_domain = path.ends_with(".position")
-                    || path.ends_with(".salience")
-                    || path.ends_with(".capability");
-                if named_domain && (*value < domain.min || *value > domain.max) {
+                // Every number's range is declared by the format (`visit_nums_declared`), so
+                // every set value is checked against it.
+                if !domain.contains(*value) {
                     return Err(fail(format!(
                         "{value} is outside the allowed range [{}, {}]",
                         domain.min, domain.max
