@@ -4,46 +4,10 @@
 
 use crate::charts;
 use crate::fmt::{esc, fixed, int};
-use serde::{Deserialize, Serialize};
 use statecraft_core::backtest::BacktestReport;
 use std::fmt::Write as _;
 
-/// One reliability bin as the chart draws it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ReliabilityBin {
-    pub lo: f64,
-    pub hi: f64,
-    pub n: usize,
-    pub mean_p: f64,
-    pub freq: f64,
-}
-
-/// One row of the case table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CaseRow {
-    pub id: String,
-    pub title: String,
-    pub n: usize,
-    pub brier: f64,
-    pub log: f64,
-    pub skill_base_rate: f64,
-    pub skill_half: f64,
-}
-
-/// What the backtest page shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BacktestView {
-    pub title: String,
-    pub n: usize,
-    pub base_rate: f64,
-    pub brier: f64,
-    pub reliability: f64,
-    pub resolution: f64,
-    pub uncertainty: f64,
-    pub bins: Vec<ReliabilityBin>,
-    pub cases: Vec<CaseRow>,
-    pub pooled: CaseRow,
-}
+pub use crate::data::{BacktestView, CaseRow, ReliabilityBin};
 
 /// The adapter from the core's backtest report.
 pub fn from_backtest(r: &BacktestReport) -> BacktestView {

@@ -1325,7 +1325,7 @@ pub fn discount_svg(d: &ReportData) -> String {
 /// Reliability diagram: per bin, the mean forecast (x) against the observed frequency (y), the
 /// marker's area ∝ the number of forecasts in the bin, a dashed diagonal = perfect calibration,
 /// a dotted horizontal line at the base rate; each marker's count is also written beside it.
-pub fn reliability_svg(v: &crate::backtest::BacktestView) -> String {
+pub fn reliability_svg(v: &BacktestView) -> String {
     let h = 520.0;
     let desc = v
         .bins

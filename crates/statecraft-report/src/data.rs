@@ -294,3 +294,42 @@ pub struct Reproduction {
     /// Settings of the analyses behind the report (e.g. runs used by the tornado), one per line.
     pub notes: Vec<String>,
 }
+
+// ---------------------------------------------------------------- backtest page
+
+/// One reliability bin as the chart draws it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReliabilityBin {
+    pub lo: f64,
+    pub hi: f64,
+    pub n: usize,
+    pub mean_p: f64,
+    pub freq: f64,
+}
+
+/// One row of the case table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseRow {
+    pub id: String,
+    pub title: String,
+    pub n: usize,
+    pub brier: f64,
+    pub log: f64,
+    pub skill_base_rate: f64,
+    pub skill_half: f64,
+}
+
+/// What the backtest page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BacktestView {
+    pub title: String,
+    pub n: usize,
+    pub base_rate: f64,
+    pub brier: f64,
+    pub reliability: f64,
+    pub resolution: f64,
+    pub uncertainty: f64,
+    pub bins: Vec<ReliabilityBin>,
+    pub cases: Vec<CaseRow>,
+    pub pooled: CaseRow,
+}
