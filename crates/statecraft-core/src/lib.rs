@@ -9,6 +9,7 @@
 pub mod backtest;
 pub mod builtin;
 pub mod catalog;
+pub mod compare;
 pub mod crisis;
 pub mod csv;
 pub mod engine;
