@@ -45,7 +45,7 @@ pub const RUN_DISCOUNT_RUNS: u64 = 250;
 pub const RUN_DISCOUNTS: [f64; 3] = [0.0, 0.5, 1.0];
 /// [`Preset::Report`]: evidence-discount levels.
 pub const REPORT_DISCOUNTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
-/// Base sample size of a Sobol design asked for explicitly (N·(k + 2) model runs).
+/// Base sample size of a Sobol design asked for explicitly (N·(2k + 4) model runs).
 pub const DEFAULT_SOBOL_N: usize = 512;
 /// Bootstrap resamples of Sobol intervals asked for explicitly.
 pub const DEFAULT_BOOTSTRAP: usize = 200;
@@ -163,7 +163,7 @@ pub struct Budget {
     pub pivotality: u64,
     /// Runs per configuration of the one-at-a-time tornado.
     pub tornado: u64,
-    /// Base sample size N of the Sobol design (N·(k + 2) model runs).
+    /// Base sample size N of the Sobol design (N·(2k + 4) model runs).
     pub sobol_n: usize,
     /// Bootstrap resamples for the Sobol intervals.
     pub bootstrap: usize,
@@ -172,7 +172,7 @@ pub struct Budget {
 impl Budget {
     /// The report budget for `runs` Monte Carlo runs. The hypothesis tests and the evidence
     /// discount get `runs` up to a cap; the analyses whose cost grows with the number of inputs
-    /// k (tornado: 2k + 1 configurations, Sobol: N·(k + 2) runs) and of actors (pivotality:
+    /// k (tornado: 2k + 1 configurations, Sobol: N·(2k + 4) runs) and of actors (pivotality:
     /// 3·actors + 1 configurations) scale with `runs` up to their cap at 10,000 runs.
     pub fn for_runs(runs: u64) -> Budget {
         let scaled = |cap: u64, min: u64| {

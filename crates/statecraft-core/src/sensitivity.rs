@@ -102,7 +102,7 @@ pub struct SobolIndex {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SobolResult {
     pub target: String,
-    /// Base sample size N; the model was evaluated N·(k + 3) times.
+    /// Base sample size N; the model was evaluated N·(2k + 4) times ([`sobol_evaluations`]).
     pub n: usize,
     pub evaluations: usize,
     /// Variance of the expected output E[Y | X] (the denominator of the indices).
@@ -130,9 +130,11 @@ impl Est {
     }
 }
 
-/// Model outputs on the Saltelli design, row j: `fa[j]` = f(A_j, ω_j), `fb[j]` = f(B_j, ω'_j),
-/// `fab[i][j]` = f(A_B^(i)_j, ω_j) and, for stochastic models, `fa2[j]` = f(A_j, ω'_j): A and
-/// every A_B^(i) share the in-run stream ω_j, B and the repeat of A share an independent ω'_j.
+/// Model outputs on the Saltelli design, row j. Deterministic model: `fa[j]` = f(A_j),
+/// `fb[j]` = f(B_j), `fab[i][j]` = f(A_B^(i)_j). Stochastic model: every point is run on two
+/// independent in-run streams, ω_j (`fa`, `fab`, `fb2`) and ω'_j (`fa2`, `fab2`, `fb`), so that the
+/// estimators below can pair a difference on one stream with a difference (or a value) on the
+/// other, whose noise is independent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Design {
     /// The uniforms of A and B, row by row (k each).
@@ -141,40 +143,81 @@ pub struct Design {
     pub fa: Vec<f64>,
     pub fb: Vec<f64>,
     pub fab: Vec<Vec<f64>>,
-    /// Empty for a deterministic model.
+    /// The second-stream repeats; all empty for a deterministic model.
     pub fa2: Vec<f64>,
+    #[serde(default)]
+    pub fb2: Vec<f64>,
+    #[serde(default)]
+    pub fab2: Vec<Vec<f64>>,
+}
+
+impl Design {
+    /// Whether the design carries the second-stream repeats (a stochastic model).
+    pub fn stochastic(&self) -> bool {
+        !self.fa2.is_empty() && !self.fb2.is_empty() && self.fab2.len() == self.fab.len()
+    }
 }
 
 /// Estimates on the rows `rows` of the design: (V, S1_i, ST_i).
 ///
-/// S1 by Saltelli et al. (2010, Table 2 (b)): V_i = mean(f_B (f_ABi − f_A)); ST by Jansen (1999):
-/// V_Ti = mean((f_A − f_ABi)²)/2. The denominator V is Var over the 2N outputs f(A), f(B) for a
-/// deterministic model (SALib's convention) and, for a stochastic one, the variance of
-/// g(X) = E[Y | X] estimated as mean(f_A f_A2) − mean(f_A)·mean(f_B) (two independent in-run
-/// streams at the same X have covariance Var g).
+/// **Deterministic** (SALib's convention): S1 by Saltelli et al. (2010, Table 2 (b)),
+/// V_i = mean(f_B (f_ABi − f_A)); ST by Jansen (1999), V_Ti = mean((f_A − f_ABi)²)/2; V = Var over
+/// the 2N outputs f(A), f(B).
+///
+/// **Stochastic** (indices of g(X) = E[Y | X]; docs/uncertainty.md, "Sobol indices"): with
+/// primes for the second stream,
+///
+/// - V_i  = ½ mean(f_B′ (f_ABi − f_A) + f_B (f_ABi′ − f_A′))  — each product pairs a value and a
+///   difference with independent noise, so both terms are unbiased for Cov(g(B), g(A_B^(i)) − g(A));
+/// - V_Ti = ½ mean((f_A − f_ABi)(f_A′ − f_ABi′))  — the two differences at the same points have
+///   independent noise, so E = E[(g(A) − g(A_B^(i)))²]: Jansen's numerator without the noise term
+///   ½E[(ε_A − ε_ABi)²] that a single stream adds;
+/// - V    = ½ mean(f_A f_A′ + f_B f_B′) − mean(f_A) · mean(f_B)  — two runs at the same X on
+///   independent streams have covariance Var g.
 pub fn estimate(d: &Design, rows: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
     let n = rows.len().max(1) as f64;
     let mean = |v: &[f64]| rows.iter().map(|&j| v[j]).sum::<f64>() / n;
-    let v = if d.fa2.is_empty() {
+    let stochastic = d.stochastic();
+    let v = if !stochastic {
         let all = rows.iter().flat_map(|&j| [d.fa[j], d.fb[j]]);
         let m = all.clone().sum::<f64>() / (2.0 * n);
         all.map(|y| (y - m).powi(2)).sum::<f64>() / (2.0 * n)
     } else {
-        rows.iter().map(|&j| d.fa[j] * d.fa2[j]).sum::<f64>() / n - mean(&d.fa) * mean(&d.fb)
+        rows.iter()
+            .map(|&j| 0.5 * (d.fa[j] * d.fa2[j] + d.fb[j] * d.fb2[j]))
+            .sum::<f64>()
+            / n
+            - mean(&d.fa) * mean(&d.fb)
     };
     let mut s1 = Vec::with_capacity(d.fab.len());
     let mut st = Vec::with_capacity(d.fab.len());
-    for fab in &d.fab {
-        let vi = rows
-            .iter()
-            .map(|&j| d.fb[j] * (fab[j] - d.fa[j]))
-            .sum::<f64>()
-            / n;
-        let vt = rows
-            .iter()
-            .map(|&j| (d.fa[j] - fab[j]).powi(2))
-            .sum::<f64>()
-            / (2.0 * n);
+    for (i, fab) in d.fab.iter().enumerate() {
+        let (vi, vt) = if stochastic {
+            let fab2 = &d.fab2[i];
+            let vi = rows
+                .iter()
+                .map(|&j| 0.5 * (d.fb[j] * (fab[j] - d.fa[j]) + d.fb2[j] * (fab2[j] - d.fa2[j])))
+                .sum::<f64>()
+                / n;
+            let vt = rows
+                .iter()
+                .map(|&j| (d.fa[j] - fab[j]) * (d.fa2[j] - fab2[j]))
+                .sum::<f64>()
+                / (2.0 * n);
+            (vi, vt)
+        } else {
+            let vi = rows
+                .iter()
+                .map(|&j| d.fb[j] * (fab[j] - d.fa[j]))
+                .sum::<f64>()
+                / n;
+            let vt = rows
+                .iter()
+                .map(|&j| (d.fa[j] - fab[j]).powi(2))
+                .sum::<f64>()
+                / (2.0 * n);
+            (vi, vt)
+        };
         if v > 0.0 {
             s1.push(vi / v);
             st.push(vt / v);
@@ -199,12 +242,12 @@ pub struct SobolEstimate {
 
 /// Sobol indices of a (possibly stochastic) function of `k` uniforms on [0,1)^k.
 ///
-/// `g(stream, u)` is the model; `stream` names its in-run random stream: row j runs A and every
-/// A_B^(i) on stream 2j and B (and, if `stochastic`, A again) on stream 2j + 1, so in-run noise is
-/// common between A and A_B^(i) (it cancels in the differences when X_i does not matter) and
-/// independent between A and B (it averages out of the S1 numerator). Rows are drawn from
+/// `g(stream, u)` is the model; `stream` names its in-run random stream. Row j runs A and every
+/// A_B^(i) on stream 2j, B on stream 2j + 1 and, if `stochastic`, A and every A_B^(i) again on
+/// stream 2j + 1 and B again on stream 2j: N(k + 2) evaluations for a deterministic model,
+/// N(2k + 4) for a stochastic one ([`estimate`] gives the estimators). Rows are drawn from
 /// `rng::substream(seed, row, SOBOL_PURPOSE)`: the first k uniforms form A's row, the next k B's.
-/// With `stochastic`, the indices are those of E[Y | X] (docs/uncertainty.md §5).
+/// With `stochastic`, the indices are those of E[Y | X] (docs/uncertainty.md, "Sobol indices").
 pub fn sobol_indices<G>(
     k: usize,
     n: usize,
@@ -219,42 +262,74 @@ where
     if n < 2 {
         return Err("Sobol analysis needs a base sample of at least 2".into());
     }
-    type Row = Result<(Vec<f64>, Vec<f64>, f64, f64, Vec<f64>, Option<f64>), String>;
-    let rows: Vec<Row> = (0..n)
+    struct Row {
+        a: Vec<f64>,
+        b: Vec<f64>,
+        fa: f64,
+        fb: f64,
+        fab: Vec<f64>,
+        /// (f_A′, f_B′ on the other stream, f_ABi′) for a stochastic model.
+        repeat: Option<(f64, f64, Vec<f64>)>,
+    }
+    let rows: Vec<Result<Row, String>> = (0..n)
         .into_par_iter()
         .map(|j| {
             let mut r = rng::substream(seed, j as u64, SOBOL_PURPOSE);
             let a: Vec<f64> = (0..k).map(|_| r.gen::<f64>()).collect();
             let b: Vec<f64> = (0..k).map(|_| r.gen::<f64>()).collect();
             let (wa, wb) = (2 * j as u64, 2 * j as u64 + 1);
+            let fab_on = |w: u64| -> Result<Vec<f64>, String> {
+                let mut out = Vec::with_capacity(k);
+                let mut ab = a.clone();
+                for i in 0..k {
+                    ab[i] = b[i];
+                    out.push(g(w, &ab)?);
+                    ab[i] = a[i];
+                }
+                Ok(out)
+            };
             let fa = g(wa, &a)?;
             let fb = g(wb, &b)?;
-            let fa2 = if stochastic { Some(g(wb, &a)?) } else { None };
-            let mut fab = Vec::with_capacity(k);
-            let mut ab = a.clone();
-            for i in 0..k {
-                ab[i] = b[i];
-                fab.push(g(wa, &ab)?);
-                ab[i] = a[i];
-            }
-            Ok((a, b, fa, fb, fab, fa2))
+            let fab = fab_on(wa)?;
+            let repeat = if stochastic {
+                Some((g(wb, &a)?, g(wa, &b)?, fab_on(wb)?))
+            } else {
+                None
+            };
+            Ok(Row {
+                a,
+                b,
+                fa,
+                fb,
+                fab,
+                repeat,
+            })
         })
         .collect();
     let mut d = Design {
         fab: vec![Vec::with_capacity(n); k],
+        fab2: if stochastic {
+            vec![Vec::with_capacity(n); k]
+        } else {
+            Vec::new()
+        },
         ..Design::default()
     };
     for r in rows {
-        let (a, b, fa, fb, fab, fa2) = r?;
-        d.a.push(a);
-        d.b.push(b);
-        d.fa.push(fa);
-        d.fb.push(fb);
-        if let Some(x) = fa2 {
-            d.fa2.push(x);
-        }
-        for (i, y) in fab.into_iter().enumerate() {
+        let r = r?;
+        d.a.push(r.a);
+        d.b.push(r.b);
+        d.fa.push(r.fa);
+        d.fb.push(r.fb);
+        for (i, y) in r.fab.into_iter().enumerate() {
             d.fab[i].push(y);
+        }
+        if let Some((fa2, fb2, fab2)) = r.repeat {
+            d.fa2.push(fa2);
+            d.fb2.push(fb2);
+            for (i, y) in fab2.into_iter().enumerate() {
+                d.fab2[i].push(y);
+            }
         }
     }
     let all: Vec<usize> = (0..n).collect();
@@ -330,15 +405,20 @@ where
     })
 }
 
+/// Model runs of [`sobol`] with base sample `n` and `k` inputs (the stochastic design).
+pub fn sobol_evaluations(n: usize, k: usize) -> usize {
+    n.saturating_mul(2 * k + 4)
+}
+
 /// Interval width above which a Sobol index is flagged as spanning most of [0, 1].
 pub const SOBOL_WIDE: f64 = 0.5;
 
 /// Sobol indices of a scenario's uncertain inputs for the expected `target` (E[Y | X]).
 ///
-/// Design row j runs A and every A_B^(i) with in-run RNG `rng::stream(cfg.seed, 2j)` and B and
-/// the repeat of A with `rng::stream(cfg.seed, 2j + 1)` ([`sobol_indices`]); since every in-run
-/// draw is keyed by element, an input that changes nothing leaves the run bit-identical. `n` is
-/// the base sample size; the model runs `n·(k+3)` times.
+/// Design row j runs every point on the in-run streams `rng::stream(cfg.seed, 2j)` and
+/// `rng::stream(cfg.seed, 2j + 1)` ([`sobol_indices`]); since every in-run draw is keyed by
+/// element, an input that changes nothing leaves the run bit-identical and gets S_T = 0 exactly.
+/// `n` is the base sample size; the model runs `n·(2k + 4)` times.
 pub fn sobol<F, E>(
     scn: &Scenario,
     cfg: &McConfig,
@@ -367,7 +447,7 @@ where
     Ok(SobolResult {
         target: target.to_string(),
         n,
-        evaluations: n * (k + 3),
+        evaluations: sobol_evaluations(n, k),
         variance: est.variance,
         indices: sampler
             .inputs
@@ -639,6 +719,30 @@ mod tests {
         let f = e.indices[0].0;
         assert!(f.lo <= f.value && f.value <= f.hi);
         assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+    }
+
+    /// With the second stream equal to the first, the two-stream numerators reduce to the
+    /// single-stream Saltelli (2010) and Jansen (1999) numerators that SALib computes
+    /// (tests/python/salib_check.py checks those against SALib).
+    #[test]
+    fn two_stream_numerators_reduce_to_salib_s_with_one_stream() {
+        let det = sobol_indices(3, 500, 8, 0, false, |_, u| {
+            Ok(u[0].sin() + 3.0 * u[1] * u[1] + u[0] * u[2])
+        })
+        .expect("runs")
+        .design;
+        let mut twin = det.clone();
+        twin.fa2 = det.fa.clone();
+        twin.fb2 = det.fb.clone();
+        twin.fab2 = det.fab.clone();
+        assert!(twin.stochastic() && !det.stochastic());
+        let rows: Vec<usize> = (0..500).collect();
+        let (v1, s1, st) = estimate(&det, &rows);
+        let (v2, s1b, stb) = estimate(&twin, &rows);
+        for i in 0..3 {
+            assert!((s1[i] * v1 - s1b[i] * v2).abs() < 1e-12, "V_{i}");
+            assert!((st[i] * v1 - stb[i] * v2).abs() < 1e-12, "V_T{i}");
+        }
     }
 }
 

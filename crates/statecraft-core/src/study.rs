@@ -153,7 +153,7 @@ impl StudyConfig {
             n += self.tornado_runs() * (1 + 2 * k);
         }
         if let Some((_, sn)) = &self.sobol {
-            n += *sn as u64 * (k + 3);
+            n += crate::sensitivity::sobol_evaluations(*sn, k as usize) as u64;
         }
         n += self.discount_levels.len() as u64 * self.discount_runs();
         if let Some((o, i)) = self.nested {

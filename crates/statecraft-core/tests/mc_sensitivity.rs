@@ -136,7 +136,7 @@ fn sobol_on_scenario_ranks_the_heavyweight_first() {
     )
     .unwrap();
     assert_eq!(r.indices.len(), 3);
-    assert_eq!(r.evaluations, 2048 * (3 + 3)); // N·(k + 3): A, B, A again, 3 × A_B^(i)
+    assert_eq!(r.evaluations, 2048 * (2 * 3 + 4)); // N·(2k + 4): A, B and 3 × A_B^(i), on two streams each
     let by = |p: &str| r.indices.iter().find(|i| i.input == p).unwrap();
     let big = by("stance.big.x.position");
     let small = by("stance.small.x.position");
@@ -297,9 +297,68 @@ fn stochastic_ishigami_gives_the_indices_of_the_expectation() {
     // shrinks by ≈ 0.78 (S1 of x2 ≈ 0.34), so this test would catch a noise-blind estimator.
     let mut d = e.design.clone();
     d.fa2.clear();
+    d.fb2.clear();
+    d.fab2.clear();
     let rows: Vec<usize> = (0..d.fa.len()).collect();
     let (_, s1_blind, _) = sensitivity::estimate(&d, &rows);
     assert!((s1_blind[1] - 0.4424).abs() > 0.05, "{s1_blind:?}");
+}
+
+/// A Bernoulli simulator, the shape of a crisis outcome: Y = 1[U(ω) < p(X)] with one uniform U
+/// from the in-run stream and p = 0.05 + 0.5 u₀ + 0.3 u₁ + 0.1 u₂. E[Y | X] = p is additive, so
+/// S1 = ST = c_i² / Σc² = (0.7143, 0.2571, 0.0286) (Var p = 0.35/12). One shared stream makes
+/// (Y(A) − Y(A_B^(i)))² = 1[U between p(A) and p(A_B^(i))], whose mean is E|Δp| = c_i/3, not E[Δp²]:
+/// Jansen's single-stream ST for u₀ would be (0.5/6)/(0.35/12) = 2.86. The two-stream estimator
+/// must recover the true indices.
+#[test]
+fn bernoulli_simulator_gets_unbiased_total_indices() {
+    let c = [0.5, 0.3, 0.1];
+    let g = move |stream: u64, u: &[f64]| -> Result<f64, String> {
+        let mut r = statecraft_core::rng::stream(9, stream);
+        let noise: f64 = rand::Rng::gen(&mut r);
+        let p = 0.05 + c[0] * u[0] + c[1] * u[1] + c[2] * u[2];
+        Ok(f64::from(u8::from(noise < p)))
+    };
+    let e = sensitivity::sobol_indices(3, 1 << 18, 4, 100, true, g).unwrap();
+    let sum: f64 = c.iter().map(|x| x * x).sum();
+    for (i, ci) in c.iter().enumerate() {
+        let exact = ci * ci / sum;
+        let (f, t) = e.indices[i];
+        eprintln!(
+            "u{i}: exact {exact:.4}  S1 {:.4} [{:.4}, {:.4}]  ST {:.4} [{:.4}, {:.4}]",
+            f.value, f.lo, f.hi, t.value, t.lo, t.hi
+        );
+        assert!((f.value - exact).abs() < 0.02, "S1[{i}] = {}", f.value);
+        assert!((t.value - exact).abs() < 0.02, "ST[{i}] = {}", t.value);
+        assert!(
+            t.lo - 0.005 <= exact && exact <= t.hi + 0.005,
+            "ST[{i}] interval"
+        );
+    }
+    assert!(
+        (e.variance - 0.35 / 12.0).abs() < 0.002,
+        "V = {}",
+        e.variance
+    );
+    assert!(
+        e.sum_first.lo <= 1.0 && e.sum_first.value < 1.05,
+        "{:?}",
+        e.sum_first
+    );
+    // The single-stream Jansen numerator on the same outputs reads the noise as an effect.
+    let d = &e.design;
+    let n = d.fa.len() as f64;
+    let jansen: f64 =
+        d.fa.iter()
+            .zip(&d.fab[0])
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            / (2.0 * n);
+    assert!(
+        jansen / e.variance > 1.5,
+        "single-stream ST(u0) = {}",
+        jansen / e.variance
+    );
 }
 
 /// Inputs that change nothing get S1 = ST = 0 exactly on a stochastic model, because A and
@@ -349,6 +408,8 @@ fn salib_export() {
     }
     let mut det = d.clone();
     det.fa2.clear();
+    det.fb2.clear();
+    det.fab2.clear();
     let rows: Vec<usize> = (0..n).collect();
     let (v, s1, st) = sensitivity::estimate(&det, &rows);
     // SALib standardises Y before estimating; the same estimators on standardised outputs must

@@ -165,7 +165,7 @@ pub struct AnalysisArgs {
     /// Sobol indices of every uncertain input for TARGET (an outcome id or a var name).
     #[arg(long, value_name = "TARGET")]
     pub sobol: Option<String>,
-    /// Base sample size N of the Sobol design (the model runs N·(inputs + 2) times).
+    /// Base sample size N of the Sobol design (the model runs N·(2·inputs + 4) times: every point on two in-run streams).
     #[arg(long, default_value_t = 512, value_name = "N")]
     pub sobol_n: usize,
     /// One-at-a-time tornado (5th/95th percentiles) for TARGET (an outcome id or a var name).
