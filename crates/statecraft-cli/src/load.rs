@@ -4,7 +4,7 @@
 use crate::cmd::Failure;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use statecraft_core::builtin;
-use statecraft_core::scenario::load::{from_str_auto, suggest};
+use statecraft_core::scenario::load::{builtin_files, from_str_auto_with, suggest};
 use statecraft_core::scenario::{Scenario, ScenarioErrors};
 use std::sync::Arc;
 
@@ -41,7 +41,23 @@ pub fn scenario(arg: &str) -> Result<Loaded, Failure> {
             "`{arg}` {what}"
         )));
     };
-    match from_str_auto(&fmt_name, &text) {
+    // A `use = "priors.toml"` names a file relative to the scenario file (none for a
+    // built-in), then a built-in priors file of that name.
+    let dir = path
+        .is_file()
+        .then(|| path.parent().map(|p| p.to_path_buf()).unwrap_or_default());
+    let resolve = |name: &str| -> Option<Result<String, String>> {
+        if let Some(dir) = &dir {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(crate::fsio::read_text(&p).map_err(|e| match e {
+                    Failure::Input(r) | Failure::Other(r) => r.to_string(),
+                }));
+            }
+        }
+        builtin_files(name)
+    };
+    match from_str_auto_with(&fmt_name, &text, &resolve) {
         Ok(scenario) => Ok(Loaded { scenario }),
         Err(errs) => Err(render_errors(&name, &text, errs)),
     }

@@ -5,7 +5,7 @@
 //!
 //! The core does no I/O: callers hand in the parsed scenarios and the resolutions text.
 
-use crate::scenario::{Date, Dist, Num, Scenario};
+use crate::scenario::{Date, Scenario};
 use crate::scoring::{self, Pair, Summary};
 use crate::study;
 use serde::{Deserialize, Serialize};
@@ -230,100 +230,7 @@ impl Case {
     }
 }
 
-/// Shared crisis-layer constants the ledger informs (docs/backtest.md §4). The hand-set values
-/// are [`Params::HAND_SET`]: every scenario as written.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    /// Multiplier on every option's weekly propensity (`crisis.option.*.propensity`).
-    pub propensity: f64,
-    /// Added to every gate's intercept (`crisis.gate.*.block`): > 0 = gates stop more.
-    pub gate_block: f64,
-    /// Multiplier on the concession rate under threat (`crisis.coercion.rate`).
-    pub coercion: f64,
-}
-
-impl Params {
-    pub const HAND_SET: Params = Params {
-        propensity: 1.0,
-        gate_block: 0.0,
-        coercion: 1.0,
-    };
-}
-
-fn scale_num(n: &mut Num, m: f64, cap: Option<f64>) {
-    let f = |x: f64| match cap {
-        Some(c) => (x * m).min(c),
-        None => x * m,
-    };
-    n.value = f(n.value);
-    if let Some(d) = &mut n.dist {
-        match d {
-            Dist::Uniform { min, max } => {
-                *min = f(*min);
-                *max = f(*max);
-            }
-            Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max } => {
-                *min = f(*min);
-                *mode = f(*mode);
-                *max = f(*max);
-            }
-            Dist::Normal { mean, sd, min, max } => {
-                *mean = f(*mean);
-                *sd *= m;
-                *min = f(*min);
-                *max = f(*max);
-            }
-            Dist::Discrete { values, .. } => {
-                for v in values.iter_mut() {
-                    *v = f(*v);
-                }
-            }
-        }
-    }
-}
-
-fn shift_num(n: &mut Num, s: f64) {
-    n.value += s;
-    if let Some(d) = &mut n.dist {
-        match d {
-            Dist::Uniform { min, max } => {
-                *min += s;
-                *max += s;
-            }
-            Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max } => {
-                *min += s;
-                *mode += s;
-                *max += s;
-            }
-            Dist::Normal { mean, min, max, .. } => {
-                *mean += s;
-                *min += s;
-                *max += s;
-            }
-            Dist::Discrete { values, .. } => {
-                for v in values.iter_mut() {
-                    *v += s;
-                }
-            }
-        }
-    }
-}
-
-/// Apply shared constants to a scenario (through `Scenario::visit_nums_mut`, the one door to
-/// every number): propensities are multiplied (capped at 1), gate intercepts shifted, the
-/// coercion rate multiplied. Distributions move with their values.
-pub fn apply_params(scn: &mut Scenario, p: &Params) {
-    scn.visit_nums_mut(&mut |path: &str, n: &mut Num| {
-        if path.starts_with("crisis.option.") && path.ends_with(".propensity") {
-            scale_num(n, p.propensity, Some(1.0));
-        } else if path.starts_with("crisis.gate.") && path.ends_with(".block") {
-            shift_num(n, p.gate_block);
-        } else if path == "crisis.coercion.rate" {
-            scale_num(n, p.coercion, None);
-        }
-    });
-}
+pub use crate::scenario::priors::{apply_params, Params};
 
 /// Monte Carlo settings of a backtest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -566,6 +473,7 @@ pub fn backtest(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{Dist, Num};
 
     const SCN: &str = r#"
 [scenario]

@@ -25,6 +25,25 @@ const BUILTINS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Priors files embedded in the binary, by the name a scenario's `use` gives them (relative to
+/// `scenarios/`, as the repository lays them out). Written by `statecraft fit` (docs/backtest.md
+/// §4); each file says what it was fitted on.
+const PRIORS: &[(&str, &str)] = &[(
+    "priors/ledger.toml",
+    include_str!("../../../scenarios/priors/ledger.toml"),
+)];
+
+/// The text of the built-in priors file `name` (e.g. `priors/ledger.toml`), if there is one.
+pub fn priors(name: &str) -> Option<&'static str> {
+    let name = name.strip_prefix("./").unwrap_or(name);
+    PRIORS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// Names of the built-in priors files.
+pub fn priors_names() -> Vec<&'static str> {
+    PRIORS.iter().map(|(n, _)| *n).collect()
+}
+
 /// The TOML text of the built-in scenario `name`, if there is one.
 pub fn get(name: &str) -> Option<&'static str> {
     BUILTINS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)

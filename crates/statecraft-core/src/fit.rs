@@ -124,13 +124,7 @@ pub struct FitReport {
 }
 
 /// Finite constants, multipliers > 0 (propensity) and ≥ 0 (coercion).
-fn params_ok(p: &Params) -> bool {
-    p.propensity > 0.0
-        && p.propensity.is_finite()
-        && p.gate_block.is_finite()
-        && p.coercion >= 0.0
-        && p.coercion.is_finite()
-}
+use crate::scenario::priors::params_ok;
 
 fn distance(p: &Params) -> f64 {
     let h = Params::HAND_SET;
@@ -293,29 +287,12 @@ pub fn fit(cases: &[Case], cfg: &FitConfig) -> Result<FitReport, BacktestError> 
     })
 }
 
-/// A priors file as `statecraft fit -o` writes it: the fitted constants and their accepted
-/// ranges (TOML).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Priors {
-    pub format: String,
-    /// Cases the constants were fitted on.
-    pub fitted_on: Vec<String>,
-    pub params: Params,
-    pub range: PriorRange,
-}
-
-/// Ranges of the accepted points.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PriorRange {
-    pub propensity: [f64; 2],
-    pub gate_block: [f64; 2],
-    pub coercion: [f64; 2],
-}
+pub use crate::scenario::priors::{PriorRange, Priors, PRIORS_FORMAT};
 
 impl FitReport {
     pub fn priors(&self) -> Priors {
         Priors {
-            format: "statecraft.priors/1".into(),
+            format: PRIORS_FORMAT.into(),
             fitted_on: self.cases.clone(),
             params: self.posterior.best,
             range: PriorRange {
@@ -329,29 +306,12 @@ impl FitReport {
 
 /// The priors file text (TOML) for these priors.
 pub fn priors_toml(p: &Priors) -> Result<String, BacktestError> {
-    let body = toml::to_string(p).map_err(|e| BacktestError::Config(e.to_string()))?;
-    Ok(format!(
-        "# statecraft fit: shared crisis-layer constants fitted to the backtest ledger\n\
-         # (history matching / rejection ABC on a grid; docs/backtest.md §4).\n{body}"
-    ))
+    crate::scenario::priors::to_toml(p).map_err(BacktestError::Config)
 }
 
 /// Parse a priors file (as written by `statecraft fit -o`).
 pub fn parse_priors(text: &str) -> Result<Priors, BacktestError> {
-    let p: Priors = toml::from_str(text)
-        .map_err(|e| BacktestError::Config(format!("priors: {}", e.message().trim())))?;
-    if p.format != "statecraft.priors/1" {
-        return Err(BacktestError::Config(format!(
-            "priors: format `{}` is not statecraft.priors/1",
-            p.format
-        )));
-    }
-    if !params_ok(&p.params) {
-        return Err(BacktestError::Config(
-            "priors: params must be finite, multipliers > 0".into(),
-        ));
-    }
-    Ok(p)
+    crate::scenario::priors::parse(text).map_err(BacktestError::Config)
 }
 
 #[cfg(test)]
@@ -400,7 +360,7 @@ mod tests {
     #[test]
     fn priors_round_trip() {
         let p = Priors {
-            format: "statecraft.priors/1".into(),
+            format: PRIORS_FORMAT.into(),
             fitted_on: vec!["a".into()],
             params: Params {
                 propensity: 0.5,

@@ -72,15 +72,45 @@ fn looks_like_ktab_csv(first_line: &str) -> bool {
 
 /// Parse a scenario of any supported format. `filename` picks the format by extension (and
 /// names the scenario for CSV tables); the content decides when the extension does not.
+///
+/// A `use = "…"` priors file is looked up among the built-in priors files only
+/// ([`crate::builtin::priors`]); front ends that may read files pass their own lookup to
+/// [`from_str_auto_with`].
 pub fn from_str_auto(filename: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
-    dispatch(detect(filename, text), filename, text)
+    from_str_auto_with(filename, text, &builtin_files)
+}
+
+/// How the loader finds the text of a file a scenario names (`use = "priors.toml"`): `None` =
+/// no such file, `Some(Err(why))` = it exists but could not be read. The core does no I/O, so a
+/// front end that reads files supplies this (the CLI resolves relative to the scenario's own
+/// directory, then falls back to the built-in files); the web explorer passes
+/// [`builtin_files`] so that no client can name a path on the server.
+pub type Resolve<'a> = dyn Fn(&str) -> Option<Result<String, String>> + 'a;
+
+/// The lookup that knows only the files embedded in the binary ([`crate::builtin::priors`]).
+pub fn builtin_files(name: &str) -> Option<Result<String, String>> {
+    crate::builtin::priors(name).map(|t| Ok(t.to_string()))
+}
+
+/// [`from_str_auto`] with a lookup for the files a scenario names.
+pub fn from_str_auto_with(
+    filename: &str,
+    text: &str,
+    resolve: &Resolve,
+) -> Result<Scenario, ScenarioErrors> {
+    dispatch(detect(filename, text), filename, text, resolve)
 }
 
 /// The one place that maps a format to its parser. KTAB readers plug in here.
-fn dispatch(format: Format, filename: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
+fn dispatch(
+    format: Format,
+    filename: &str,
+    text: &str,
+    resolve: &Resolve,
+) -> Result<Scenario, ScenarioErrors> {
     let stem = file_stem(filename);
     match format {
-        Format::Toml => from_toml_str(text),
+        Format::Toml => from_toml_str_with(text, resolve),
         Format::Csv => from_csv_str(stem, text),
         Format::KtabCsv => crate::formats::ktab::parse_csv(text).map(|k| k.into_scenario()),
         Format::KtabXml => crate::formats::ktab::parse_xml(text).map(|k| k.into_scenario()),
@@ -107,8 +137,14 @@ pub const MAX_CAPABILITY: f64 = 1e12;
 /// How many unknown keys are collected from one file before giving up.
 const MAX_STRUCTURAL_ERRORS: usize = 200;
 
-/// Parse and validate a TOML scenario (`docs/scenario.md`).
+/// Parse and validate a TOML scenario (`docs/scenario.md`); a `use`d priors file must be one of
+/// the built-in ones ([`from_toml_str_with`] takes a lookup).
 pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
+    from_toml_str_with(text, &builtin_files)
+}
+
+/// Parse and validate a TOML scenario, looking up the files it names with `resolve`.
+pub fn from_toml_str_with(text: &str, resolve: &Resolve) -> Result<Scenario, ScenarioErrors> {
     if let Err(e) = toml_edit::ImDocument::parse(text) {
         let mut err = ScenarioError::new(format!("TOML syntax error: {}", e.message().trim()))
             .with_help("see https://toml.io for the syntax; docs/scenario.md for the format");
@@ -155,9 +191,13 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
             }
         }
     };
-    let Some(s) = scenario else {
+    let Some(mut s) = scenario else {
         return Err(ScenarioErrors { errors });
     };
+    if let Err(mut e) = apply_use(&mut s, resolve) {
+        e.span = toml_span(text, "use");
+        errors.push(e);
+    }
     // Typos were corrected and unknown keys blanked, so the scenario is still worth checking;
     // its spans refer to the edited text and are mapped back.
     let found = validate_located(&s);
@@ -190,6 +230,53 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
         sort_by_location(&mut errors);
         Err(ScenarioErrors { errors })
     }
+}
+
+/// Apply the priors file named by `use` (once): its fitted constants go into the numbers and
+/// the scenario records them in `applied_priors`.
+fn apply_use(s: &mut Scenario, resolve: &Resolve) -> Result<(), ScenarioError> {
+    let Some(file) = s.uses.take() else {
+        return Ok(());
+    };
+    if s.applied_priors.is_some() {
+        return Err(ScenarioError::new(format!(
+            "`use = \"{file}\"` with an `[applied_priors]` table: the numbers already include priors"
+        ))
+        .with_help("a scenario written out after loading carries `[applied_priors]`; remove `use` (or the table, to apply the file to the numbers as written)"));
+    }
+    let text = match resolve(&file) {
+        None => {
+            let known = crate::builtin::priors_names();
+            let mut e = ScenarioError::new(format!("priors file `{file}` not found"));
+            e.help = Some(match suggest(&file, known.iter().copied()) {
+                Some(k) => format!(
+                    "did you mean `{k}`? (a path is relative to the scenario file; built-in: {})",
+                    known.join(", ")
+                ),
+                None => format!(
+                    "a path is relative to the scenario file; built-in priors files: {}",
+                    known.join(", ")
+                ),
+            });
+            return Err(e);
+        }
+        Some(Err(why)) => {
+            return Err(ScenarioError::new(format!("priors file `{file}`: {why}")));
+        }
+        Some(Ok(t)) => t,
+    };
+    let p = super::priors::parse(&text).map_err(|why| {
+        ScenarioError::new(format!("priors file `{file}`: {why}"))
+            .with_help("write one with `statecraft fit scenarios/backtest -o priors.toml` (docs/backtest.md §4)")
+    })?;
+    super::priors::apply_params(s, &p.params);
+    s.applied_priors = Some(super::priors::AppliedPriors {
+        file,
+        params: p.params,
+        fitted_on: p.fitted_on,
+        range: p.range,
+    });
+    Ok(())
 }
 
 /// The span of bytes `within` of the content of the string value written at `value` in

@@ -23,6 +23,7 @@ pub mod error;
 pub mod load;
 pub mod num;
 pub mod outcome;
+pub mod priors;
 
 pub use crisis::*;
 pub use date::{date_serde, Date};
@@ -72,6 +73,15 @@ pub struct Scenario {
     /// default model. Checked against the model registry when loaded.
     #[serde(default, skip_serializing_if = "crate::models::ModelSpec::is_empty")]
     pub model: crate::models::ModelSpec,
+    /// `use = "priors.toml"`: a priors file (`statecraft fit -o`) whose fitted constants the
+    /// loader applies to this scenario's numbers (docs/scenario.md, "Priors"). After loading it
+    /// is `None` and [`Scenario::applied_priors`] says what was applied.
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    pub uses: Option<String>,
+    /// The constants applied from a `use`d priors file (the numbers above already include
+    /// them; loading a scenario that carries this table applies nothing again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_priors: Option<priors::AppliedPriors>,
 }
 
 /// Scenario metadata.
