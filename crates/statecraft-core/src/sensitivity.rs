@@ -107,6 +107,10 @@ pub struct SobolResult {
     pub evaluations: usize,
     /// Variance of the expected output E[Y | X] (the denominator of the indices).
     pub variance: f64,
+    /// The same with its bootstrap 95% interval (a lower bound near 0 makes every index
+    /// unreliable; `warnings` says so).
+    #[serde(default = "Est::zero")]
+    pub variance_est: Est,
     pub indices: Vec<SobolIndex>,
     /// Σ S1 with its bootstrap interval (≤ 1 up to estimation error).
     #[serde(default = "Est::zero")]
@@ -233,6 +237,8 @@ pub fn estimate(d: &Design, rows: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SobolEstimate {
     pub variance: f64,
+    /// V with its percentile-bootstrap 95% interval.
+    pub variance_est: Est,
     /// (S1, ST) per input.
     pub indices: Vec<(Est, Est)>,
     pub sum_first: Est,
@@ -335,13 +341,13 @@ where
     let all: Vec<usize> = (0..n).collect();
     let (v, s1, st) = estimate(&d, &all);
     // Percentile bootstrap over rows.
-    let boots: Vec<(Vec<f64>, Vec<f64>)> = (0..bootstrap)
+    let boots: Vec<(Vec<f64>, Vec<f64>, f64)> = (0..bootstrap)
         .into_par_iter()
         .map(|b| {
             let mut r = rng::substream(seed, b as u64, BOOTSTRAP_PURPOSE);
             let rows: Vec<usize> = (0..n).map(|_| r.gen_range(0..n)).collect();
-            let (_, s1, st) = estimate(&d, &rows);
-            (s1, st)
+            let (v, s1, st) = estimate(&d, &rows);
+            (s1, st, v)
         })
         .collect();
     let interval = |point: f64, vals: Vec<f64>| {
@@ -372,7 +378,16 @@ where
         s1.iter().sum(),
         boots.iter().map(|b| b.0.iter().sum()).collect(),
     );
+    let variance_est = interval(v, boots.iter().map(|b| b.2).collect());
     let mut warnings = Vec::new();
+    if v > 0.0 && !boots.is_empty() && variance_est.lo <= 0.25 * v {
+        warnings.push(format!(
+            "the variance of the expected output over the inputs is not resolved at N = {n}: \
+             V = {v:.3e} with 95% interval [{:.3e}, {:.3e}], so every index (a ratio over V) is \
+             unreliable; increase N, use fewer inputs, or a continuous target",
+            variance_est.lo, variance_est.hi
+        ));
+    }
     if v <= 0.0 {
         warnings.push(
             "the expected output does not vary over the inputs (variance ≤ 0): indices set to 0"
@@ -398,6 +413,7 @@ where
     }
     Ok(SobolEstimate {
         variance: v,
+        variance_est,
         indices,
         sum_first,
         warnings,
@@ -449,6 +465,7 @@ where
         n,
         evaluations: sobol_evaluations(n, k),
         variance: est.variance,
+        variance_est: est.variance_est,
         indices: sampler
             .inputs
             .iter()
@@ -704,6 +721,83 @@ where
     Ok(out)
 }
 
+/// How [`pivotality_adaptive`] grows its runs per configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PivotRule {
+    /// Runs per configuration of the first pass.
+    pub start: u64,
+    /// Largest runs per configuration (the pass that reaches it is the last).
+    pub cap: u64,
+    /// How many of the top ranks must be settled.
+    pub top: usize,
+}
+
+/// The outcome of [`pivotality_adaptive`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PivotalityReport {
+    /// Runs per configuration of the pass reported.
+    pub runs: u64,
+    /// Whether the top ranks are settled ([`pivots_settled`]) at that run count.
+    pub settled: bool,
+    /// Runs per configuration of every pass, in order.
+    pub passes: Vec<u64>,
+    pub pivots: Vec<Pivot>,
+}
+
+/// Whether the top `top` ranks of a pivotality ranking are settled: no actor among them is in
+/// the grey zone (an unadjusted 95% interval that excludes 0 while Holm's correction does not
+/// reject, so one more seed could flip it), and each Holm-significant actor's |Δ| lower bound
+/// lies above the point |Δ| of the next significant actor (so their order is not a coin toss).
+/// A heuristic stopping rule, documented in docs/uncertainty.md ("Pivotality").
+pub fn pivots_settled(pivots: &[Pivot], top: usize) -> bool {
+    let head = &pivots[..pivots.len().min(top)];
+    let excludes_zero = |p: &Pivot| p.max_lo > 0.0 || p.max_hi < 0.0;
+    if head.iter().any(|p| excludes_zero(p) && !p.significant) {
+        return false;
+    }
+    let low_abs = |p: &Pivot| p.max_lo.abs().min(p.max_hi.abs());
+    let sig: Vec<&Pivot> = head.iter().filter(|p| p.significant).collect();
+    sig.windows(2).all(|w| low_abs(w[0]) > w[1].max_abs_delta)
+}
+
+/// Pivotality with a run count that doubles from `rule.start` until the top `rule.top` ranks
+/// are settled ([`pivots_settled`]) or `rule.cap` is reached. Each pass is a complete
+/// [`pivotality`] analysis with `runs` per configuration (the same seed: pass 2's first runs
+/// are pass 1's runs), so the result is a pure function of (scenario, seed, rule).
+pub fn pivotality_adaptive<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    f: F,
+    rule: PivotRule,
+) -> Result<PivotalityReport, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    let cap = rule.cap.max(1);
+    let mut runs = rule.start.clamp(1, cap);
+    let mut passes = Vec::new();
+    loop {
+        let c = McConfig {
+            runs,
+            precision: None,
+            ..cfg.clone()
+        };
+        let pivots = pivotality(scn, &c, &f)?;
+        passes.push(runs);
+        let settled = pivots_settled(&pivots, rule.top);
+        if settled || runs >= cap {
+            return Ok(PivotalityReport {
+                runs,
+                settled,
+                passes,
+                pivots,
+            });
+        }
+        runs = runs.saturating_mul(2).min(cap);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -719,6 +813,38 @@ mod tests {
         let f = e.indices[0].0;
         assert!(f.lo <= f.value && f.value <= f.hi);
         assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+    }
+
+    fn pivot(actor: &str, d: f64, lo: f64, hi: f64, significant: bool) -> Pivot {
+        Pivot {
+            actor: actor.into(),
+            variants: Vec::new(),
+            max_abs_delta: d,
+            max_outcome: "o".into(),
+            max_variant: "removed".into(),
+            max_lo: lo,
+            max_hi: hi,
+            significant,
+        }
+    }
+
+    #[test]
+    fn settled_rankings_have_no_grey_zone_and_separated_ranks() {
+        let a = pivot("a", 0.30, 0.25, 0.35, true);
+        let b = pivot("b", 0.10, 0.05, 0.15, true);
+        let c = pivot("c", 0.02, -0.01, 0.05, false);
+        assert!(pivots_settled(&[a.clone(), b.clone(), c.clone()], 5));
+        // b's interval excludes 0 but Holm does not reject: grey zone
+        let grey = pivot("b", 0.10, 0.01, 0.19, false);
+        assert!(!pivots_settled(&[a.clone(), grey.clone(), c.clone()], 5));
+        // ... unless it is below the ranks that must be settled
+        assert!(pivots_settled(&[a.clone(), grey, c.clone()], 1));
+        // a's lower bound 0.08 is below b's point 0.10: their order is not settled
+        let close = pivot("a", 0.12, 0.08, 0.16, true);
+        assert!(!pivots_settled(&[close, b, c], 5));
+        // negative deltas count by magnitude
+        let neg = pivot("n", 0.30, -0.35, -0.25, true);
+        assert!(pivots_settled(&[neg, pivot("b", 0.1, 0.05, 0.15, true)], 5));
     }
 
     /// With the second stream equal to the first, the two-stream numerators reduce to the

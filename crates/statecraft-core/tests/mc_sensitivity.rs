@@ -199,6 +199,47 @@ fn tornado_orders_by_swing() {
     assert!(b.y_high > t.y_nominal && t.y_nominal > b.y_low);
 }
 
+/// The adaptive ranking doubles its runs until the top ranks are settled, and its last pass is
+/// exactly the fixed analysis at that run count (same seed, same runs).
+#[test]
+fn adaptive_pivotality_doubles_until_settled() {
+    let s = scn();
+    let cfg = McConfig {
+        runs: 1,
+        seed: 5,
+        ..Default::default()
+    };
+    let rule = sensitivity::PivotRule {
+        start: 4,
+        cap: 512,
+        top: 3,
+    };
+    let r = sensitivity::pivotality_adaptive(&s, &cfg, toy::compromise10, rule).unwrap();
+    assert_eq!(r.passes[0], 4);
+    assert!(r.passes.windows(2).all(|w| w[1] == 2 * w[0] || w[1] == 512));
+    assert_eq!(*r.passes.last().unwrap(), r.runs);
+    assert_eq!(r.settled, sensitivity::pivots_settled(&r.pivots, 3));
+    assert!(r.settled || r.runs == 512, "{:?}", r.passes);
+    let fixed = sensitivity::pivotality(
+        &s,
+        &McConfig {
+            runs: r.runs,
+            ..cfg.clone()
+        },
+        toy::compromise10,
+    )
+    .unwrap();
+    assert_eq!(fixed, r.pivots);
+    // a one-pass rule stops at once, settled or not
+    let once = sensitivity::PivotRule {
+        start: 4,
+        cap: 4,
+        top: 3,
+    };
+    let r1 = sensitivity::pivotality_adaptive(&s, &cfg, toy::compromise10, once).unwrap();
+    assert_eq!(r1.passes, vec![4]);
+}
+
 #[test]
 fn pivotality_ranks_the_heavyweight_first() {
     let s = scn();
