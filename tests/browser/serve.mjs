@@ -44,7 +44,9 @@ let context;
 const cellText = (page, outcome, cls) => page.locator(`#outcomes-table tr[data-outcome="${outcome}"] td.${cls}`).innerText();
 async function settled(page) {
   // The run after the last change has been drawn: the status line says "done".
-  await page.waitForFunction(() => !document.body.hasAttribute('aria-busy') && /^done:/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
+  await page.waitForFunction(() => !document.body.hasAttribute('aria-busy') && /^done:|error/.test(document.getElementById('status').textContent + ' ' + document.getElementById('status').className), null, { timeout: 120000 });
+  const st = await page.locator('#status').innerText();
+  if (!/^done:/.test(st)) throw new Error(`the run failed: ${st}`);
 }
 async function view(page) {
   return page.$$eval('#outcomes-table tbody tr', (rows) => rows.map((r) => r.innerText).join('\n'));

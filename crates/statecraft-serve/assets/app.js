@@ -12,6 +12,7 @@ let generation = 0;
 let controller = null;
 let debounce = null;
 let lastView = null;
+let pendingGen = 0; // the generation whose request is in flight (0: none)
 
 function el(tag, attrs = {}, ...kids) {
   const e = document.createElement(tag);
@@ -199,6 +200,7 @@ function changed() {
 }
 async function run() {
   const gen = ++generation;
+  pendingGen = gen;
   if (controller) controller.abort();
   controller = new AbortController();
   const body = { scenario: state.scenario, runs: state.runs, seed: state.seed, page: pageId, generation: gen, series: state.series ? [state.series] : [],
@@ -209,7 +211,7 @@ async function run() {
   const poll = setInterval(async () => {
     try {
       const p = await api('/api/progress/' + pageId, undefined, controller.signal);
-      if (p.ok && p.body.total > 0 && gen === generation) status(`running: ${p.body.done} of ${p.body.total} runs done…`);
+      if (p.ok && p.body.total > 0 && gen === pendingGen) status(`running: ${p.body.done} of ${p.body.total} runs done…`);
     } catch (_) { /* superseded or finished */ }
   }, 300);
   try {
@@ -220,6 +222,7 @@ async function run() {
       await new Promise((res) => setTimeout(res, 500));
     }
     if (gen !== generation) return;
+    pendingGen = 0;
     if (r.status === 409) return;
     if (!r.ok) { status(errorText(r.body), true); return; }
     lastView = r.body;
@@ -229,6 +232,7 @@ async function run() {
     if (e && e.name === 'AbortError') return;
     status('request failed: ' + (e && e.message), true);
   } finally {
+    if (pendingGen === gen) pendingGen = 0;
     clearInterval(poll);
     if (gen === generation) document.body.removeAttribute('aria-busy');
   }
