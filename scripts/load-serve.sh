@@ -5,7 +5,7 @@
 # docs/performance.md come from `scripts/load-serve.sh 60 50 1000`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_=${1:-12}
+SECONDS_=${1:-60}
 CLIENTS=${2:-50}
 RUNS=${3:-1000}
 BIN=target/release/statecraft

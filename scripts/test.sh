@@ -52,4 +52,4 @@ node tests/browser/render.mjs target/report-test/report.html target/report-scree
 # docs/performance.md come from `scripts/load-serve.sh 60 50 1000`.
 cargo build --release -p statecraft-cli
 node tests/browser/serve.mjs target/release/statecraft
-scripts/load-serve.sh "${SERVE_LOAD_SECONDS:-12}" 50 1000
+scripts/load-serve.sh "${SERVE_LOAD_SECONDS:-60}" 50 1000
