@@ -50,6 +50,8 @@ enum Command {
     Export(cmd::authoring::ExportArgs),
     /// Write a commented template scenario that passes `check`.
     New(cmd::authoring::NewArgs),
+    /// The what-if explorer in the browser: controls for every number, base vs variant.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Some(Command::Paths(a)) => cmd::authoring::paths(a),
         Some(Command::Export(a)) => cmd::authoring::export(a),
         Some(Command::New(a)) => cmd::authoring::new(a),
+        Some(Command::Serve(a)) => cmd::serve::exec(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

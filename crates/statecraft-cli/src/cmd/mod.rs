@@ -11,6 +11,7 @@ pub mod models;
 pub mod report;
 pub mod run;
 pub mod score;
+pub mod serve;
 pub mod study_view;
 pub mod sweep;
 pub mod validate;
