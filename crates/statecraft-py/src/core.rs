@@ -240,7 +240,9 @@ impl Flags {
             return Err(Error::Input("tolerance must be in (0, 1)".into()));
         }
         if let Some((p, v)) = self.set.iter().find(|(_, v)| !v.is_finite()) {
-            return Err(Error::Input(format!("set[{p:?}] = {v} is not a finite number")));
+            return Err(Error::Input(format!(
+                "set[{p:?}] = {v} is not a finite number"
+            )));
         }
         Ok(())
     }
@@ -458,7 +460,10 @@ pub fn sweep_run_shard(text: &str, shard: usize, of: usize) -> Result<String, Er
 
 /// Merge shard texts `(name, csv)` with the core's checks; the bytes `statecraft sweep reduce`
 /// writes.
-pub fn sweep_reduce(files: &[(String, String)], manifest_text: Option<&str>) -> Result<String, Error> {
+pub fn sweep_reduce(
+    files: &[(String, String)],
+    manifest_text: Option<&str>,
+) -> Result<String, Error> {
     let m = manifest_text.map(manifest).transpose()?;
     sweep::reduce(files, m.as_ref()).map_err(sweep_error)
 }

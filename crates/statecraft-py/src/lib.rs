@@ -96,7 +96,10 @@ impl PyScenario {
     }
 }
 
-fn wrap(py: Python<'_>, r: Result<statecraft_core::scenario::Scenario, Error>) -> PyResult<PyScenario> {
+fn wrap(
+    py: Python<'_>,
+    r: Result<statecraft_core::scenario::Scenario, Error>,
+) -> PyResult<PyScenario> {
     r.map(|scn| PyScenario { scn }).map_err(|e| to_py(py, e))
 }
 
@@ -206,7 +209,16 @@ fn study_json(
     nested: Option<(u64, u64)>,
     threads: Option<usize>,
 ) -> PyResult<String> {
-    let f = flags(runs, seed, evidence_discount, set, without, disable, tolerance, max_runs);
+    let f = flags(
+        runs,
+        seed,
+        evidence_discount,
+        set,
+        without,
+        disable,
+        tolerance,
+        max_runs,
+    );
     let s = StudyFlags {
         preset,
         hypotheses,
@@ -241,7 +253,16 @@ fn run_batch_json(
     vars: Option<Vec<String>>,
     threads: Option<usize>,
 ) -> PyResult<String> {
-    let f = flags(runs, seed, evidence_discount, set, without, disable, tolerance, max_runs);
+    let f = flags(
+        runs,
+        seed,
+        evidence_discount,
+        set,
+        without,
+        disable,
+        tolerance,
+        max_runs,
+    );
     let scn = &scenario.scn;
     detached(py, threads, || {
         core::run_batch(scn, &f, &preset, &paths, &rows, vars)
@@ -267,7 +288,16 @@ fn sweep_plan(
     max_runs: Option<u64>,
     vars: Vec<String>,
 ) -> PyResult<String> {
-    let f = flags(runs, seed, evidence_discount, set, without, disable, tolerance, max_runs);
+    let f = flags(
+        runs,
+        seed,
+        evidence_discount,
+        set,
+        without,
+        disable,
+        tolerance,
+        max_runs,
+    );
     core::sweep_plan(&scenario.scn, grid, &f, vars).map_err(|e| to_py(py, e))
 }
 
