@@ -22,6 +22,12 @@ from . import InputError, SweepPlan, _native
 __all__ = ["SweepResult", "sweep"]
 
 
+def _manifest(text: str) -> str:
+    # A task (not scattered data) so the scheduler can recompute it if every worker holding it
+    # dies: the text is in the graph once, on the scheduler.
+    return text
+
+
 def _run_shard(manifest: str, shard: int, of: int, threads: int | None) -> str:
     # Runs on a worker. The GIL is released inside; the text is the shard file's bytes.
     from statecraft import _native as native
@@ -102,7 +108,8 @@ def sweep(
         raise InputError(f"shards = {shards}: need 1 ≤ shards ≤ {points} (the sweep's points)")
     if retries < 0:
         raise InputError("retries must be ≥ 0")
-    [m] = client.scatter([text], broadcast=True)
+    tag = os.urandom(4).hex()
+    m = client.submit(_manifest, text, key=f"statecraft-manifest-{tag}", pure=False)
     futures = client.map(
         _run_shard,
         [m] * shards,
@@ -111,7 +118,7 @@ def sweep(
         [threads] * shards,
         retries=retries,
         pure=False,
-        key=[f"statecraft-shard-{i:05}-of-{shards:05}-{os.urandom(4).hex()}" for i in range(shards)],
+        key=[f"statecraft-shard-{i:05}-of-{shards:05}-{tag}" for i in range(shards)],
     )
     texts: Sequence[str] = client.gather(futures)
     files = [(_native.shard_file_name(i, shards), t) for i, t in enumerate(texts)]
