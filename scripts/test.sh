@@ -22,6 +22,22 @@ fi
 target/pyenv/bin/pip install -q -r tests/python/requirements.txt
 target/pyenv/bin/python tests/python/salib_check.py target/salib/sobol_design.json
 
+# The Python package (issue 15, docs/python.md): build the wheel with maturin (pinned with the
+# rest in crates/statecraft-py/tests/requirements.txt), install it into the venv, run its pytest
+# suite (load errors, study() = CLI JSON, run_batch, Dask on a 2-process LocalCluster with a
+# killed worker, EMA Workbench + PRIM).
+target/pyenv/bin/pip install -q -r crates/statecraft-py/tests/requirements.txt
+rm -f target/wheels/statecraft-*.whl
+target/pyenv/bin/maturin build --release -m crates/statecraft-py/Cargo.toml -o target/wheels \
+  -i target/pyenv/bin/python
+target/pyenv/bin/pip install -q --force-reinstall --no-deps target/wheels/statecraft-*.whl
+target/pyenv/bin/python -m pytest -q -p no:cacheprovider crates/statecraft-py/tests
+# The Slurm recipe of docs/sweeps.md on a one-node cluster started here (opt-in: needs root,
+# installs slurm-wlm and munge).
+if [ "${SLURM_TEST:-0}" = 1 ]; then
+  scripts/slurm-sweep.sh
+fi
+
 # Fuzz targets (issue 17), 10 s each, when a nightly toolchain with cargo-fuzz is present;
 # otherwise a notice and a skip, not a failure. `scripts/fuzz.sh SECONDS` runs longer campaigns.
 if cargo +nightly fuzz --version >/dev/null 2>&1; then

@@ -348,4 +348,12 @@ fn crate_dependencies_point_one_way() {
         !report.iter().any(|d| d == "statecraft-cli"),
         "the report crate must not depend on the CLI"
     );
+    let py = dependencies(&root.join("../statecraft-py/Cargo.toml"));
+    assert!(
+        py.iter().any(|d| d == "statecraft-core")
+            && !py
+                .iter()
+                .any(|d| d == "statecraft-cli" || d == "statecraft-report"),
+        "the Python binding depends on the core only: {py:?}"
+    );
 }
