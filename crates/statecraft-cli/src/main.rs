@@ -5,7 +5,7 @@ mod cmd;
 mod fsio;
 mod load;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Simulate geopolitical crises: bargaining, options, alliance cascades, as probabilities.
@@ -15,6 +15,12 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Say nothing on stderr but errors (no progress).
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more on stderr (timings of every long step).
+    #[arg(long, global = true)]
+    verbose: bool,
     /// With no subcommand, `statecraft [SCENARIO] [FLAGS]` is `statecraft run [SCENARIO] [FLAGS]`.
     #[command(flatten)]
     run: cmd::run::Args,
@@ -50,10 +56,26 @@ enum Command {
     Export(cmd::authoring::ExportArgs),
     /// Write a commented template scenario that passes `check`.
     New(cmd::authoring::NewArgs),
+    /// Compare a variant with a base scenario: outcome and var differences, paired runs.
+    Compare(cmd::compare::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout: `statecraft man > statecraft.1`.
+    Man,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cmd::mc_args::set_verbosity(if cli.quiet {
+        0
+    } else if cli.verbose {
+        2
+    } else {
+        1
+    });
     let result = match cli.command {
         None => cmd::run::exec(cli.run),
         Some(Command::Run(a)) => cmd::run::exec(a),
@@ -70,6 +92,21 @@ fn main() -> ExitCode {
         Some(Command::Paths(a)) => cmd::authoring::paths(a),
         Some(Command::Export(a)) => cmd::authoring::export(a),
         Some(Command::New(a)) => cmd::authoring::new(a),
+        Some(Command::Compare(a)) => cmd::compare::exec(a),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "statecraft", &mut out);
+            cmd::write_stdout(&String::from_utf8_lossy(&out))
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => cmd::write_stdout(&String::from_utf8_lossy(&out)),
+                Err(e) => Err(cmd::Failure::other(format!(
+                    "cannot render the manual page: {e}"
+                ))),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
