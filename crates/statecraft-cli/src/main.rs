@@ -68,10 +68,39 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    cmd::mc_args::set_verbosity(if cli.quiet {
+    // `--quiet` / `--verbose` anywhere, also before a subcommand (`statecraft --quiet report`):
+    // with no subcommand the run flags are top-level arguments, which would otherwise make clap
+    // read the subcommand's name as the run's SCENARIO.
+    let mut quiet = false;
+    let mut verbose = false;
+    let argv: Vec<std::ffi::OsString> = std::env::args_os()
+        .enumerate()
+        .filter(|(i, a)| {
+            if *i == 0 {
+                return true;
+            }
+            match a.to_str() {
+                Some("--quiet" | "-q") => {
+                    quiet = true;
+                    false
+                }
+                Some("--verbose") => {
+                    verbose = true;
+                    false
+                }
+                _ => true,
+            }
+        })
+        .map(|(_, a)| a)
+        .collect();
+    if quiet && verbose {
+        eprintln!("error: --quiet and --verbose cannot be used together");
+        return ExitCode::from(2);
+    }
+    let cli = Cli::parse_from(argv);
+    cmd::mc_args::set_verbosity(if quiet || cli.quiet {
         0
-    } else if cli.verbose {
+    } else if verbose || cli.verbose {
         2
     } else {
         1

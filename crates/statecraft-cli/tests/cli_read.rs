@@ -321,9 +321,13 @@ fn quiet_verbose_and_progress_lines_off_a_terminal() {
     assert!(o.status.success());
     assert_eq!(stderr(&o), "", "--quiet says nothing on success");
     assert!(stdout(&o).contains("OUTCOMES"));
-    // Global flags after the subcommand too.
+    // Global flags after the subcommand, and before it.
     let o = statecraft(&["check", "minimal", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let o = statecraft(&["--quiet", "check", "minimal"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = statecraft(&["--quiet", "--verbose", "check", "minimal"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
