@@ -5,7 +5,7 @@ mod cmd;
 mod fsio;
 mod load;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Simulate geopolitical crises: bargaining, options, alliance cascades, as probabilities.
@@ -15,6 +15,12 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Say nothing on stderr but errors (no progress).
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more on stderr (timings of every long step).
+    #[arg(long, global = true)]
+    verbose: bool,
     /// With no subcommand, `statecraft [SCENARIO] [FLAGS]` is `statecraft run [SCENARIO] [FLAGS]`.
     #[command(flatten)]
     run: cmd::run::Args,
@@ -52,10 +58,55 @@ enum Command {
     New(cmd::authoring::NewArgs),
     /// The what-if explorer in the browser: controls for every number, base vs variant.
     Serve(cmd::serve::Args),
+    /// Compare a variant with a base scenario: outcome and var differences, paired runs.
+    Compare(cmd::compare::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout: `statecraft man > statecraft.1`.
+    Man,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--quiet` / `--verbose` anywhere, also before a subcommand (`statecraft --quiet report`):
+    // with no subcommand the run flags are top-level arguments, which would otherwise make clap
+    // read the subcommand's name as the run's SCENARIO.
+    let mut quiet = false;
+    let mut verbose = false;
+    let argv: Vec<std::ffi::OsString> = std::env::args_os()
+        .enumerate()
+        .filter(|(i, a)| {
+            if *i == 0 {
+                return true;
+            }
+            match a.to_str() {
+                Some("--quiet" | "-q") => {
+                    quiet = true;
+                    false
+                }
+                Some("--verbose") => {
+                    verbose = true;
+                    false
+                }
+                _ => true,
+            }
+        })
+        .map(|(_, a)| a)
+        .collect();
+    if quiet && verbose {
+        eprintln!("error: --quiet and --verbose cannot be used together");
+        return ExitCode::from(2);
+    }
+    let cli = Cli::parse_from(argv);
+    cmd::mc_args::set_verbosity(if quiet || cli.quiet {
+        0
+    } else if verbose || cli.verbose {
+        2
+    } else {
+        1
+    });
     let result = match cli.command {
         None => cmd::run::exec(cli.run),
         Some(Command::Run(a)) => cmd::run::exec(a),
@@ -73,6 +124,21 @@ fn main() -> ExitCode {
         Some(Command::Export(a)) => cmd::authoring::export(a),
         Some(Command::New(a)) => cmd::authoring::new(a),
         Some(Command::Serve(a)) => cmd::serve::exec(a),
+        Some(Command::Compare(a)) => cmd::compare::exec(a),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "statecraft", &mut out);
+            cmd::write_stdout(&String::from_utf8_lossy(&out))
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => cmd::write_stdout(&String::from_utf8_lossy(&out)),
+                Err(e) => Err(cmd::Failure::other(format!(
+                    "cannot render the manual page: {e}"
+                ))),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -117,7 +117,7 @@ fn json_has_hypotheses_questions_and_provenance() {
 /// Every field as a path like `hypotheses[].rank.ranking[].delta`; maps keyed by data (var,
 /// series and event names) stop at the map.
 fn collect_keys(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
-    const DATA_MAPS: [&str; 3] = ["mc.vars", "mc.series", "mc.events"];
+    const DATA_MAPS: [&str; 4] = ["mc.vars", "mc.series", "mc.events", "mc.alignment"];
     match v {
         serde_json::Value::Object(m) => {
             if DATA_MAPS.contains(&at) {

@@ -288,6 +288,12 @@ fn lex(src: &str) -> Result<Vec<Lexed>, ParseError> {
                     (b'>', false) => Cmp::Gt,
                     (b'=', true) => Cmp::Eq,
                     (b'!', true) => Cmp::Ne,
+                    (b'=', false) if b.get(i + 1) == Some(&b'>') => {
+                        return Err(err("`=>` is not an operator; use `>=`", i, 2))
+                    }
+                    (b'=', false) if b.get(i + 1) == Some(&b'<') => {
+                        return Err(err("`=<` is not an operator; use `<=`", i, 2))
+                    }
                     (b'=', false) => return Err(err("`=` is not an operator; use `==`", i, 1)),
                     _ => {
                         // `!` alone is `not`.
@@ -660,6 +666,16 @@ mod tests {
 
     fn vars(kv: &[(&str, f64)]) -> BTreeMap<String, f64> {
         kv.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn reversed_comparisons_suggest_the_operator_meant() {
+        let e = Expr::parse("a => 1", None).unwrap_err();
+        assert!(e.to_string().contains("use `>=`"), "{e}");
+        let e = Expr::parse("a =< 1", None).unwrap_err();
+        assert!(e.to_string().contains("use `<=`"), "{e}");
+        let e = Expr::parse("a = 1", None).unwrap_err();
+        assert!(e.to_string().contains("use `==`"), "{e}");
     }
 
     #[test]

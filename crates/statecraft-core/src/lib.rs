@@ -29,6 +29,7 @@ pub mod state;
 pub mod study;
 pub mod suggest;
 pub mod sweep;
+pub mod trace;
 pub mod validate;
 
 /// Engine version recorded in every output.

@@ -359,6 +359,12 @@ pub struct Study {
     /// The nested job, when asked for.
     #[serde(default)]
     pub nested: Option<mc::NestedResult>,
+    /// What the tornado explains, typed (its `target` field is the display form `P(id)`).
+    #[serde(default)]
+    pub tornado_target: Option<Target>,
+    /// What the Sobol indices explain, typed.
+    #[serde(default)]
+    pub sobol_target: Option<Target>,
 }
 
 impl Study {
@@ -554,6 +560,10 @@ pub fn study(
         edits: pv.edits.clone(),
         model_options: pv.model_options.clone(),
     };
+    let tornado_target = tornado.as_ref().and(cfg.tornado.clone());
+    let sobol_target = sobol
+        .as_ref()
+        .and(cfg.sobol.as_ref().map(|(t, _)| t.clone()));
     Ok(Study {
         format: STUDY_FORMAT.to_string(),
         provenance,
@@ -565,6 +575,8 @@ pub fn study(
         questions,
         evidence_discount,
         nested,
+        tornado_target,
+        sobol_target,
     })
 }
 

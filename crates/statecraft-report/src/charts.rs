@@ -865,11 +865,16 @@ pub fn tornado_svg(d: &ReportData) -> String {
     for (i, b) in bars.iter().enumerate() {
         let y = top + i as f64 * row_h + 4.0;
         let short = truncate(&b.input, max_chars(lw, MONO));
+        let tip = if b.path.is_empty() || b.path == b.input {
+            b.input.clone()
+        } else {
+            format!("{} ({})", b.input, b.path)
+        };
         s.text_tip(
             16.0 + lw,
             y + 13.0,
             &short,
-            &b.input,
+            &tip,
             "text-anchor=\"end\" font-size=\"11\" font-family=\"Menlo, Consolas, monospace\"",
         );
         let at = |v: Option<f64>| v.map(|v| format!(" ({})", fixed(v, 2))).unwrap_or_default();
@@ -1006,11 +1011,16 @@ pub fn sobol_svg(d: &ReportData) -> String {
     for (i, r) in rows.iter().enumerate() {
         let y = top + i as f64 * row_h + 3.0;
         let short = truncate(&r.input, max_chars(lw, MONO));
+        let tip = if r.path.is_empty() || r.path == r.input {
+            r.input.clone()
+        } else {
+            format!("{} ({})", r.input, r.path)
+        };
         s.text_tip(
             x0 - 12.0,
             y + 17.0,
             &short,
-            &r.input,
+            &tip,
             "text-anchor=\"end\" font-size=\"11\" font-family=\"Menlo, Consolas, monospace\"",
         );
         for (k, (v, vlo, vhi, fill, name)) in [

@@ -24,6 +24,8 @@ pub struct ReportData {
     /// A banner shown at the top of the report (e.g. "illustrative data"), if any.
     pub notice: Option<String>,
     pub outcomes: Vec<OutcomeEstimate>,
+    /// Whether the outcome classes overlap in the runs (counted run by run), in words.
+    pub class_note: String,
     pub forecasts: Vec<ForecastEstimate>,
     pub trajectories: Vec<IssueTrajectory>,
     pub network: Network,
@@ -166,8 +168,10 @@ pub struct Network {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TornadoBar {
-    /// Dotted input path, e.g. `stance.uk.mil_rights.position`.
+    /// The input's human label (from the scenario's names), or its dotted path.
     pub input: String,
+    /// Dotted input path, e.g. `stance.uk.mil_rights.position` (shown in the tooltip).
+    pub path: String,
     /// Δ probability (from `base`) with the input at its low value.
     pub low_effect: f64,
     /// Δ probability (from `base`) with the input at its high value.
@@ -191,7 +195,10 @@ pub struct Tornado {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SobolIndex {
+    /// The input's human label (from the scenario's names), or its dotted path.
     pub input: String,
+    /// Dotted input path (shown in the tooltip).
+    pub path: String,
     pub s1: f64,
     pub s1_lo: f64,
     pub s1_hi: f64,

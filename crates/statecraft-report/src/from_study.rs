@@ -5,12 +5,13 @@
 //! The mapping is documented in `docs/report.md` ("Adapter from the core").
 
 use crate::data::*;
+use crate::fmt::{int, pct};
 use statecraft_core::forecast::QuestionForecast;
-use statecraft_core::mc::{self, McResult, OutcomeProb, VarSummary};
+use statecraft_core::mc::{self, McResult, OutcomeProb};
 use statecraft_core::sample::{cited_paragraphs, find_source};
 use statecraft_core::scenario::HypothesisTest;
 use statecraft_core::scenario::{Dist, Num, Scenario};
-use statecraft_core::sensitivity::{Pivot, SobolResult, Tornado as CoreTornado};
+use statecraft_core::sensitivity::{Pivot, SobolResult, Target, Tornado as CoreTornado};
 use statecraft_core::study::{DiscountLevel, HypothesisVerdict, Study};
 use std::collections::BTreeMap;
 
@@ -38,18 +39,19 @@ pub fn from_study(scn: &Scenario, study: &Study, command: &str, notes: &[String]
         round_days: meta.round_days,
         notice: None,
         outcomes: outcomes(&study.mc.outcomes),
+        class_note: class_note(&study.mc),
         forecasts: forecasts(&study.questions),
         trajectories: trajectories(scn, &study.mc, MAX_TRAJECTORY_ACTORS),
         network: network(scn, &study.mc),
         tornado: study
             .tornado
             .as_ref()
-            .map(|t| tornado(scn, t))
+            .map(|t| tornado(scn, t, study.tornado_target.as_ref()))
             .unwrap_or_default(),
         sobol: study
             .sobol
             .as_ref()
-            .map(|s| sobol(scn, s))
+            .map(|s| sobol(scn, s, study.sobol_target.as_ref()))
             .unwrap_or_default(),
         pivotal: study
             .pivotality
@@ -67,6 +69,35 @@ pub fn from_study(scn: &Scenario, study: &Study, command: &str, notes: &[String]
             command: command.to_string(),
             notes: notes.to_vec(),
         },
+    }
+}
+
+/// Whether the outcome classes are mutually exclusive in the runs, from the core's run-by-run
+/// count (empty when there are no classes or runs).
+pub fn class_note(r: &McResult) -> String {
+    let c = &r.class_coverage;
+    if r.outcomes.is_empty() || c.runs == 0 {
+        return String::new();
+    }
+    let sum: f64 = r.outcomes.iter().map(|o| o.p).sum();
+    let none = if c.none > 0 {
+        format!(" {} runs are in no class.", int(c.none))
+    } else {
+        String::new()
+    };
+    if c.exclusive() {
+        format!(
+            "The classes are mutually exclusive in these runs: they sum to {} over {} runs.{none}",
+            pct(sum),
+            int(c.runs)
+        )
+    } else {
+        format!(
+            "The classes overlap (a run can be in several), so they do not add up to 100%: they sum to {} over {} runs, and {} runs are in two or more classes.{none}",
+            pct(sum),
+            int(c.runs),
+            int(c.several)
+        )
     }
 }
 
@@ -226,44 +257,24 @@ pub fn trajectories(scn: &Scenario, r: &McResult, max_actors: usize) -> Vec<Issu
     out
 }
 
-/// Shares of runs ending at alignment −1, 0, +1, read off the var's histogram (the crisis layer
-/// records `alignment.<ally>` ∈ {−1, 0, +1}; each bin holds one of the three values, identified by
-/// rounding its midpoint). Runs without the var are left out; `None` if no run has it.
-pub fn alignment_shares(v: &VarSummary) -> Option<(f64, f64, f64)> {
-    let h = &v.histogram;
-    let total: u64 = h.counts.iter().sum();
-    if total == 0 {
+/// Shares of runs ending at alignment −1 (back target), 0, +1 (back initiator), from the
+/// core's typed counts; `None` if no run recorded the ally's alignment.
+pub fn alignment_shares(c: &mc::AlignmentCounts) -> Option<(f64, f64, f64)> {
+    if c.runs == 0 {
         return None;
     }
-    let (mut neg, mut zero, mut pos) = (0u64, 0u64, 0u64);
-    for (k, &c) in h.counts.iter().enumerate() {
-        if c == 0 {
-            continue;
-        }
-        let (a, b) = (
-            h.edges.get(k).copied().unwrap_or(v.min),
-            h.edges.get(k + 1).copied().unwrap_or(v.max),
-        );
-        let mid = if (b - a).abs() < 1e-12 {
-            a
-        } else {
-            0.5 * (a + b)
-        };
-        if mid <= -0.5 {
-            neg += c;
-        } else if mid >= 0.5 {
-            pos += c;
-        } else {
-            zero += c;
-        }
-    }
-    let t = total as f64;
-    Some((neg as f64 / t, zero as f64 / t, pos as f64 / t))
+    let t = c.runs as f64;
+    Some((
+        c.target as f64 / t,
+        c.neutral as f64 / t,
+        c.initiator as f64 / t,
+    ))
 }
 
 /// The alliance cascade: allies (scenario order) with P(back initiator / neutral / back target)
-/// from `alignment.<ally>`, influence links with their nominal weights, and the most frequent
-/// tipping steps `tipped:<from>-><to>` (share of runs in which the step happened).
+/// from the core's typed alignment counts, influence links with their nominal weights, and the
+/// most frequent tipping steps (the core's typed `tipping`, share of runs in which the step
+/// happened).
 pub fn network(scn: &Scenario, r: &McResult) -> Network {
     let c = &scn.crisis;
     let nodes: Vec<NetworkNode> = c
@@ -271,8 +282,8 @@ pub fn network(scn: &Scenario, r: &McResult) -> Network {
         .iter()
         .map(|a| {
             let (pt, pn, pi) = r
-                .vars
-                .get(&format!("alignment.{}", a.actor))
+                .alignment
+                .get(&a.actor)
                 .and_then(alignment_shares)
                 .unwrap_or((f64::NAN, f64::NAN, f64::NAN));
             NetworkNode {
@@ -295,10 +306,10 @@ pub fn network(scn: &Scenario, r: &McResult) -> Network {
         .collect();
     let is_ally = |id: &str| c.allies.iter().any(|a| a.actor == id);
     let mut steps: Vec<(u64, Vec<String>)> = r
-        .events
+        .tipping
         .iter()
-        .filter_map(|(k, f)| {
-            let (from, to) = k.strip_prefix("tipped:")?.split_once("->")?;
+        .map(|t| {
+            let from = t.from.as_str();
             // A tipper that is not an ally is an option (or the ally's own lean): show its name.
             let from = if is_ally(from) {
                 from.to_string()
@@ -309,7 +320,7 @@ pub fn network(scn: &Scenario, r: &McResult) -> Network {
             } else {
                 from.to_string()
             };
-            Some((f.runs_with, vec![from, to.to_string()]))
+            (t.runs_with, vec![from, t.to.clone()])
         })
         .collect();
     steps.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -352,15 +363,16 @@ pub fn network(scn: &Scenario, r: &McResult) -> Network {
 }
 
 /// One-at-a-time effects: Δ from the nominal probability at each input's 5th/95th percentile.
-pub fn tornado(scn: &Scenario, t: &CoreTornado) -> Tornado {
+pub fn tornado(scn: &Scenario, t: &CoreTornado, target: Option<&Target>) -> Tornado {
     Tornado {
-        outcome: target_name(scn, &t.target),
+        outcome: target_name(scn, target, &t.target),
         base: t.y_nominal,
         bars: t
             .bars
             .iter()
             .map(|b| TornadoBar {
-                input: b.input.clone(),
+                input: input_label(scn, &b.input),
+                path: b.input.clone(),
                 low_effect: b.y_low - t.y_nominal,
                 high_effect: b.y_high - t.y_nominal,
                 low_value: Some(b.low_value),
@@ -370,24 +382,81 @@ pub fn tornado(scn: &Scenario, t: &CoreTornado) -> Tornado {
     }
 }
 
-/// `P(id)` → the outcome's name; anything else as given.
-fn target_name(scn: &Scenario, target: &str) -> String {
-    target
-        .strip_prefix("P(")
-        .and_then(|t| t.strip_suffix(')'))
-        .map(|id| outcome_name(scn, id))
-        .unwrap_or_else(|| target.to_string())
+/// An input's human label from the scenario's names (`crisis.gate.jcs.block` → "Joint Chiefs
+/// of Staff: gate block"); the path as given when the scenario does not name it.
+pub fn input_label(scn: &Scenario, path: &str) -> String {
+    let c = &scn.crisis;
+    let parts: Vec<&str> = path.split('.').collect();
+    let actor = |id: &str| actor_name(scn, id);
+    let issue = |id: &str| {
+        scn.issues
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| {
+                if i.name.is_empty() {
+                    i.id.clone()
+                } else {
+                    i.name.clone()
+                }
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    let key = |k: &str| k.replace('_', " ");
+    let label = match parts.as_slice() {
+        ["actor", a, k] => Some(format!("{}: {}", actor(a), key(k))),
+        ["stance", a, i, k] => Some(format!("{}: {} on {}", actor(a), key(k), issue(i))),
+        ["crisis", "gate", g, k] => c
+            .gates
+            .iter()
+            .find(|x| x.id == *g)
+            .map(|x| format!("{}: gate {}", x.name, key(k))),
+        ["crisis", "option", o, rest @ ..] => c
+            .options
+            .iter()
+            .find(|x| x.id == *o)
+            .map(|x| format!("{}: {}", x.name, key(&rest.join(" ")))),
+        ["crisis", "ally", a, k] => Some(format!("{}: ally {}", actor(a), key(k))),
+        ["crisis", "link", a, b, k] => {
+            Some(format!("{} → {}: link {}", actor(a), actor(b), key(k)))
+        }
+        ["crisis", "influence", a, b, k] => {
+            Some(format!("{} → {}: influence {}", actor(a), actor(b), key(k)))
+        }
+        ["crisis", "volatility", a, k] => Some(format!("{}: volatility {}", actor(a), key(k))),
+        ["crisis", "coercion", k] => Some(format!("Coercion {}", key(k))),
+        ["crisis", "bargaining", k] => Some(format!("Bargaining {}", key(k))),
+        ["crisis", "alliance", k] => Some(format!(
+            "{}: {}",
+            c.alliance
+                .as_ref()
+                .map_or("Alliance".to_string(), |x| x.name.clone()),
+            key(k)
+        )),
+        _ => None,
+    };
+    label.unwrap_or_else(|| path.to_string())
+}
+
+/// The typed target's human name (an outcome's name, a var's path); a study without the typed
+/// field (older JSON) shows the recorded display form as given.
+fn target_name(scn: &Scenario, target: Option<&Target>, display: &str) -> String {
+    match target {
+        Some(Target::Outcome(id)) => outcome_name(scn, id),
+        Some(Target::Var(v)) => v.clone(),
+        None => display.to_string(),
+    }
 }
 
 /// Sobol first-order and total indices with their bootstrap intervals.
-pub fn sobol(scn: &Scenario, s: &SobolResult) -> Sobol {
+pub fn sobol(scn: &Scenario, s: &SobolResult, target: Option<&Target>) -> Sobol {
     Sobol {
-        outcome: target_name(scn, &s.target),
+        outcome: target_name(scn, target, &s.target),
         indices: s
             .indices
             .iter()
             .map(|i| SobolIndex {
-                input: i.input.clone(),
+                input: input_label(scn, &i.input),
+                path: i.input.clone(),
                 s1: i.first.value,
                 s1_lo: i.first.lo,
                 s1_hi: i.first.hi,

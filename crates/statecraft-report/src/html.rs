@@ -103,6 +103,33 @@ pub fn forecast_table(d: &ReportData) -> String {
 }
 
 /// The pivotal actors, ranked by |Δp|.
+/// Rows shown before a long table collapses the rest into `<details>`.
+pub const TABLE_TOP: usize = 10;
+
+/// A table with its first [`TABLE_TOP`] rows shown and the rest in a `<details>` block that
+/// repeats the header.
+fn collapsed_table(class: &str, head: &str, rows: &[String]) -> String {
+    let mut s = format!("<table class=\"{class}\">\n<thead>{head}</thead>\n<tbody>\n");
+    for r in rows.iter().take(TABLE_TOP) {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s.push_str("</tbody>\n</table>\n");
+    if rows.len() > TABLE_TOP {
+        let _ = write!(
+            s,
+            "<details><summary>{} more rows</summary>\n<table class=\"{class}\">\n<thead>{head}</thead>\n<tbody>\n",
+            rows.len() - TABLE_TOP
+        );
+        for r in rows.iter().skip(TABLE_TOP) {
+            s.push_str(r);
+            s.push('\n');
+        }
+        s.push_str("</tbody>\n</table>\n</details>\n");
+    }
+    s
+}
+
 pub fn pivotal_table(d: &ReportData) -> String {
     if d.pivotal.is_empty() {
         return na("pivotality results");
@@ -113,21 +140,21 @@ pub fn pivotal_table(d: &ReportData) -> String {
             .total_cmp(&fin(a.delta_p.abs(), -1.0))
             .then_with(|| a.actor.cmp(&b.actor))
     });
-    let mut s = String::from(
-        "<table class=\"pivotal\">\n<thead><tr><th class=\"num\">Rank</th><th>Actor</th><th>Outcome</th><th class=\"num\">Largest Δ probability when the actor's stance is forced</th></tr></thead>\n<tbody>\n",
-    );
-    for (i, p) in rows.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-            i + 1,
-            esc(&p.actor),
-            esc(&p.outcome),
-            pp(p.delta_p)
-        );
-    }
-    s.push_str("</tbody>\n</table>\n");
-    s
+    let head = "<tr><th class=\"num\">Rank</th><th>Actor</th><th>Outcome</th><th class=\"num\">Largest Δ probability when the actor's stance is forced</th></tr>";
+    let rows: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                i + 1,
+                esc(&p.actor),
+                esc(&p.outcome),
+                pp(p.delta_p)
+            )
+        })
+        .collect();
+    collapsed_table("pivotal", head, &rows)
 }
 
 fn paragraphs(ps: &[u32]) -> String {
@@ -201,24 +228,24 @@ pub fn provenance_table(d: &ReportData) -> String {
     if d.provenance.is_empty() {
         return na("provenance records");
     }
-    let mut s = String::from(
-        "<table class=\"provenance\">\n<thead><tr><th>Input</th><th>Value</th><th>Source</th><th>Date</th><th class=\"num\">Reliability (0–1)</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &d.provenance {
-        let _ = writeln!(
-            s,
-            "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td><span class=\"mono\">{}</span> {}</td><td class=\"num\">{}</td><td class=\"num\">{}{}</td></tr>",
-            esc(&r.input),
-            esc(&r.value),
-            esc(&r.source_id),
-            esc(&r.source_title),
-            esc(&r.date),
-            fixed(r.reliability, 2),
-            meter(r.reliability, f64::NAN, f64::NAN)
-        );
-    }
-    s.push_str("</tbody>\n</table>\n");
-    s
+    let head = "<tr><th>Input</th><th>Value</th><th>Source</th><th>Date</th><th class=\"num\">Reliability (0–1)</th></tr>";
+    let rows: Vec<String> = d
+        .provenance
+        .iter()
+        .map(|r| {
+            format!(
+                "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td><span class=\"mono\">{}</span> {}</td><td class=\"num\">{}</td><td class=\"num\">{}{}</td></tr>",
+                esc(&r.input),
+                esc(&r.value),
+                esc(&r.source_id),
+                esc(&r.source_title),
+                esc(&r.date),
+                fixed(r.reliability, 2),
+                meter(r.reliability, f64::NAN, f64::NAN)
+            )
+        })
+        .collect();
+    collapsed_table("provenance", head, &rows)
 }
 
 /// The whole report as one HTML document.
@@ -259,6 +286,9 @@ pub fn render_html(d: &ReportData) -> String {
     } else {
         s.push_str(&figure(&charts::outcomes_svg(d)));
     }
+    if !d.class_note.is_empty() {
+        let _ = writeln!(s, "<p class=\"lead\">{}</p>", esc(&d.class_note));
+    }
     s.push_str("</section>\n");
 
     s.push_str("<section id=\"forecasts\">\n<h2>Forecast questions</h2>\n");
@@ -287,6 +317,7 @@ pub fn render_html(d: &ReportData) -> String {
         s.push_str(&na("one-at-a-time effects"));
     } else {
         s.push_str(&figure(&charts::tornado_svg(d)));
+        s.push_str("<p class=\"lead\">The tornado's base line is the probability with every input held at its nominal value (in-run chance still varies); the headline samples the inputs, so the two differ whenever the inputs are uncertain.</p>\n");
     }
     if d.sobol.indices.is_empty() {
         s.push_str(&na("Sobol indices"));

@@ -1,6 +1,6 @@
 //! The adapter `from_study` on a tiny crisis scenario whose results can be checked by hand.
 
-use statecraft_core::mc::{Histogram, McConfig, VarSummary};
+use statecraft_core::mc::McConfig;
 use statecraft_core::scenario::load::from_toml_str;
 use statecraft_core::scenario::Scenario;
 use statecraft_core::study::{study, StudyConfig};
@@ -216,42 +216,18 @@ fn trajectories_keep_the_largest_capability_times_salience() {
 }
 
 #[test]
-fn alignment_shares_from_histogram() {
-    // 20 bins on [−1, 1]: −1 falls in bin 0, 0 in bin 10, +1 in bin 19.
-    let edges: Vec<f64> = (0..=20).map(|k| -1.0 + 0.1 * k as f64).collect();
-    let mut counts = vec![0u64; 20];
-    counts[0] = 3;
-    counts[10] = 5;
-    counts[19] = 2;
-    let v = VarSummary {
-        n: 10,
-        mean: -0.1,
-        sd: 0.0,
-        min: -1.0,
-        max: 1.0,
-        quantiles: [0.0; 5],
-        histogram: Histogram { edges, counts },
+fn alignment_shares_from_typed_counts() {
+    let c = statecraft_core::mc::AlignmentCounts {
+        runs: 10,
+        target: 3,
+        neutral: 5,
+        initiator: 2,
     };
-    assert_eq!(alignment_shares(&v), Some((0.3, 0.5, 0.2)));
-    // Every run at 0: one degenerate bin [0, 0].
-    let v0 = VarSummary {
-        histogram: Histogram {
-            edges: vec![0.0, 0.0],
-            counts: vec![7],
-        },
-        min: 0.0,
-        max: 0.0,
-        ..v.clone()
-    };
-    assert_eq!(alignment_shares(&v0), Some((0.0, 1.0, 0.0)));
-    let empty = VarSummary {
-        histogram: Histogram {
-            edges: vec![],
-            counts: vec![],
-        },
-        ..v
-    };
-    assert_eq!(alignment_shares(&empty), None);
+    assert_eq!(alignment_shares(&c), Some((0.3, 0.5, 0.2)));
+    assert_eq!(
+        alignment_shares(&statecraft_core::mc::AlignmentCounts::default()),
+        None
+    );
 }
 
 #[test]

@@ -370,11 +370,11 @@ prop_compose! {
             tornado: Tornado {
                 outcome: "o".into(),
                 base,
-                bars: bars.into_iter().map(|(input, low_effect, high_effect)| TornadoBar { input, low_effect, high_effect, low_value: Some(low_effect), high_value: None }).collect(),
+                bars: bars.into_iter().map(|(input, low_effect, high_effect)| TornadoBar { input, path: String::new(), low_effect, high_effect, low_value: Some(low_effect), high_value: None }).collect(),
             },
             sobol: Sobol {
                 outcome: String::new(),
-                indices: sobol.into_iter().map(|(input, v)| SobolIndex { input, s1: v[0], s1_lo: v[1], s1_hi: v[2], st: v[3], st_lo: v[4], st_hi: v[5] }).collect(),
+                indices: sobol.into_iter().map(|(input, v)| SobolIndex { input, path: String::new(), s1: v[0], s1_lo: v[1], s1_hi: v[2], st: v[3], st_lo: v[4], st_hi: v[5] }).collect(),
             },
             hypotheses: hyps.into_iter().enumerate().map(|(k, (claim, delta_p, lo, hi, v, ps))| HypothesisResult {
                 id: format!("H{k}"),

@@ -62,15 +62,26 @@ fn table(f: &forecast::Forecast) -> String {
         .unwrap_or(2)
         .max(2);
     out.push_str(&format!(
-        "{:w$}  {:>6}  {:>17}  {:>10}\n",
+        "{:w$}  {:>6}  {:>18}  {:>10}\n",
         "id", "P", "95% interval", "by"
     ));
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     for q in &f.questions {
         let by = q.by.map(|d| d.to_string()).unwrap_or_default();
         out.push_str(&format!(
-            "{:w$}  {:>6.3}  [{:.3}, {:.3}]  {:>10}\n",
-            q.id, q.probability, q.lo, q.hi, by
+            "{:w$}  {:>6}  [{:>6}, {:>6}]  {:>10}  ({} runs)\n",
+            q.id,
+            pct(q.probability),
+            pct(q.lo),
+            pct(q.hi),
+            by,
+            q.runs
         ));
+        if !q.title.is_empty() {
+            let mut t = String::new();
+            study_view::wrap_into(&mut t, "    ", &q.title);
+            out.push_str(&t);
+        }
     }
     out
 }

@@ -7,6 +7,9 @@ use statecraft_core::mc::{self, McConfig};
 use statecraft_core::plan::{PlanRequest, Preset};
 use statecraft_core::scenario::Edit;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU8, Ordering as AtomicOrdering};
+use std::sync::Mutex;
+use std::time::Instant;
 
 /// Monte Carlo runs when `--runs` is not given.
 pub const DEFAULT_RUNS: u64 = 1000;
@@ -234,10 +237,101 @@ pub fn mc_failure(e: mc::McError) -> Failure {
     }
 }
 
-/// A progress bar on stderr for `total` steps, or `None` when stderr is not a terminal.
-pub fn progress_bar(total: u64, what: &str) -> Option<indicatif::ProgressBar> {
-    if !std::io::stderr().is_terminal() {
+/// How much the CLI says on stderr: 0 = `--quiet` (errors only), 1 = default, 2 = `--verbose`.
+static VERBOSITY: AtomicU8 = AtomicU8::new(1);
+
+/// Set by `main` from `--quiet` / `--verbose`.
+pub fn set_verbosity(v: u8) {
+    VERBOSITY.store(v, AtomicOrdering::Relaxed);
+}
+
+pub fn verbosity() -> u8 {
+    VERBOSITY.load(AtomicOrdering::Relaxed)
+}
+
+/// Progress on stderr: a bar on a terminal, plain lines (every 10%, at most one a second, only
+/// once a second has passed) when stderr is a file or a pipe, nothing with `--quiet`.
+pub enum Progress {
+    Bar(indicatif::ProgressBar),
+    Lines(LineProgress),
+}
+
+pub struct LineProgress {
+    what: String,
+    total: u64,
+    start: Instant,
+    /// (last line printed, last tenth reported).
+    last: Mutex<(Instant, u64)>,
+}
+
+impl Progress {
+    pub fn set_position(&self, n: u64) {
+        match self {
+            Progress::Bar(b) => b.set_position(n),
+            Progress::Lines(l) => l.update(n),
+        }
+    }
+    pub fn finish_and_clear(&self) {
+        match self {
+            Progress::Bar(b) => {
+                b.finish_and_clear();
+                if verbosity() >= 2 {
+                    eprintln!(
+                        "statecraft: {} done in {:.1} s",
+                        b.message(),
+                        b.elapsed().as_secs_f64()
+                    );
+                }
+            }
+            Progress::Lines(l) => l.finish(),
+        }
+    }
+}
+
+impl LineProgress {
+    fn update(&self, n: u64) {
+        let now = Instant::now();
+        if now.duration_since(self.start).as_secs_f64() < 1.0 || self.total == 0 {
+            return;
+        }
+        let tenth = (10 * n.min(self.total)) / self.total;
+        let Ok(mut last) = self.last.lock() else {
+            return;
+        };
+        if tenth > last.1 && now.duration_since(last.0).as_secs_f64() >= 1.0 {
+            *last = (now, tenth);
+            eprintln!(
+                "statecraft: {} {}% ({n}/{}, {:.0} s)",
+                self.what,
+                10 * tenth,
+                self.total,
+                now.duration_since(self.start).as_secs_f64()
+            );
+        }
+    }
+    fn finish(&self) {
+        let t = self.start.elapsed().as_secs_f64();
+        if t >= 1.0 || verbosity() >= 2 {
+            eprintln!(
+                "statecraft: {} done ({} steps, {t:.1} s)",
+                self.what, self.total
+            );
+        }
+    }
+}
+
+/// Progress for `total` steps on stderr (see [`Progress`]), or `None` with `--quiet`.
+pub fn progress_bar(total: u64, what: &str) -> Option<Progress> {
+    if verbosity() == 0 {
         return None;
+    }
+    if !std::io::stderr().is_terminal() {
+        return Some(Progress::Lines(LineProgress {
+            what: what.to_string(),
+            total,
+            start: Instant::now(),
+            last: Mutex::new((Instant::now(), 0)),
+        }));
     }
     let pb = indicatif::ProgressBar::new(total);
     if let Ok(style) =
@@ -246,7 +340,7 @@ pub fn progress_bar(total: u64, what: &str) -> Option<indicatif::ProgressBar> {
         pb.set_style(style);
     }
     pb.set_message(what.to_string());
-    Some(pb)
+    Some(Progress::Bar(pb))
 }
 
 #[cfg(test)]

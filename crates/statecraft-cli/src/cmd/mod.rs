@@ -3,6 +3,7 @@
 pub mod authoring;
 pub mod backtest;
 pub mod check;
+pub mod compare;
 pub mod convert;
 pub mod fit;
 pub mod forecast;
@@ -14,6 +15,7 @@ pub mod score;
 pub mod serve;
 pub mod study_view;
 pub mod sweep;
+pub mod trace_view;
 pub mod validate;
 
 use std::process::ExitCode;
@@ -58,10 +60,28 @@ struct Rendered<'a>(&'a miette::Report);
 impl std::fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use miette::ReportHandler;
-        miette::MietteHandlerOpts::new()
-            .wrap_lines(false)
+        let mut opts = miette::MietteHandlerOpts::new();
+        // https://no-color.org: any non-empty NO_COLOR turns colour off.
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            opts = opts.color(false);
+        }
+        opts.wrap_lines(false)
             .context_lines(1)
             .build()
             .debug(self.0.as_ref(), f)
+    }
+}
+
+/// Write `out` to stdout; a closed pipe (`statecraft … | head`) is not an error.
+pub fn write_stdout(out: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::other(format!("cannot write output: {e}"))),
     }
 }

@@ -62,6 +62,13 @@ pub struct Args {
     /// Study settings: runs of the pivotality and evidence-discount parts.
     #[command(flatten)]
     pub study: StudyArgs,
+    /// Print one sampled run that reaches outcome class OUTCOME (the first in run order), as a
+    /// dated trace: events, orders, gate decisions, tipping.
+    #[arg(long, value_name = "OUTCOME", conflicts_with = "trace")]
+    pub explain: Option<String>,
+    /// Print run RUN of the job (0-based) as a dated trace.
+    #[arg(long, value_name = "RUN")]
+    pub trace: Option<u64>,
 }
 
 impl Default for Args {
@@ -76,6 +83,8 @@ impl Default for Args {
             mc: McArgs::default(),
             analysis: AnalysisArgs::default(),
             study: StudyArgs::default(),
+            explain: None,
+            trace: None,
         }
     }
 }
@@ -135,7 +144,20 @@ pub fn exec(args: Args) -> Result<(), Failure> {
         &args.model_opt,
         args.rounds,
     )?;
-    let out = if args.is_study(&loaded.scenario) {
+    let which = match (&args.trace, &args.explain) {
+        (Some(i), _) => Some(super::trace_view::Which::Run(*i)),
+        (None, Some(o)) => Some(super::trace_view::Which::Explain(o.clone())),
+        (None, None) => None,
+    };
+    let out = if let Some(which) = which {
+        super::trace_view::exec(
+            &loaded.scenario,
+            &run,
+            &args.mc,
+            which,
+            args.format == Format::Json,
+        )?
+    } else if args.is_study(&loaded.scenario) {
         let scn = &loaded.scenario;
         let plan = study_view::plan(scn, run, &args.mc, &args.analysis, &args.study)?;
         let s = study_view::run(scn, &plan, &args.mc)?;

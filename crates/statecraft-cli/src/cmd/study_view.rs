@@ -111,22 +111,181 @@ fn verdict_word(v: Verdict) -> &'static str {
     }
 }
 
-fn clip(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
+/// Width of the terminal table: every line fits (long text is wrapped, never cut).
+pub const WIDTH: usize = 100;
+
+/// Append `text` after `prefix`, wrapped at word boundaries to [`WIDTH`] columns; continuation
+/// lines are indented to the prefix's width (or 4 columns when the prefix leaves too little
+/// room). A word longer than a line is split, never cut.
+pub fn wrap_into(o: &mut String, prefix: &str, text: &str) {
+    let pw = prefix.chars().count();
+    let (hang, avail) = if WIDTH.saturating_sub(pw) >= 30 {
+        (pw, WIDTH - pw)
     } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
+        (4, WIDTH - 4)
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_w = 0usize;
+    let first_avail = WIDTH.saturating_sub(pw).max(1);
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let limit = if lines.is_empty() { first_avail } else { avail };
+            let need = if cur_w == 0 {
+                word.len()
+            } else {
+                cur_w + 1 + word.len()
+            };
+            if need <= limit {
+                if cur_w > 0 {
+                    cur.push(' ');
+                    cur_w += 1;
+                }
+                cur.extend(word.iter());
+                cur_w += word.len();
+                break;
+            }
+            if cur_w > 0 {
+                lines.push(std::mem::take(&mut cur));
+                cur_w = 0;
+                continue;
+            }
+            // A word longer than a whole line: split it.
+            let rest = word.split_off(limit.min(word.len()));
+            lines.push(word.iter().collect());
+            word = rest;
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if cur_w > 0 || lines.is_empty() {
+        lines.push(cur);
+    }
+    for (i, l) in lines.iter().enumerate() {
+        if i == 0 {
+            let _ = writeln!(o, "{prefix}{l}");
+        } else {
+            let _ = writeln!(o, "{:hang$}{l}", "");
+        }
+    }
+}
+
+/// A block heading, wrapped.
+fn heading(o: &mut String, text: &str) {
+    let _ = writeln!(o);
+    wrap_into(o, "", text);
+}
+
+fn actor_name(scn: &Scenario, id: &str) -> String {
+    scn.actors
+        .iter()
+        .find(|a| a.id == id)
+        .map_or(id.to_string(), |a| a.name.clone())
+}
+
+/// "classes overlap: …" / "classes are mutually exclusive …", counted run by run.
+pub fn coverage_line(s: &Study) -> Option<String> {
+    let c = &s.mc.class_coverage;
+    if s.mc.outcomes.is_empty() || c.runs == 0 {
+        return None;
+    }
+    let sum: f64 = s.mc.outcomes.iter().map(|x| x.p).sum();
+    let none = if c.none > 0 {
+        format!("; {} runs are in no class", c.none)
+    } else {
+        "; every run is in some class".to_string()
+    };
+    Some(if c.exclusive() {
+        format!(
+            "classes are mutually exclusive in these runs: they sum to {} over {} runs{none}",
+            pct(sum),
+            c.runs
+        )
+    } else {
+        format!(
+            "classes overlap (a run can be in several): they sum to {} over {} runs; {} runs \
+             are in two or more classes{none}",
+            pct(sum),
+            c.runs,
+            c.several
+        )
+    })
+}
+
+/// Gate decisions and option outcomes, from the event log's counts and the `option.*` vars.
+fn gate_block(o: &mut String, s: &Study, scn: &Scenario) {
+    let c = &scn.crisis;
+    if c.gates.is_empty() && c.options.is_empty() {
+        return;
+    }
+    let runs = s.provenance.runs;
+    heading(
+        o,
+        &format!(
+            "OPTIONS AND GATES — share of runs in which an option was taken (95% Wilson \
+             interval) and how often each gate decided ({runs} runs)"
+        ),
+    );
+    for opt in &c.options {
+        let Some(v) = s.mc.vars.get(&format!("option.{}.taken", opt.id)) else {
+            continue;
+        };
+        let hits = (v.mean * v.n as f64).round() as u64;
+        let p = statecraft_core::mc::Proportion::new(hits, v.n);
+        let prefix = format!(
+            "  {:<20} {:>6}  [{:>6}, {:>6}]  ",
+            opt.id,
+            pct(p.p),
+            pct(p.lo),
+            pct(p.hi)
+        );
+        wrap_into(o, &prefix, &format!("taken — {}", opt.name));
+    }
+    // Decisions per gate: occurrences summed over the days they happened on.
+    let kinds = [
+        "authorized",
+        "delayed",
+        "blocked",
+        "substituted",
+        "lapsed",
+        "withdrawn",
+    ];
+    for g in &c.gates {
+        let mut counts = [0u64; 6];
+        for (k, f) in &s.mc.events {
+            let Some((kind, rest)) = k.split_once(':') else {
+                continue;
+            };
+            let Some(i) = kinds.iter().position(|x| *x == kind) else {
+                continue;
+            };
+            if rest.split('@').nth(1) == Some(g.id.as_str()) {
+                counts[i] += f.total;
+            }
+        }
+        if counts.iter().all(|&n| n == 0) {
+            let _ = writeln!(o, "  gate {:<15} no decisions recorded", g.id);
+            continue;
+        }
+        let parts: Vec<String> = kinds
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| format!("{k} {n}×"))
+            .collect();
+        wrap_into(o, &format!("  gate {:<15} ", g.id), &parts.join(", "));
     }
 }
 
 /// The table: provenance, outcomes, hypotheses, pivotal actors, questions, evidence discount,
-/// convergence warnings.
+/// gates, convergence warnings, and how to change an assumption. Every line fits [`WIDTH`].
 pub fn render_table(s: &Study, scn: &Scenario) -> String {
     let pv = &s.provenance;
+    let crisis = !scn.crisis.is_empty();
     let mut o = String::new();
-    let _ = writeln!(o, "{} — {}", pv.scenario_id, pv.title);
+    wrap_into(&mut o, "", &format!("{} — {}", pv.scenario_id, pv.title));
     let mut line = String::new();
     if let Some(d) = pv.as_of {
         let _ = write!(line, "as of {d} · ");
@@ -139,31 +298,41 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         "{} runs · seed {} · evidence discount {} · engine {}",
         pv.runs, pv.seed, pv.evidence_discount, pv.engine_version
     );
-    let _ = writeln!(o, "{line}");
-    let _ = writeln!(
-        o,
-        "scenario sha256 {} · model options {}",
-        pv.scenario_hash, pv.model_options
-    );
+    wrap_into(&mut o, "", &line);
+    if crisis {
+        wrap_into(
+            &mut o,
+            "",
+            "model: the crisis layer (bargaining step crisis-averaging; --model, --model-opt \
+             and --rounds do not apply)",
+        );
+    } else {
+        wrap_into(&mut o, "", &format!("model options {}", pv.model_options));
+    }
+    wrap_into(&mut o, "", &format!("scenario sha256 {}", pv.scenario_hash));
     if !pv.edits.is_empty() {
-        let _ = writeln!(o, "edits: {}", pv.edits.join("; "));
+        wrap_into(&mut o, "edits: ", &pv.edits.join("; "));
     }
 
-    let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "OUTCOMES — probability with 95% Wilson interval ({} runs)",
-        pv.runs
+    heading(
+        &mut o,
+        &format!(
+            "OUTCOMES — probability with 95% Wilson interval ({} runs)",
+            pv.runs
+        ),
     );
     if let Some(pr) = &s.mc.precision {
-        let _ = writeln!(
-            o,
-            "  adaptive precision: target ±{:.1} points, {} runs used (cap {}), target {} (widest ±{:.1})",
-            100.0 * pr.target.abs,
-            pr.runs,
-            pr.target.max_runs,
-            if pr.met { "met" } else { "NOT met" },
-            100.0 * pr.max_half_width
+        wrap_into(
+            &mut o,
+            "  ",
+            &format!(
+                "adaptive precision: target ±{:.1} points, {} runs used (cap {}), target {} (widest ±{:.1})",
+                100.0 * pr.target.abs,
+                pr.runs,
+                pr.target.max_runs,
+                if pr.met { "met" } else { "NOT met" },
+                100.0 * pr.max_half_width
+            ),
         );
     }
     let w =
@@ -174,18 +343,20 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
             .unwrap_or(0)
             .max(7);
     for x in &s.mc.outcomes {
-        let _ = writeln!(
-            o,
-            "  {:<w$}  {:>6}  [{:>6}, {:>6}]  {}",
+        let prefix = format!(
+            "  {:<w$}  {:>6}  [{:>6}, {:>6}]  ",
             x.id,
             pct(x.p),
             pct(x.lo),
-            pct(x.hi),
-            clip(&x.name, 70)
+            pct(x.hi)
         );
+        wrap_into(&mut o, &prefix, &x.name);
     }
     if s.mc.outcomes.is_empty() {
         let _ = writeln!(o, "  (the scenario defines no [[outcomes]] classes)");
+    }
+    if let Some(l) = coverage_line(s) {
+        wrap_into(&mut o, "  ", &l);
     }
 
     let issues: Vec<_> =
@@ -194,12 +365,19 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
             .filter(|(k, _)| k.starts_with("issue."))
             .collect();
     if !issues.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(
-            o,
-            "ISSUE OUTCOMES — final weighted median (issue.<id>) and mean (.mean) across runs"
+        heading(
+            &mut o,
+            &format!(
+                "ISSUE OUTCOMES — final weighted median (issue.<id>) and mean (.mean) across runs ({} runs)",
+                pv.runs
+            ),
         );
-        let kw = issues.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let kw = issues
+            .iter()
+            .map(|(k, _)| k.len())
+            .max()
+            .unwrap_or(0)
+            .min(50);
         let _ = writeln!(
             o,
             "  {:<kw$}  {:>8}  {:>8}  {:>8}  {:>8}",
@@ -215,10 +393,13 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
     }
 
     if !s.hypotheses.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(
-            o,
-            "HYPOTHESES — Δprobability (percentage points), common random numbers, Newcombe paired interval at the level shown"
+        let hr = s.hypotheses.iter().map(|h| h.runs).max().unwrap_or(0);
+        heading(
+            &mut o,
+            &format!(
+                "HYPOTHESES — Δprobability in percentage points, common random numbers, Newcombe \
+                 paired interval at the level shown (up to {hr} runs per world)"
+            ),
         );
         if let Some(c) = s
             .hypotheses
@@ -227,24 +408,27 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
             .map(|h| &h.correction)
             .find(|c| !c.is_empty())
         {
-            let _ = writeln!(o, "  {c}");
+            wrap_into(&mut o, "  ", c);
         }
         for h in &s.hypotheses {
-            let head = format!("  {:<4} {:<14}", h.id, verdict_word(h.verdict));
+            let head = format!("  {:<4} {:<13} ", h.id, verdict_word(h.verdict));
             match (&h.test, &h.rank) {
                 (HypothesisTest::PivotalRank, Some(r)) => {
-                    let _ = writeln!(
-                        o,
-                        "{head}{} ranks {} of {} for {} (claimed: {} or better); its Δ {} [{}, {}] ({} runs per variant)",
-                        r.actor,
-                        r.rank,
-                        r.ranking.len(),
-                        h.outcome,
-                        r.claimed,
-                        signed_pct(h.delta),
-                        signed_pct(h.lo),
-                        signed_pct(h.hi),
-                        h.runs
+                    wrap_into(
+                        &mut o,
+                        &head,
+                        &format!(
+                            "{} ranks {} of {} for {} (claimed: {} or better); its Δ {} [{}, {}] ({} runs per variant)",
+                            r.actor,
+                            r.rank,
+                            r.ranking.len(),
+                            h.outcome,
+                            r.claimed,
+                            signed_pct(h.delta),
+                            signed_pct(h.lo),
+                            signed_pct(h.hi),
+                            h.runs
+                        ),
                     );
                     let top: Vec<String> = r
                         .ranking
@@ -253,80 +437,106 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
                         .enumerate()
                         .map(|(i, e)| format!("{}. {} {}", i + 1, e.actor, signed_pct(e.delta)))
                         .collect();
-                    let _ = writeln!(o, "{:21}top: {}", "", top.join(", "));
+                    wrap_into(
+                        &mut o,
+                        &format!("{:21}", ""),
+                        &format!("top: {}", top.join(", ")),
+                    );
                 }
                 _ => {
                     let dir = match h.expect {
-                        Some(Expect::Increase) => "expected ↑",
-                        Some(Expect::Decrease) => "expected ↓",
+                        Some(Expect::Increase) => " expected ↑",
+                        Some(Expect::Decrease) => " expected ↓",
                         None => "",
                     };
-                    let _ = writeln!(
-                        o,
-                        "{head}P({}) {} → {}, Δ {} [{}, {}] {:.1}% {dir}; {}",
-                        h.outcome,
-                        pct(h.p_base),
-                        pct(h.p_alt),
-                        signed_pct(h.delta),
-                        signed_pct(h.lo),
-                        signed_pct(h.hi),
-                        100.0 * h.level,
-                        h.edits.join(", ")
+                    wrap_into(
+                        &mut o,
+                        &head,
+                        &format!(
+                            "P({}) {} → {}, Δ {} [{}, {}] at {:.1}%{dir} ({} runs); {}",
+                            h.outcome,
+                            pct(h.p_base),
+                            pct(h.p_alt),
+                            signed_pct(h.delta),
+                            signed_pct(h.lo),
+                            signed_pct(h.hi),
+                            100.0 * h.level,
+                            h.runs,
+                            h.edits.join(", ")
+                        ),
                     );
                 }
             }
-            let _ = writeln!(o, "{:21}{}", "", clip(&h.claim, 100));
+            wrap_into(&mut o, &format!("{:21}", ""), &h.claim);
         }
     }
 
     if let Some(p) = &s.pivotality {
-        let _ = writeln!(o);
-        let _ = writeln!(
-            o,
-            "PIVOTAL ACTORS — largest |Δprobability| when the actor's positions go to either end or it is removed ({} runs each)",
-            p.runs
+        heading(
+            &mut o,
+            &format!(
+                "PIVOTAL ACTORS — largest change of an outcome probability when the actor's \
+                 positions go to either end or it is removed ({} runs each)",
+                p.runs
+            ),
         );
-        let _ = writeln!(
-            o,
-            "  Δ with Newcombe 95% interval; * = survives {} (unmarked ranks are not distinguishable from noise)",
-            p.correction
+        wrap_into(
+            &mut o,
+            "  ",
+            &format!(
+                "Δ in percentage points with Newcombe 95% interval; * = survives {} (unmarked \
+                 ranks are not distinguishable from noise)",
+                p.correction
+            ),
         );
-        let name = |id: &str| {
-            scn.actors
-                .iter()
-                .find(|a| a.id == id)
-                .map_or(id.to_string(), |a| a.name.clone())
-        };
         for (i, a) in p.actors.iter().take(10).enumerate() {
-            let _ = writeln!(
-                o,
-                "  {:>2}.{} {:<12} {:>6} [{:>6}, {:>6}]  {} ({})  {}",
+            let signed = a
+                .variants
+                .iter()
+                .find(|v| v.variant == a.max_variant)
+                .and_then(|v| v.deltas.iter().find(|d| d.outcome == a.max_outcome))
+                .map_or(a.max_abs_delta, |d| d.delta);
+            let prefix = format!(
+                "  {:>2}.{} {:<12} {:>6} pts [{:>6}, {:>6}]  ",
                 i + 1,
                 if a.significant { "*" } else { " " },
                 a.actor,
-                format!("{:.1}", 100.0 * a.max_abs_delta),
+                signed_pct(signed),
                 signed_pct(a.max_lo),
                 signed_pct(a.max_hi),
-                a.max_outcome,
-                a.max_variant,
-                clip(&name(&a.actor), 40)
+            );
+            wrap_into(
+                &mut o,
+                &prefix,
+                &format!(
+                    "{} ({}) — {}",
+                    a.max_outcome,
+                    a.max_variant,
+                    actor_name(scn, &a.actor)
+                ),
             );
         }
         if p.actors.len() > 10 {
-            let _ = writeln!(o, "      … {} more in --format json", p.actors.len() - 10);
+            let _ = writeln!(
+                o,
+                "      and {} more actors (--format json lists them all)",
+                p.actors.len() - 10
+            );
         }
     }
 
     if let Some(n) = &s.nested {
-        let _ = writeln!(o);
-        let _ = writeln!(
-            o,
-            "TWO KINDS OF UNCERTAINTY — nested Monte Carlo, {} input draws × {} runs each",
-            n.outer, n.inner
+        heading(
+            &mut o,
+            &format!(
+                "TWO KINDS OF UNCERTAINTY — nested Monte Carlo, {} input draws × {} runs each",
+                n.outer, n.inner
+            ),
         );
-        let _ = writeln!(
-            o,
-            "  probability [95% Monte Carlo interval]   5–95% band of P(outcome | inputs) across input draws"
+        wrap_into(
+            &mut o,
+            "  ",
+            "probability [95% Monte Carlo interval]   5–95% band of P(outcome | inputs) across input draws",
         );
         for x in &n.outcomes {
             let _ = writeln!(
@@ -343,45 +553,58 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
     }
 
     if !s.questions.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(
-            o,
-            "FORECAST QUESTIONS — probability with 95% Wilson interval ({} runs)",
-            pv.runs
+        heading(
+            &mut o,
+            &format!(
+                "FORECAST QUESTIONS — probability with 95% Wilson interval ({} runs)",
+                pv.runs
+            ),
         );
-        let w = s
+        let qw = s
             .questions
             .iter()
             .map(|q| q.id.len())
             .max()
             .unwrap_or(0)
-            .max(2);
+            .clamp(2, 50);
         for q in &s.questions {
-            let by = q.by.map(|d| d.to_string()).unwrap_or_default();
+            let by = q.by.map(|d| format!("by {d}")).unwrap_or_default();
             let _ = writeln!(
                 o,
-                "  {:<w$}  {:>6}  [{:>6}, {:>6}]  {:>10}",
+                "  {:<qw$}  {:>6}  [{:>6}, {:>6}]  {by}",
                 q.id,
                 pct(q.probability),
                 pct(q.lo),
                 pct(q.hi),
-                by
             );
+            if !q.title.is_empty() {
+                wrap_into(&mut o, "      ", &q.title);
+            }
         }
     }
 
     if !s.evidence_discount.is_empty() {
-        let _ = writeln!(o);
         let runs = s.evidence_discount[0].runs;
+        heading(
+            &mut o,
+            &format!(
+                "EVIDENCE DISCOUNT — outcome probabilities when sources are trusted less ({runs} runs each)"
+            ),
+        );
+        wrap_into(
+            &mut o,
+            "  ",
+            &format!(
+                "each level is its own job of {runs} runs, so d=0 differs from OUTCOMES ({} runs) \
+                 by sampling noise only",
+                pv.runs
+            ),
+        );
         let heads: Vec<String> = s
             .evidence_discount
             .iter()
             .map(|d| format!("{:>8}", format!("d={}", d.discount)))
             .collect();
-        let _ = writeln!(
-            o,
-            "EVIDENCE DISCOUNT — outcome probabilities when sources are trusted less ({runs} runs each)"
-        );
         let _ = writeln!(o, "  {:<w$}{}", "", heads.join(""));
         for (k, x) in s.mc.outcomes.iter().enumerate() {
             let cells: Vec<String> = s
@@ -393,13 +616,49 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         }
     }
 
+    if crisis {
+        gate_block(&mut o, s, scn);
+    }
+
     if !s.mc.convergence.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "CONVERGENCE");
+        heading(&mut o, &format!("CONVERGENCE ({} runs)", pv.runs));
         for c in &s.mc.convergence {
-            let _ = writeln!(o, "  warning: {}", c.message);
+            wrap_into(&mut o, "  warning: ", &c.message);
         }
     }
+
+    let name = if statecraft_core::builtin::get(&pv.scenario_id).is_some() {
+        pv.scenario_id.clone()
+    } else {
+        "SCENARIO".to_string()
+    };
+    let example = scn
+        .outcomes
+        .first()
+        .map_or("OUTCOME".to_string(), |x| x.id.clone());
+    heading(&mut o, "CHANGE AN ASSUMPTION");
+    wrap_into(
+        &mut o,
+        "  ",
+        &format!(
+            "statecraft paths {name}   — every number --set accepts, with value, range, source"
+        ),
+    );
+    wrap_into(
+        &mut o,
+        "  ",
+        &format!("statecraft {name} --set PATH=VALUE   — re-run with one number changed (also --without ACTOR, --disable ID)"),
+    );
+    wrap_into(
+        &mut o,
+        "  ",
+        &format!("statecraft compare {name} --set PATH=VALUE   — what the change moves, paired with the base"),
+    );
+    wrap_into(
+        &mut o,
+        "  ",
+        &format!("statecraft {name} --explain {example}   — one run that reaches a class, as a dated trace"),
+    );
     o
 }
 

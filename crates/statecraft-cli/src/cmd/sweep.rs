@@ -59,10 +59,11 @@ pub struct PlanArgs {
 pub struct RunArgs {
     /// Manifest written by `sweep plan`.
     pub manifest: PathBuf,
-    /// This shard's index, 0-based (default: $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX).
+    /// This shard's index, 0-based (default: $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX;
+    /// without either, every shard runs in turn).
     #[arg(long)]
     pub shard: Option<usize>,
-    /// Number of shards (default: $SLURM_ARRAY_TASK_COUNT).
+    /// Number of shards (default: $SLURM_ARRAY_TASK_COUNT, else 1: the whole sweep).
     #[arg(long)]
     pub of: Option<usize>,
     /// Directory for the shard's CSV file.
@@ -130,7 +131,7 @@ fn plan(a: PlanArgs) -> Result<(), Failure> {
     let json = serde_json::to_string_pretty(&m).map_err(Failure::other)?;
     write_atomic(&a.output, json.as_bytes())?;
     eprintln!(
-        "planned {} points × {} runs; run shards with `statecraft sweep run {} --shard I --of N --out DIR`",
+        "planned {} points × {} runs; run it with `statecraft sweep run {} --out DIR` (or one shard per job: --shard I --of N)",
         m.points,
         m.runs,
         a.output.display()
@@ -152,18 +153,40 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     let shard = a
         .shard
         .or_else(|| env_usize("SLURM_ARRAY_TASK_ID"))
-        .or_else(|| env_usize("JOB_COMPLETION_INDEX"))
-        .ok_or_else(|| {
-            Failure::input("--shard not given and neither $SLURM_ARRAY_TASK_ID nor $JOB_COMPLETION_INDEX is set")
-        })?;
-    let of = a
-        .of
-        .or_else(|| env_usize("SLURM_ARRAY_TASK_COUNT"))
-        .ok_or_else(|| Failure::input("--of not given and $SLURM_ARRAY_TASK_COUNT is not set"))?;
+        .or_else(|| env_usize("JOB_COMPLETION_INDEX"));
+    let of = a.of.or_else(|| env_usize("SLURM_ARRAY_TASK_COUNT"));
+    // Without a shard index (flag or scheduler variable) the command runs every shard in turn:
+    // one shard of one by default, or each of `--of N`.
+    let shards: Vec<(usize, usize)> = match (shard, of) {
+        (Some(i), Some(n)) => vec![(i, n)],
+        (Some(_), None) => {
+            return Err(Failure::input(
+                "--shard given without --of (and $SLURM_ARRAY_TASK_COUNT is not set): pass                  --of N, or neither flag to run every point",
+            ))
+        }
+        (None, Some(n)) => (0..n).collect::<Vec<_>>().into_iter().map(|i| (i, n)).collect(),
+        (None, None) => vec![(0, 1)],
+    };
+    if shards.is_empty() {
+        return Err(Failure::input("--of must be at least 1"));
+    }
+    crate::fsio::ensure_writable_dir(&a.out)?;
+    for (shard, of) in shards {
+        run_one_shard(&m, &opts, &a, shard, of)?;
+    }
+    Ok(())
+}
+
+fn run_one_shard(
+    m: &Manifest,
+    opts: &RunOptions,
+    a: &RunArgs,
+    shard: usize,
+    of: usize,
+) -> Result<(), Failure> {
     let n_points = sweep::shard_points(m.points, shard, of)
         .map_err(sweep_failure)?
         .len();
-    crate::fsio::ensure_writable_dir(&a.out)?;
     let pb = progress_bar(n_points as u64, &format!("shard {shard}/{of}"));
     let cb = |done: usize, _total: usize| {
         if let Some(p) = &pb {
@@ -172,10 +195,10 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     };
     let csv = with_threads(a.threads, || {
         sweep::run_shard(
-            &m,
+            m,
             shard,
             of,
-            |scn, rng| engine::simulate_once(scn, &opts, rng),
+            |scn, rng| engine::simulate_once(scn, opts, rng),
             Some(&cb),
         )
     })?

@@ -336,6 +336,23 @@ fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario) {
     p.run_sampler.apply(s, &u);
 }
 
+/// Run `i` of a job exactly as [`run_keep`] runs it (same sampled inputs, same stream), for a
+/// trace of one run.
+pub fn run_one<F, E>(scn: &Scenario, cfg: &McConfig, i: u64, f: F) -> Result<RunState, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E>,
+    E: Display,
+{
+    let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
+    let mut s = p.run_scn.clone();
+    sample_into(&p, cfg.seed, i, &mut s);
+    let mut r = rng::stream(cfg.seed, i);
+    f(&s, &mut r).map_err(|e| McError::Run {
+        run: i,
+        message: e.to_string(),
+    })
+}
+
 /// The sampled scenario of run `i` of a job (for inspection and tests).
 pub fn sampled_scenario(
     scn: &Scenario,
@@ -660,6 +677,116 @@ pub struct McResult {
     /// Adaptive precision: the target, runs used and whether it was met (absent for `--runs N`).
     #[serde(default)]
     pub precision: Option<PrecisionReport>,
+    /// How the outcome classes cover the runs, counted run by run.
+    #[serde(default)]
+    pub class_coverage: ClassCoverage,
+    /// Crisis layer: per ally, the runs ending at each alignment (−1, 0, +1).
+    #[serde(default)]
+    pub alignment: BTreeMap<String, AlignmentCounts>,
+    /// Crisis layer: every tipping step of the alliance cascade with the runs it happened in.
+    #[serde(default)]
+    pub tipping: Vec<TipStep>,
+}
+
+/// How the outcome classes cover the runs (classes are predicates: they may overlap, or leave a
+/// run in no class). Counted run by run, so `several == 0` means the classes are mutually
+/// exclusive in these runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassCoverage {
+    pub runs: u64,
+    /// Runs in no class.
+    pub none: u64,
+    /// Runs in exactly one class.
+    pub one: u64,
+    /// Runs in two or more classes.
+    pub several: u64,
+}
+
+impl ClassCoverage {
+    /// Counted from per-class indicators (class → run → hit).
+    pub fn count(outcomes: &[Vec<bool>], runs: u64) -> ClassCoverage {
+        let mut c = ClassCoverage {
+            runs,
+            ..ClassCoverage::default()
+        };
+        for i in 0..runs as usize {
+            let k = outcomes
+                .iter()
+                .filter(|v| v.get(i).copied().unwrap_or(false))
+                .count();
+            match k {
+                0 => c.none += 1,
+                1 => c.one += 1,
+                _ => c.several += 1,
+            }
+        }
+        c
+    }
+    /// No run is in two classes.
+    pub fn exclusive(&self) -> bool {
+        self.several == 0
+    }
+    /// Every run is in some class.
+    pub fn exhaustive(&self) -> bool {
+        self.none == 0
+    }
+}
+
+/// Runs in which an ally ended backing the target (−1), neutral (0) or the initiator (+1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlignmentCounts {
+    /// Runs that recorded the ally's alignment.
+    pub runs: u64,
+    pub target: u64,
+    pub neutral: u64,
+    pub initiator: u64,
+}
+
+/// One step of the alliance cascade: `from` (an ally, an option id or `lean`) tipped `to`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TipStep {
+    pub from: String,
+    pub to: String,
+    /// Runs in which the step happened.
+    pub runs_with: u64,
+}
+
+/// Typed views of the crisis layer's recorded vars and events (`alignment.<ally>`,
+/// `tipped:<from>-><to>`: the naming of [`crate::state::RunState`]).
+fn alignment_counts(scn: &Scenario, runs: &Runs) -> BTreeMap<String, AlignmentCounts> {
+    let mut out = BTreeMap::new();
+    for a in &scn.crisis.allies {
+        let Some(col) = runs.var(&format!("alignment.{}", a.actor)) else {
+            continue;
+        };
+        let mut c = AlignmentCounts::default();
+        for &x in col.iter().filter(|x| !x.is_nan()) {
+            c.runs += 1;
+            if x <= -0.5 {
+                c.target += 1;
+            } else if x >= 0.5 {
+                c.initiator += 1;
+            } else {
+                c.neutral += 1;
+            }
+        }
+        out.insert(a.actor.clone(), c);
+    }
+    out
+}
+
+fn tip_steps(runs: &Runs) -> Vec<TipStep> {
+    runs.events
+        .iter()
+        .filter_map(|(k, (with, _))| {
+            let (from, to) = k.strip_prefix("tipped:")?.split_once("->")?;
+            Some(TipStep {
+                from: from.to_string(),
+                to: to.to_string(),
+                runs_with: *with,
+            })
+        })
+        .collect()
 }
 
 impl McConfig {
@@ -894,6 +1021,9 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
                     .fold(0.0, f64::max),
             }
         }),
+        class_coverage: ClassCoverage::count(&runs.outcomes, n),
+        alignment: alignment_counts(scn, runs),
+        tipping: tip_steps(runs),
     }
 }
 
