@@ -11,8 +11,11 @@
 //! any thread count. A counterfactual run `i` uses the same two streams as the base run `i`
 //! (common random numbers).
 
+pub mod cancel;
 pub mod stats;
 pub mod toy;
+
+pub use cancel::{Cancel, Control};
 
 use crate::expr::{Expr, ParseError};
 use crate::rng::{self, Rng};
@@ -60,6 +63,10 @@ pub struct McConfig {
     /// [`BATCH`] until every outcome's interval meets the target, up to `max_runs`.
     #[serde(default)]
     pub precision: Option<Precision>,
+    /// Cooperative cancellation ([`Cancel`]): not configuration, never serialized, and equal
+    /// for every two configurations. A cancelled job returns [`McError::Cancelled`].
+    #[serde(skip)]
+    pub cancel: Cancel,
 }
 
 /// An adaptive-precision target (docs/uncertainty.md §3, "Adaptive precision").
@@ -128,6 +135,7 @@ impl Default for McConfig {
             min_effect: 0.02,
             precision: None,
             model_options: serde_json::Value::Null,
+            cancel: Cancel::never(),
         }
     }
 }
@@ -147,6 +155,9 @@ pub enum McError {
     /// The run function failed on run `run` (the lowest failing index is reported).
     #[error("run {run}: {message}")]
     Run { run: u64, message: String },
+    /// The job was cancelled through its [`Cancel`] token before it finished.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// sha256 (hex) of the canonical JSON of a scenario: `serde_json` serialisation of the parsed
@@ -499,6 +510,9 @@ where
         None => cfg.runs,
     };
     while start < limit {
+        if cfg.cancel.is_cancelled() {
+            return Err(McError::Cancelled);
+        }
         if let Some(p) = &cfg.precision {
             if start >= cfg.runs && p.met(&runs.hits(), runs.n) {
                 break;
@@ -510,6 +524,9 @@ where
             .map_init(
                 || p.run_scn.clone(),
                 |s, i| {
+                    if cfg.cancel.is_cancelled() {
+                        return Err(String::new());
+                    }
                     // One scenario buffer per worker: `apply` overwrites every uncertain number and
                     // certain numbers never change, so the buffer equals a fresh sampled copy.
                     sample_into(&p, cfg.seed, i, s);
@@ -523,6 +540,9 @@ where
                 },
             )
             .collect();
+        if cfg.cancel.is_cancelled() {
+            return Err(McError::Cancelled);
+        }
         for (k, r) in batch.into_iter().enumerate() {
             match r {
                 Ok(st) => runs.push(st, &outcomes, &p.scn.disabled),
@@ -1542,6 +1562,9 @@ where
     let per_outer: Vec<Result<Vec<u64>, McError>> = (0..outer)
         .into_par_iter()
         .map(|o| {
+            if cfg.cancel.is_cancelled() {
+                return Err(McError::Cancelled);
+            }
             let mut s = p.run_scn.clone();
             sample_into(&p, cfg.seed, o, &mut s);
             let mut runs = Runs::default();
@@ -1557,6 +1580,9 @@ where
             Ok(runs.hits())
         })
         .collect();
+    if cfg.cancel.is_cancelled() {
+        return Err(McError::Cancelled);
+    }
     let mut hits: Vec<Vec<u64>> = Vec::with_capacity(outer as usize);
     for h in per_outer {
         hits.push(h?);
