@@ -99,7 +99,10 @@ mod tests {
         ] {
             assert_eq!(element_id_parts(parts), element_id(&parts.concat()));
         }
-        assert_ne!(element_id_parts(&["gate.", "a"]), element_id_parts(&["gate.", "b"]));
+        assert_ne!(
+            element_id_parts(&["gate.", "a"]),
+            element_id_parts(&["gate.", "b"])
+        );
     }
 
     #[test]

@@ -931,15 +931,17 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
             if len == 0 || present.is_empty() {
                 return None;
             }
+            let mut col: Vec<f64> = Vec::with_capacity(present.len());
             let bands = (0..len)
                 .map(|r| {
-                    let mut col: Vec<f64> = present
-                        .iter()
-                        .map(|s| s.get(r).or(s.last()).copied().unwrap_or(f64::NAN))
-                        .filter(|x| !x.is_nan())
-                        .collect();
-                    col.sort_by(f64::total_cmp);
-                    QUANTILES.map(|q| quantile_sorted(&col, q))
+                    col.clear();
+                    col.extend(
+                        present
+                            .iter()
+                            .map(|s| s.get(r).or(s.last()).copied().unwrap_or(f64::NAN))
+                            .filter(|x| !x.is_nan()),
+                    );
+                    stats::quantiles_unsorted(&mut col, &QUANTILES)
                 })
                 .collect();
             Some((
