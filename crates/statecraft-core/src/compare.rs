@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{self, RunOptions};
-use crate::mc::{self, Delta, McConfig, McResult};
+use crate::mc::{self, Control, Delta, McConfig, McResult};
 use crate::rng::Rng;
 use crate::scenario::Scenario;
 use crate::state::RunState;
@@ -40,6 +40,28 @@ pub fn compare(
     opts: &RunOptions,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Comparison, StudyError> {
+    compare_with(
+        base,
+        variant,
+        cfg,
+        opts,
+        &Control {
+            cancel: cfg.cancel.clone(),
+        },
+        progress,
+    )
+}
+
+/// [`compare`] under a front end's [`Control`]: cancelling `control.cancel` stops both worlds'
+/// jobs at their next check with `StudyError::Mc(McError::Cancelled)`.
+pub fn compare_with(
+    base: &Scenario,
+    variant: &Scenario,
+    cfg: &McConfig,
+    opts: &RunOptions,
+    control: &Control,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Comparison, StudyError> {
     if cfg.runs == 0 {
         return Err(StudyError::Config("runs must be at least 1".into()));
     }
@@ -54,6 +76,7 @@ pub fn compare(
     }
     let fixed = McConfig {
         precision: None,
+        cancel: control.cancel.clone(),
         ..cfg.clone()
     };
     let f = |s: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
@@ -87,6 +110,21 @@ mod tests {
     fn greenland() -> Scenario {
         let text = builtin::get("greenland-2026").unwrap();
         crate::scenario::load::from_toml_str(text).unwrap()
+    }
+
+    #[test]
+    fn a_cancelled_comparison_returns_cancelled() {
+        let s = greenland();
+        let cfg = McConfig {
+            runs: 64,
+            ..McConfig::default()
+        };
+        let opts = RunOptions::resolve(&s, &Default::default()).unwrap();
+        let control = Control::cancellable();
+        control.cancel.cancel();
+        let e = compare_with(&s, &s, &cfg, &opts, &control, None).unwrap_err();
+        assert_eq!(e, StudyError::Mc(mc::McError::Cancelled));
+        assert!(!e.is_input());
     }
 
     #[test]

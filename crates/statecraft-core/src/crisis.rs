@@ -17,6 +17,7 @@ use crate::models::stats::{self, TieRule};
 use crate::rng::{self, Rng};
 use crate::scenario::{CrisisSpec, EffectOp, InfluenceKind, Scenario};
 use crate::state::RunState;
+use std::fmt::Display;
 
 /// Why a crisis scenario cannot be simulated.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -39,12 +40,22 @@ pub enum CrisisError {
 }
 
 impl CrisisError {
-    fn unknown(kind: &'static str, id: &str, ctx: &str) -> Self {
+    fn unknown<C: Display + ?Sized>(kind: &'static str, id: &str, ctx: &C) -> Self {
         CrisisError::Unknown {
             kind,
             id: id.into(),
-            context: ctx.into(),
+            context: ctx.to_string(),
         }
+    }
+}
+
+/// An error context built from pieces, formatted only when an error is reported (compiling a
+/// run's model then formats no string).
+struct Cx<'a>(&'a [&'a str]);
+
+impl Display for Cx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|p| f.write_str(p))
     }
 }
 
@@ -94,15 +105,15 @@ struct CEffect {
     value: f64,
 }
 
-struct CEvent {
-    id: String,
+struct CEvent<'s> {
+    id: &'s str,
     day: i64,
     until: Option<i64>,
     effects: Vec<CEffect>,
 }
 
-struct COpt {
-    id: String,
+struct COpt<'s> {
+    id: &'s str,
     /// keyed-draw id of `option.<id>`
     rid: u64,
     when: Expr<Var>,
@@ -116,8 +127,8 @@ struct COpt {
     on_withdraw: Vec<CEffect>,
 }
 
-struct CGate {
-    id: String,
+struct CGate<'s> {
+    id: &'s str,
     /// keyed-draw id of `gate.<id>`
     rid: u64,
     actor: usize,
@@ -156,16 +167,16 @@ struct Pending {
 }
 
 /// The compiled model: everything resolved to indices once per run.
-struct Model {
-    actor_ids: Vec<String>,
-    issue_ids: Vec<String>,
+struct Model<'s> {
+    actor_ids: Vec<&'s str>,
+    issue_ids: Vec<&'s str>,
     n_issues: usize,
     lo: Vec<f64>,
     hi: Vec<f64>,
     stance: Vec<bool>,
-    events: Vec<CEvent>,
-    opts: Vec<COpt>,
-    gates: Vec<CGate>,
+    events: Vec<CEvent<'s>>,
+    opts: Vec<COpt<'s>>,
+    gates: Vec<CGate<'s>>,
     allies: Vec<CAlly>,
     /// (stance slot, prob, size, up, salience jump)
     /// (stance index, prob, size, up, salience, keyed-draw id of `volatility.<actor>.<issue>`)
@@ -185,7 +196,7 @@ struct Model {
 
 /// The mutable state of one run.
 struct Sim<'m> {
-    m: &'m Model,
+    m: &'m Model<'m>,
     /// the run key of every keyed draw ([`rng::draw`])
     key: u64,
     pos: Vec<f64>,
@@ -232,24 +243,24 @@ struct Names<'a> {
 }
 
 impl Names<'_> {
-    fn actor(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
+    fn actor<C: Display + ?Sized>(&self, id: &str, ctx: &C) -> Result<usize, CrisisError> {
         self.scn
             .actor_index(id)
             .ok_or_else(|| CrisisError::unknown("actor", id, ctx))
     }
-    fn issue(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
+    fn issue<C: Display + ?Sized>(&self, id: &str, ctx: &C) -> Result<usize, CrisisError> {
         self.scn
             .issue_index(id)
             .ok_or_else(|| CrisisError::unknown("issue", id, ctx))
     }
-    fn option(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
+    fn option<C: Display + ?Sized>(&self, id: &str, ctx: &C) -> Result<usize, CrisisError> {
         self.crisis
             .options
             .iter()
             .position(|o| o.id == id)
             .ok_or_else(|| CrisisError::unknown("option", id, ctx))
     }
-    fn ally(&self, id: &str, ctx: &str) -> Result<usize, CrisisError> {
+    fn ally<C: Display + ?Sized>(&self, id: &str, ctx: &C) -> Result<usize, CrisisError> {
         self.crisis
             .allies
             .iter()
@@ -257,17 +268,17 @@ impl Names<'_> {
             .ok_or_else(|| CrisisError::unknown("ally", id, ctx))
     }
     /// `actor.issue` → flat stance index
-    fn slot(&self, rest: &str, ctx: &str) -> Result<usize, CrisisError> {
+    fn slot<C: Display + ?Sized>(&self, rest: &str, ctx: &C) -> Result<usize, CrisisError> {
         let (a, k) = rest.split_once('.').ok_or_else(|| CrisisError::Name {
-            context: ctx.into(),
+            context: ctx.to_string(),
             name: rest.into(),
         })?;
         Ok(self.actor(a, ctx)? * self.scn.issues.len() + self.issue(k, ctx)?)
     }
 
-    fn var(&self, name: &str, ctx: &str) -> Result<Var, CrisisError> {
+    fn var<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Var, CrisisError> {
         let bad = || CrisisError::Name {
-            context: ctx.into(),
+            context: ctx.to_string(),
             name: name.into(),
         };
         Ok(match name {
@@ -311,9 +322,9 @@ impl Names<'_> {
         })
     }
 
-    fn param(&self, name: &str, ctx: &str) -> Result<Param, CrisisError> {
+    fn param<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Param, CrisisError> {
         let bad = || CrisisError::Name {
-            context: ctx.into(),
+            context: ctx.to_string(),
             name: name.into(),
         };
         Ok(match name {
@@ -366,7 +377,7 @@ impl Names<'_> {
 
     /// Resolve a variable; one that names a removed actor is absent, and a removed option was
     /// never taken (`.taken` = 0, `.day` absent), rather than an error.
-    fn var_or_absent(&self, name: &str, ctx: &str) -> Result<Var, CrisisError> {
+    fn var_or_absent<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Var, CrisisError> {
         match self.var(name, ctx) {
             Err(CrisisError::Unknown { kind, id, .. })
                 if (kind == "actor" || kind == "ally") && self.removed(&id) =>
@@ -387,7 +398,7 @@ impl Names<'_> {
     }
 
     /// Resolve a parameter; one that names a removed actor or option is a no-op.
-    fn param_or_nop(&self, name: &str, ctx: &str) -> Result<Param, CrisisError> {
+    fn param_or_nop<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Param, CrisisError> {
         match self.param(name, ctx) {
             Err(CrisisError::Unknown { kind, id, .. })
                 if ((kind == "actor" || kind == "ally") && self.removed(&id))
@@ -399,23 +410,23 @@ impl Names<'_> {
         }
     }
 
-    fn pred(&self, text: &str, ctx: &str) -> Result<Expr<Var>, CrisisError> {
+    fn pred<C: Display + ?Sized>(&self, text: &str, ctx: &C) -> Result<Expr<Var>, CrisisError> {
         // Parsed once by the loader (`Scenario::predicates`), not per run.
         let p = self
             .scn
             .predicates
             .parse(text, self.scn.scenario.as_of)
             .map_err(|e| CrisisError::Pred {
-                context: ctx.into(),
+                context: ctx.to_string(),
                 source: e,
             })?;
         p.map_vars(&mut |v: &String| self.var_or_absent(v, ctx))
     }
 
-    fn effects(
+    fn effects<C: Display + ?Sized>(
         &self,
         list: &[crate::scenario::Effect],
-        ctx: &str,
+        ctx: &C,
     ) -> Result<Vec<CEffect>, CrisisError> {
         list.iter()
             .map(|e| {
@@ -444,7 +455,7 @@ fn calendar(scn: &Scenario) -> Result<(i64, i64), CrisisError> {
     Ok((total, rd))
 }
 
-fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisError> {
+fn compile<'s>(scn: &'s Scenario, c: &'s CrisisSpec, key: u64) -> Result<Model<'s>, CrisisError> {
     let nm = Names { scn, crisis: c };
     let nk = scn.issues.len();
     let na = scn.actors.len();
@@ -454,7 +465,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
         .ok_or(CrisisError::Missing("scenario.as_of"))?;
     let mut stance = vec![false; na * nk];
     for s in &scn.stances {
-        let ctx = format!("stance {}.{}", s.actor, s.issue);
+        let ctx = Cx(&["stance ", &s.actor, ".", &s.issue]);
         stance[nm.actor(&s.actor, &ctx)? * nk + nm.issue(&s.issue, &ctx)?] = true;
     }
     let crisis_issue = match &c.issue {
@@ -467,15 +478,15 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
     };
     let mut events = Vec::new();
     for e in &c.events {
-        let ctx = format!("event {}", e.id);
+        let ctx = Cx(&["event ", &e.id]);
         events.push(CEvent {
-            id: e.id.clone(),
+            id: &e.id,
             day: (e.date - as_of).num_days(),
             until: e.until.map(|u| (u - as_of).num_days()),
             effects: nm.effects(&e.effects, &ctx)?,
         });
     }
-    let gate_idx = |id: &str, ctx: &str| {
+    let gate_idx = |id: &str, ctx: &Cx| {
         c.gates
             .iter()
             .position(|g| g.id == id)
@@ -483,15 +494,15 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
     };
     let mut opts = Vec::new();
     for o in &c.options {
-        let ctx = format!("option {}", o.id);
+        let ctx = Cx(&["option ", &o.id]);
         // the ordering actor must exist (options without one belong to the initiator)
         match &o.actor {
             Some(a) => nm.actor(a, &ctx)?,
             None => initiator.ok_or(CrisisError::Missing("crisis.initiator"))?,
         };
         opts.push(COpt {
-            id: o.id.clone(),
-            rid: rng::element_id(&format!("option.{}", o.id)),
+            id: &o.id,
+            rid: rng::element_id_parts(&["option.", &o.id]),
             when: nm.pred(&o.when, &ctx)?,
             legality: o.legality.value.clamp(0.0, 1.0),
             level: o.level.as_ref().map(|l| l.value),
@@ -509,10 +520,10 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
     }
     let mut gates = Vec::new();
     for g in &c.gates {
-        let ctx = format!("gate {}", g.id);
+        let ctx = Cx(&["gate ", &g.id]);
         gates.push(CGate {
-            id: g.id.clone(),
-            rid: rng::element_id(&format!("gate.{}", g.id)),
+            id: &g.id,
+            rid: rng::element_id_parts(&["gate.", &g.id]),
             actor: nm.actor(&g.actor, &ctx)?,
             block: g.block.value,
             w_pos: g.w_position.value,
@@ -535,10 +546,10 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
     let exclude_parties = c.alliance.as_ref().is_some_and(|a| a.exclude_parties);
     let mut allies = Vec::new();
     for a in &c.allies {
-        let ctx = format!("ally {}", a.actor);
+        let ctx = Cx(&["ally ", &a.actor]);
         let actor = nm.actor(&a.actor, &ctx)?;
         let noise = a.noise.value.abs();
-        let u = rng::draw(key, rng::element_id(&format!("ally.{}", a.actor)), 0, 0);
+        let u = rng::draw(key, rng::element_id_parts(&["ally.", &a.actor]), 0, 0);
         let theta = (a.threshold.value + noise * (2.0 * u - 1.0)).max(1e-9);
         let party =
             Some(actor) == initiator || c.target.as_deref() == Some(scn.actors[actor].id.as_str());
@@ -549,7 +560,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
         let counted = member && !(exclude_parties && party);
         allies.push(CAlly {
             actor,
-            wid: rng::element_id(&format!("withdrawal.{}", a.actor)),
+            wid: rng::element_id_parts(&["withdrawal.", &a.actor]),
             theta,
             lean: a.lean.value,
             locked: a.lock.value >= 0.5,
@@ -559,14 +570,14 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
         });
     }
     for l in &c.links {
-        let ctx = format!("link {}->{}", l.from, l.to);
+        let ctx = Cx(&["link ", &l.from, "->", &l.to]);
         let f = nm.ally(&l.from, &ctx)?;
         let t = nm.ally(&l.to, &ctx)?;
         allies[t].inn.push((f, l.weight.value.max(0.0)));
     }
     let mut vol = Vec::new();
     for v in &c.volatility {
-        let ctx = format!("volatility {}", v.actor);
+        let ctx = Cx(&["volatility ", &v.actor]);
         let k = match &v.issue {
             Some(i) => nm.issue(i, &ctx)?,
             None => crisis_issue.ok_or(CrisisError::Missing("crisis.issue"))?,
@@ -577,12 +588,12 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
             v.size.value,
             v.up.value,
             v.salience.value.abs(),
-            rng::element_id(&format!("volatility.{}.{}", v.actor, scn.issues[k].id)),
+            rng::element_id_parts(&["volatility.", &v.actor, ".", &scn.issues[k].id]),
         ));
     }
     let (mut access, mut presence) = (Vec::new(), Vec::new());
     for l in &c.influence {
-        let ctx = format!("influence {}->{}", l.from, l.to);
+        let ctx = Cx(&["influence ", &l.from, "->", &l.to]);
         let k = match &l.issue {
             Some(i) => nm.issue(i, &ctx)?,
             None => crisis_issue.ok_or(CrisisError::Missing("crisis.issue"))?,
@@ -615,7 +626,7 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
                 if r.kind == "withdrawal_consent" {
                     if let Some(x) = &r.actor {
                         if !nm.removed(x) {
-                            consent_bound[nm.ally(x, &format!("alliance rule {}", r.id))?] = true;
+                            consent_bound[nm.ally(x, &Cx(&["alliance rule ", &r.id]))?] = true;
                         }
                     }
                 }
@@ -635,8 +646,8 @@ fn compile(scn: &Scenario, c: &CrisisSpec, key: u64) -> Result<Model, CrisisErro
         None => (Expr::constant(false), 0.0, 0.0, 365),
     };
     Ok(Model {
-        actor_ids: scn.actors.iter().map(|a| a.id.clone()).collect(),
-        issue_ids: scn.issues.iter().map(|i| i.id.clone()).collect(),
+        actor_ids: scn.actors.iter().map(|a| a.id.as_str()).collect(),
+        issue_ids: scn.issues.iter().map(|i| i.id.as_str()).collect(),
         n_issues: nk,
         lo: scn.issues.iter().map(|i| i.min).collect(),
         hi: scn.issues.iter().map(|i| i.max).collect(),
@@ -1128,12 +1139,12 @@ impl Sim<'_> {
                             .iter()
                             .filter(|(j, _)| self.align[*j] == new)
                             .max_by(|x, y| x.1.total_cmp(&y.1))
-                            .map(|(j, _)| m.actor_ids[m.allies[*j].actor].clone())
+                            .map(|(j, _)| m.actor_ids[m.allies[*j].actor].to_string())
                     } else {
                         None
                     };
                     let who = who.unwrap_or_else(|| match self.last_push {
-                        Some(o) => m.opts[o].id.clone(),
+                        Some(o) => m.opts[o].id.to_string(),
                         None => "lean".into(),
                     });
                     self.log
@@ -1373,9 +1384,9 @@ fn run(scn: &Scenario, spec: &CrisisSpec, rng: &mut Rng) -> Result<RunState, Cri
         st.set(format!("issue.{}", m.issue_ids[k]), med);
         st.set(format!("issue.{}.mean", m.issue_ids[k]), mean);
     }
-    for ((i, name), s) in pos_series.iter().zip(pos_s) {
-        st.set(name.clone(), sim.pos[*i]);
-        st.series.insert(name.clone(), s);
+    for ((i, name), s) in pos_series.into_iter().zip(pos_s) {
+        st.set(name.clone(), sim.pos[i]);
+        st.series.insert(name, s);
     }
     st.series.insert("cohesion".into(), coh_s);
     for (a, s) in m.allies.iter().zip(align_s) {

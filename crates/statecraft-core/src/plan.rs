@@ -20,7 +20,7 @@
 //! and seed print the same outcome probabilities (tested in `tests/plan.rs`).
 
 use crate::engine::{ModelOverride, RunOptions};
-use crate::mc::{McConfig, OutcomeProb};
+use crate::mc::{Control, McConfig, OutcomeProb};
 use crate::scenario::{Edit, Scenario};
 use crate::sensitivity::Target;
 use crate::study::{self, Study, StudyConfig, StudyError};
@@ -441,6 +441,21 @@ pub fn execute(
     study::study(scn, &cfg, progress)
 }
 
+/// [`execute`] under a front end's [`Control`]: cancelling `control.cancel` (from another
+/// thread) makes the pilot and every Monte Carlo job of the study stop at its next check and
+/// return `StudyError::Mc(McError::Cancelled)`. With a token that is never cancelled the result
+/// is [`execute`]'s, byte for byte.
+pub fn execute_with(
+    scn: &Scenario,
+    plan: &Plan,
+    control: &Control,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Study, StudyError> {
+    let mut plan = plan.clone();
+    plan.config.mc.cancel = control.cancel.clone();
+    execute(scn, &plan, progress)
+}
+
 /// One line per analysis saying how many runs it got (for report footers and terminal notes).
 pub fn run_notes(cfg: &StudyConfig) -> Vec<String> {
     let runs = cfg.mc.runs;
@@ -547,6 +562,42 @@ mod tests {
         r.sobol = Some("x".into());
         r.sobol_n = Some(1);
         assert!(matches!(plan(&s, &r), Err(StudyError::Config(_))));
+    }
+
+    fn greenland() -> Scenario {
+        let text = crate::builtin::get("greenland-2026").unwrap();
+        crate::scenario::load::from_toml_str(text).unwrap()
+    }
+
+    /// A job cancelled from its progress callback (as a front end's other thread would) stops
+    /// with `Cancelled` well before its planned runs; a live token that is never cancelled gives
+    /// `execute`'s result exactly.
+    #[test]
+    fn execute_with_cancels_and_an_idle_token_changes_nothing() {
+        let s = greenland();
+        let mut r = PlanRequest::new(Preset::Explore);
+        r.runs = Some(4 * crate::mc::BATCH);
+        let pl = plan(&s, &r).unwrap();
+        let control = Control::cancellable();
+        let seen = std::sync::atomic::AtomicU64::new(0);
+        let cb = |n: u64| {
+            seen.store(n, std::sync::atomic::Ordering::Relaxed);
+            if n >= 10 {
+                control.cancel.cancel();
+            }
+        };
+        let e = execute_with(&s, &pl, &control, Some(&cb)).unwrap_err();
+        assert_eq!(e, StudyError::Mc(crate::mc::McError::Cancelled));
+        assert!(seen.load(std::sync::atomic::Ordering::Relaxed) <= crate::mc::BATCH);
+
+        r.runs = Some(64);
+        let pl = plan(&s, &r).unwrap();
+        let a = execute(&s, &pl, None).unwrap();
+        let b = execute_with(&s, &pl, &Control::cancellable(), None).unwrap();
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
     }
 
     #[test]

@@ -56,6 +56,17 @@ pub fn element_id(name: &str) -> u64 {
     mix64(h)
 }
 
+/// [`element_id`] of the concatenation of `parts`, without building the string:
+/// `element_id_parts(&["gate.", id]) == element_id(&format!("gate.{id}"))`.
+pub fn element_id_parts(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+    for b in parts.iter().flat_map(|p| p.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    mix64(h)
+}
+
 /// Combine two ids into one (e.g. a gate and the option passing it).
 pub fn combine(a: u64, b: u64) -> u64 {
     mix64(a ^ mix64(b.wrapping_add(0x9E37_79B9_7F4A_7C15)))
@@ -77,6 +88,22 @@ pub fn draw(key: u64, element: u64, round: u64, slot: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn element_id_of_parts_is_element_id_of_the_joined_string() {
+        for parts in [
+            &["gate.", "jcs"][..],
+            &["volatility.", "us", ".", "control"],
+            &[],
+            &["", "x", ""],
+        ] {
+            assert_eq!(element_id_parts(parts), element_id(&parts.concat()));
+        }
+        assert_ne!(
+            element_id_parts(&["gate.", "a"]),
+            element_id_parts(&["gate.", "b"])
+        );
+    }
 
     #[test]
     fn streams_are_reproducible_and_distinct() {

@@ -667,7 +667,7 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
-    let base_runs = mc::simulate(scn, cfg, &f, None)?;
+    let base_runs = mc::simulate_outcomes(scn, cfg, &f, None)?;
     let edited = mc::apply_edits(scn, &cfg.edits)?;
     let mut out = Vec::new();
     for actor in &edited.actors {
@@ -676,7 +676,7 @@ where
         for (name, edits) in actor_variants(&edited, &actor.id) {
             let mut c = cfg.clone();
             c.edits.extend(edits);
-            let alt = mc::simulate(scn, &c, &f, None)?;
+            let alt = mc::simulate_outcomes(scn, &c, &f, None)?;
             let deltas = mc::deltas(scn, &base_runs, &alt);
             for d in &deltas {
                 if d.delta.abs() > best.0 {

@@ -189,7 +189,10 @@ pub enum StudyError {
 impl StudyError {
     /// Whether the user's input (scenario, edits, flags) is at fault rather than the engine.
     pub fn is_input(&self) -> bool {
-        !matches!(self, StudyError::Mc(McError::Run { .. }))
+        !matches!(
+            self,
+            StudyError::Mc(McError::Run { .. } | McError::Cancelled)
+        )
     }
 }
 

@@ -11,8 +11,11 @@
 //! any thread count. A counterfactual run `i` uses the same two streams as the base run `i`
 //! (common random numbers).
 
+pub mod cancel;
 pub mod stats;
 pub mod toy;
+
+pub use cancel::{Cancel, Control};
 
 use crate::expr::{Expr, ParseError};
 use crate::rng::{self, Rng};
@@ -60,6 +63,10 @@ pub struct McConfig {
     /// [`BATCH`] until every outcome's interval meets the target, up to `max_runs`.
     #[serde(default)]
     pub precision: Option<Precision>,
+    /// Cooperative cancellation ([`Cancel`]): not configuration, never serialized, and equal
+    /// for every two configurations. A cancelled job returns [`McError::Cancelled`].
+    #[serde(skip)]
+    pub cancel: Cancel,
 }
 
 /// An adaptive-precision target (docs/uncertainty.md §3, "Adaptive precision").
@@ -128,6 +135,7 @@ impl Default for McConfig {
             min_effect: 0.02,
             precision: None,
             model_options: serde_json::Value::Null,
+            cancel: Cancel::never(),
         }
     }
 }
@@ -147,6 +155,9 @@ pub enum McError {
     /// The run function failed on run `run` (the lowest failing index is reported).
     #[error("run {run}: {message}")]
     Run { run: u64, message: String },
+    /// The job was cancelled through its [`Cancel`] token before it finished.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// sha256 (hex) of the canonical JSON of a scenario: `serde_json` serialisation of the parsed
@@ -377,19 +388,68 @@ pub struct Runs {
     pub outcomes: Vec<Vec<bool>>,
 }
 
+/// What per-run data a job keeps ([`simulate`] keeps everything; [`simulate_outcomes`] only
+/// the outcome indicators, which is all a paired comparison reads).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Vars, series, event counts and outcome indicators.
+    All,
+    /// Outcome indicators only (no vars, series or events).
+    Outcomes,
+}
+
+/// The `disabled.<id>` var names of a job, built once per job (not per run).
+fn disabled_names(disabled: &BTreeSet<String>) -> Vec<String> {
+    disabled.iter().map(|d| format!("disabled.{d}")).collect()
+}
+
 impl Runs {
-    fn push(&mut self, st: RunState, outcomes: &[Expr], disabled: &BTreeSet<String>) {
+    /// Fold one run in. Every `disabled.<id>` var of the job reads 1 (whatever the run function
+    /// set), as if it had been inserted into the run's vars before the outcome predicates are
+    /// evaluated; `disabled` holds those names, sorted.
+    fn push(&mut self, st: RunState, outcomes: &[Expr], disabled: &[String], keep: Keep) {
         let mut st = st;
-        for d in disabled {
-            st.vars.insert(format!("disabled.{d}"), 1.0);
+        if self.outcomes.len() < outcomes.len() {
+            self.outcomes.resize(outcomes.len(), Vec::new());
+        }
+        {
+            let vars = &st.vars;
+            let mut lookup = |v: &String| -> Option<f64> {
+                if disabled.binary_search(v).is_ok() {
+                    Some(1.0)
+                } else {
+                    vars.get(v).copied()
+                }
+            };
+            for (k, e) in outcomes.iter().enumerate() {
+                self.outcomes[k].push(e.eval(&mut lookup));
+            }
+        }
+        if keep == Keep::Outcomes {
+            self.n += 1;
+            return;
         }
         let i = self.n as usize;
         for (k, v) in &st.vars {
-            let col = self
-                .vars
-                .entry(k.clone())
-                .or_insert_with(|| vec![f64::NAN; i]);
-            col.push(*v);
+            match self.vars.get_mut(k) {
+                Some(col) => col.push(*v),
+                None => {
+                    let mut col = vec![f64::NAN; i];
+                    col.push(*v);
+                    self.vars.insert(k.clone(), col);
+                }
+            }
+        }
+        for d in disabled {
+            match self.vars.get_mut(d) {
+                Some(col) if col.len() == i + 1 => col[i] = 1.0,
+                Some(col) => col.push(1.0),
+                None => {
+                    let mut col = vec![f64::NAN; i];
+                    col.push(1.0);
+                    self.vars.insert(d.clone(), col);
+                }
+            }
         }
         for col in self.vars.values_mut() {
             if col.len() == i {
@@ -397,27 +457,31 @@ impl Runs {
             }
         }
         for (k, s) in std::mem::take(&mut st.series) {
-            let col = self.series.entry(k).or_insert_with(|| vec![Vec::new(); i]);
-            col.push(s);
+            match self.series.get_mut(&k) {
+                Some(col) => col.push(s),
+                None => {
+                    let mut col = vec![Vec::new(); i];
+                    col.push(s);
+                    self.series.insert(k, col);
+                }
+            }
         }
         for col in self.series.values_mut() {
             if col.len() == i {
                 col.push(Vec::new());
             }
         }
-        let mut seen = BTreeSet::new();
-        for e in &st.events {
-            let entry = self.events.entry(e.clone()).or_insert((0, 0));
+        for (j, e) in st.events.iter().enumerate() {
+            // first occurrence in this run (a run logs few events: a scan, no set)
+            let first = !st.events[..j].contains(e);
+            let entry = match self.events.get_mut(e) {
+                Some(x) => x,
+                None => self.events.entry(e.clone()).or_insert((0, 0)),
+            };
             entry.1 += 1;
-            if seen.insert(e) {
+            if first {
                 entry.0 += 1;
             }
-        }
-        if self.outcomes.len() < outcomes.len() {
-            self.outcomes.resize(outcomes.len(), Vec::new());
-        }
-        for (k, e) in outcomes.iter().enumerate() {
-            self.outcomes[k].push(e.eval(&st));
         }
         self.n += 1;
     }
@@ -506,8 +570,40 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    simulate_keep(scn, cfg, f, progress, Keep::All)
+}
+
+/// [`simulate`] keeping only the outcome indicators (`Runs::outcomes`; `vars`, `series` and
+/// `events` stay empty): what [`deltas`] and [`Runs::hits`] read. The indicators are the same
+/// bits [`simulate`] gives.
+pub fn simulate_outcomes<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    f: F,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Runs, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    simulate_keep(scn, cfg, f, progress, Keep::Outcomes)
+}
+
+/// [`simulate`] keeping what `keep` says.
+pub fn simulate_keep<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    f: F,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+    keep: Keep,
+) -> Result<Runs, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
     let outcomes = compile_outcomes(scn)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
+    let disabled = disabled_names(&p.scn.disabled);
     let done = AtomicU64::new(0);
     let mut runs = Runs::default();
     let mut start = 0;
@@ -516,6 +612,9 @@ where
         None => cfg.runs,
     };
     while start < limit {
+        if cfg.cancel.is_cancelled() {
+            return Err(McError::Cancelled);
+        }
         if let Some(p) = &cfg.precision {
             if start >= cfg.runs && p.met(&runs.hits(), runs.n) {
                 break;
@@ -527,6 +626,9 @@ where
             .map_init(
                 || p.run_scn.clone(),
                 |s, i| {
+                    if cfg.cancel.is_cancelled() {
+                        return Err(String::new());
+                    }
                     // One scenario buffer per worker: `apply` overwrites every uncertain number and
                     // certain numbers never change, so the buffer equals a fresh sampled copy.
                     sample_into(&p, cfg.seed, i, s);
@@ -540,9 +642,12 @@ where
                 },
             )
             .collect();
+        if cfg.cancel.is_cancelled() {
+            return Err(McError::Cancelled);
+        }
         for (k, r) in batch.into_iter().enumerate() {
             match r {
-                Ok(st) => runs.push(st, &outcomes, &p.scn.disabled),
+                Ok(st) => runs.push(st, &outcomes, &disabled, keep),
                 Err(message) => {
                     return Err(McError::Run {
                         run: start + k as u64,
@@ -953,13 +1058,18 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
             if len == 0 || present.is_empty() {
                 return None;
             }
+            let mut col: Vec<f64> = Vec::with_capacity(present.len());
             let bands = (0..len)
                 .map(|r| {
-                    let mut col: Vec<f64> = present
-                        .iter()
-                        .map(|s| s.get(r).or(s.last()).copied().unwrap_or(f64::NAN))
-                        .filter(|x| !x.is_nan())
-                        .collect();
+                    col.clear();
+                    col.extend(
+                        present
+                            .iter()
+                            .map(|s| s.get(r).or(s.last()).copied().unwrap_or(f64::NAN))
+                            .filter(|x| !x.is_nan()),
+                    );
+                    // sorting measured fewer instructions than selecting the order statistics
+                    // (`stats::quantiles_unsorted`) at these column sizes (docs/performance.md §7)
                     col.sort_by(f64::total_cmp);
                     QUANTILES.map(|q| quantile_sorted(&col, q))
                 })
@@ -1240,7 +1350,7 @@ where
     if !check_testable(scn)? {
         return Ok(Vec::new());
     }
-    let base = simulate(scn, cfg, &f, None)?;
+    let base = simulate_outcomes(scn, cfg, &f, None)?;
     evaluate_hypotheses_on(scn, cfg, &base, f)
 }
 
@@ -1263,7 +1373,7 @@ where
         let edits = h.counterfactual.edits();
         let mut alt_cfg = cfg.clone();
         alt_cfg.edits.extend(edits.iter().cloned());
-        let alt = simulate(scn, &alt_cfg, &f, None)?;
+        let alt = simulate_outcomes(scn, &alt_cfg, &f, None)?;
         let ds = deltas(scn, base, &alt);
         let Some(d) = ds.into_iter().find(|d| d.outcome == h.outcome) else {
             continue;
@@ -1669,9 +1779,13 @@ where
     }
     let outcomes = compile_outcomes(scn)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
+    let disabled = disabled_names(&p.scn.disabled);
     let per_outer: Vec<Result<Vec<u64>, McError>> = (0..outer)
         .into_par_iter()
         .map(|o| {
+            if cfg.cancel.is_cancelled() {
+                return Err(McError::Cancelled);
+            }
             let mut s = p.run_scn.clone();
             sample_into(&p, cfg.seed, o, &mut s);
             let mut runs = Runs::default();
@@ -1682,11 +1796,14 @@ where
                     run: idx,
                     message: e.to_string(),
                 })?;
-                runs.push(st, &outcomes, &p.scn.disabled);
+                runs.push(st, &outcomes, &disabled, Keep::Outcomes);
             }
             Ok(runs.hits())
         })
         .collect();
+    if cfg.cancel.is_cancelled() {
+        return Err(McError::Cancelled);
+    }
     let mut hits: Vec<Vec<u64>> = Vec::with_capacity(outer as usize);
     for h in per_outer {
         hits.push(h?);

@@ -76,6 +76,41 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// [`quantile_sorted`] of `v` at every level of `qs`, without sorting `v`: the order statistics
+/// the interpolation reads are found by selection (O(n) each), so the results are the same bits
+/// as sorting `v` by [`f64::total_cmp`] and calling [`quantile_sorted`]. `v` is permuted.
+pub fn quantiles_unsorted<const N: usize>(v: &mut [f64], qs: &[f64; N]) -> [f64; N] {
+    let n = v.len();
+    if n == 0 {
+        return [f64::NAN; N];
+    }
+    // the order statistics needed, ascending and distinct
+    let mut need: Vec<usize> = Vec::with_capacity(2 * N);
+    for q in qs {
+        let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+        let lo = h.floor() as usize;
+        need.push(lo);
+        need.push((lo + 1).min(n - 1));
+    }
+    need.sort_unstable();
+    need.dedup();
+    let mut from = 0;
+    for &k in &need {
+        // everything before `from` is ≤ every element from `from` on
+        v[from..].select_nth_unstable_by(k - from, f64::total_cmp);
+        from = k + 1;
+        if from >= n {
+            break;
+        }
+    }
+    qs.map(|q| {
+        let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(n - 1);
+        v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+    })
+}
+
 /// Mean of paired differences with a 95% normal-approximation interval
 /// (mean ± z·sd/√n, sd with n − 1).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -307,6 +342,37 @@ pub fn holm_levels(p: &[f64], alpha: f64) -> Vec<Option<f64>> {
 
 #[cfg(test)]
 mod paired_tests {
+    #[test]
+    fn quantiles_by_selection_equal_quantiles_of_the_sorted_values() {
+        let mut x: u64 = 7;
+        for n in [1usize, 2, 3, 5, 20, 101, 1000] {
+            let mut v: Vec<f64> = (0..n)
+                .map(|_| {
+                    x = crate::rng::mix64(x);
+                    // ties and both zeros included
+                    match x % 7 {
+                        0 => 0.0,
+                        1 => -0.0,
+                        2 => 1.5,
+                        _ => (x >> 11) as f64 / (1u64 << 53) as f64 - 0.5,
+                    }
+                })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            let qs = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0];
+            let got = quantiles_unsorted(&mut v, &qs);
+            for (g, q) in got.iter().zip(qs) {
+                assert_eq!(
+                    g.to_bits(),
+                    quantile_sorted(&sorted, q).to_bits(),
+                    "n {n} q {q}"
+                );
+            }
+        }
+        assert!(quantiles_unsorted(&mut [], &[0.5])[0].is_nan());
+    }
+
     use super::*;
 
     /// Hand computation (Newcombe 1998 method 10, z = 1.96) for n11 = 10, n10 = 5, n01 = 1,

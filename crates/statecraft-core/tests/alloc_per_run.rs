@@ -1,0 +1,103 @@
+//! Heap allocations per Monte Carlo run of the Greenland 2026 crisis, counted by a global
+//! allocator that wraps the system one (issue 11, "no allocation in the inner loop").
+//!
+//! Per-run counts are differences between a job of 2N and one of N runs on a one-thread rayon
+//! pool, so per-job set-up (compiling outcomes, building the sampler, aggregation's fixed part)
+//! cancels out. The bounds are today's counts with a little headroom: they fail when a change
+//! adds allocations to the per-run path. They are not zero: the crisis model still builds its
+//! index form and its named result (`RunState`: vars, series, event log as strings) every run
+//! (docs/performance.md, "Monte Carlo at scale"); when the compiled experiment lands the bounds
+//! go to 0.
+
+use statecraft_core::engine::{self, RunOptions};
+use statecraft_core::mc::{self, McConfig};
+use statecraft_core::rng::Rng;
+use statecraft_core::scenario::{load, Scenario};
+use statecraft_core::state::RunState;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+struct Counting;
+
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the counter is a relaxed
+// atomic and never affects the allocation.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn greenland() -> Scenario {
+    let text = include_str!("../../../scenarios/greenland-2026.toml");
+    load::from_toml_str(text).expect("the Greenland scenario loads")
+}
+
+/// Allocations of `job(runs)` on a one-thread pool.
+fn count(job: &(dyn Fn(u64) + Sync), runs: u64) -> u64 {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    pool.install(|| {
+        let before = ALLOCS.load(Ordering::Relaxed);
+        job(runs);
+        ALLOCS.load(Ordering::Relaxed) - before
+    })
+}
+
+fn per_run(job: &(dyn Fn(u64) + Sync)) -> f64 {
+    let n = 128;
+    let a = count(job, n);
+    let b = count(job, 2 * n);
+    (b.saturating_sub(a)) as f64 / n as f64
+}
+
+#[test]
+fn allocations_per_run_stay_within_todays_bounds() {
+    let s = greenland();
+    let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
+    let f = |sc: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
+        engine::simulate_once(sc, &opts, r)
+    };
+    let cfg = |runs| McConfig {
+        runs,
+        ..McConfig::default()
+    };
+    let model = per_run(&|runs| {
+        for i in 0..runs {
+            let mut r = statecraft_core::rng::stream(1, i);
+            f(&s, &mut r).expect("runs");
+        }
+    });
+    let paired = per_run(&|runs| {
+        mc::simulate_outcomes(&s, &cfg(runs), f, None).expect("runs");
+    });
+    let full = per_run(&|runs| {
+        mc::run_keep(&s, &cfg(runs), f, None).expect("runs");
+    });
+    println!("allocations per run: model {model:.1}, paired job {paired:.1}, full job {full:.1}");
+    // A paired job adds almost nothing to the model's own allocations (5.6 on 2026-12-02): the `u` vector
+    // (sampling) and the outcome indicators' amortised growth.
+    assert!(paired <= model + 8.0, "paired {paired} vs model {model}");
+    // The full job keeps every run's vars and series (one Vec per series per run).
+    assert!(full <= model + 120.0, "full {full} vs model {model}");
+    // Today's model (1,020 on 2026-12-02): its compiled index form and named RunState.
+    assert!(model <= 1100.0, "model {model}");
+}
