@@ -333,6 +333,8 @@ fn crate_dependencies_point_one_way() {
         "indicatif",
         "statecraft-report",
         "statecraft-cli",
+        "statecraft-serve",
+        "statecraft-py",
     ];
     let found: Vec<&String> = core
         .iter()

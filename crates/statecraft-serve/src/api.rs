@@ -1,5 +1,9 @@
 //! Router, handlers and the JSON error every failure comes back as.
 
+// `ApiError` carries every located message of a rejected scenario; it is built once per failed
+// request (the cold path), so its size does not matter and boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 use crate::core_api::{self, Edits, Located};
 use crate::limits::*;
 use crate::{assets, view, ServeConfig, ServeError};
@@ -171,8 +175,7 @@ impl AppState {
             if let Some(s) = cache.get(name) {
                 return Ok((Arc::clone(s), name.to_string()));
             }
-            let s = core_api::load_text(&format!("{name}.toml"), text)
-                .map_err(|errs| invalid_scenario(errs))?;
+            let s = core_api::load_text(&format!("{name}.toml"), text).map_err(invalid_scenario)?;
             let s = Arc::new(s);
             cache.insert(name.to_string(), Arc::clone(&s));
             return Ok((s, name.to_string()));
@@ -479,6 +482,8 @@ pub struct RunRequest {
 enum JobEnd {
     Done(view::RunView),
     Superseded,
+    /// Stopped while running by a newer request (runs done of the total).
+    Cancelled(u64, u64),
     Failed(String),
 }
 
@@ -638,8 +643,19 @@ async fn run(
             return JobEnd::Superseded;
         }
         let t0 = Instant::now();
-        let tick = |n: u64| counter.store(n, Ordering::Relaxed);
-        match core_api::compare(&base, &variant, runs, seed, &tick) {
+        // A newer request from the same page cancels this job: checked every
+        // `SUPERSEDE_CHECK_RUNS` runs (a lock per check), the core stops at its next run.
+        let cancel = core_api::cancel_token();
+        let tick = |n: u64| {
+            counter.store(n, Ordering::Relaxed);
+            if n % SUPERSEDE_CHECK_RUNS == 0 && !st2.is_newest(&page, generation, false) {
+                cancel.cancel();
+            }
+        };
+        match core_api::compare(&base, &variant, runs, seed, &cancel, &tick) {
+            Err(_) if cancel.is_cancelled() => {
+                JobEnd::Cancelled(counter.load(Ordering::Relaxed), 2 * runs)
+            }
             Err(m) => JobEnd::Failed(m),
             Ok(_) if !st2.is_newest(&page, generation, false) => JobEnd::Superseded,
             Ok(c) => {
@@ -672,6 +688,14 @@ async fn run(
             e.to_string(),
         )),
         Ok(Ok(JobEnd::Superseded)) => Err(superseded()),
+        Ok(Ok(JobEnd::Cancelled(done, total))) => {
+            let mut e = superseded();
+            e.message = format!(
+                "a newer request from the same page replaced this one: cancelled after {done} of \
+                 {total} runs"
+            );
+            Err(e)
+        }
         Ok(Ok(JobEnd::Failed(m))) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "run_failed",

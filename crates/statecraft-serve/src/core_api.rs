@@ -220,13 +220,23 @@ pub fn apply(scn: &Scenario, edits: &Edits) -> Result<Scenario, EditError> {
     Ok(cur)
 }
 
-/// Base versus variant with common random numbers (`compare::compare`), fixed `runs` and `seed`.
-/// `progress` is called with the number of runs done (both worlds: up to 2 × runs).
+/// A cancellation token for one job (the core's `mc::Cancel`).
+pub type Cancel = statecraft_core::mc::Cancel;
+
+/// A fresh, live cancellation token.
+pub fn cancel_token() -> Cancel {
+    Cancel::new()
+}
+
+/// Base versus variant with common random numbers (`compare::compare_with`), fixed `runs` and
+/// `seed`. `progress` is called with the number of runs done (both worlds: up to 2 × runs);
+/// after `cancel.cancel()` the job stops at its next run and returns an error.
 pub fn compare(
     base: &Scenario,
     variant: &Scenario,
     runs: u64,
     seed: u64,
+    cancel: &Cancel,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Comparison, String> {
     let opts = RunOptions::resolve(base, &ModelOverride::default()).map_err(|e| e.to_string())?;
@@ -235,7 +245,11 @@ pub fn compare(
         seed,
         ..McConfig::default()
     };
-    compare::compare(base, variant, &cfg, &opts, Some(progress)).map_err(|e| e.to_string())
+    let control = statecraft_core::mc::Control {
+        cancel: cancel.clone(),
+    };
+    compare::compare_with(base, variant, &cfg, &opts, &control, Some(progress))
+        .map_err(|e| e.to_string())
 }
 
 /// sha256 of the parsed scenario (the provenance hash), to name uploads.

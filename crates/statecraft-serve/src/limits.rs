@@ -31,3 +31,6 @@ pub const MAX_QUEUED: usize = 16;
 pub const QUEUE_WAIT: Duration = Duration::from_secs(10);
 /// Per-round series one request may ask for.
 pub const MAX_SERIES: usize = 8;
+/// A running job checks every this many runs whether a newer request from its page has
+/// arrived, and if so cancels itself (the core's cooperative cancellation).
+pub const SUPERSEDE_CHECK_RUNS: u64 = 64;

@@ -291,6 +291,41 @@ async fn an_older_generation_from_the_same_page_is_superseded() {
     assert_eq!(s, StatusCode::OK);
 }
 
+/// A running job is cancelled (not just discarded at the end) when a newer request from its page
+/// arrives: its 409 says after how many of its runs it stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_job_is_cancelled_by_a_newer_request() {
+    let app = app();
+    let long = json!({ "scenario": "builtin:greenland-2026", "runs": 20000, "page": "p2", "generation": 1 });
+    let app2 = app.clone();
+    let first = tokio::spawn(async move { run(&app2, long).await });
+    // wait until the first job has started running (its progress is above 0)
+    for _ in 0..600 {
+        let (_, p) = call(&app, "GET", "/api/progress/p2", Vec::new()).await;
+        if p["done"].as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (s, _) = run(
+        &app,
+        json!({ "scenario": "builtin:minimal", "runs": 4, "page": "p2", "generation": 2 }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = first.await.unwrap();
+    let e = error(s, &v, "superseded");
+    let m = e["message"].as_str().unwrap();
+    assert!(m.contains("cancelled after"), "{m}");
+    let done: u64 = m
+        .split("cancelled after ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap();
+    assert!(done < 40000, "{m}");
+}
+
 #[tokio::test]
 async fn the_page_and_its_assets_are_served_with_a_strict_csp() {
     let app = app();
