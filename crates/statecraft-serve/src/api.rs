@@ -648,7 +648,7 @@ async fn run(
         let cancel = core_api::cancel_token();
         let tick = |n: u64| {
             counter.store(n, Ordering::Relaxed);
-            if n % SUPERSEDE_CHECK_RUNS == 0 && !st2.is_newest(&page, generation, false) {
+            if n.is_multiple_of(SUPERSEDE_CHECK_RUNS) && !st2.is_newest(&page, generation, false) {
                 cancel.cancel();
             }
         };
