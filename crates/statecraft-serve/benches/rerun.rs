@@ -18,7 +18,8 @@ fn rerun_1000_greenland(b: divan::Bencher) {
     };
     let variant = core_api::apply(&base, &edits).expect("edit applies");
     b.bench(|| {
-        let c = core_api::compare(&base, &variant, 1000, 1, &|_| {}).expect("runs");
+        let c = core_api::compare(&base, &variant, 1000, 1, &core_api::cancel_token(), &|_| {})
+            .expect("runs");
         divan::black_box(c.runs)
     });
 }
