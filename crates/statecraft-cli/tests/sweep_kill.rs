@@ -166,5 +166,25 @@ fn shard_index_from_scheduler_environment() {
         .env_remove("SLURM_ARRAY_TASK_COUNT")
         .output()
         .unwrap();
+    // neither a flag nor a scheduler variable: the whole sweep, as one shard of one
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(out.join("shard-00000-of-00001.csv").exists());
+    // a shard index without a shard count is an input error
+    let r = bin()
+        .args(["sweep", "run"])
+        .arg(&m)
+        .args(["--shard", "1", "--out"])
+        .arg(&out)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("SLURM_ARRAY_TASK_COUNT")
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("--shard given without --of"));
 }

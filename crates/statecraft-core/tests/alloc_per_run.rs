@@ -93,9 +93,11 @@ fn allocations_per_run_stay_within_todays_bounds() {
         mc::run_keep(&s, &cfg(runs), f, None).expect("runs");
     });
     println!("allocations per run: model {model:.1}, paired job {paired:.1}, full job {full:.1}");
-    // A paired job adds almost nothing to the model's own allocations (5.6 on 2026-12-02): the `u` vector
-    // (sampling) and the outcome indicators' amortised growth.
-    assert!(paired <= model + 8.0, "paired {paired} vs model {model}");
+    // A paired job adds little to the model's own allocations: 5.6 on the perf branch
+    // (2026-12-02: the `u` vector of sampling and the outcome indicators' amortised growth), 23.5
+    // after the merge with the typed per-run counts of issue 16 (class coverage, alignment,
+    // tipping). The bound guards against a regression beyond that.
+    assert!(paired <= model + 32.0, "paired {paired} vs model {model}");
     // The full job keeps every run's vars and series (one Vec per series per run).
     assert!(full <= model + 120.0, "full {full} vs model {model}");
     // Today's model (1,020 on 2026-12-02): its compiled index form and named RunState.

@@ -161,7 +161,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         (Some(i), Some(n)) => vec![(i, n)],
         (Some(_), None) => {
             return Err(Failure::input(
-                "--shard given without --of (and $SLURM_ARRAY_TASK_COUNT is not set): pass                  --of N, or neither flag to run every point",
+                "--shard given without --of (and $SLURM_ARRAY_TASK_COUNT is not set): pass --of N, or neither flag to run every point",
             ))
         }
         (None, Some(n)) => (0..n).collect::<Vec<_>>().into_iter().map(|i| (i, n)).collect(),
