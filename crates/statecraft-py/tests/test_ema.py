@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import statecraft
@@ -29,8 +30,10 @@ def test_ema_model_runs_200_experiments_and_prim_finds_a_box():
     ref = statecraft.run_batch(scn, vals, runs=40, seed=1)
     assert ref["p:compromise"].iloc[0] == y[0]
     x = experiments[[u.name for u in m.uncertainties]]
-    # "Which assumptions lead to force?": experiments in which any of the 40 runs used force.
-    force = outcomes["p_force"] > 0
+    # "Which assumptions lead to force?": experiments in the top quarter of P(force) (with the
+    # fitted priors force occurs in most 40-run experiments, so "any force" is not selective).
+    pf = outcomes["p_force"]
+    force = pf >= np.quantile(pf, 0.75)
     assert 0.05 < force.mean() < 0.95, force.mean()
     p = prim.Prim(x, force, threshold=0.5)
     box = p.find_box()
