@@ -16,7 +16,8 @@ pub struct Loaded {
 /// Load `arg`: an existing file, else a built-in scenario of that name.
 pub fn scenario(arg: &str) -> Result<Loaded, Failure> {
     let path = std::path::Path::new(arg);
-    let (name, text, fmt_name) = if path.is_file() {
+    let is_file = path.is_file();
+    let (name, text, fmt_name) = if is_file {
         let text = crate::fsio::read_text(path)?;
         (arg.to_string(), text, arg.to_string())
     } else if let Some(text) = builtin::get(arg) {

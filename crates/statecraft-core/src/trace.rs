@@ -116,6 +116,36 @@ pub fn find_run(
     Ok(None)
 }
 
+/// The gate decisions a crisis run logs, in the order they are reported.
+pub const GATE_DECISIONS: [&str; 6] = [
+    "authorized",
+    "delayed",
+    "blocked",
+    "substituted",
+    "lapsed",
+    "withdrawn",
+];
+
+/// How often `gate` took each of [`GATE_DECISIONS`] in a job, summed over runs and days, from
+/// the job's event counts (`McResult::events`, keyed by log entry). The log grammar is parsed
+/// here, in one place ([`step`]), so front ends never decode event strings.
+pub fn gate_decisions(
+    events: &BTreeMap<String, mc::EventFreq>,
+    gate: &str,
+) -> [u64; GATE_DECISIONS.len()] {
+    let mut counts = [0; GATE_DECISIONS.len()];
+    for (raw, f) in events {
+        let s = step(raw, None);
+        if s.gate.as_deref() != Some(gate) {
+            continue;
+        }
+        if let Some(i) = GATE_DECISIONS.iter().position(|k| *k == s.kind) {
+            counts[i] += f.total;
+        }
+    }
+    counts
+}
+
 /// Parse one log entry (`kind:subject[@gate][@dayN][->to]`, `tipped:a->b`, `ended:why`).
 fn step(raw: &str, as_of: Option<Date>) -> TraceStep {
     let (kind, rest) = raw.split_once(':').unwrap_or((raw, ""));
@@ -156,6 +186,30 @@ mod tests {
     fn greenland() -> Scenario {
         let text = builtin::get("greenland-2026").unwrap();
         crate::scenario::load::from_toml_str(text).unwrap()
+    }
+
+    #[test]
+    fn gate_decisions_sum_a_gates_entries_over_days() {
+        let f = |total| mc::EventFreq {
+            runs_with: 1,
+            total,
+            p: 0.0,
+            lo: 0.0,
+            hi: 0.0,
+        };
+        let events: BTreeMap<String, mc::EventFreq> = [
+            ("blocked:invasion@jcs@day112".to_string(), f(3)),
+            ("blocked:invasion@jcs@day119".to_string(), f(2)),
+            ("delayed:coercion@jcs@day7".to_string(), f(4)),
+            ("blocked:invasion@denmark@day7".to_string(), f(9)),
+            ("tipped:dk->eu".to_string(), f(5)),
+        ]
+        .into_iter()
+        .collect();
+        let jcs = gate_decisions(&events, "jcs");
+        assert_eq!(jcs, [0, 4, 5, 0, 0, 0]);
+        assert_eq!(gate_decisions(&events, "denmark")[2], 9);
+        assert_eq!(gate_decisions(&events, "none"), [0; 6]);
     }
 
     #[test]

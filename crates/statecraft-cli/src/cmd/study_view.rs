@@ -244,27 +244,9 @@ fn gate_block(o: &mut String, s: &Study, scn: &Scenario) {
         wrap_into(o, &prefix, &format!("taken — {}", opt.name));
     }
     // Decisions per gate: occurrences summed over the days they happened on.
-    let kinds = [
-        "authorized",
-        "delayed",
-        "blocked",
-        "substituted",
-        "lapsed",
-        "withdrawn",
-    ];
+    let kinds = statecraft_core::trace::GATE_DECISIONS;
     for g in &c.gates {
-        let mut counts = [0u64; 6];
-        for (k, f) in &s.mc.events {
-            let Some((kind, rest)) = k.split_once(':') else {
-                continue;
-            };
-            let Some(i) = kinds.iter().position(|x| *x == kind) else {
-                continue;
-            };
-            if rest.split('@').nth(1) == Some(g.id.as_str()) {
-                counts[i] += f.total;
-            }
-        }
+        let counts = statecraft_core::trace::gate_decisions(&s.mc.events, &g.id);
         if counts.iter().all(|&n| n == 0) {
             let _ = writeln!(o, "  gate {:<15} no decisions recorded", g.id);
             continue;
