@@ -45,6 +45,10 @@ pub const RUN_DISCOUNT_RUNS: u64 = 250;
 pub const RUN_DISCOUNTS: [f64; 3] = [0.0, 0.5, 1.0];
 /// [`Preset::Report`]: evidence-discount levels.
 pub const REPORT_DISCOUNTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+/// Adaptive pivotality (`--pivotal-top N`): most runs per configuration when the request gives
+/// no cap. At 400 the Greenland ranking (121 configurations) costs at most
+/// (50 + 100 + 200 + 400) · 121 ≈ 91,000 runs.
+pub const ADAPTIVE_PIVOTAL_CAP: u64 = 400;
 /// Base sample size of a Sobol design asked for explicitly (N·(2k + 4) model runs).
 pub const DEFAULT_SOBOL_N: usize = 512;
 /// Bootstrap resamples of Sobol intervals asked for explicitly.
@@ -113,6 +117,13 @@ pub struct PlanRequest {
     pub pivotal: bool,
     /// Runs per pivotality variant; `Some(0)` = skip pivotality unless a hypothesis needs it.
     pub pivotal_runs: Option<u64>,
+    /// Adaptive pivotality: double the runs per configuration until this many top ranks are
+    /// settled (`sensitivity::pivots_settled`), up to `pivotal_cap`; `None` = fixed runs.
+    #[serde(default)]
+    pub pivotal_top: Option<usize>,
+    /// Cap of adaptive pivotality ([`ADAPTIVE_PIVOTAL_CAP`] when `None`).
+    #[serde(default)]
+    pub pivotal_cap: Option<u64>,
     /// Runs per evidence-discount level; `Some(0)` = skip the evidence-discount levels.
     pub discount_runs: Option<u64>,
     /// Tornado target (an outcome id or a var name).
@@ -140,6 +151,8 @@ impl PlanRequest {
             hypotheses: false,
             pivotal: false,
             pivotal_runs: None,
+            pivotal_top: None,
+            pivotal_cap: None,
             discount_runs: None,
             tornado: None,
             sobol: None,
@@ -299,6 +312,22 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         None => None,
     };
     let bootstrap = req.bootstrap.unwrap_or(DEFAULT_BOOTSTRAP);
+    if req.pivotal_top == Some(0) {
+        return Err(config_error("--pivotal-top must be at least 1"));
+    }
+    if req.pivotal_cap == Some(0) {
+        return Err(config_error("--pivotal-cap must be at least 1"));
+    }
+    if req.pivotal_cap.is_some() && req.pivotal_top.is_none() {
+        return Err(config_error(
+            "--pivotal-cap needs --pivotal-top N (the ranks that must settle)",
+        ));
+    }
+    let pivotal_rule = req.pivotal_top.map(|top| crate::sensitivity::PivotRule {
+        start: 1,
+        cap: req.pivotal_cap.unwrap_or(ADAPTIVE_PIVOTAL_CAP),
+        top,
+    });
     let base = StudyConfig {
         mc,
         run,
@@ -306,6 +335,7 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         hypothesis_runs: None,
         pivotal: false,
         pivotal_runs: None,
+        pivotal_rule,
         tornado: tornado.clone(),
         tornado_runs: None,
         sobol: sobol.clone(),

@@ -44,6 +44,10 @@ pub struct StudyConfig {
     /// Runs per configuration for pivotality (1 base + 3 per actor configurations); `None` =
     /// `mc.runs`.
     pub pivotal_runs: Option<u64>,
+    /// Grow the runs per pivotality configuration from `pivotal_runs` until the top ranks are
+    /// settled ([`sensitivity::pivotality_adaptive`]); `None` = exactly `pivotal_runs`.
+    #[serde(default)]
+    pub pivotal_rule: Option<sensitivity::PivotRule>,
     /// One-at-a-time tornado for a target; runs per configuration = `tornado_runs`.
     pub tornado: Option<Target>,
     pub tornado_runs: Option<u64>,
@@ -72,6 +76,7 @@ impl Default for StudyConfig {
             hypothesis_runs: None,
             pivotal: true,
             pivotal_runs: None,
+            pivotal_rule: None,
             tornado: None,
             tornado_runs: None,
             sobol: None,
@@ -109,6 +114,23 @@ impl StudyConfig {
     fn pivotal_runs(&self) -> u64 {
         self.pivotal_runs.unwrap_or(self.mc.runs).max(1)
     }
+    /// Runs per configuration of every pivotality pass the rule allows (one pass when fixed).
+    fn pivotal_pass_runs(&self) -> Vec<u64> {
+        let start = self.pivotal_runs();
+        match self.pivotal_rule {
+            None => vec![start],
+            Some(rule) => {
+                let cap = rule.cap.max(start);
+                let mut v = vec![start];
+                let mut r = start;
+                while r < cap {
+                    r = r.saturating_mul(2).min(cap);
+                    v.push(r);
+                }
+                v
+            }
+        }
+    }
     fn tornado_runs(&self) -> u64 {
         self.tornado_runs.unwrap_or(self.mc.runs).max(1)
     }
@@ -144,7 +166,8 @@ impl StudyConfig {
         let actors = mc::apply_edits(scn, &self.mc.edits)
             .map_or(scn.actors.len(), |s| s.actors.len()) as u64;
         if self.needs_pivotality(scn) {
-            n += self.pivotal_runs() * (1 + 3 * actors);
+            // Adaptive: the most it may take (every pass up to the cap).
+            n += self.pivotal_pass_runs().iter().sum::<u64>() * (1 + 3 * actors);
         }
         let k = crate::sample::Sampler::new(scn, self.mc.evidence_discount)
             .inputs
@@ -339,6 +362,13 @@ pub struct Pivotality {
     /// The correction, named.
     #[serde(default)]
     pub correction: String,
+    /// Adaptive runs ([`StudyConfig::pivotal_rule`]): runs per configuration of every pass, in
+    /// order (empty when the run count was fixed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passes: Vec<u64>,
+    /// Adaptive runs: how many top ranks had to settle, and whether they did before the cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled: Option<(usize, bool)>,
 }
 
 /// The result of [`study`] (JSON documented in `docs/output.md`).
@@ -480,7 +510,19 @@ pub fn study(
     let pivotality = if cfg.needs_pivotality(scn) {
         let mut pc = cfg.mc.clone();
         pc.runs = cfg.pivotal_runs();
-        let actors = sensitivity::pivotality(scn, &pc, f)?;
+        let (actors, passes, settled) = match cfg.pivotal_rule {
+            Some(rule) => {
+                let rule = sensitivity::PivotRule {
+                    start: pc.runs,
+                    cap: rule.cap.max(pc.runs),
+                    top: rule.top,
+                };
+                let r = sensitivity::pivotality_adaptive(scn, &pc, f, rule)?;
+                pc.runs = r.runs;
+                (r.pivots, r.passes, Some((rule.top, r.settled)))
+            }
+            None => (sensitivity::pivotality(scn, &pc, f)?, Vec::new(), None),
+        };
         let tests = actors
             .iter()
             .flat_map(|a| &a.variants)
@@ -491,6 +533,8 @@ pub fn study(
             actors,
             tests,
             correction: sensitivity::pivot_correction(tests),
+            passes,
+            settled,
         })
     } else {
         None

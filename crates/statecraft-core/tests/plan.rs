@@ -67,3 +67,45 @@ fn planned_evaluations_count_the_pilot() {
                 .planned_evaluations(&scn)
     );
 }
+
+#[test]
+fn adaptive_pivotality_doubles_until_settled_or_capped() {
+    let scn = greenland();
+    let req = PlanRequest {
+        runs: Some(40),
+        pivotal_runs: Some(4),
+        pivotal_top: Some(3),
+        pivotal_cap: Some(16),
+        discount_runs: Some(0),
+        ..PlanRequest::new(Preset::Run)
+    };
+    let p = plan::plan(&scn, &req).expect("plan");
+    let st = plan::execute(&scn, &p, None).expect("study");
+    let piv = st.pivotality.expect("pivotality ran");
+    // Passes double from the start and stop at the first settled pass or at the cap.
+    assert_eq!(piv.passes.first(), Some(&4));
+    assert!(piv.passes.windows(2).all(|w| w[1] == (w[0] * 2).min(16)));
+    assert_eq!(piv.runs, *piv.passes.last().expect("a pass"));
+    let (top, settled) = piv.settled.expect("adaptive");
+    assert_eq!(top, 3);
+    assert!(settled || piv.runs == 16, "stopped early without settling");
+    assert_eq!(
+        settled,
+        statecraft_core::sensitivity::pivots_settled(&piv.actors, 3)
+    );
+    // The fixed request reports no passes.
+    let fixed = PlanRequest {
+        pivotal_top: None,
+        pivotal_cap: None,
+        ..req.clone()
+    };
+    let st = plan::execute(&scn, &plan::plan(&scn, &fixed).expect("plan"), None).expect("study");
+    let piv = st.pivotality.expect("pivotality ran");
+    assert!(piv.passes.is_empty() && piv.settled.is_none() && piv.runs == 4);
+    // A cap without the ranks to settle is refused.
+    let bad = PlanRequest {
+        pivotal_top: None,
+        ..req
+    };
+    assert!(plan::plan(&scn, &bad).is_err());
+}

@@ -18,6 +18,14 @@ pub struct StudyArgs {
     /// 50; at least 1).
     #[arg(long, value_name = "N")]
     pub pivotal_runs: Option<u64>,
+    /// Adaptive pivotality: double the runs per configuration (from --pivotal-runs) until the
+    /// top N ranks are settled — no rank in the grey zone between "interval excludes 0" and
+    /// "survives Holm", and each starred rank's |Δ| clearly above the next — or the cap is hit.
+    #[arg(long, value_name = "N")]
+    pub pivotal_top: Option<usize>,
+    /// Most runs per configuration of adaptive pivotality (default 400; needs --pivotal-top).
+    #[arg(long, value_name = "N")]
+    pub pivotal_cap: Option<u64>,
     /// Runs per evidence-discount level 0, 0.5, 1 (default: the smaller of --runs and 250 for a
     /// crisis scenario, none otherwise; 0 = skip).
     #[arg(long, value_name = "N")]
@@ -60,6 +68,8 @@ pub fn plan(
     let mut req = mc.plan_request(Preset::Run, run);
     an.apply(&mut req);
     req.pivotal_runs = st.pivotal_runs;
+    req.pivotal_top = st.pivotal_top;
+    req.pivotal_cap = st.pivotal_cap;
     req.discount_runs = st.discount_runs;
     req.nested = st.nested;
     plan::plan(scn, &req).map_err(failure)
@@ -471,6 +481,19 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
                 p.correction
             ),
         );
+        if let Some((top, settled)) = p.settled {
+            let passes: Vec<String> = p.passes.iter().map(u64::to_string).collect();
+            let _ = writeln!(
+                o,
+                "  adaptive runs per configuration: {} — top {top} ranks {}",
+                passes.join(" → "),
+                if settled {
+                    "settled"
+                } else {
+                    "NOT settled at the cap (raise --pivotal-cap)"
+                }
+            );
+        }
         for (i, a) in p.actors.iter().take(10).enumerate() {
             let signed = a
                 .variants
