@@ -213,6 +213,10 @@ pub struct SobolIndex {
 pub struct Sobol {
     pub outcome: String,
     pub indices: Vec<SobolIndex>,
+    /// Base sample size N of the Saltelli design (0 when unknown).
+    pub n: usize,
+    /// The core's warnings about the estimates (`SobolResult::warnings`), shown inside the chart.
+    pub warnings: Vec<String>,
 }
 
 /// How much forcing one actor's stance moves an outcome.

@@ -465,6 +465,8 @@ pub fn sobol(scn: &Scenario, s: &SobolResult, target: Option<&Target>) -> Sobol 
                 st_hi: i.total.hi,
             })
             .collect(),
+        n: s.n,
+        warnings: s.warnings.clone(),
     }
 }
 
