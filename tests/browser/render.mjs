@@ -202,7 +202,7 @@ try {
   if (pageWidth > 1280) fail(`the page is ${pageWidth} px wide at a 1280 px viewport (horizontal scrolling)`);
 
   const sections = await page.$$eval('main section', (s) => s.map((x) => x.id));
-  for (const id of ['headline', 'forecasts', 'trajectories', 'cascade', 'drivers', 'hypotheses', 'provenance']) {
+  for (const id of ['contents', 'headline', 'forecasts', 'trajectories', 'cascade', 'drivers', 'hypotheses', 'provenance', 'track-record']) {
     if (!sections.includes(id)) fail(`section #${id} is missing`);
   }
   if ((await page.$('footer#reproduction')) === null) fail('reproduction footer is missing');

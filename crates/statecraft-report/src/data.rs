@@ -36,6 +36,9 @@ pub struct ReportData {
     pub provenance: Vec<ProvenanceRow>,
     pub evidence_discount: EvidenceDiscount,
     pub reproduction: Reproduction,
+    /// The backtest ledger's scores and reliability diagram (the "Track record" section), when
+    /// the front end ran it (`statecraft report --track-record DIR`).
+    pub track_record: Option<BacktestView>,
 }
 
 /// One outcome class: Monte Carlo probability with a 95% interval.

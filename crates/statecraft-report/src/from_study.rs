@@ -69,6 +69,7 @@ pub fn from_study(scn: &Scenario, study: &Study, command: &str, notes: &[String]
             command: command.to_string(),
             notes: notes.to_vec(),
         },
+        track_record: None,
     }
 }
 

@@ -321,6 +321,14 @@ pub fn contents(d: &ReportData) -> String {
         "every input's source and date; results as evidence is discounted".into(),
         vec![],
     ));
+    if d.track_record.is_some() {
+        items.push((
+            "track-record".into(),
+            "Track record",
+            "how the engine scored on resolved crises (reliability diagram)".into(),
+            vec![("chart-reliability".into(), "reliability diagram".into())],
+        ));
+    }
     items.push((
         "reproduction".into(),
         "Reproduce",
@@ -349,6 +357,41 @@ pub fn contents(d: &ReportData) -> String {
     }
     s.push_str("</ol>\n</section>\n");
     s
+}
+
+fn num4(v: f64, d: usize) -> String {
+    if v.is_finite() {
+        fixed(v, d)
+    } else {
+        "n/a".into()
+    }
+}
+
+/// The "Track record" section: the backtest ledger's pooled scores, Murphy decomposition and
+/// reliability diagram (the same SVG as `statecraft backtest --out`, `charts::reliability_svg`).
+pub fn track_record(v: &BacktestView) -> String {
+    let p = &v.pooled;
+    format!(
+        "<section id=\"track-record\">\n<h2>Track record</h2>\n<p class=\"lead\">{title}. \
+         Each ledger case is a past crisis written from sources dated on or before its <code>as_of</code>; \
+         its forecast questions are scored against how they resolved (docs/backtest.md).</p>\n\
+         <table>\n<thead><tr><th>pooled over {n} questions</th><th class=\"num\">value</th></tr></thead>\n<tbody>\n\
+         <tr><td>Brier score (lower is better)</td><td class=\"num\">{bs}</td></tr>\n\
+         <tr><td>Brier skill vs the ledger's base rate ({br})</td><td class=\"num\">{sbr}</td></tr>\n\
+         <tr><td>Brier skill vs 50%</td><td class=\"num\">{sh}</td></tr>\n\
+         <tr><td>Murphy (1973): reliability − resolution + uncertainty</td><td class=\"num\">{rel} − {res} + {unc}</td></tr>\n\
+         </tbody>\n</table>\n{fig}</section>\n",
+        title = esc(&v.title),
+        n = int(v.n as u64),
+        bs = num4(v.brier, 4),
+        br = num4(v.base_rate, 3),
+        sbr = num4(p.skill_base_rate, 3),
+        sh = num4(p.skill_half, 3),
+        rel = num4(v.reliability, 4),
+        res = num4(v.resolution, 4),
+        unc = num4(v.uncertainty, 4),
+        fig = figure(&charts::reliability_svg(v)),
+    )
 }
 
 pub fn render_html(d: &ReportData) -> String {
@@ -445,7 +488,11 @@ pub fn render_html(d: &ReportData) -> String {
     } else {
         s.push_str(&figure(&charts::discount_svg(d)));
     }
-    s.push_str("</section>\n</main>\n");
+    s.push_str("</section>\n");
+    if let Some(v) = &d.track_record {
+        s.push_str(&track_record(v));
+    }
+    s.push_str("</main>\n");
 
     let r = &d.reproduction;
     let _ = write!(
