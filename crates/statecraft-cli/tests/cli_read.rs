@@ -150,6 +150,36 @@ fn compare_reports_paired_differences_as_table_json_and_csv() {
         !v["var_deltas"].as_array().unwrap().is_empty(),
         "coercion rate 0 moves vars"
     );
+    // Forecast questions are paired too: one entry per question with a predicate, the table
+    // names them with their text, the CSV has a row each.
+    let with_when: Vec<&statecraft_core::scenario::Question> = scn
+        .questions
+        .iter()
+        .filter(|q| !q.when.trim().is_empty())
+        .collect();
+    assert!(!with_when.is_empty());
+    let qd = v["comparison"]["question_deltas"].as_array().unwrap();
+    assert_eq!(qd.len(), with_when.len(), "{qd:?}");
+    for (d, q) in qd.iter().zip(&with_when) {
+        assert_eq!(d["outcome"], q.id.as_str());
+        let (lo, x, hi) = (
+            d["lo"].as_f64().unwrap(),
+            d["delta"].as_f64().unwrap(),
+            d["hi"].as_f64().unwrap(),
+        );
+        assert!(lo <= x && x <= hi, "{d}");
+        let (pb, pa) = (d["p_base"].as_f64().unwrap(), d["p_alt"].as_f64().unwrap());
+        assert!((x - (pa - pb)).abs() < 1e-12, "{d}");
+    }
+    assert!(t.contains("QUESTIONS — P(YES)"), "{t}");
+    for q in &with_when {
+        assert!(t.contains(&format!("  {}", q.id)), "{}: {t}", q.id);
+        assert!(
+            unwrapped(&t).contains(&unwrapped(&q.title)),
+            "{}: {t}",
+            q.title
+        );
+    }
     let mut c = args.to_vec();
     c.extend(["--format", "csv"]);
     let o = statecraft(&c);
@@ -161,6 +191,10 @@ fn compare_reports_paired_differences_as_table_json_and_csv() {
     assert_eq!(
         csv.lines().filter(|l| l.starts_with("outcome,")).count(),
         scn.outcomes.len()
+    );
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("question,")).count(),
+        with_when.len()
     );
     // Same scenario, no edit: nothing to compare (exit 2 with a hint).
     let o = statecraft(&["compare", "greenland-2026", "--runs", "5"]);
@@ -180,6 +214,44 @@ fn compare_reports_paired_differences_as_table_json_and_csv() {
     for d in v["comparison"]["deltas"].as_array().unwrap() {
         assert_eq!(d["delta"].as_f64(), Some(0.0), "{d}");
     }
+}
+
+#[test]
+fn run_vs_is_the_compare_shortcut() {
+    // `run --vs VARIANT` prints exactly what `compare BASE VARIANT` prints, edits included.
+    let dir = std::env::temp_dir().join(format!("statecraft-vs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let variant = dir.join("variant.toml");
+    std::fs::write(
+        &variant,
+        statecraft_core::builtin::get("greenland-2026").unwrap(),
+    )
+    .unwrap();
+    let v = variant.to_str().unwrap();
+    let edit = ["--set", "crisis.coercion.rate=0", "--runs", "40"];
+    let mut a = vec!["run", "greenland-2026", "--vs", v];
+    a.extend(edit);
+    let mut b = vec!["compare", "greenland-2026", v];
+    b.extend(edit);
+    for fmt in [&[][..], &["--format", "csv"][..]] {
+        let (mut a, mut b) = (a.clone(), b.clone());
+        a.extend(fmt);
+        b.extend(fmt);
+        let (oa, ob) = (statecraft(&a), statecraft(&b));
+        assert!(oa.status.success(), "{}", stderr(&oa));
+        assert!(ob.status.success(), "{}", stderr(&ob));
+        assert_eq!(stdout(&oa), stdout(&ob), "{fmt:?}");
+    }
+    let t = stdout(&statecraft(&a));
+    assert!(
+        t.contains("COMPARE — base greenland-2026 vs variant"),
+        "{t}"
+    );
+    assert!(t.contains("QUESTIONS — P(YES)"), "{t}");
+    // --vs and --trace do not combine.
+    let o = statecraft(&["run", "--vs", v, "--trace", "1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -330,13 +402,50 @@ fn quiet_verbose_and_progress_lines_off_a_terminal() {
     assert_eq!(o.status.code(), Some(2));
 }
 
-#[test]
-fn no_color_errors_carry_no_escape_codes() {
-    let o = statecraft_env(&["check", "no-such-scenario"], &[("NO_COLOR", "1")]);
+/// `statecraft check no-such-scenario` with colour forced (`FORCE_COLOR=1`, which the error
+/// renderer's terminal detection honours off a terminal) and `NO_COLOR` as given (None = unset).
+fn check_error_with(no_color: Option<&str>) -> String {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_statecraft"));
+    c.args(["check", "no-such-scenario"])
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env("FORCE_COLOR", "1");
+    if let Some(v) = no_color {
+        c.env("NO_COLOR", v);
+    }
+    let o = c.output().expect("run statecraft");
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(e.contains("no-such-scenario"), "{e}");
-    assert!(!e.contains("\x1b["), "{e:?}");
+    e
+}
+
+#[test]
+fn no_color_turns_off_colour_that_is_otherwise_forced() {
+    // Without NO_COLOR the forced colour shows: the test can fail in both directions.
+    let coloured = check_error_with(None);
+    assert!(
+        coloured.contains("\x1b["),
+        "colour forced but absent: {coloured:?}"
+    );
+    // https://no-color.org: any non-empty value turns colour off, an empty one does not.
+    let plain = check_error_with(Some("1"));
+    assert!(!plain.contains("\x1b["), "{plain:?}");
+    assert_eq!(
+        plain,
+        coloured
+            .split("\x1b[")
+            .enumerate()
+            .map(|(i, s)| if i == 0 {
+                s
+            } else {
+                s.split_once('m').map_or(s, |x| x.1)
+            })
+            .collect::<String>(),
+        "the same text, only the escape codes removed"
+    );
+    assert!(check_error_with(Some("")).contains("\x1b["));
 }
 
 #[test]

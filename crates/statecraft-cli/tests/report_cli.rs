@@ -66,3 +66,56 @@ fn report_on_builtin_is_complete_and_byte_identical() {
     }
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// The Track record section (issue 13): the ledger's pooled scores and the reliability diagram
+/// (the `statecraft backtest` SVG), with the runs per case printed; `--no-track-record` leaves
+/// it out and says so in the reproduction command.
+#[test]
+fn report_shows_the_track_record_of_the_ledger() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let ledger = root.join("scenarios/backtest");
+    let out = std::env::temp_dir().join(format!("statecraft-report-tr-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = Command::new(env!("CARGO_BIN_EXE_statecraft"))
+        .args([
+            "report",
+            "--runs",
+            "60",
+            "--track-record-runs",
+            "20",
+            "--out",
+        ])
+        .arg(out.join("a"))
+        .arg("--track-record")
+        .arg(&ledger)
+        .output()
+        .expect("statecraft runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("a/report.html")).unwrap();
+    assert!(html.contains("<section id=\"track-record\">"), "no section");
+    assert!(html.contains("<a href=\"#track-record\">Track record</a>"));
+    assert!(html.contains("id=\"chart-reliability\""));
+    assert!(
+        html.contains("(20 runs per case, seed 1)"),
+        "runs per case printed"
+    );
+    for row in [
+        "Brier score (lower is better)",
+        "Brier skill vs the ledger",
+        "Brier skill vs 50%",
+        "Murphy (1973)",
+    ] {
+        assert!(html.contains(row), "{row}");
+    }
+    assert!(html.contains("--runs 60 --seed 1 --track-record-runs 20"));
+    let o = Command::new(env!("CARGO_BIN_EXE_statecraft"))
+        .args(["report", "--runs", "60", "--no-track-record", "--out"])
+        .arg(out.join("b"))
+        .output()
+        .expect("statecraft runs");
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(out.join("b/report.html")).unwrap();
+    assert!(!html.contains("id=\"track-record\""));
+    assert!(html.contains("--no-track-record"));
+    let _ = std::fs::remove_dir_all(&out);
+}

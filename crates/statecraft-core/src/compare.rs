@@ -4,11 +4,14 @@
 //! Both worlds are run with the same Monte Carlo configuration (runs, seed, evidence discount),
 //! so run `i` of the variant draws the same random numbers as run `i` of the base for every
 //! element the two share (streams are keyed by seed, run index and element id: `rng`). Each
-//! outcome's change is reported with Newcombe's paired interval ([`mc::Delta`]).
+//! outcome's change is reported with Newcombe's paired interval ([`mc::Delta`]), and so is each
+//! forecast question's (its `when` predicate evaluated on the kept per-run vars of both worlds,
+//! [`mc::Runs::indicators`]).
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{self, RunOptions};
+use crate::expr::Expr;
 use crate::mc::{self, Control, Delta, McConfig, McResult};
 use crate::rng::Rng;
 use crate::scenario::Scenario;
@@ -25,6 +28,11 @@ pub struct Comparison {
     pub variant: McResult,
     /// One entry per outcome class of the base scenario, in its order.
     pub deltas: Vec<Delta>,
+    /// One entry per forecast question of the base scenario with a `when` predicate that the
+    /// variant also declares (same id), in the base's order; `outcome` holds the question id.
+    /// Paired like `deltas`: the same run index in both worlds.
+    #[serde(default)]
+    pub question_deltas: Vec<Delta>,
 }
 
 /// Run `base` and `variant` with the same configuration and pair their runs by index. `opts` is
@@ -92,13 +100,65 @@ pub fn compare_with(
     let (base_result, base_runs) = mc::run_keep(base, &fixed, f, Some(&tick))?;
     let (variant_result, variant_runs) = mc::run_keep(variant, &fixed, f, Some(&tick))?;
     let deltas = mc::deltas(base, &base_runs, &variant_runs);
+    let question_deltas = question_deltas(base, variant, &base_runs, &variant_runs)?;
     Ok(Comparison {
         runs: fixed.runs,
         seed: fixed.seed,
         base: base_result,
         variant: variant_result,
         deltas,
+        question_deltas,
     })
+}
+
+/// Paired differences of the forecast questions: each world's own `when` predicate of a
+/// question id both declare, evaluated on its runs, paired by run index (Newcombe's interval,
+/// as for outcome classes). A question without a predicate, or missing from the variant, has no
+/// entry.
+pub fn question_deltas(
+    base: &Scenario,
+    variant: &Scenario,
+    base_runs: &mc::Runs,
+    variant_runs: &mc::Runs,
+) -> Result<Vec<Delta>, StudyError> {
+    let parse = |s: &Scenario, id: &str, when: &str| {
+        Expr::parse(when, s.scenario.as_of)
+            .map_err(|e| StudyError::Config(format!("question `{id}`: its `when` predicate: {e}")))
+    };
+    let mut out = Vec::new();
+    for q in &base.questions {
+        if q.when.trim().is_empty() {
+            continue;
+        }
+        let Some(qv) = variant
+            .questions
+            .iter()
+            .find(|v| v.id == q.id && !v.when.trim().is_empty())
+        else {
+            continue;
+        };
+        let b = base_runs.indicators(&parse(base, &q.id, &q.when)?);
+        let a = variant_runs.indicators(&parse(variant, &qv.id, &qv.when)?);
+        let counts = mc::stats::PairedCounts::from_pairs(&b, &a);
+        let mean = |v: &[bool]| {
+            if v.is_empty() {
+                0.0
+            } else {
+                v.iter().filter(|x| **x).count() as f64 / v.len() as f64
+            }
+        };
+        let (lo, hi) = mc::stats::newcombe_paired(counts, mc::stats::Z95);
+        out.push(Delta {
+            outcome: q.id.clone(),
+            p_base: mean(&b),
+            p_alt: mean(&a),
+            delta: counts.delta(),
+            lo,
+            hi,
+            counts,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -142,6 +202,45 @@ mod tests {
             assert_eq!(d.delta, 0.0, "{}", d.outcome);
             assert_eq!(d.counts.n10 + d.counts.n01, 0, "no discordant pairs");
         }
+    }
+
+    #[test]
+    fn question_deltas_match_the_forecasts_of_each_world() {
+        let s = greenland();
+        assert!(!s.questions.is_empty());
+        let edit = parse_set("crisis.coercion.rate=0").unwrap();
+        let v = apply_edits(&s, &[edit]).unwrap();
+        let cfg = McConfig {
+            runs: 200,
+            seed: 5,
+            ..McConfig::default()
+        };
+        let opts = RunOptions::resolve(&s, &Default::default()).unwrap();
+        let c = compare(&s, &v, &cfg, &opts, None).unwrap();
+        let with_when = s.questions.iter().filter(|q| !q.when.trim().is_empty());
+        assert_eq!(c.question_deltas.len(), with_when.count());
+        for d in &c.question_deltas {
+            // The paired table's margins are each world's own YES count (n10: YES in the
+            // variant only, n01: YES in the base only).
+            let n = c.runs as f64;
+            assert_eq!(d.counts.n(), c.runs);
+            assert_eq!(
+                d.p_base,
+                (d.counts.n11 + d.counts.n01) as f64 / n,
+                "{}",
+                d.outcome
+            );
+            assert_eq!(
+                d.p_alt,
+                (d.counts.n11 + d.counts.n10) as f64 / n,
+                "{}",
+                d.outcome
+            );
+            assert!((d.delta - (d.p_alt - d.p_base)).abs() < 1e-12);
+            assert!(d.lo <= d.delta && d.delta <= d.hi, "{d:?}");
+        }
+        let same = compare(&s, &s, &cfg, &opts, None).unwrap();
+        assert!(same.question_deltas.iter().all(|d| d.delta == 0.0));
     }
 
     #[test]

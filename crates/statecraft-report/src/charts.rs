@@ -170,8 +170,15 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
     let gap = 18.0;
     let pw = (W - left - 16.0 - gap * (cols as f64 - 1.0)) / cols as f64;
     let ph = 130.0;
-    let top = if t.caption.is_empty() { 70.0 } else { 90.0 };
-    let row_step = ph + 46.0;
+    // Panel titles wrap onto two lines (never cut to one), with room above the panel for both.
+    let title_chars = max_chars(pw, 12.5);
+    let wraps = t
+        .actors
+        .iter()
+        .any(|a| a.actor.chars().count() > title_chars);
+    let extra = if wraps { 14.0 } else { 0.0 };
+    let top = if t.caption.is_empty() { 70.0 } else { 90.0 } + extra;
+    let row_step = ph + 46.0 + extra;
     let h = top + rows as f64 * row_step;
     let unit = if t.unit.is_empty() {
         "position"
@@ -252,10 +259,16 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
         let sx = Scale::new(0.0, last_round, px, px + pw);
         let sy = Scale::new(lo, hi, py + ph, py);
         s.rect(px, py, pw, ph, "fill=\"#fafafa\" stroke=\"#cccccc\"");
-        s.text_tip(
+        let title = wrap2(&a.actor, title_chars);
+        let y_mid = if title.len() > 1 {
+            py - 17.0
+        } else {
+            py - 10.0
+        };
+        s.label_lines(
             px,
-            py - 6.0,
-            &truncate(&a.actor, max_chars(pw, 12.5)),
+            y_mid,
+            &title,
             &a.actor,
             "font-size=\"12\" font-weight=\"bold\"",
         );
@@ -417,6 +430,9 @@ pub fn network_svg(d: &ReportData) -> String {
         &net.target
     };
     let id = "chart-network";
+    if big {
+        return network_matrix_svg(d, init, targ);
+    }
     let mut s = Svg::new(
         id,
         W,
@@ -773,6 +789,340 @@ pub fn network_svg(d: &ReportData) -> String {
     s.finish()
 }
 
+/// Pixels per matrix column at most (cells narrower for many allies).
+const MATRIX_CELL_MAX: f64 = 16.0;
+/// Row height of the matrix view: fits one 11 px label line.
+const MATRIX_ROW_H: f64 = 16.0;
+
+/// The dense network (more than [`BIG_NETWORK`] allies) as an adjacency matrix: one row per
+/// ally, most likely to back the initiator first, with its P(back initiator) as a bar and its
+/// most likely alignment as a shape; cell (row, column) shaded by the influence of the row's
+/// ally on the column's ally; cells on the most frequent tipping paths outlined and numbered in
+/// the list below. A circle of 40 nodes and 100+ arrows cannot be read at 1280 px; a matrix
+/// keeps every link and every label legible.
+fn network_matrix_svg(d: &ReportData, init: &str, targ: &str) -> String {
+    let net = &d.network;
+    let id = "chart-network";
+    let n = net.nodes.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        fin(net.nodes[b].p_initiator, 0.0)
+            .total_cmp(&fin(net.nodes[a].p_initiator, 0.0))
+            .then_with(|| net.nodes[a].name.cmp(&net.nodes[b].name))
+    });
+    // rank[node index] = row/column number (0-based).
+    let mut rank = vec![0usize; n];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    let index = |id: &str| net.nodes.iter().position(|x| x.id == id);
+    let name_x = 44.0;
+    let name_chars = 22;
+    let bar_x = 230.0;
+    let bar_w = 60.0;
+    let m_x = 350.0;
+    let cw = ((W - 16.0 - m_x) / n.max(1) as f64).min(MATRIX_CELL_MAX);
+    let rh = MATRIX_ROW_H;
+    let top = 104.0;
+    let m_h = n as f64 * rh;
+    let paths: Vec<&TippingPath> = net.paths.iter().take(5).collect();
+    let legend_y = top + m_h + 36.0;
+    let h = legend_y + 150.0 + 36.0 * paths.len().max(1) as f64;
+    let mut s = Svg::new(
+        id,
+        W,
+        h,
+        "Alliance cascade: influence matrix",
+        &format!(
+            "One row per ally, most likely to back {init} first. {}",
+            order
+                .iter()
+                .map(|&i| {
+                    let nd = &net.nodes[i];
+                    format!(
+                        "{}: backs {init} {}, neutral {}, backs {targ} {}",
+                        nd.name,
+                        pct(nd.p_initiator),
+                        pct(nd.p_neutral),
+                        pct(nd.p_target)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    );
+    s.subtitle(&format!(
+        "{n} allies. Bar: P(ends backing {}). Cell: influence of the row's ally on the column's ally (darker = stronger).",
+        truncate(init, 20)
+    ));
+    if !net.caption.is_empty() {
+        s.text_tip(
+            16.0,
+            60.0,
+            &truncate(&net.caption, 130),
+            &net.caption,
+            "font-size=\"12\" fill=\"#555555\"",
+        );
+    }
+    // Column headers: the row numbers.
+    s.text(
+        m_x,
+        top - 22.0,
+        "influences column →",
+        "font-size=\"11\" fill=\"#555555\"",
+    );
+    s.text(
+        bar_x,
+        top - 8.0,
+        &format!("P(backs {})", truncate(init, 10)),
+        "font-size=\"11\" fill=\"#555555\"",
+    );
+    let col_font = if cw >= 14.0 { 9.0 } else { 8.0 };
+    for r in 0..n {
+        // Numbers of two digits need ~11 px at 9 px; print every other one when cells are narrower.
+        if cw < 12.0 && r % 2 == 1 {
+            continue;
+        }
+        s.text(
+            m_x + (r as f64 + 0.5) * cw,
+            top - 6.0,
+            &format!("{}", r + 1),
+            &format!("text-anchor=\"middle\" font-size=\"{col_font}\" fill=\"#555555\""),
+        );
+    }
+    s.rect(
+        m_x,
+        top,
+        cw * n as f64,
+        m_h,
+        "fill=\"#fafafa\" stroke=\"#cccccc\" stroke-width=\"0.5\"",
+    );
+    for r in 0..n {
+        let y = top + r as f64 * rh;
+        if r % 2 == 1 {
+            s.rect(16.0, y, m_x - 20.0, rh, "fill=\"#f3f3f3\" stroke=\"none\"");
+        }
+        let nd = &net.nodes[order[r]];
+        let (shape, kind) = alignment_shape(nd);
+        let yc = y + rh / 2.0;
+        s.text(
+            38.0,
+            yc + 4.0,
+            &format!("{}", r + 1),
+            "text-anchor=\"end\" font-size=\"10\" fill=\"#555555\"",
+        );
+        s.raw(&format!(
+            "<path d=\"{}\" fill=\"{}\" stroke=\"{INK}\" stroke-width=\"1\"><title>{}: most likely {kind}</title></path>\n",
+            shape_path(shape, name_x + 4.0, yc, 5.0),
+            diverging(nd.p_initiator),
+            esc(&nd.name)
+        ));
+        s.text_tip(
+            name_x + 14.0,
+            yc + 4.0,
+            &truncate(&nd.name, name_chars),
+            &format!(
+                "{}: backs {init} {}, neutral {}, backs {targ} {}",
+                nd.name,
+                pct(nd.p_initiator),
+                pct(nd.p_neutral),
+                pct(nd.p_target)
+            ),
+            "font-size=\"11\"",
+        );
+        let p = prob(nd.p_initiator).unwrap_or(0.0);
+        s.rect(
+            bar_x,
+            y + 3.0,
+            bar_w,
+            rh - 6.0,
+            "fill=\"#ffffff\" stroke=\"#bbbbbb\" stroke-width=\"0.5\"",
+        );
+        s.rect(
+            bar_x,
+            y + 3.0,
+            bar_w * p,
+            rh - 6.0,
+            &format!("fill=\"{}\" stroke=\"none\"", diverging(p)),
+        );
+        s.text(
+            bar_x + bar_w + 4.0,
+            yc + 4.0,
+            &pct(nd.p_initiator),
+            "font-size=\"10\" fill=\"#555555\"",
+        );
+    }
+    let wmax = net
+        .edges
+        .iter()
+        .map(|e| fin(e.weight, 0.0).max(0.0))
+        .fold(0.0, f64::max);
+    for e in &net.edges {
+        let (Some(i), Some(j)) = (index(&e.from), index(&e.to)) else {
+            continue;
+        };
+        if i == j {
+            continue;
+        }
+        let wt = if wmax > 0.0 {
+            fin(e.weight, 0.0).max(0.0) / wmax
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            s_raw_buf(&mut s),
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{INK}\" fill-opacity=\"{}\"><title>{} → {}: weight {}</title></rect>",
+            c(m_x + rank[j] as f64 * cw + 0.5),
+            c(top + rank[i] as f64 * rh + 0.5),
+            c(cw - 1.0),
+            c(rh - 1.0),
+            fixed(0.12 + 0.83 * wt, 2),
+            esc(&net.nodes[i].name),
+            esc(&net.nodes[j].name),
+            fixed(e.weight, 2)
+        );
+    }
+    // Tipping paths: each step's cell outlined in the path's colour.
+    for (k, p) in paths.iter().enumerate() {
+        let color = SERIES[(k + 2) % SERIES.len()];
+        let nodes: Vec<usize> = p.path.iter().filter_map(|id| index(id)).collect();
+        for w in nodes.windows(2) {
+            if w[0] == w[1] {
+                continue;
+            }
+            let _ = writeln!(
+                s_raw_buf(&mut s),
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"><title>Tipping path {}: {} ({} of runs)</title></rect>",
+                c(m_x + rank[w[1]] as f64 * cw + 1.0),
+                c(top + rank[w[0]] as f64 * rh + 1.0),
+                c(cw - 2.0),
+                c(rh - 2.0),
+                k + 1,
+                esc(&p.path.join(" → ")),
+                pct(p.frequency)
+            );
+        }
+    }
+    // Legend.
+    let mut ly = legend_y;
+    s.text(
+        16.0,
+        ly,
+        "Influence weight (cell shade)",
+        "font-size=\"12\" font-weight=\"bold\"",
+    );
+    for k in 0..5 {
+        let t = k as f64 / 4.0;
+        let _ = writeln!(
+            s_raw_buf(&mut s),
+            "<rect x=\"{}\" y=\"{}\" width=\"40\" height=\"14\" fill=\"{INK}\" fill-opacity=\"{}\" stroke=\"#999999\" stroke-width=\"0.5\"/>",
+            c(16.0 + k as f64 * 44.0),
+            c(ly + 10.0),
+            fixed(0.12 + 0.83 * t, 2)
+        );
+        s.text(
+            36.0 + k as f64 * 44.0,
+            ly + 38.0,
+            &fixed(t * wmax, 2),
+            "text-anchor=\"middle\" font-size=\"10\" fill=\"#555555\"",
+        );
+    }
+    s.text(
+        300.0,
+        ly,
+        &format!("Bar fill: P(ends backing {})", truncate(init, 16)),
+        "font-size=\"12\" font-weight=\"bold\"",
+    );
+    for k in 0..5 {
+        let t = k as f64 / 4.0;
+        s.rect(
+            300.0 + k as f64 * 44.0,
+            ly + 10.0,
+            40.0,
+            14.0,
+            &format!(
+                "fill=\"{}\" stroke=\"#999999\" stroke-width=\"0.5\"",
+                diverging(t)
+            ),
+        );
+        s.text(
+            320.0 + k as f64 * 44.0,
+            ly + 38.0,
+            &format!("{}%", fixed(t * 100.0, 0)),
+            "text-anchor=\"middle\" font-size=\"10\" fill=\"#555555\"",
+        );
+    }
+    s.text(
+        600.0,
+        ly,
+        "Shape: most likely alignment",
+        "font-size=\"12\" font-weight=\"bold\"",
+    );
+    let mut sy = ly;
+    for (shape, label) in [
+        (2, format!("backs {}", truncate(init, 22))),
+        (0, "neutral".to_string()),
+        (1, format!("backs {}", truncate(targ, 22))),
+    ] {
+        sy += 18.0;
+        s.raw(&format!(
+            "<path d=\"{}\" fill=\"#ffffff\" stroke=\"{INK}\" stroke-width=\"1.5\"/>\n",
+            shape_path(shape, 608.0, sy - 4.0, 6.0)
+        ));
+        s.text(622.0, sy, &label, "font-size=\"12\"");
+    }
+    ly += 90.0;
+    s.text(
+        16.0,
+        ly,
+        "Top tipping paths (share of runs; outlined cells in the matrix)",
+        "font-size=\"12\" font-weight=\"bold\"",
+    );
+    if paths.is_empty() {
+        ly += 20.0;
+        s.text(
+            16.0,
+            ly,
+            "none recorded",
+            "font-size=\"11\" fill=\"#555555\"",
+        );
+    }
+    let name_of = |id: &str| {
+        net.nodes
+            .iter()
+            .find(|x| x.id == id)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    for (k, p) in paths.iter().enumerate() {
+        ly += 22.0;
+        let color = SERIES[(k + 2) % SERIES.len()];
+        s.rect(
+            16.0,
+            ly - 11.0,
+            14.0,
+            14.0,
+            &format!("fill=\"none\" stroke=\"{color}\" stroke-width=\"2\""),
+        );
+        let route = p
+            .path
+            .iter()
+            .map(|i| name_of(i))
+            .collect::<Vec<_>>()
+            .join(" → ");
+        let full = format!("{} of runs: {route}", pct(p.frequency));
+        s.text_tip(
+            38.0,
+            ly,
+            &format!("{}. {} of runs:", k + 1, pct(p.frequency)),
+            &full,
+            "font-size=\"11\" font-weight=\"bold\"",
+        );
+        s.text_tip(150.0, ly, &truncate(&route, 115), &full, "font-size=\"11\"");
+    }
+    s.finish()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Drivers
 
@@ -931,6 +1281,68 @@ pub fn tornado_svg(d: &ReportData) -> String {
     s.finish()
 }
 
+/// Characters per warning line in the Sobol chart (11 px sans-serif in 840 px).
+const WARN_CHARS: usize = 128;
+/// Share of [0, 1] a 95% interval must span, on median, for the estimates to count as rough.
+const ROUGH_WIDTH: f64 = 0.5;
+
+/// The lines of the in-chart warning of the Sobol chart, each (shown, full text): a header with
+/// the base sample size, then what makes the estimates rough — point estimates below zero (an
+/// index is a variance share, so a negative one is estimation noise), intervals spanning most
+/// of [0, 1] on median, and the core's own warnings (`SobolResult::warnings`). Empty when the
+/// estimates are none of these.
+pub fn sobol_warnings(sb: &Sobol) -> Vec<(String, String)> {
+    let mut why: Vec<String> = vec![];
+    let negative = sb
+        .indices
+        .iter()
+        .filter(|i| fin(i.s1, 0.0) < 0.0 || fin(i.st, 0.0) < 0.0)
+        .count();
+    if negative > 0 {
+        why.push(format!(
+            "{negative} of {} inputs have a negative index: a variance share cannot be negative, so this is estimation noise.",
+            sb.indices.len()
+        ));
+    }
+    let mut widths: Vec<f64> = sb
+        .indices
+        .iter()
+        .map(|i| fin(i.st_hi - i.st_lo, 0.0).max(fin(i.s1_hi - i.s1_lo, 0.0)))
+        .collect();
+    widths.sort_by(f64::total_cmp);
+    if let Some(&m) = widths.get(widths.len() / 2) {
+        if m > ROUGH_WIDTH {
+            why.push(format!(
+                "The median 95% interval spans {}% of [0, 1]: the ranking of inputs is not resolved.",
+                fixed(m.min(1.0) * 100.0, 0)
+            ));
+        }
+    }
+    for w in &sb.warnings {
+        let mut w = w.clone();
+        if let Some(f) = w.get(..1) {
+            w = format!("{}{}", f.to_uppercase(), &w[1..]);
+        }
+        why.push(w);
+    }
+    if why.is_empty() {
+        return vec![];
+    }
+    let n = if sb.n > 0 {
+        format!(" (base sample N = {})", sb.n)
+    } else {
+        String::new()
+    };
+    let mut out = vec![(
+        format!("⚠ These estimates are too rough to rank inputs{n}; a larger N (--sobol-n) narrows them."),
+        format!("These estimates are too rough to rank inputs{n}."),
+    )];
+    for w in why {
+        out.push((truncate(&format!("• {w}"), WARN_CHARS), w));
+    }
+    out
+}
+
 /// Sobol indices: first-order S1 (blue, solid) and total ST (orange, hatched) per input with
 /// 95% interval whiskers, largest ST first.
 pub fn sobol_svg(d: &ReportData) -> String {
@@ -947,8 +1359,14 @@ pub fn sobol_svg(d: &ReportData) -> String {
             .then_with(|| a.input.cmp(&b.input))
     });
     rows.truncate(MAX_INPUT_ROWS);
+    let warn = sobol_warnings(sb);
+    let warn_h = if warn.is_empty() {
+        0.0
+    } else {
+        14.0 + 15.0 * warn.len() as f64
+    };
     let row_h = 34.0;
-    let top = 80.0;
+    let top = 80.0 + warn_h;
     let h = top + rows.len().max(1) as f64 * row_h + 58.0;
     let mut s = Svg::new(
         "chart-sobol",
@@ -973,6 +1391,29 @@ pub fn sobol_svg(d: &ReportData) -> String {
         ),
     );
     s.subtitle("S1: the input's effect alone. ST: including its interactions with other inputs. Whiskers: 95% intervals.");
+    if !warn.is_empty() {
+        // The warning sits inside the chart, above the bars, so the figure never travels
+        // without it (issue 16).
+        let _ = writeln!(
+            s_raw_buf(&mut s),
+            "<rect x=\"12\" y=\"74\" width=\"{}\" height=\"{}\" fill=\"#fff4d6\" stroke=\"#b8860b\" stroke-width=\"1.5\" rx=\"4\"><title>{}</title></rect>",
+            c(W - 24.0),
+            c(warn_h - 4.0),
+            esc(&sb.warnings.join(" "))
+        );
+        for (k, (short, full)) in warn.iter().enumerate() {
+            s.text_tip(
+                22.0,
+                90.0 + 15.0 * k as f64,
+                short,
+                full,
+                &format!(
+                    "font-size=\"11\" fill=\"#3a2c00\"{}",
+                    if k == 0 { " font-weight=\"bold\"" } else { "" }
+                ),
+            );
+        }
+    }
     let hatch = s.hatch("st", ORANGE);
     s.rect(16.0, 54.0, 18.0, 12.0, &format!("fill=\"{BLUE}\""));
     s.text(40.0, 64.0, "first-order S1", "font-size=\"12\"");

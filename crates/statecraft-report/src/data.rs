@@ -36,6 +36,9 @@ pub struct ReportData {
     pub provenance: Vec<ProvenanceRow>,
     pub evidence_discount: EvidenceDiscount,
     pub reproduction: Reproduction,
+    /// The backtest ledger's scores and reliability diagram (the "Track record" section), when
+    /// the front end ran it (`statecraft report --track-record DIR`).
+    pub track_record: Option<BacktestView>,
 }
 
 /// One outcome class: Monte Carlo probability with a 95% interval.
@@ -213,6 +216,10 @@ pub struct SobolIndex {
 pub struct Sobol {
     pub outcome: String,
     pub indices: Vec<SobolIndex>,
+    /// Base sample size N of the Saltelli design (0 when unknown).
+    pub n: usize,
+    /// The core's warnings about the estimates (`SobolResult::warnings`), shown inside the chart.
+    pub warnings: Vec<String>,
 }
 
 /// How much forcing one actor's stance moves an outcome.

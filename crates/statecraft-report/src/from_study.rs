@@ -69,6 +69,7 @@ pub fn from_study(scn: &Scenario, study: &Study, command: &str, notes: &[String]
             command: command.to_string(),
             notes: notes.to_vec(),
         },
+        track_record: None,
     }
 }
 
@@ -465,6 +466,8 @@ pub fn sobol(scn: &Scenario, s: &SobolResult, target: Option<&Target>) -> Sobol 
                 st_hi: i.total.hi,
             })
             .collect(),
+        n: s.n,
+        warnings: s.warnings.clone(),
     }
 }
 

@@ -44,6 +44,9 @@ footer dl { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; m
 footer dt { color:var(--muted); }
 footer dd { margin:0; }
 .na { color:var(--muted); font-style:italic; }
+section.toc ol { margin:0; padding-left:22px; columns:2; column-gap:28px; }
+section.toc li { break-inside:avoid; margin:2px 0; }
+section.toc ul { margin:2px 0 4px; padding-left:18px; font-size:14px; }
 @media print { nav { display:none; } section { break-inside:avoid; } body { background:#fff; } }
 "#;
 
@@ -249,6 +252,148 @@ pub fn provenance_table(d: &ReportData) -> String {
 }
 
 /// The whole report as one HTML document.
+/// The table of contents at the top of the page: every section with the question it answers,
+/// and one link per chart (the charts' SVG ids are the anchors).
+pub fn contents(d: &ReportData) -> String {
+    let mut items: Vec<(String, &str, String, Vec<(String, String)>)> = vec![];
+    items.push((
+        "headline".into(),
+        "Headline",
+        "how the crisis ends: outcome classes with 95% intervals".into(),
+        vec![],
+    ));
+    items.push((
+        "forecasts".into(),
+        "Forecast questions",
+        format!(
+            "{} dated questions and their probabilities",
+            d.forecasts.len()
+        ),
+        vec![],
+    ));
+    items.push((
+        "trajectories".into(),
+        "Position trajectories",
+        "each actor's position per round, median and bands".into(),
+        d.trajectories
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("chart-trajectory-{i}"), t.issue.clone()))
+            .collect(),
+    ));
+    items.push((
+        "cascade".into(),
+        "Alliance cascade",
+        format!(
+            "how {} allies end up aligned and who tipped whom",
+            d.network.nodes.len()
+        ),
+        vec![],
+    ));
+    let mut drivers = vec![];
+    if !d.tornado.bars.is_empty() {
+        drivers.push((
+            "chart-tornado".to_string(),
+            "one at a time (tornado)".to_string(),
+        ));
+    }
+    if !d.sobol.indices.is_empty() {
+        drivers.push((
+            "chart-sobol".to_string(),
+            "variance shares (Sobol)".to_string(),
+        ));
+    }
+    items.push((
+        "drivers".into(),
+        "Drivers",
+        "which inputs move the result, and the pivotal actors".into(),
+        drivers,
+    ));
+    items.push((
+        "hypotheses".into(),
+        "Hypotheses",
+        format!("{} claims tested as counterfactuals", d.hypotheses.len()),
+        vec![],
+    ));
+    items.push((
+        "provenance".into(),
+        "Provenance",
+        "every input's source and date; results as evidence is discounted".into(),
+        vec![],
+    ));
+    if d.track_record.is_some() {
+        items.push((
+            "track-record".into(),
+            "Track record",
+            "how the engine scored on resolved crises (reliability diagram)".into(),
+            vec![("chart-reliability".into(), "reliability diagram".into())],
+        ));
+    }
+    items.push((
+        "reproduction".into(),
+        "Reproduce",
+        "seed, runs, scenario hash and the command".into(),
+        vec![],
+    ));
+    let mut s = String::from(
+        "<section id=\"contents\" class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n",
+    );
+    for (id, name, what, subs) in items {
+        let _ = write!(
+            s,
+            "<li><a href=\"#{}\">{}</a> <span class=\"sources\">— {}</span>",
+            esc(&id),
+            esc(name),
+            esc(&what)
+        );
+        if !subs.is_empty() {
+            s.push_str("<ul>");
+            for (sid, label) in subs {
+                let _ = write!(s, "<li><a href=\"#{}\">{}</a></li>", esc(&sid), esc(&label));
+            }
+            s.push_str("</ul>");
+        }
+        s.push_str("</li>\n");
+    }
+    s.push_str("</ol>\n</section>\n");
+    s
+}
+
+fn num4(v: f64, d: usize) -> String {
+    if v.is_finite() {
+        fixed(v, d)
+    } else {
+        "n/a".into()
+    }
+}
+
+/// The "Track record" section: the backtest ledger's pooled scores, Murphy decomposition and
+/// reliability diagram (the same SVG as `statecraft backtest --out`, `charts::reliability_svg`).
+pub fn track_record(v: &BacktestView) -> String {
+    let p = &v.pooled;
+    format!(
+        "<section id=\"track-record\">\n<h2>Track record</h2>\n<p class=\"lead\">{title}. \
+         Each ledger case is a past crisis written from sources dated on or before its <code>as_of</code>; \
+         its forecast questions are scored against how they resolved (docs/backtest.md).</p>\n\
+         <table>\n<thead><tr><th>pooled over {n} questions</th><th class=\"num\">value</th></tr></thead>\n<tbody>\n\
+         <tr><td>Brier score (lower is better)</td><td class=\"num\">{bs}</td></tr>\n\
+         <tr><td>Brier skill vs the ledger's base rate ({br})</td><td class=\"num\">{sbr}</td></tr>\n\
+         <tr><td>Brier skill vs 50%</td><td class=\"num\">{sh}</td></tr>\n\
+         <tr><td>Murphy (1973): reliability − resolution + uncertainty</td><td class=\"num\">{rel} − {res} + {unc}</td></tr>\n\
+         </tbody>\n</table>\n{fig}</section>\n",
+        title = esc(&v.title),
+        n = int(v.n as u64),
+        bs = num4(v.brier, 4),
+        br = num4(v.base_rate, 3),
+        sbr = num4(p.skill_base_rate, 3),
+        sh = num4(p.skill_half, 3),
+        rel = num4(v.reliability, 4),
+        res = num4(v.resolution, 4),
+        unc = num4(v.uncertainty, 4),
+        fig = figure(&charts::reliability_svg(v)),
+    )
+}
+
 pub fn render_html(d: &ReportData) -> String {
     let mut s = String::with_capacity(64 * 1024);
     let title = if d.title.is_empty() {
@@ -278,6 +423,7 @@ pub fn render_html(d: &ReportData) -> String {
         let _ = writeln!(s, "<div class=\"notice\" role=\"note\">⚠ {}</div>", esc(n));
     }
     s.push_str("</header>\n<nav aria-label=\"Sections\"><a href=\"#headline\">Headline</a><a href=\"#forecasts\">Forecasts</a><a href=\"#trajectories\">Trajectories</a><a href=\"#cascade\">Cascade</a><a href=\"#drivers\">Drivers</a><a href=\"#hypotheses\">Hypotheses</a><a href=\"#provenance\">Provenance</a><a href=\"#reproduction\">Reproduce</a></nav>\n<main>\n");
+    s.push_str(&contents(d));
 
     // Headline.
     s.push_str("<section id=\"headline\">\n<h2>Headline: how the crisis ends</h2>\n<p class=\"lead\">Each outcome class is a condition on the final state of a run; the probability is the share of runs that end in it. Intervals are 95% intervals. None of this is a prediction stated as fact: every number rests on the inputs listed under Provenance.</p>\n");
@@ -342,7 +488,11 @@ pub fn render_html(d: &ReportData) -> String {
     } else {
         s.push_str(&figure(&charts::discount_svg(d)));
     }
-    s.push_str("</section>\n</main>\n");
+    s.push_str("</section>\n");
+    if let Some(v) = &d.track_record {
+        s.push_str(&track_record(v));
+    }
+    s.push_str("</main>\n");
 
     let r = &d.reproduction;
     let _ = write!(

@@ -375,6 +375,8 @@ prop_compose! {
             sobol: Sobol {
                 outcome: String::new(),
                 indices: sobol.into_iter().map(|(input, v)| SobolIndex { input, path: String::new(), s1: v[0], s1_lo: v[1], s1_hi: v[2], st: v[3], st_lo: v[4], st_hi: v[5] }).collect(),
+                n: 0,
+                warnings: vec![],
             },
             hypotheses: hyps.into_iter().enumerate().map(|(k, (claim, delta_p, lo, hi, v, ps))| HypothesisResult {
                 id: format!("H{k}"),
@@ -414,4 +416,92 @@ proptest! {
             prop_assert!(roxmltree::Document::parse(&svg).is_ok());
         }
     }
+}
+
+/// The Sobol chart carries its warning inside the SVG when the estimates are rough (a negative
+/// index, intervals spanning most of [0, 1], or a core warning), and none when they are not.
+#[test]
+fn sobol_chart_warns_in_chart_when_estimates_are_rough() {
+    let idx = |s1: f64, lo: f64, hi: f64| SobolIndex {
+        input: "x".into(),
+        path: "x".into(),
+        s1,
+        s1_lo: lo,
+        s1_hi: hi,
+        st: s1.max(0.0),
+        st_lo: lo.max(0.0),
+        st_hi: hi,
+    };
+    let mut d = ReportData::default();
+    d.sobol = Sobol {
+        outcome: "o".into(),
+        indices: vec![idx(0.5, 0.45, 0.55), idx(0.2, 0.15, 0.25)],
+        n: 4096,
+        warnings: vec![],
+    };
+    let clean = charts::sobol_svg(&d);
+    assert!(!clean.contains("too rough"), "{clean}");
+    assert!(charts::sobol_warnings(&d.sobol).is_empty());
+    // A negative point estimate.
+    d.sobol.indices[1] = idx(-0.3, -0.35, -0.25);
+    d.sobol.n = 32;
+    let w = charts::sobol_warnings(&d.sobol);
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(w[0].0.contains("base sample N = 32"), "{w:?}");
+    assert!(
+        w[1].1.starts_with("1 of 2 inputs have a negative index"),
+        "{w:?}"
+    );
+    let rough = charts::sobol_svg(&d);
+    assert!(
+        rough.contains("too rough to rank inputs (base sample N = 32)"),
+        "{rough}"
+    );
+    // Wide intervals: median width 0.9 > 0.5; and the core's warning, capitalised.
+    d.sobol.indices = vec![idx(0.3, 0.0, 0.9), idx(0.3, 0.05, 0.95)];
+    d.sobol.warnings = vec!["the variance is not resolved".into()];
+    let w = charts::sobol_warnings(&d.sobol);
+    assert_eq!(w.len(), 3, "{w:?}");
+    assert!(w[1].1.contains("spans 90% of [0, 1]"), "{w:?}");
+    assert_eq!(w[2].1, "The variance is not resolved");
+    // The chart grows by the banner: every bar row moves down.
+    assert!(charts::sobol_svg(&d).contains("fill=\"#fff4d6\""));
+}
+
+/// More than BIG_NETWORK allies: the matrix view, one row and one column per ally, every
+/// influence edge a cell with its weight in the tooltip.
+#[test]
+fn a_dense_network_is_drawn_as_a_matrix() {
+    let n = charts::BIG_NETWORK + 4;
+    let mut d = ReportData::default();
+    d.network.initiator = "A".into();
+    d.network.target = "B".into();
+    d.network.nodes = (0..n)
+        .map(|i| NetworkNode {
+            id: format!("n{i}"),
+            name: format!("Node {i}"),
+            p_initiator: i as f64 / n as f64,
+            p_neutral: 1.0 - i as f64 / n as f64,
+            p_target: 0.0,
+        })
+        .collect();
+    d.network.edges = (1..n)
+        .map(|i| NetworkEdge {
+            from: "n0".into(),
+            to: format!("n{i}"),
+            weight: i as f64,
+        })
+        .collect();
+    let svg = charts::network_svg(&d);
+    assert!(svg.contains("influence matrix"), "{svg}");
+    assert_eq!(svg.matches("<title>Node 0 → Node ").count(), n - 1);
+    // Rows sorted by P(back initiator): the last node first.
+    let first = svg.find(&format!(">Node {}</text>", n - 1)).unwrap();
+    let last = svg.find(">Node 0</text>").unwrap();
+    assert!(first < last);
+    // The strongest edge is the darkest cell (0.12 + 0.83 · 1).
+    assert!(svg.contains(&format!(
+        "fill-opacity=\"0.95\"><title>Node 0 → Node {}: weight",
+        n - 1
+    )));
 }

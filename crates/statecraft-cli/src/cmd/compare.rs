@@ -1,7 +1,8 @@
 //! `statecraft compare BASE [VARIANT] [--set/--without/--disable …]`: how a variant world moves
 //! the outcomes, as paired differences (common random numbers, Newcombe intervals) from the
 //! core's [`statecraft_core::compare::compare`]. The variant is a second scenario file, or the
-//! base with the edits, or a second file with the edits on top.
+//! base with the edits, or a second file with the edits on top. Outcome classes and forecast
+//! questions are both paired (`Comparison::deltas`, `Comparison::question_deltas`).
 
 use super::mc_args::{mc_failure, progress_bar, McArgs};
 use super::study_view::{failure, wrap_into, WIDTH};
@@ -142,7 +143,16 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     let c = result.map_err(failure)?;
     let edit_text: Vec<String> = edits.iter().map(ToString::to_string).collect();
     let out = match args.format {
-        Format::Table => render_table(&c, &args.base, &variant_name, &edit_text),
+        Format::Table => {
+            let titles: Vec<(String, String)> = base
+                .questions
+                .iter()
+                .map(|q| (q.id.clone(), q.title.clone()))
+                .collect();
+            let mut t = render_table(&c, &args.base, &variant_name, &edit_text);
+            t.push_str(&render_questions(&c, &titles));
+            t
+        }
         Format::Json => {
             let j = Json {
                 format: "statecraft.compare/1",
@@ -271,7 +281,56 @@ pub fn render_table(c: &Comparison, base: &str, variant: &str, edits: &[String])
     o
 }
 
-/// CSV: one row per outcome class and per var.
+/// The QUESTIONS block: each forecast question's paired difference, with its text wrapped under
+/// the id (`titles`: id → title of the base scenario).
+pub fn render_questions(c: &Comparison, titles: &[(String, String)]) -> String {
+    let mut o = String::new();
+    if c.question_deltas.is_empty() {
+        return o;
+    }
+    let _ = writeln!(o);
+    wrap_into(
+        &mut o,
+        "",
+        &format!(
+            "QUESTIONS — P(YES), Δ = variant − base in percentage points, Newcombe 95% paired interval ({} runs)",
+            c.runs
+        ),
+    );
+    let w = c
+        .question_deltas
+        .iter()
+        .map(|d| d.outcome.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let _ = writeln!(
+        o,
+        "  {:<w$}  {:>6}  {:>7}  {:>6}  {:>16}",
+        "", "base", "variant", "Δ", "95% interval"
+    );
+    for d in &c.question_deltas {
+        let mark = if d.lo > 0.0 || d.hi < 0.0 { "*" } else { " " };
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {:>6}  {:>7}  {:>6}  [{:>6}, {:>6}] {mark}",
+            d.outcome,
+            pct(d.p_base),
+            pct(d.p_alt),
+            pts(d.delta),
+            pts(d.lo),
+            pts(d.hi)
+        );
+        if let Some((_, t)) = titles.iter().find(|(id, _)| *id == d.outcome) {
+            if !t.is_empty() {
+                wrap_into(&mut o, "      ", t);
+            }
+        }
+    }
+    o
+}
+
+/// CSV: one row per outcome class, per forecast question and per var.
 pub fn render_csv(c: &Comparison) -> String {
     let mut o = statecraft_core::sweep::csv_line(&[
         "kind", "id", "base", "variant", "delta", "lo", "hi", "runs", "seed",
@@ -279,6 +338,19 @@ pub fn render_csv(c: &Comparison) -> String {
     for d in &c.deltas {
         o.push_str(&statecraft_core::sweep::csv_line(&[
             "outcome".to_string(),
+            d.outcome.clone(),
+            d.p_base.to_string(),
+            d.p_alt.to_string(),
+            d.delta.to_string(),
+            d.lo.to_string(),
+            d.hi.to_string(),
+            c.runs.to_string(),
+            c.seed.to_string(),
+        ]));
+    }
+    for d in &c.question_deltas {
+        o.push_str(&statecraft_core::sweep::csv_line(&[
+            "question".to_string(),
             d.outcome.clone(),
             d.p_base.to_string(),
             d.p_alt.to_string(),

@@ -24,7 +24,21 @@ pub struct Args {
     /// the same runs).
     #[arg(long, default_value_t = plan::DEFAULT_SEED)]
     pub seed: u64,
+    /// Backtest ledger for the "Track record" section (`statecraft backtest`'s ledger); the
+    /// section is left out, with a note on stderr, when the directory does not exist.
+    #[arg(long, value_name = "DIR", default_value = super::backtest::DEFAULT_DIR)]
+    pub track_record: PathBuf,
+    /// Monte Carlo runs per ledger case in the Track record section (printed in the section).
+    #[arg(long, value_name = "N", default_value_t = TRACK_RECORD_RUNS)]
+    pub track_record_runs: u64,
+    /// Leave the Track record section out (no backtest is run).
+    #[arg(long)]
+    pub no_track_record: bool,
 }
+
+/// Runs per ledger case in the report's Track record section: a fifth of `statecraft
+/// backtest`'s default, so the section adds seconds, not a minute, to the report.
+pub const TRACK_RECORD_RUNS: u64 = 200;
 
 impl Default for Args {
     fn default() -> Self {
@@ -33,6 +47,9 @@ impl Default for Args {
             out: PathBuf::from("report"),
             runs: plan::REPORT_RUNS,
             seed: plan::DEFAULT_SEED,
+            track_record: PathBuf::from(super::backtest::DEFAULT_DIR),
+            track_record_runs: TRACK_RECORD_RUNS,
+            no_track_record: false,
         }
     }
 }
@@ -49,10 +66,50 @@ fn canonical_command(args: &Args) -> String {
     } else {
         format!("'{}'", args.scenario.replace('\'', r"'\''"))
     };
+    let track = if args.no_track_record {
+        " --no-track-record".to_string()
+    } else if args.track_record_runs != TRACK_RECORD_RUNS {
+        format!(" --track-record-runs {}", args.track_record_runs)
+    } else {
+        String::new()
+    };
     format!(
-        "statecraft report {scenario} --runs {} --seed {}",
+        "statecraft report {scenario} --runs {} --seed {}{track}",
         args.runs, args.seed
     )
+}
+
+/// The Track record section's data: the ledger run through the core's backtest with the
+/// hand-set constants, adapted by `statecraft_report::backtest::from_backtest`.
+fn track_record(args: &Args) -> Result<Option<statecraft_report::BacktestView>, Failure> {
+    if args.no_track_record {
+        return Ok(None);
+    }
+    if !args.track_record.is_dir() {
+        eprintln!(
+            "track record: left out (no backtest ledger at {}; --track-record DIR)",
+            args.track_record.display()
+        );
+        return Ok(None);
+    }
+    let cases = super::backtest::load_ledger(&args.track_record)?;
+    let cfg = statecraft_core::backtest::BacktestConfig {
+        runs: args.track_record_runs,
+        seed: args.seed,
+        ..Default::default()
+    };
+    cfg.check().map_err(Failure::input)?;
+    let rep = statecraft_core::backtest::backtest(
+        &cases,
+        &cfg,
+        statecraft_core::backtest::Params::HAND_SET,
+        0.5,
+    )
+    .map_err(|e| match e {
+        statecraft_core::backtest::BacktestError::Config(_) => Failure::input(e),
+        _ => Failure::other(e),
+    })?;
+    Ok(Some(statecraft_report::backtest::from_backtest(&rep)))
 }
 
 /// Loads the scenario, runs the core's report plan ([`Preset::Report`]: Monte Carlo,
@@ -72,12 +129,14 @@ pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
     let plan = plan::plan(&scn, &req).map_err(fail)?;
     let cfg = plan::resolve(&scn, &plan, None).map_err(fail)?;
     let st = statecraft_core::study::study(&scn, &cfg, None).map_err(fail)?;
-    Ok(statecraft_report::from_study::from_study(
+    let mut data = statecraft_report::from_study::from_study(
         &scn,
         &st,
         &canonical_command(args),
         &plan::run_notes(&cfg),
-    ))
+    );
+    data.track_record = track_record(args)?;
+    Ok(data)
 }
 
 pub fn exec(args: Args) -> Result<(), Failure> {

@@ -69,6 +69,11 @@ pub struct Args {
     /// Print run RUN of the job (0-based) as a dated trace.
     #[arg(long, value_name = "RUN")]
     pub trace: Option<u64>,
+    /// Compare with VARIANT (a scenario file or built-in name) instead of running one world:
+    /// the shortcut of `statecraft compare SCENARIO VARIANT` (outcome, question and var
+    /// differences with paired intervals; `--set`/`--without`/`--disable` edit the variant).
+    #[arg(long, value_name = "VARIANT", conflicts_with_all = ["trace", "explain"])]
+    pub vs: Option<String>,
 }
 
 impl Default for Args {
@@ -85,6 +90,7 @@ impl Default for Args {
             study: StudyArgs::default(),
             explain: None,
             trace: None,
+            vs: None,
         }
     }
 }
@@ -137,6 +143,19 @@ pub fn resolve_model(
 }
 
 pub fn exec(args: Args) -> Result<(), Failure> {
+    if let Some(variant) = &args.vs {
+        let format = match args.format {
+            Format::Table => super::compare::Format::Table,
+            Format::Json => super::compare::Format::Json,
+            Format::Csv => super::compare::Format::Csv,
+        };
+        return super::compare::exec(super::compare::Args {
+            base: args.scenario.clone(),
+            variant: Some(variant.clone()),
+            mc: args.mc.clone(),
+            format,
+        });
+    }
     let loaded = crate::load::scenario(&args.scenario)?;
     let run = resolve_model(
         &loaded.scenario,
