@@ -167,10 +167,11 @@ impl RunOptions {
         let rounds = if crisis {
             // The crisis layer runs weekly rounds from `as_of` to the horizon.
             if over.rounds.or(spec.rounds).is_some() {
-                return Err(bad(format!(
+                return Err(bad(
                     "rounds: a crisis scenario runs weekly rounds from as_of to its horizon; \
                      its bargaining model runs one round per week"
-                )));
+                        .to_string(),
+                ));
             }
             0
         } else {

@@ -144,7 +144,6 @@ impl Stepper {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::Model;
 
     fn problem() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         (
