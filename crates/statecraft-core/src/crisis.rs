@@ -14,6 +14,8 @@
 
 use crate::expr::{self, Expr};
 use crate::models::stats::{self, TieRule};
+use crate::models::step::Stepper;
+use crate::models::ModelOptions;
 use crate::rng::{self, Rng};
 use crate::scenario::{CrisisSpec, EffectOp, InfluenceKind, Scenario};
 use crate::state::RunState;
@@ -37,6 +39,9 @@ pub enum CrisisError {
     },
     #[error("{context}: unknown variable or parameter `{name}`")]
     Name { context: String, name: String },
+    /// The bargaining model refused the week's input or is not a crisis model.
+    #[error("crisis.bargaining: {0}")]
+    Model(String),
 }
 
 impl CrisisError {
@@ -185,6 +190,8 @@ struct Model<'s> {
     presence: Vec<(usize, usize, usize, f64)>,
     rate: f64,
     access_rate: f64,
+    /// the registered model that runs each week's bargaining round (docs/crisis.md §2)
+    stepper: Stepper,
     coercion: Option<(usize, usize, usize, f64)>,
     crisis_issue: Option<usize>,
     withdraw_when: Expr<Var>,
@@ -455,7 +462,12 @@ fn calendar(scn: &Scenario) -> Result<(i64, i64), CrisisError> {
     Ok((total, rd))
 }
 
-fn compile<'s>(scn: &'s Scenario, c: &'s CrisisSpec, key: u64) -> Result<Model<'s>, CrisisError> {
+fn compile<'s>(
+    scn: &'s Scenario,
+    c: &'s CrisisSpec,
+    key: u64,
+    stepper: Stepper,
+) -> Result<Model<'s>, CrisisError> {
     let nm = Names { scn, crisis: c };
     let nk = scn.issues.len();
     let na = scn.actors.len();
@@ -661,6 +673,7 @@ fn compile<'s>(scn: &'s Scenario, c: &'s CrisisSpec, key: u64) -> Result<Model<'
         presence,
         rate: b.rate.value,
         access_rate: b.access_rate.value,
+        stepper,
         coercion,
         crisis_issue,
         withdraw_when,
@@ -871,8 +884,10 @@ impl Sim<'_> {
         }
     }
 
-    /// Bargaining, access pulls and coercive concession (docs/crisis.md §2, §4).
-    fn bargaining(&mut self) {
+    /// Bargaining, access pulls and coercive concession (docs/crisis.md §2, §4). The
+    /// bargaining round is the scenario's registered model ([`Stepper`]); SMP's stochastic
+    /// mode draws from a stream keyed by (run key, day, issue), never by draw order.
+    fn bargaining(&mut self) -> Result<(), CrisisError> {
         let nk = self.m.n_issues;
         let n = self.cap.len();
         let rate = self.m.rate * (1.0 + self.pressure);
@@ -885,7 +900,23 @@ impl Sim<'_> {
                 sal[a] = self.sal[a * nk + k];
                 has[a] = self.m.stance[a * nk + k];
             }
-            bargain_step(&mut pos, &sal, &self.cap, &has, rate);
+            let mut brng = rng::substream(
+                self.key,
+                self.day as u64,
+                rng::combine(rng::element_id("crisis.bargaining"), k as u64),
+            );
+            self.m
+                .stepper
+                .step(
+                    &mut pos,
+                    &sal,
+                    &self.cap,
+                    &has,
+                    rate,
+                    (self.m.lo[k], self.m.hi[k]),
+                    &mut brng,
+                )
+                .map_err(|e| CrisisError::Model(e.0))?;
             for (a, x) in pos.iter().enumerate() {
                 self.pos[a * nk + k] = *x;
             }
@@ -925,6 +956,7 @@ impl Sim<'_> {
             let k = i % nk;
             self.pos[i] = self.pos[i].clamp(self.m.lo[k], self.m.hi[k]);
         }
+        Ok(())
     }
 
     /// Probability that gate `g` stops option `o` (docs/crisis.md §3):
@@ -1193,6 +1225,40 @@ pub fn simulate(scn: &Scenario, rng: &mut Rng) -> Result<RunState, CrisisError> 
     simulate_disabled(scn, scn.disabled.iter().map(String::as_str), rng)
 }
 
+/// The bargaining model a crisis scenario names (`[crisis.bargaining] model`), default
+/// `crisis-averaging`.
+pub fn scenario_model(spec: &CrisisSpec) -> &str {
+    spec.bargaining
+        .as_ref()
+        .and_then(|b| b.model.as_deref())
+        .unwrap_or(crate::models::averaging::ID)
+}
+
+/// [`simulate`] with the weekly bargaining round performed by registered model `model`
+/// configured by `opts` (what `--model eum` selects), instead of the scenario's own choice.
+pub fn simulate_with(
+    scn: &Scenario,
+    model: &str,
+    opts: &ModelOptions,
+    rng: &mut Rng,
+) -> Result<RunState, CrisisError> {
+    let stepper = Stepper::new(model, opts).map_err(|e| CrisisError::Model(e.0))?;
+    let new: Vec<&str> = scn
+        .disabled
+        .iter()
+        .map(String::as_str)
+        .filter(|d| !scn.crisis.disabled.iter().any(|x| x == d))
+        .collect();
+    if new.is_empty() {
+        return run(scn, &scn.crisis, stepper, rng);
+    }
+    let mut spec = scn.crisis.clone();
+    for d in new {
+        spec.disable(d);
+    }
+    run(scn, &spec, stepper, rng)
+}
+
 /// [`simulate`] with extra crisis elements switched off (`gate.jcs`, `event.summit`,
 /// `actor.uk`, ...; see [`CrisisSpec::disable`]). Ids already in `scn.crisis.disabled` are
 /// skipped; with nothing new to disable the scenario is not copied.
@@ -1205,21 +1271,28 @@ pub fn simulate_disabled<'a>(
         .into_iter()
         .filter(|d| !scn.crisis.disabled.iter().any(|x| x == d))
         .collect();
+    let stepper = Stepper::new(scenario_model(&scn.crisis), &ModelOptions::default())
+        .map_err(|e| CrisisError::Model(e.0))?;
     if new.is_empty() {
-        return run(scn, &scn.crisis, rng);
+        return run(scn, &scn.crisis, stepper, rng);
     }
     let mut spec = scn.crisis.clone();
     for d in new {
         spec.disable(d);
     }
-    run(scn, &spec, rng)
+    run(scn, &spec, stepper, rng)
 }
 
-fn run(scn: &Scenario, spec: &CrisisSpec, rng: &mut Rng) -> Result<RunState, CrisisError> {
+fn run(
+    scn: &Scenario,
+    spec: &CrisisSpec,
+    stepper: Stepper,
+    rng: &mut Rng,
+) -> Result<RunState, CrisisError> {
     let (total, rd) = calendar(scn)?;
     // One word of the run's stream keys every draw of the run (docs/uncertainty.md).
     let key = rng::run_key(rng);
-    let model = compile(scn, spec, key)?;
+    let model = compile(scn, spec, key, stepper)?;
     let m = &model;
     let nk = scn.issues.len();
     let na = scn.actors.len();
@@ -1333,7 +1406,7 @@ fn run(scn: &Scenario, spec: &CrisisSpec, rng: &mut Rng) -> Result<RunState, Cri
         events_in(&mut sim, prev, now);
         sim.volatility();
         sim.effective_salience();
-        sim.bargaining();
+        sim.bargaining()?;
         sim.options();
         sim.cascade();
         sim.withdrawals();

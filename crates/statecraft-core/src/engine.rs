@@ -32,7 +32,9 @@ pub const DEFAULT_SMP_ROUNDS: usize = 100;
 /// names one.
 pub const DEFAULT_MODEL: &str = "eum";
 
-/// The model id of the crisis layer's bargaining step, the only model a crisis scenario runs.
+/// The model id of the crisis layer's default bargaining step (a crisis scenario may name
+/// another in `[crisis.bargaining] model`, or `--model` may: any of
+/// [`models::step::CRISIS_IDS`]).
 pub const CRISIS_MODEL: &str = models::averaging::ID;
 
 /// What a front end asks for on top of the scenario's `[model]` table: `--model`, `--rounds`,
@@ -84,7 +86,11 @@ impl RunOptions {
     pub fn resolve(scn: &Scenario, over: &ModelOverride) -> Result<RunOptions, EngineError> {
         let spec: &ModelSpec = &scn.model;
         let crisis = !scn.crisis.is_empty();
-        let default = if crisis { CRISIS_MODEL } else { DEFAULT_MODEL };
+        let default = if crisis {
+            crate::crisis::scenario_model(&scn.crisis)
+        } else {
+            DEFAULT_MODEL
+        };
         let id = over
             .id
             .clone()
@@ -96,7 +102,7 @@ impl RunOptions {
                 id,
             });
         }
-        if crisis && id != CRISIS_MODEL {
+        if crisis && !models::step::CRISIS_IDS.contains(&id.as_str()) {
             return Err(EngineError::CrisisModel { id });
         }
         let own = !matches!(spec.id.as_deref(), Some(s) if s != id);
@@ -121,7 +127,7 @@ impl RunOptions {
                 })?);
                 continue;
             }
-            if crisis {
+            if crisis && id == CRISIS_MODEL {
                 return Err(bad(format!(
                     "option `{k}`: `{CRISIS_MODEL}` on a crisis scenario takes its rate from \
                      [crisis.bargaining] (use --set crisis.bargaining.rate=...)"
@@ -161,10 +167,11 @@ impl RunOptions {
         let rounds = if crisis {
             // The crisis layer runs weekly rounds from `as_of` to the horizon.
             if over.rounds.or(spec.rounds).is_some() {
-                return Err(bad(format!(
+                return Err(bad(
                     "rounds: a crisis scenario runs weekly rounds from as_of to its horizon; \
-                     `{CRISIS_MODEL}` takes no round limit"
-                )));
+                     its bargaining model runs one round per week"
+                        .to_string(),
+                ));
             }
             0
         } else {
@@ -199,7 +206,7 @@ pub enum EngineError {
         id: String,
         suggestion: Option<String>,
     },
-    #[error("model `{id}` cannot run on a crisis scenario: its bargaining step is the registered model `crisis-averaging` (docs/models/crisis-averaging.md); other models are not wired into the crisis layer yet")]
+    #[error("model `{id}` cannot run on a crisis scenario: the crisis layer runs one bargaining round per week, and only these models have one: {} (docs/crisis.md §2)", models::step::CRISIS_IDS.join(", "))]
     CrisisModel { id: String },
     #[error("model option: {0}")]
     ModelOption(String),
@@ -474,14 +481,15 @@ pub fn simulate_once(
     rng: &mut Rng,
 ) -> Result<RunState, EngineError> {
     if !scn.crisis.is_empty() {
-        // The crisis layer's bargaining step is the registered model `crisis-averaging`
-        // (docs/models/crisis-averaging.md); no other model is wired into it.
-        if opts.model != CRISIS_MODEL {
+        // The crisis layer's weekly bargaining round is the resolved registered model
+        // (docs/crisis.md §2).
+        if !models::step::CRISIS_IDS.contains(&opts.model.as_str()) {
             return Err(EngineError::CrisisModel {
                 id: opts.model.clone(),
             });
         }
-        return crate::crisis::simulate(scn, rng).map_err(EngineError::Crisis);
+        return crate::crisis::simulate_with(scn, &opts.model, &opts.options, rng)
+            .map_err(EngineError::Crisis);
     }
     let model = opts.model()?;
     let tie = opts.options.tie.unwrap_or_default();

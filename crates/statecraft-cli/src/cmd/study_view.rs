@@ -292,11 +292,16 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
     );
     wrap_into(&mut o, "", &line);
     if crisis {
+        let m = pv.model_options["model"]
+            .as_str()
+            .unwrap_or("(not recorded)");
         wrap_into(
             &mut o,
             "",
-            "model: the crisis layer (bargaining step crisis-averaging; --model, --model-opt \
-             and --rounds do not apply)",
+            &format!(
+                "model: the crisis layer, one bargaining round of `{m}` per week (docs/crisis.md \
+                 §2; --model crisis-averaging|eum|smp)"
+            ),
         );
     } else {
         wrap_into(&mut o, "", &format!("model options {}", pv.model_options));

@@ -96,6 +96,7 @@ pub mod eum;
 pub mod median;
 pub mod smp;
 pub mod stats;
+pub mod step;
 
 pub use stats::TieRule;
 

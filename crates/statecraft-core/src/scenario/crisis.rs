@@ -62,6 +62,11 @@ pub struct CrisisSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BargainingSpec {
+    /// The registered model that performs each week's bargaining round (`crisis-averaging`,
+    /// `eum`, `eum-scholz`, `eum-printed`, `smp`; `models::step::CRISIS_IDS`). `None` =
+    /// `crisis-averaging`. `--model` overrides it. See docs/crisis.md §2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     /// λ: fraction of the gap to the c·s-weighted mean an actor with salience 0 closes per round.
     #[serde(default = "default_rate")]
     pub rate: Num,
@@ -75,6 +80,7 @@ pub struct BargainingSpec {
 impl Default for BargainingSpec {
     fn default() -> Self {
         BargainingSpec {
+            model: None,
             rate: default_rate(),
             access_rate: default_access(),
             source: String::new(),

@@ -94,6 +94,23 @@ pub(super) fn check(c: &mut Checker) {
         }
     }
     if let Some(b) = &cr.bargaining {
+        if let Some(id) = &b.model {
+            let ids = crate::models::step::CRISIS_IDS;
+            if !ids.contains(&id.as_str()) {
+                let hint = crate::models::suggest(id)
+                    .filter(|s| ids.contains(s))
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                c.err(
+                    "crisis.bargaining.model".into(),
+                    format!("`{id}` is not a crisis bargaining model"),
+                    format!(
+                        "{hint}the crisis layer runs one round per week of one of: {}",
+                        ids.join(", ")
+                    ),
+                );
+            }
+        }
         c.in_range("crisis.bargaining.rate".into(), &b.rate, UNIT, "rate");
         c.in_range(
             "crisis.bargaining.access_rate".into(),
