@@ -303,6 +303,9 @@ impl Names<'_> {
                     Var::Cap(self.actor(r, ctx)?)
                 } else if let Some(r) = split3(name, "alignment") {
                     Var::Align(self.ally(r, ctx)?)
+                } else if let Some(r) = split3(name, "params") {
+                    // `[params]`: this run's sampled value, a constant for the run.
+                    Var::Const(self.scn.param(r).ok_or_else(bad)?)
                 } else if let Some(r) = split3(name, "disabled") {
                     Var::Const(if self.crisis.disabled.iter().any(|d| d == r) {
                         1.0

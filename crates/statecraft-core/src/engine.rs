@@ -488,8 +488,10 @@ pub fn simulate_once(
                 id: opts.model.clone(),
             });
         }
-        return crate::crisis::simulate_with(scn, &opts.model, &opts.options, rng)
-            .map_err(EngineError::Crisis);
+        let mut st = crate::crisis::simulate_with(scn, &opts.model, &opts.options, rng)
+            .map_err(EngineError::Crisis)?;
+        record_params(scn, &mut st);
+        return Ok(st);
     }
     let model = opts.model()?;
     let tie = opts.options.tie.unwrap_or_default();
@@ -515,7 +517,16 @@ pub fn simulate_once(
                 .insert(format!("position.{actor}.{}", ir.id), series);
         }
     }
+    record_params(scn, &mut st);
     Ok(st)
+}
+
+/// Record every `[params]` number's (sampled) value as var `params.<name>`, so outcome classes,
+/// questions and hypotheses read the same threshold the run used.
+fn record_params(scn: &Scenario, st: &mut RunState) {
+    for (name, n) in &scn.params {
+        st.set(format!("params.{name}"), n.value);
+    }
 }
 
 #[cfg(test)]

@@ -56,6 +56,11 @@ pub struct Scenario {
     /// Forecast questions with resolution criteria and dates.
     #[serde(default)]
     pub questions: Vec<Question>,
+    /// `[params]`: named numbers that predicates read as `params.<name>` (thresholds such as
+    /// `position.dk.mil_rights >= params.deal`), sampled like any other number (path
+    /// `params.<name>`, declared domain unbounded: a param's range is its distribution's).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub params: std::collections::BTreeMap<String, Num>,
     /// Crisis layer (time, events, options, gates, alliance cascade). Empty for a plain
     /// bargaining scenario.
     #[serde(default, skip_serializing_if = "CrisisSpec::is_empty")]
@@ -339,6 +344,16 @@ impl Scenario {
             .or_else(|| scales.first().map(|(_, d)| *d))
             .unwrap_or(Domain::UNBOUNDED);
         self.crisis.visit_nums_impl(named, crisis_scale, f);
+        // Last, so that adding params moves no other number's slot (draws are keyed by path
+        // anyway: `sample::Sampler`).
+        for (name, n) in &mut self.params {
+            f(&path_if!(named, "params.{name}"), Domain::UNBOUNDED, n);
+        }
+    }
+
+    /// The value of param `name` (`[params]`), as a predicate reads `params.<name>`.
+    pub fn param(&self, name: &str) -> Option<f64> {
+        self.params.get(name).map(|n| n.value)
     }
 }
 

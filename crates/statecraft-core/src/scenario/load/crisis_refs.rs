@@ -13,7 +13,7 @@ use crate::expr as cond;
 use crate::scenario::Effect;
 use std::collections::HashMap;
 
-const VAR_HELP: &str = "variables: `position.<actor>.<issue>`, `salience.<actor>.<issue>`, `capability.<actor>`, `alignment.<actor>`, `issue.<id>`, `issue.<id>.mean`, `option.<id>.taken`, `option.<id>.day`, `disabled.<id>`, `cohesion`, `withdrawals`, `pressure`, `threat`, `day` (docs/crisis.md)";
+const VAR_HELP: &str = "variables: `position.<actor>.<issue>`, `salience.<actor>.<issue>`, `capability.<actor>`, `alignment.<actor>`, `issue.<id>`, `issue.<id>.mean`, `option.<id>.taken`, `option.<id>.day`, `disabled.<id>`, `params.<name>` ([params]), `cohesion`, `withdrawals`, `pressure`, `threat`, `day` (docs/crisis.md)";
 const PARAM_HELP: &str = "parameters: `position.<actor>.<issue>`, `salience.<actor>.<issue>`, `capability.<actor>`, `option.<id>.available`, `option.<id>.propensity`, `lean.<ally>`, `alignment.<ally>`, `withdraw.<ally>`, `pressure`, `threat`, `cohesion` (docs/crisis.md)";
 
 /// A name that does not resolve.
@@ -30,6 +30,7 @@ struct Names<'a> {
     options: Vec<&'a str>,
     gates: Vec<&'a str>,
     allies: Vec<&'a str>,
+    params: Vec<&'a str>,
     removed: Vec<&'a str>,
 }
 
@@ -44,6 +45,7 @@ impl<'a> Names<'a> {
             "issue" => &self.issues,
             "option" => &self.options,
             "gate" => &self.gates,
+            "param" => &self.params,
             _ => &self.allies,
         }
     }
@@ -83,6 +85,8 @@ impl<'a> Names<'a> {
             self.slot(r)
         } else if let Some(r) = split3(name, "capability") {
             self.is("actor", r)
+        } else if let Some(r) = split3(name, "params") {
+            self.is("param", r)
         } else if let Some(r) = split3(name, "alignment") {
             self.is("ally", r)
         } else if let Some(r) = split3(name, "issue") {
@@ -238,6 +242,7 @@ pub(super) fn check(c: &mut Checker) {
         options: cr.options.iter().map(|o| o.id.as_str()).collect(),
         gates: cr.gates.iter().map(|g| g.id.as_str()).collect(),
         allies: cr.allies.iter().map(|a| a.actor.as_str()).collect(),
+        params: s.params.keys().map(String::as_str).collect(),
         removed: s
             .disabled
             .iter()

@@ -4,7 +4,7 @@
 //! variable is false, so a typo would otherwise give 0% or 100% silently.
 //!
 //! Recorded names (docs/crisis.md, docs/output.md): `issue.<issue>`, `issue.<issue>.mean`,
-//! `position.<actor>.<issue>`, `disabled.<id>`; with a crisis layer also
+//! `position.<actor>.<issue>`, `disabled.<id>`, `params.<name>` (every `[params]` number); with a crisis layer also
 //! `option.<option>.taken|day|orders|withdrawn`, `cohesion`, `cohesion.min`, `withdrawals`,
 //! `pressure`, `threat`, `alignment.<ally>` (+ `.plus_day`, `.minus_day`) and
 //! `withdrawal.<ally>.day|effective_day`.
@@ -13,8 +13,8 @@ use super::{suggest, Checker};
 use crate::expr::Expr;
 
 const HELP_PLAIN: &str =
-    "a bargaining run records `issue.<issue>`, `issue.<issue>.mean` and `position.<actor>.<issue>`";
-const HELP_CRISIS: &str = "a crisis run records `option.<id>.taken|day|orders|withdrawn`, `cohesion`, `cohesion.min`, `withdrawals`, `pressure`, `threat`, `alignment.<ally>` (+ `.plus_day`, `.minus_day`), `withdrawal.<ally>.day|effective_day`, `issue.<id>` (+ `.mean`), `position.<actor>.<issue>` (docs/crisis.md)";
+    "a bargaining run records `issue.<issue>`, `issue.<issue>.mean` and `position.<actor>.<issue>`, `params.<name>` ([params])";
+const HELP_CRISIS: &str = "a crisis run records `option.<id>.taken|day|orders|withdrawn`, `cohesion`, `cohesion.min`, `withdrawals`, `pressure`, `threat`, `alignment.<ally>` (+ `.plus_day`, `.minus_day`), `withdrawal.<ally>.day|effective_day`, `issue.<id>` (+ `.mean`), `position.<actor>.<issue>`, `params.<name>` ([params]) (docs/crisis.md)";
 
 /// Every concrete variable name a run of `c.s` records (without `disabled.*`).
 fn recorded(c: &Checker) -> Vec<String> {
@@ -26,6 +26,9 @@ fn recorded(c: &Checker) -> Vec<String> {
     }
     for st in &s.stances {
         out.push(format!("position.{}.{}", st.actor, st.issue));
+    }
+    for name in s.params.keys() {
+        out.push(format!("params.{name}"));
     }
     let cr = &s.crisis;
     if !cr.is_empty() {
