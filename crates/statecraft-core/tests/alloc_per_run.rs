@@ -100,6 +100,8 @@ fn allocations_per_run_stay_within_todays_bounds() {
     assert!(paired <= model + 32.0, "paired {paired} vs model {model}");
     // The full job keeps every run's vars and series (one Vec per series per run).
     assert!(full <= model + 120.0, "full {full} vs model {model}");
-    // Today's model (1,020 on 2026-12-02): its compiled index form and named RunState.
-    assert!(model <= 1100.0, "model {model}");
+    // Today's model (1,020 on 2026-12-02; 1,100.8 after `[params]`, which records each of
+    // Greenland's 8 params as a named var per run, and the crisis bargaining step going through
+    // `models::step`): its compiled index form and named RunState.
+    assert!(model <= 1150.0, "model {model}");
 }

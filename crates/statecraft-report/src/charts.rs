@@ -897,12 +897,12 @@ fn network_matrix_svg(d: &ReportData, init: &str, targ: &str) -> String {
         m_h,
         "fill=\"#fafafa\" stroke=\"#cccccc\" stroke-width=\"0.5\"",
     );
-    for r in 0..n {
+    for (r, &oi) in order.iter().enumerate().take(n) {
         let y = top + r as f64 * rh;
         if r % 2 == 1 {
             s.rect(16.0, y, m_x - 20.0, rh, "fill=\"#f3f3f3\" stroke=\"none\"");
         }
-        let nd = &net.nodes[order[r]];
+        let nd = &net.nodes[oi];
         let (shape, kind) = alignment_shape(nd);
         let yc = y + rh / 2.0;
         s.text(

@@ -251,11 +251,13 @@ pub fn provenance_table(d: &ReportData) -> String {
     collapsed_table("provenance", head, &rows)
 }
 
-/// The whole report as one HTML document.
+/// One entry of the table of contents: anchor, title, the question it answers, chart links.
+type ContentsItem<'a> = (String, &'a str, String, Vec<(String, String)>);
+
 /// The table of contents at the top of the page: every section with the question it answers,
 /// and one link per chart (the charts' SVG ids are the anchors).
 pub fn contents(d: &ReportData) -> String {
-    let mut items: Vec<(String, &str, String, Vec<(String, String)>)> = vec![];
+    let mut items: Vec<ContentsItem> = vec![];
     items.push((
         "headline".into(),
         "Headline",
@@ -394,6 +396,7 @@ pub fn track_record(v: &BacktestView) -> String {
     )
 }
 
+/// The whole report as one HTML document.
 pub fn render_html(d: &ReportData) -> String {
     let mut s = String::with_capacity(64 * 1024);
     let title = if d.title.is_empty() {

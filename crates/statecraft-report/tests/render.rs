@@ -432,12 +432,14 @@ fn sobol_chart_warns_in_chart_when_estimates_are_rough() {
         st_lo: lo.max(0.0),
         st_hi: hi,
     };
-    let mut d = ReportData::default();
-    d.sobol = Sobol {
-        outcome: "o".into(),
-        indices: vec![idx(0.5, 0.45, 0.55), idx(0.2, 0.15, 0.25)],
-        n: 4096,
-        warnings: vec![],
+    let mut d = ReportData {
+        sobol: Sobol {
+            outcome: "o".into(),
+            indices: vec![idx(0.5, 0.45, 0.55), idx(0.2, 0.15, 0.25)],
+            n: 4096,
+            warnings: vec![],
+        },
+        ..ReportData::default()
     };
     let clean = charts::sobol_svg(&d);
     assert!(!clean.contains("too rough"), "{clean}");
