@@ -118,7 +118,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
         )));
     }
     let variant = statecraft_core::mc::apply_edits(&variant_src, &edits).map_err(mc_failure)?;
-    let opts = super::run::resolve_model(&base, None, &[], None)?;
+    let opts = super::mc_args::resolve_model(&base, None, &[], None)?;
     let cfg = McConfig {
         edits: Vec::new(),
         ..args

@@ -32,7 +32,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     if scn.questions.is_empty() {
         return Err(Failure::input("the scenario declares no [[questions]]"));
     }
-    let run = super::run::resolve_model(&scn, None, &[], None)?;
+    let run = super::mc_args::resolve_model(&scn, None, &[], None)?;
     let req = args.mc.plan_request(Preset::Forecast, run);
     let plan = plan::plan(&scn, &req).map_err(study_view::failure)?;
     let f = study_view::run(&scn, &plan, &args.mc)?.to_forecast();

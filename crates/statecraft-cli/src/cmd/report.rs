@@ -118,7 +118,7 @@ fn track_record(args: &Args) -> Result<Option<statecraft_report::BacktestView>, 
 pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
     let scn = crate::load::scenario(&args.scenario)?.scenario;
     // The scenario's own model (its `[model]` table, or the default), as `run` resolves it.
-    let run = super::run::resolve_model(&scn, None, &[], None)?;
+    let run = super::mc_args::resolve_model(&scn, None, &[], None)?;
     let req = PlanRequest {
         runs: Some(args.runs),
         run: Some(run),

@@ -106,42 +106,6 @@ impl Args {
     }
 }
 
-/// The model that runs on `scn`: `--model`, `--model-opt` and `--rounds` over the scenario's
-/// `[model]` table, resolved and checked against the model registry by the core
-/// (`RunOptions::resolve`). Any problem is an input error (exit 2) naming the flag.
-pub fn resolve_model(
-    scn: &Scenario,
-    model: Option<&str>,
-    model_opt: &[String],
-    rounds: Option<usize>,
-) -> Result<statecraft_core::engine::RunOptions, Failure> {
-    use statecraft_core::engine::{EngineError, ModelOverride, RunOptions};
-    let mut options = Vec::with_capacity(model_opt.len());
-    for kv in model_opt {
-        let Some((k, v)) = kv.split_once('=') else {
-            return Err(Failure::input(format!(
-                "--model-opt `{kv}`: expected KEY=VALUE (e.g. --model-opt VotingRule=PropCbc)"
-            )));
-        };
-        options.push((k.trim().to_string(), v.trim().to_string()));
-    }
-    let over = ModelOverride {
-        id: model.map(str::to_string),
-        rounds,
-        options,
-    };
-    RunOptions::resolve(scn, &over).map_err(|e| {
-        let flag = match &e {
-            EngineError::UnknownModel { .. } if model.is_some() => "--model: ",
-            EngineError::UnknownModel { .. } => "[model] id: ",
-            EngineError::CrisisModel { .. } if model.is_some() => "--model: ",
-            EngineError::ModelOption(_) if !model_opt.is_empty() => "--model-opt: ",
-            _ => "",
-        };
-        Failure::input(format!("{flag}{e}"))
-    })
-}
-
 pub fn exec(args: Args) -> Result<(), Failure> {
     if let Some(variant) = &args.vs {
         let format = match args.format {
@@ -157,7 +121,7 @@ pub fn exec(args: Args) -> Result<(), Failure> {
         });
     }
     let loaded = crate::load::scenario(&args.scenario)?;
-    let run = resolve_model(
+    let run = super::mc_args::resolve_model(
         &loaded.scenario,
         args.model.as_deref(),
         &args.model_opt,

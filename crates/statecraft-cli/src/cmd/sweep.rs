@@ -92,7 +92,7 @@ fn model_options(
     scn: &statecraft_core::scenario::Scenario,
     a: &PlanArgs,
 ) -> Result<serde_json::Value, Failure> {
-    let opts = super::run::resolve_model(scn, a.model.as_deref(), &a.model_opt, a.rounds)?;
+    let opts = super::mc_args::resolve_model(scn, a.model.as_deref(), &a.model_opt, a.rounds)?;
     serde_json::to_value(opts).map_err(Failure::other)
 }
 
