@@ -1246,20 +1246,7 @@ pub fn simulate_with(
     rng: &mut Rng,
 ) -> Result<RunState, CrisisError> {
     let stepper = Stepper::new(model, opts).map_err(|e| CrisisError::Model(e.0))?;
-    let new: Vec<&str> = scn
-        .disabled
-        .iter()
-        .map(String::as_str)
-        .filter(|d| !scn.crisis.disabled.iter().any(|x| x == d))
-        .collect();
-    if new.is_empty() {
-        return run(scn, &scn.crisis, stepper, rng);
-    }
-    let mut spec = scn.crisis.clone();
-    for d in new {
-        spec.disable(d);
-    }
-    run(scn, &spec, stepper, rng)
+    run_disabling(scn, scn.disabled.iter().map(String::as_str), stepper, rng)
 }
 
 /// [`simulate`] with extra crisis elements switched off (`gate.jcs`, `event.summit`,
@@ -1270,12 +1257,23 @@ pub fn simulate_disabled<'a>(
     disabled: impl IntoIterator<Item = &'a str>,
     rng: &mut Rng,
 ) -> Result<RunState, CrisisError> {
+    let stepper = Stepper::new(scenario_model(&scn.crisis), &ModelOptions::default())
+        .map_err(|e| CrisisError::Model(e.0))?;
+    run_disabling(scn, disabled, stepper, rng)
+}
+
+/// [`run`] with the ids of `disabled` that `scn.crisis.disabled` does not already hold switched
+/// off; with nothing new to disable the crisis spec is not copied.
+fn run_disabling<'a>(
+    scn: &Scenario,
+    disabled: impl IntoIterator<Item = &'a str>,
+    stepper: Stepper,
+    rng: &mut Rng,
+) -> Result<RunState, CrisisError> {
     let new: Vec<&str> = disabled
         .into_iter()
         .filter(|d| !scn.crisis.disabled.iter().any(|x| x == d))
         .collect();
-    let stepper = Stepper::new(scenario_model(&scn.crisis), &ModelOptions::default())
-        .map_err(|e| CrisisError::Model(e.0))?;
     if new.is_empty() {
         return run(scn, &scn.crisis, stepper, rng);
     }

@@ -213,31 +213,7 @@ pub fn render_table(c: &Comparison, base: &str, variant: &str, edits: &[String])
             c.runs
         ),
     );
-    let w = c
-        .deltas
-        .iter()
-        .map(|d| d.outcome.len())
-        .max()
-        .unwrap_or(7)
-        .max(7);
-    let _ = writeln!(
-        o,
-        "  {:<w$}  {:>6}  {:>6}  {:>6}  {:>16}",
-        "", "base", "variant", "Δ", "95% interval"
-    );
-    for d in &c.deltas {
-        let mark = if d.lo > 0.0 || d.hi < 0.0 { "*" } else { " " };
-        let _ = writeln!(
-            o,
-            "  {:<w$}  {:>6}  {:>7}  {:>6}  [{:>6}, {:>6}] {mark}",
-            d.outcome,
-            pct(d.p_base),
-            pct(d.p_alt),
-            pts(d.delta),
-            pts(d.lo),
-            pts(d.hi)
-        );
-    }
+    delta_rows(&mut o, &c.deltas, 7, |_, _| {});
     wrap_into(
         &mut o,
         "  ",
@@ -297,19 +273,37 @@ pub fn render_questions(c: &Comparison, titles: &[(String, String)]) -> String {
             c.runs
         ),
     );
-    let w = c
-        .question_deltas
+    delta_rows(&mut o, &c.question_deltas, 8, |o, d| {
+        if let Some((_, t)) = titles.iter().find(|(id, _)| *id == d.outcome) {
+            if !t.is_empty() {
+                wrap_into(o, "      ", t);
+            }
+        }
+    });
+    o
+}
+
+/// The paired-difference table of the OUTCOMES and QUESTIONS blocks: a header, then one row per
+/// delta (ids padded to at least `min_w`; `*` when the interval excludes 0), each followed by
+/// whatever `after` writes for it.
+fn delta_rows(
+    o: &mut String,
+    deltas: &[statecraft_core::mc::Delta],
+    min_w: usize,
+    after: impl Fn(&mut String, &statecraft_core::mc::Delta),
+) {
+    let w = deltas
         .iter()
         .map(|d| d.outcome.len())
         .max()
-        .unwrap_or(8)
-        .max(8);
+        .unwrap_or(min_w)
+        .max(min_w);
     let _ = writeln!(
         o,
         "  {:<w$}  {:>6}  {:>7}  {:>6}  {:>16}",
         "", "base", "variant", "Δ", "95% interval"
     );
-    for d in &c.question_deltas {
+    for d in deltas {
         let mark = if d.lo > 0.0 || d.hi < 0.0 { "*" } else { " " };
         let _ = writeln!(
             o,
@@ -321,13 +315,8 @@ pub fn render_questions(c: &Comparison, titles: &[(String, String)]) -> String {
             pts(d.lo),
             pts(d.hi)
         );
-        if let Some((_, t)) = titles.iter().find(|(id, _)| *id == d.outcome) {
-            if !t.is_empty() {
-                wrap_into(&mut o, "      ", t);
-            }
-        }
+        after(o, d);
     }
-    o
 }
 
 /// CSV: one row per outcome class, per forecast question and per var.

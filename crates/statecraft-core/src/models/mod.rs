@@ -576,6 +576,23 @@ pub fn all() -> Vec<Box<dyn Model>> {
     models
 }
 
+/// The EUM variant `id` (`eum`/`eum-scholz`: Scholz et al.'s; `eum-printed`: the printed
+/// equations) with `opts`' EUM table, tie rule and `q` applied.
+pub(crate) fn eum_options(id: &str, opts: &ModelOptions) -> eum::EumOptions {
+    let mut o = match (&opts.eum, id) {
+        (Some(o), _) => o.clone(),
+        (None, "eum-printed") => eum::EumOptions::printed(),
+        (None, _) => eum::EumOptions::scholz(),
+    };
+    if let Some(t) = opts.tie {
+        o.median_tie = t;
+    }
+    if let Some(q) = opts.q {
+        o.q = q;
+    }
+    o
+}
+
 /// The model with this id (see [`IDS`]), configured by `opts`; `None` for an unknown id.
 /// `eum` means `eum-scholz`.
 pub fn by_id(id: &str, opts: &ModelOptions) -> Option<Box<dyn Model>> {
@@ -584,18 +601,7 @@ pub fn by_id(id: &str, opts: &ModelOptions) -> Option<Box<dyn Model>> {
         "compromise" => Some(Box::new(compromise::Compromise)),
         "median" => Some(Box::new(median::Median::new(tie))),
         "eum" | "eum-scholz" | "eum-printed" => {
-            let mut o = match (&opts.eum, id) {
-                (Some(o), _) => o.clone(),
-                (None, "eum-printed") => eum::EumOptions::printed(),
-                (None, _) => eum::EumOptions::scholz(),
-            };
-            if let Some(t) = opts.tie {
-                o.median_tie = t;
-            }
-            if let Some(q) = opts.q {
-                o.q = q;
-            }
-            Some(Box::new(eum::Eum::new(o)))
+            Some(Box::new(eum::Eum::new(eum_options(id, opts))))
         }
         "smp" => Some(Box::new(smp::Smp::new(
             opts.smp.clone().unwrap_or_default(),

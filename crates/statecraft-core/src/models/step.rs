@@ -34,17 +34,7 @@ impl Stepper {
         match id {
             averaging::ID => Ok(Stepper::Averaging),
             "eum" | "eum-scholz" | "eum-printed" => {
-                let mut o = match (&opts.eum, id) {
-                    (Some(o), _) => o.clone(),
-                    (None, "eum-printed") => eum::EumOptions::printed(),
-                    (None, _) => eum::EumOptions::scholz(),
-                };
-                if let Some(t) = opts.tie {
-                    o.median_tie = t;
-                }
-                if let Some(q) = opts.q {
-                    o.q = q;
-                }
+                let o = super::eum_options(id, opts);
                 o.check().map_err(ModelError)?;
                 Ok(Stepper::Eum(o))
             }
