@@ -20,7 +20,8 @@ if [ ! -x target/pyenv/bin/python ]; then
   python3 -m venv target/pyenv
 fi
 target/pyenv/bin/pip install -q -r tests/python/requirements.txt
-target/pyenv/bin/python tests/python/salib_check.py target/salib/sobol_design.json
+target/pyenv/bin/python tests/python/salib_check.py target/salib/sobol_design.json \
+  target/salib/sobol_design_groups.json
 
 # The Python package (issue 15, docs/python.md): build the wheel with maturin (pinned with the
 # rest in crates/statecraft-py/tests/requirements.txt), install it into the venv, run its pytest

@@ -215,3 +215,83 @@ fn csv_has_outcome_and_question_rows() {
     assert!(lines[1].starts_with("outcome,force,"));
     assert!(lines[9].starts_with("question,force-by-2026-06-30,"));
 }
+
+/// `--sobol … --sobol-groups kind` prints the grouped indices in the terminal (heading with N,
+/// runs and the number of groups, V and ΣS1 with intervals, one row per group) and in JSON
+/// (`grouping`, `members`); a pattern that matches no input and groups without `--sobol` are
+/// refused with exit 2.
+#[test]
+fn sobol_groups_print_and_bad_rules_exit_2() {
+    let args = [
+        "run",
+        "--runs",
+        "20",
+        "--pivotal-runs",
+        "1",
+        "--discount-runs",
+        "0",
+        "--sobol",
+        "compromise",
+        "--sobol-n",
+        "4",
+        "--sobol-groups",
+        "options=crisis.option.*.propensity;caps=actor.*.capability",
+    ];
+    let text = ok(&statecraft(&args));
+    assert!(text.contains("SOBOL INDICES"), "{text}");
+    assert!(
+        text.contains("3 groups (options=crisis.option.*.propensity; caps=actor.*.capability)"),
+        "{text}"
+    );
+    assert!(text.contains("ΣS1 ="), "{text}");
+    for g in ["options", "caps", "(rest)"] {
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(g)),
+            "no row {g}: {text}"
+        );
+    }
+    let mut j = args.to_vec();
+    j.extend(["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&ok(&statecraft(&j))).expect("JSON");
+    let s = &v["sobol"];
+    assert_eq!(
+        s["grouping"],
+        "options=crisis.option.*.propensity; caps=actor.*.capability"
+    );
+    assert_eq!(s["indices"].as_array().map(Vec::len), Some(3));
+    // N·(2·3 + 4) runs
+    assert_eq!(s["evaluations"], 40);
+    let members = s["indices"][1]["members"].as_array().expect("members");
+    assert!(members
+        .iter()
+        .all(|m| m.as_str().is_some_and(|p| p.ends_with(".capability"))));
+
+    let o = statecraft(&[
+        "run",
+        "--runs",
+        "5",
+        "--sobol",
+        "compromise",
+        "--sobol-groups",
+        "x=crisis.optoin",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("matches no uncertain input") && e.contains("did you mean"),
+        "{e}"
+    );
+    let o = statecraft(&["run", "--runs", "5", "--sobol-groups", "kind"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs --sobol"));
+    let o = statecraft(&[
+        "run",
+        "--runs",
+        "5",
+        "--sobol",
+        "compromise",
+        "--sobol-groups",
+        "nonsense",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -131,6 +131,9 @@ pub struct PlanRequest {
     /// Sobol target (an outcome id or a var name) and its base sample size.
     pub sobol: Option<String>,
     pub sobol_n: Option<usize>,
+    /// How the Sobol analysis groups the inputs (`--sobol-groups`); `None` = one per input.
+    #[serde(default)]
+    pub sobol_groups: Option<crate::sensitivity::SobolGroups>,
     pub bootstrap: Option<usize>,
     /// Nested Monte Carlo (outer input draws × inner runs each), `--nested OUTERxINNER`.
     pub nested: Option<(u64, u64)>,
@@ -157,6 +160,7 @@ impl PlanRequest {
             tornado: None,
             sobol: None,
             sobol_n: None,
+            sobol_groups: None,
             bootstrap: None,
             nested: None,
         }
@@ -311,6 +315,21 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         )),
         None => None,
     };
+    let sobol_groups = req.sobol_groups.clone().unwrap_or_default();
+    if req.sobol_groups.is_some() {
+        if sobol.is_none() {
+            return Err(config_error(
+                "--sobol-groups needs --sobol TARGET (the analysis it groups)",
+            ));
+        }
+        let mcfg = McConfig {
+            evidence_discount: req.evidence_discount,
+            edits: req.edits.clone(),
+            ..McConfig::default()
+        };
+        crate::sensitivity::sobol_columns(scn, &mcfg, &sobol_groups)
+            .map_err(|e| config_error(format!("--sobol-groups: {e}")))?;
+    }
     let bootstrap = req.bootstrap.unwrap_or(DEFAULT_BOOTSTRAP);
     if req.pivotal_top == Some(0) {
         return Err(config_error("--pivotal-top must be at least 1"));
@@ -339,6 +358,7 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         tornado: tornado.clone(),
         tornado_runs: None,
         sobol: sobol.clone(),
+        sobol_groups,
         bootstrap,
         forecasts: true,
         discount_levels: Vec::new(),

@@ -90,12 +90,16 @@ pub struct Est {
     pub hi: f64,
 }
 
-/// Sobol indices of one input.
+/// Sobol indices of one input, or of one group of inputs ([`SobolGroups`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SobolIndex {
+    /// The input's path, or the group's name.
     pub input: String,
     pub first: Est,
     pub total: Est,
+    /// A group's member paths (empty for a single input).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
 }
 
 /// Sobol indices of every input.
@@ -121,7 +125,14 @@ pub struct SobolResult {
     pub warnings: Vec<String>,
     pub bootstrap: usize,
     pub seed: u64,
+    /// How the inputs were grouped (`inputs` = one index per input; [`SobolGroups::describe`]).
+    #[serde(default = "inputs_rule")]
+    pub grouping: String,
     pub provenance: mc::Provenance,
+}
+
+fn inputs_rule() -> String {
+    "inputs".into()
 }
 
 impl Est {
@@ -164,6 +175,13 @@ impl Design {
 
 /// Estimates on the rows `rows` of the design: (V, S1_i, ST_i).
 ///
+/// Every output is first **centred** on μ, the mean of all the design's outputs on these rows
+/// (A, B and every A_B^(i), on both streams for a stochastic design). The estimators are unbiased for
+/// any fixed shift, but a factor like f_B in f_B (f_ABi − f_A) carries E[Y] into the estimator's
+/// variance: on a 0/1 outcome at P = 0.85, f_A f_A′ has variance ≈ p²(1 − p²) = 0.20 against
+/// (p(1 − p))² = 0.016 once centred. SALib standardises Y for the same reason (the scale cancels
+/// in the ratios), so on a deterministic design these are SALib's estimates exactly.
+///
 /// **Deterministic** (SALib's convention): S1 by Saltelli et al. (2010, Table 2 (b)),
 /// V_i = mean(f_B (f_ABi − f_A)); ST by Jansen (1999), V_Ti = mean((f_A − f_ABi)²)/2; V = Var over
 /// the 2N outputs f(A), f(B).
@@ -180,15 +198,29 @@ impl Design {
 ///   independent streams have covariance Var g.
 pub fn estimate(d: &Design, rows: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
     let n = rows.len().max(1) as f64;
-    let mean = |v: &[f64]| rows.iter().map(|&j| v[j]).sum::<f64>() / n;
     let stochastic = d.stochastic();
+    let mu = {
+        let mut cols: Vec<&[f64]> = vec![&d.fa, &d.fb];
+        cols.extend(d.fab.iter().map(Vec::as_slice));
+        if stochastic {
+            cols.extend([d.fa2.as_slice(), d.fb2.as_slice()]);
+            cols.extend(d.fab2.iter().map(Vec::as_slice));
+        }
+        let total: f64 = cols
+            .iter()
+            .map(|c| rows.iter().map(|&j| c[j]).sum::<f64>())
+            .sum();
+        total / (n * cols.len() as f64)
+    };
+    let mean = |v: &[f64]| rows.iter().map(|&j| v[j] - mu).sum::<f64>() / n;
     let v = if !stochastic {
+        // the variance of the A and B outputs about their own mean (SALib's denominator)
         let all = rows.iter().flat_map(|&j| [d.fa[j], d.fb[j]]);
         let m = all.clone().sum::<f64>() / (2.0 * n);
         all.map(|y| (y - m).powi(2)).sum::<f64>() / (2.0 * n)
     } else {
         rows.iter()
-            .map(|&j| 0.5 * (d.fa[j] * d.fa2[j] + d.fb[j] * d.fb2[j]))
+            .map(|&j| 0.5 * ((d.fa[j] - mu) * (d.fa2[j] - mu) + (d.fb[j] - mu) * (d.fb2[j] - mu)))
             .sum::<f64>()
             / n
             - mean(&d.fa) * mean(&d.fb)
@@ -200,7 +232,10 @@ pub fn estimate(d: &Design, rows: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
             let fab2 = &d.fab2[i];
             let vi = rows
                 .iter()
-                .map(|&j| 0.5 * (d.fb[j] * (fab[j] - d.fa[j]) + d.fb2[j] * (fab2[j] - d.fa2[j])))
+                .map(|&j| {
+                    0.5 * ((d.fb[j] - mu) * (fab[j] - d.fa[j])
+                        + (d.fb2[j] - mu) * (fab2[j] - d.fa2[j]))
+                })
                 .sum::<f64>()
                 / n;
             let vt = rows
@@ -212,7 +247,7 @@ pub fn estimate(d: &Design, rows: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
         } else {
             let vi = rows
                 .iter()
-                .map(|&j| d.fb[j] * (fab[j] - d.fa[j]))
+                .map(|&j| (d.fb[j] - mu) * (fab[j] - d.fa[j]))
                 .sum::<f64>()
                 / n;
             let vt = rows
@@ -265,9 +300,47 @@ pub fn sobol_indices<G>(
 where
     G: Fn(u64, &[f64]) -> Result<f64, String> + Sync,
 {
+    let singletons: Vec<Vec<usize>> = (0..k).map(|i| vec![i]).collect();
+    sobol_indices_grouped(k, &singletons, n, seed, bootstrap, stochastic, g)
+}
+
+/// [`sobol_indices`] for groups of inputs: `groups[g]` lists the inputs (indices into the k
+/// uniforms) that A_B^(g) takes from B at once, so the design has one column per group and
+/// N(G + 2) evaluations (N(2G + 4) stochastic). The estimators are unchanged; S1 and ST of a
+/// group are the closed first-order and total indices of the group as one input (Jacques,
+/// Lavergne & Devictor 2006; Saltelli et al. 2008): S_g includes the interactions
+/// inside the group. Rows draw the same k + k uniforms as the ungrouped design, so grouping
+/// changes only which points are evaluated. Groups must be disjoint and non-empty.
+pub fn sobol_indices_grouped<G>(
+    k: usize,
+    groups: &[Vec<usize>],
+    n: usize,
+    seed: u64,
+    bootstrap: usize,
+    stochastic: bool,
+    g: G,
+) -> Result<SobolEstimate, String>
+where
+    G: Fn(u64, &[f64]) -> Result<f64, String> + Sync,
+{
     if n < 2 {
         return Err("Sobol analysis needs a base sample of at least 2".into());
     }
+    let mut seen = vec![false; k];
+    for grp in groups {
+        if grp.is_empty() {
+            return Err("a Sobol group has no inputs".into());
+        }
+        for &i in grp {
+            if i >= k || seen[i] {
+                return Err(format!(
+                    "Sobol groups must be disjoint sets of the {k} inputs (input {i})"
+                ));
+            }
+            seen[i] = true;
+        }
+    }
+    let k_cols = groups.len();
     struct Row {
         a: Vec<f64>,
         b: Vec<f64>,
@@ -285,12 +358,16 @@ where
             let b: Vec<f64> = (0..k).map(|_| r.gen::<f64>()).collect();
             let (wa, wb) = (2 * j as u64, 2 * j as u64 + 1);
             let fab_on = |w: u64| -> Result<Vec<f64>, String> {
-                let mut out = Vec::with_capacity(k);
+                let mut out = Vec::with_capacity(k_cols);
                 let mut ab = a.clone();
-                for i in 0..k {
-                    ab[i] = b[i];
+                for grp in groups {
+                    for &i in grp {
+                        ab[i] = b[i];
+                    }
                     out.push(g(w, &ab)?);
-                    ab[i] = a[i];
+                    for &i in grp {
+                        ab[i] = a[i];
+                    }
                 }
                 Ok(out)
             };
@@ -313,9 +390,9 @@ where
         })
         .collect();
     let mut d = Design {
-        fab: vec![Vec::with_capacity(n); k],
+        fab: vec![Vec::with_capacity(n); k_cols],
         fab2: if stochastic {
-            vec![Vec::with_capacity(n); k]
+            vec![Vec::with_capacity(n); k_cols]
         } else {
             Vec::new()
         },
@@ -366,7 +443,7 @@ where
             hi: mc::quantile_sorted(&v, 0.975).max(point),
         }
     };
-    let indices: Vec<(Est, Est)> = (0..k)
+    let indices: Vec<(Est, Est)> = (0..k_cols)
         .map(|i| {
             (
                 interval(s1[i], boots.iter().map(|b| b.0[i]).collect()),
@@ -407,8 +484,14 @@ where
         .count();
     if wide > 0 {
         warnings.push(format!(
-            "{wide} of {k} inputs have a 95% interval wider than {SOBOL_WIDE} (most of [0, 1]): \
-             increase N"
+            "{wide} of {k_cols} {} have a 95% interval wider than {SOBOL_WIDE} (most of [0, 1]): \
+             increase N{}",
+            if k_cols == k { "inputs" } else { "groups" },
+            if k_cols > SOBOL_FEW_GROUPS {
+                " or group the inputs (--sobol-groups kind)"
+            } else {
+                ""
+            }
         ));
     }
     Ok(SobolEstimate {
@@ -421,7 +504,8 @@ where
     })
 }
 
-/// Model runs of [`sobol`] with base sample `n` and `k` inputs (the stochastic design).
+/// Model runs of [`sobol`] with base sample `n` and `k` columns (inputs or groups; the
+/// stochastic design).
 pub fn sobol_evaluations(n: usize, k: usize) -> usize {
     n.saturating_mul(2 * k + 4)
 }
@@ -429,12 +513,208 @@ pub fn sobol_evaluations(n: usize, k: usize) -> usize {
 /// Interval width above which a Sobol index is flagged as spanning most of [0, 1].
 pub const SOBOL_WIDE: f64 = 0.5;
 
-/// Sobol indices of a scenario's uncertain inputs for the expected `target` (E[Y | X]).
-///
-/// Design row j runs every point on the in-run streams `rng::stream(cfg.seed, 2j)` and
-/// `rng::stream(cfg.seed, 2j + 1)` ([`sobol_indices`]); since every in-run draw is keyed by
-/// element, an input that changes nothing leaves the run bit-identical and gets S_T = 0 exactly.
-/// `n` is the base sample size; the model runs `n·(2k + 4)` times.
+/// Above this many columns (inputs or groups), the wide-interval warning suggests grouping.
+pub const SOBOL_FEW_GROUPS: usize = 30;
+
+/// How [`sobol_with`] groups a scenario's uncertain inputs into the columns of the design.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SobolGroups {
+    /// One index per uncertain input.
+    #[default]
+    Inputs,
+    /// One index per kind of number: the input's path with its element ids replaced by `*`
+    /// ([`input_kind`]: every actor's capability is one group, every option's propensity
+    /// another).
+    Kind,
+    /// Named groups of path patterns (`*` matches one dotted segment; a pattern without `*`
+    /// also matches every path below it). Inputs no pattern matches form the group `(rest)`.
+    Named(Vec<(String, Vec<String>)>),
+}
+
+impl SobolGroups {
+    /// The rule in words, for the output (`inputs`, `kind`, or `name=pattern,…; …`).
+    pub fn describe(&self) -> String {
+        match self {
+            SobolGroups::Inputs => "inputs".into(),
+            SobolGroups::Kind => "kind".into(),
+            SobolGroups::Named(g) => g
+                .iter()
+                .map(|(name, pats)| format!("{name}={}", pats.join(",")))
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+
+    /// Parses `inputs`, `kind` or `NAME=PATTERN[,PATTERN][;NAME=PATTERN…]`.
+    pub fn parse(text: &str) -> Result<SobolGroups, String> {
+        let t = text.trim();
+        match t {
+            "inputs" => return Ok(SobolGroups::Inputs),
+            "kind" => return Ok(SobolGroups::Kind),
+            _ => {}
+        }
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for part in t.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((name, pats)) = part.split_once('=') else {
+                return Err(format!(
+                    "`{part}` is not a group: expected `inputs`, `kind` or NAME=PATTERN[,PATTERN] \
+                     (e.g. `options=crisis.option.*.propensity;stances=stance`)"
+                ));
+            };
+            let name = name.trim();
+            if name.is_empty() || name == REST_GROUP {
+                return Err(format!(
+                    "`{part}`: a group needs a name other than `{REST_GROUP}`"
+                ));
+            }
+            if groups.iter().any(|(n, _)| n == name) {
+                return Err(format!("group `{name}` is named twice"));
+            }
+            let pats: Vec<String> = pats
+                .split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect();
+            if pats.is_empty() {
+                return Err(format!("group `{name}` has no path pattern"));
+            }
+            groups.push((name.to_string(), pats));
+        }
+        if groups.is_empty() {
+            return Err("expected `inputs`, `kind` or NAME=PATTERN[,PATTERN][;…]".into());
+        }
+        Ok(SobolGroups::Named(groups))
+    }
+
+    /// The groups over `paths` (the sampler's inputs, in order): (name, member indices), in
+    /// order of first member (named groups in the order given, then `(rest)`). Every pattern
+    /// must match at least one input, and a path matched by two groups is an error.
+    pub fn resolve(&self, paths: &[String]) -> Result<Vec<(String, Vec<usize>)>, String> {
+        match self {
+            SobolGroups::Inputs => Ok(paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.clone(), vec![i]))
+                .collect()),
+            SobolGroups::Kind => {
+                let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+                for (i, p) in paths.iter().enumerate() {
+                    let kind = input_kind(p);
+                    match out.iter_mut().find(|(n, _)| *n == kind) {
+                        Some((_, m)) => m.push(i),
+                        None => out.push((kind, vec![i])),
+                    }
+                }
+                Ok(out)
+            }
+            SobolGroups::Named(groups) => {
+                let mut owner: Vec<Option<usize>> = vec![None; paths.len()];
+                let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+                for (gi, (name, pats)) in groups.iter().enumerate() {
+                    let mut members = Vec::new();
+                    for pat in pats {
+                        let hits: Vec<usize> = (0..paths.len())
+                            .filter(|&i| pattern_matches(pat, &paths[i]))
+                            .collect();
+                        if hits.is_empty() {
+                            // candidates: every path and kind cut to the pattern's length
+                            let segs = pat.split('.').count();
+                            let cut =
+                                |p: &str| p.split('.').take(segs).collect::<Vec<_>>().join(".");
+                            let mut cands: Vec<String> = paths
+                                .iter()
+                                .flat_map(|p| [cut(p), cut(&input_kind(p))])
+                                .collect();
+                            cands.sort();
+                            cands.dedup();
+                            let hint =
+                                crate::suggest::suggest(pat, cands.iter().map(String::as_str))
+                                    .map(|c| format!(" (did you mean `{c}`?)"))
+                                    .unwrap_or_default();
+                            return Err(format!(
+                                "group `{name}`: pattern `{pat}` matches no uncertain input{hint}"
+                            ));
+                        }
+                        for i in hits {
+                            match owner[i] {
+                                Some(o) if o != gi => {
+                                    return Err(format!(
+                                    "`{}` is in groups `{}` and `{name}`: groups must not overlap",
+                                    paths[i], groups[o].0
+                                ))
+                                }
+                                Some(_) => {}
+                                None => {
+                                    owner[i] = Some(gi);
+                                    members.push(i);
+                                }
+                            }
+                        }
+                    }
+                    members.sort_unstable();
+                    out.push((name.clone(), members));
+                }
+                let rest: Vec<usize> = (0..paths.len()).filter(|&i| owner[i].is_none()).collect();
+                if !rest.is_empty() {
+                    out.push((REST_GROUP.to_string(), rest));
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+/// The group of the inputs no named pattern matches.
+pub const REST_GROUP: &str = "(rest)";
+
+/// Whether `pat` matches `path`: segment by segment, `*` matching any one segment; a pattern
+/// shorter than the path matches when it is a prefix of whole segments.
+pub fn pattern_matches(pat: &str, path: &str) -> bool {
+    let mut ps = pat.split('.');
+    let mut xs = path.split('.');
+    loop {
+        match (ps.next(), xs.next()) {
+            (None, _) => return true,
+            (Some(_), None) => return false,
+            (Some(p), Some(x)) => {
+                if p != "*" && p != x {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// The kind of an input: its path (`docs/scenario.md`, "Number paths") with the element ids
+/// replaced by `*` and the index of an effect by `*`: `actor.us.capability` → `actor.*.capability`,
+/// `stance.dk.mil_rights.salience` → `stance.*.mil_rights.salience`,
+/// `crisis.option.invasion.propensity` → `crisis.option.*.propensity`,
+/// `crisis.influence.jcs.us.weight` → `crisis.influence.*.*.weight`,
+/// `crisis.event.x.effect.0.value` → `crisis.event.*.effect.*.value`. Top-level crisis numbers
+/// (`crisis.coercion.rate`) and `params.<name>` are their own kind.
+pub fn input_kind(path: &str) -> String {
+    let mut seg: Vec<&str> = path.split('.').collect();
+    let ids: &[usize] = match seg.as_slice() {
+        ["actor", _, _, ..] => &[1],
+        ["stance", _, _, _, ..] => &[1],
+        ["crisis", "influence" | "link", _, _, _, ..] => &[2, 3],
+        ["crisis", "option" | "gate" | "event" | "ally" | "volatility", _, _, ..] => &[2],
+        _ => &[],
+    };
+    for &i in ids {
+        seg[i] = "*";
+    }
+    for s in seg.iter_mut() {
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            *s = "*";
+        }
+    }
+    seg.join(".")
+}
+
+/// Sobol indices of a scenario's uncertain inputs for the expected `target` (E[Y | X]), one per
+/// input ([`sobol_with`] with [`SobolGroups::Inputs`]).
 pub fn sobol<F, E>(
     scn: &Scenario,
     cfg: &McConfig,
@@ -447,10 +727,51 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    sobol_with(scn, cfg, target, n, bootstrap, &SobolGroups::Inputs, f)
+}
+
+/// The number of Sobol columns (inputs or groups) of a scenario under `groups`.
+pub fn sobol_columns(
+    scn: &Scenario,
+    cfg: &McConfig,
+    groups: &SobolGroups,
+) -> Result<usize, McError> {
+    let base = mc::apply_edits(scn, &cfg.edits)?;
+    let sampler = Sampler::new(&base, cfg.evidence_discount);
+    let paths: Vec<String> = sampler.inputs.iter().map(|i| i.path.clone()).collect();
+    groups
+        .resolve(&paths)
+        .map(|g| g.len())
+        .map_err(McError::Unknown)
+}
+
+/// Sobol indices of a scenario's uncertain inputs, grouped by `groups`, for the expected
+/// `target` (E[Y | X]).
+///
+/// Design row j runs every point on the in-run streams `rng::stream(cfg.seed, 2j)` and
+/// `rng::stream(cfg.seed, 2j + 1)` ([`sobol_indices_grouped`]); since every in-run draw is keyed
+/// by element, an input that changes nothing leaves the run bit-identical and gets S_T = 0
+/// exactly. `n` is the base sample size; the model runs `n·(2G + 4)` times for G columns.
+pub fn sobol_with<F, E>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    target: &Target,
+    n: usize,
+    bootstrap: usize,
+    groups: &SobolGroups,
+    f: F,
+) -> Result<SobolResult, McError>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
     let probe = Probe::new(scn, target)?;
     let base = mc::apply_edits(scn, &cfg.edits)?;
     let sampler = Sampler::new(&base, cfg.evidence_discount);
     let k = sampler.inputs.len();
+    let paths: Vec<String> = sampler.inputs.iter().map(|i| i.path.clone()).collect();
+    let resolved = groups.resolve(&paths).map_err(McError::Unknown)?;
+    let members: Vec<Vec<usize>> = resolved.iter().map(|(_, m)| m.clone()).collect();
     let g = |stream: u64, u: &[f64]| -> Result<f64, String> {
         let mut s = base.clone();
         sampler.apply_with(&mut s, |i, inp| inp.value_at(u[i]));
@@ -458,28 +779,34 @@ where
         let st = f(&s, &mut r).map_err(|e| format!("stream {stream}: {e}"))?;
         Ok(probe.eval(&st))
     };
-    let est = sobol_indices(k, n, cfg.seed, bootstrap, true, g)
+    let est = sobol_indices_grouped(k, &members, n, cfg.seed, bootstrap, true, g)
         .map_err(|message| McError::Run { run: 0, message })?;
+    let singles = matches!(groups, SobolGroups::Inputs);
     Ok(SobolResult {
         target: target.to_string(),
         n,
-        evaluations: sobol_evaluations(n, k),
+        evaluations: sobol_evaluations(n, resolved.len()),
         variance: est.variance,
         variance_est: est.variance_est,
-        indices: sampler
-            .inputs
-            .iter()
+        indices: resolved
+            .into_iter()
             .zip(est.indices)
-            .map(|(inp, (first, total))| SobolIndex {
-                input: inp.path.clone(),
+            .map(|((name, m), (first, total))| SobolIndex {
+                input: name,
                 first,
                 total,
+                members: if singles {
+                    Vec::new()
+                } else {
+                    m.iter().map(|&i| paths[i].clone()).collect()
+                },
             })
             .collect(),
         sum_first: est.sum_first,
         warnings: est.warnings,
         bootstrap,
         seed: cfg.seed,
+        grouping: groups.describe(),
         provenance: mc::Provenance::new(scn, cfg),
     })
 }

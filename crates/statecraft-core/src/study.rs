@@ -53,6 +53,9 @@ pub struct StudyConfig {
     pub tornado_runs: Option<u64>,
     /// Sobol indices for a target with base sample size N.
     pub sobol: Option<(Target, usize)>,
+    /// How the Sobol analysis groups the inputs (one index per input by default).
+    #[serde(default)]
+    pub sobol_groups: sensitivity::SobolGroups,
     /// Bootstrap resamples of the Sobol intervals.
     pub bootstrap: usize,
     /// Evaluate the forecast questions on the main job's runs.
@@ -80,6 +83,7 @@ impl Default for StudyConfig {
             tornado: None,
             tornado_runs: None,
             sobol: None,
+            sobol_groups: sensitivity::SobolGroups::Inputs,
             bootstrap: 200,
             forecasts: true,
             discount_levels: vec![0.0, 0.5, 1.0],
@@ -176,7 +180,9 @@ impl StudyConfig {
             n += self.tornado_runs() * (1 + 2 * k);
         }
         if let Some((_, sn)) = &self.sobol {
-            n += crate::sensitivity::sobol_evaluations(*sn, k as usize) as u64;
+            let cols =
+                sensitivity::sobol_columns(scn, &self.mc, &self.sobol_groups).unwrap_or(k as usize);
+            n += sensitivity::sobol_evaluations(*sn, cols) as u64;
         }
         n += self.discount_levels.len() as u64 * self.discount_runs();
         if let Some((o, i)) = self.nested {
@@ -569,7 +575,15 @@ pub fn study(
         None => None,
     };
     let sobol = match &cfg.sobol {
-        Some((t, n)) => Some(sensitivity::sobol(scn, &cfg.mc, t, *n, cfg.bootstrap, f)?),
+        Some((t, n)) => Some(sensitivity::sobol_with(
+            scn,
+            &cfg.mc,
+            t,
+            *n,
+            cfg.bootstrap,
+            &cfg.sobol_groups,
+            f,
+        )?),
         None => None,
     };
 

@@ -515,3 +515,217 @@ fn nested_separates_input_and_in_run_uncertainty() {
     );
     assert!(statecraft_core::mc::nested(&s, &cfg, 1, 100, f).is_err());
 }
+
+/// Grouped Sobol on the noisy Ishigami function, groups {x1, x3} and {x2}. The closed indices of
+/// a group are known from Ishigami's variance decomposition (Ishigami & Homma 1990; the terms
+/// V1 = 4.3459, V2 = 6.1250, V13 = 3.3737, V = 13.8446, as in the ungrouped test above):
+/// S_{13} = (V1 + V3 + V13)/V = 0.5576 = ST_{13} (x2 interacts with nothing), S_2 = ST_2 = 0.4424.
+/// Rows draw the same uniforms as the ungrouped design, so the grouped A and B match it.
+#[test]
+fn grouped_ishigami_gives_the_closed_indices_of_each_group() {
+    let groups = vec![vec![0, 2], vec![1]];
+    let e =
+        sensitivity::sobol_indices_grouped(3, &groups, 1 << 15, 7, 100, true, noisy_ishigami(2.0))
+            .unwrap();
+    assert_eq!(e.indices.len(), 2);
+    let exact = [0.5576, 0.4424];
+    for (g, want) in exact.iter().enumerate() {
+        let (f, t) = e.indices[g];
+        eprintln!(
+            "group {g}: S1 {:.4} [{:.4}, {:.4}]  ST {:.4} [{:.4}, {:.4}]",
+            f.value, f.lo, f.hi, t.value, t.lo, t.hi
+        );
+        assert!((f.value - want).abs() < 0.02, "S1[{g}] = {}", f.value);
+        assert!((t.value - want).abs() < 0.02, "ST[{g}] = {}", t.value);
+    }
+    // the group's closed index is not the sum of its members' first-order indices (0.3139 + 0):
+    // the x1·x3 interaction is inside the group
+    assert!(e.indices[0].0.value > 0.3139 + 0.15);
+    assert!((e.variance - 13.8446).abs() < 0.4, "V = {}", e.variance);
+    let ungrouped =
+        sensitivity::sobol_indices(3, 1 << 15, 7, 0, true, noisy_ishigami(2.0)).unwrap();
+    assert_eq!(
+        ungrouped.design.a, e.design.a,
+        "same A rows as the ungrouped design"
+    );
+    assert_eq!(ungrouped.design.fa, e.design.fa);
+    // overlapping or out-of-range groups are refused
+    assert!(sensitivity::sobol_indices_grouped(
+        3,
+        &[vec![0, 1], vec![1]],
+        8,
+        1,
+        0,
+        true,
+        noisy_ishigami(1.0)
+    )
+    .is_err());
+    assert!(
+        sensitivity::sobol_indices_grouped(3, &[vec![3]], 8, 1, 0, true, noisy_ishigami(1.0))
+            .is_err()
+    );
+    assert!(
+        sensitivity::sobol_indices_grouped(3, &[vec![]], 8, 1, 0, true, noisy_ishigami(1.0))
+            .is_err()
+    );
+}
+
+/// A linear model in 6 uniforms, Y = Σ c_i (u_i − ½), grouped {u0, u1}, {u2}, {u3, u4, u5}:
+/// additive, so a group's index is Σ_{i∈g} c_i² / Σ c_i² (each u_i has variance 1/12), S1 = ST.
+/// (Centred: the Saltelli 2010 S1 estimator's variance grows with E[Y]², which is why SALib
+/// standardises Y.)
+#[test]
+fn grouped_linear_model_sums_its_members_variances() {
+    let c = [3.0, 1.0, 2.0, 0.5, 0.5, 0.0];
+    let f = move |_: u64, u: &[f64]| -> Result<f64, String> {
+        Ok(u.iter().zip(c.iter()).map(|(x, w)| w * (x - 0.5)).sum())
+    };
+    let groups = vec![vec![0, 1], vec![2], vec![3, 4, 5]];
+    let e = sensitivity::sobol_indices_grouped(6, &groups, 1 << 14, 3, 0, false, f).unwrap();
+    let total: f64 = c.iter().map(|x| x * x).sum();
+    for (g, members) in groups.iter().enumerate() {
+        let want: f64 = members.iter().map(|&i| c[i] * c[i]).sum::<f64>() / total;
+        let (s1, st) = e.indices[g];
+        assert!(
+            (s1.value - want).abs() < 0.02,
+            "S1[{g}] = {} want {want}",
+            s1.value
+        );
+        assert!(
+            (st.value - want).abs() < 0.02,
+            "ST[{g}] = {} want {want}",
+            st.value
+        );
+    }
+}
+
+#[test]
+fn sobol_group_rules_parse_and_resolve() {
+    use sensitivity::{input_kind, pattern_matches, SobolGroups};
+    assert_eq!(input_kind("actor.us.capability"), "actor.*.capability");
+    assert_eq!(
+        input_kind("stance.dk.mil_rights.salience"),
+        "stance.*.mil_rights.salience"
+    );
+    assert_eq!(
+        input_kind("crisis.option.invasion.propensity"),
+        "crisis.option.*.propensity"
+    );
+    assert_eq!(
+        input_kind("crisis.influence.jcs.us.weight"),
+        "crisis.influence.*.*.weight"
+    );
+    assert_eq!(
+        input_kind("crisis.event.x.effect.0.value"),
+        "crisis.event.*.effect.*.value"
+    );
+    assert_eq!(input_kind("crisis.coercion.rate"), "crisis.coercion.rate");
+    assert_eq!(input_kind("params.deal"), "params.deal");
+    assert!(pattern_matches(
+        "crisis.option",
+        "crisis.option.invasion.propensity"
+    ));
+    assert!(pattern_matches(
+        "crisis.option.*.propensity",
+        "crisis.option.invasion.propensity"
+    ));
+    assert!(!pattern_matches(
+        "crisis.option.*.legality",
+        "crisis.option.invasion.propensity"
+    ));
+    assert!(!pattern_matches(
+        "crisis.option.invasion.propensity.x",
+        "crisis.option.invasion.propensity"
+    ));
+
+    let paths: Vec<String> = [
+        "actor.us.capability",
+        "actor.dk.capability",
+        "crisis.option.invasion.propensity",
+        "crisis.option.deal.propensity",
+        "crisis.coercion.rate",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let kind = SobolGroups::Kind.resolve(&paths).unwrap();
+    assert_eq!(
+        kind,
+        vec![
+            ("actor.*.capability".to_string(), vec![0, 1]),
+            ("crisis.option.*.propensity".to_string(), vec![2, 3]),
+            ("crisis.coercion.rate".to_string(), vec![4]),
+        ]
+    );
+    let named = SobolGroups::parse("caps=actor.*.capability; options=crisis.option").unwrap();
+    assert_eq!(
+        named.describe(),
+        "caps=actor.*.capability; options=crisis.option"
+    );
+    let r = named.resolve(&paths).unwrap();
+    assert_eq!(r[0], ("caps".to_string(), vec![0, 1]));
+    assert_eq!(r[1], ("options".to_string(), vec![2, 3]));
+    assert_eq!(r[2], ("(rest)".to_string(), vec![4]));
+    // a pattern that matches nothing is an error with a suggestion
+    let err = SobolGroups::parse("x=crisis.optoin")
+        .unwrap()
+        .resolve(&paths)
+        .unwrap_err();
+    assert!(err.contains("matches no uncertain input"), "{err}");
+    // overlapping groups are an error
+    let err = SobolGroups::parse("a=actor;b=actor.us")
+        .unwrap()
+        .resolve(&paths)
+        .unwrap_err();
+    assert!(err.contains("must not overlap"), "{err}");
+    for bad in ["", "nonsense", "a=", "=x", "a=x;a=y", "(rest)=actor"] {
+        assert!(SobolGroups::parse(bad).is_err(), "{bad:?} parsed");
+    }
+    assert_eq!(SobolGroups::parse("inputs").unwrap(), SobolGroups::Inputs);
+    assert_eq!(SobolGroups::parse(" kind ").unwrap(), SobolGroups::Kind);
+}
+
+/// The grouped design in SALib's layout, for `tests/python/salib_check.py` (SALib's `groups`
+/// problem key): groups {x1, x3}, {x2} of the noisy Ishigami function.
+#[test]
+fn salib_export_groups() {
+    let groups = vec![vec![0, 2], vec![1]];
+    let e = sensitivity::sobol_indices_grouped(3, &groups, 4096, 11, 0, true, noisy_ishigami(1.0))
+        .unwrap();
+    let d = &e.design;
+    let n = d.fa.len();
+    let mut y = Vec::with_capacity(n * 4);
+    for j in 0..n {
+        y.push(d.fa[j]);
+        for fab in &d.fab {
+            y.push(fab[j]);
+        }
+        y.push(d.fb[j]);
+    }
+    let mut det = d.clone();
+    det.fa2.clear();
+    det.fb2.clear();
+    det.fab2.clear();
+    let rows: Vec<usize> = (0..n).collect();
+    let (v, s1, st) = sensitivity::estimate(&det, &rows);
+    let m = y.iter().sum::<f64>() / y.len() as f64;
+    let sd = (y.iter().map(|x| (x - m).powi(2)).sum::<f64>() / y.len() as f64).sqrt();
+    let z = |x: &f64| (x - m) / sd;
+    let mut std_d = det.clone();
+    std_d.fa = det.fa.iter().map(z).collect();
+    std_d.fb = det.fb.iter().map(z).collect();
+    std_d.fab = det.fab.iter().map(|c| c.iter().map(z).collect()).collect();
+    let (_, s1z, stz) = sensitivity::estimate(&std_d, &rows);
+    let out = serde_json::json!({
+        "source": "crates/statecraft-core/tests/mc_sensitivity.rs::salib_export_groups",
+        "k": 3, "n": n, "Y": y,
+        "groups": ["g13", "g2", "g13"],
+        "statecraft": {"variance": v, "S1": s1, "ST": st},
+        "statecraft_standardised": {"S1": s1z, "ST": stz},
+    });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/salib");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("sobol_design_groups.json"), out.to_string()).unwrap();
+    // the {x1, x3} group's closed index, 0.5576 of Var f (13.8446; Var Y = 14.8446 with σ = 1)
+    assert!((s1[0] - 0.5576 * 13.8446 / 14.8446).abs() < 0.04, "{s1:?}");
+}

@@ -171,6 +171,12 @@ pub struct AnalysisArgs {
     /// Base sample size N of the Sobol design (the model runs N·(2·inputs + 4) times: every point on two in-run streams).
     #[arg(long, default_value_t = 512, value_name = "N")]
     pub sobol_n: usize,
+    /// Group the Sobol inputs: `inputs` (one index per input), `kind` (one per kind of number:
+    /// every actor's capability, every option's propensity, …) or NAME=PATTERN[,PATTERN][;…]
+    /// (`*` matches one path segment; unmatched inputs form `(rest)`). The design then runs
+    /// N·(2·groups + 4) times.
+    #[arg(long, value_name = "RULE", value_parser = parse_sobol_groups)]
+    pub sobol_groups: Option<statecraft_core::sensitivity::SobolGroups>,
     /// One-at-a-time tornado (5th/95th percentiles) for TARGET (an outcome id or a var name).
     #[arg(long, value_name = "TARGET")]
     pub tornado: Option<String>,
@@ -186,6 +192,7 @@ impl Default for AnalysisArgs {
             hypotheses: false,
             sobol: None,
             sobol_n: 512,
+            sobol_groups: None,
             tornado: None,
             pivotal: false,
         }
@@ -203,7 +210,12 @@ impl AnalysisArgs {
         if self.sobol.is_some() {
             req.sobol_n = Some(self.sobol_n);
         }
+        req.sobol_groups.clone_from(&self.sobol_groups);
     }
+}
+
+fn parse_sobol_groups(s: &str) -> Result<statecraft_core::sensitivity::SobolGroups, String> {
+    statecraft_core::sensitivity::SobolGroups::parse(s)
 }
 
 /// Run `f` in a rayon pool of `threads` threads (the global pool when `None`).

@@ -562,6 +562,13 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         }
     }
 
+    if let Some(t) = &s.tornado {
+        sensitivity_tornado(&mut o, t);
+    }
+    if let Some(x) = &s.sobol {
+        sensitivity_sobol(&mut o, x);
+    }
+
     if !s.questions.is_empty() {
         heading(
             &mut o,
@@ -673,6 +680,129 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
 }
 
 /// JSON: the [`Study`] serialized (docs/output.md), with a trailing newline.
+/// Rows of a sensitivity table shown in the terminal (the JSON output has them all).
+const SENSITIVITY_ROWS: usize = 15;
+
+fn fmt_target(target: &str, v: f64) -> String {
+    if target.starts_with("P(") {
+        pct(v)
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn sensitivity_tornado(o: &mut String, t: &statecraft_core::sensitivity::Tornado) {
+    heading(
+        o,
+        &format!(
+            "TORNADO — {} with one input at its 5th and 95th percentile, the others nominal \
+             ({} runs per configuration, common random numbers)",
+            t.target, t.runs
+        ),
+    );
+    let _ = writeln!(
+        o,
+        "  nominal {}; {} inputs, the {} largest swings:",
+        fmt_target(&t.target, t.y_nominal),
+        t.bars.len(),
+        t.bars.len().min(SENSITIVITY_ROWS)
+    );
+    let w = t
+        .bars
+        .iter()
+        .take(SENSITIVITY_ROWS)
+        .map(|b| b.input.len())
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 60);
+    let _ = writeln!(
+        o,
+        "  {:<w$}  {:>8}  {:>8}  {:>8}",
+        "input", "at p5", "at p95", "swing"
+    );
+    for b in t.bars.iter().take(SENSITIVITY_ROWS) {
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {:>8}  {:>8}  {:>8}",
+            b.input,
+            fmt_target(&t.target, b.y_low),
+            fmt_target(&t.target, b.y_high),
+            fmt_target(&t.target, b.swing)
+        );
+    }
+}
+
+fn sensitivity_sobol(o: &mut String, x: &statecraft_core::sensitivity::SobolResult) {
+    let cols = if x.grouping == "inputs" {
+        "inputs".to_string()
+    } else {
+        format!("groups ({})", x.grouping)
+    };
+    heading(
+        o,
+        &format!(
+            "SOBOL INDICES — share of the variance of E[{}] over the inputs, 95% bootstrap \
+             intervals (N = {}, {} runs, {} {cols})",
+            x.target,
+            x.n,
+            x.evaluations,
+            x.indices.len()
+        ),
+    );
+    let _ = writeln!(
+        o,
+        "  V = {:.3e} [{:.3e}, {:.3e}]; ΣS1 = {:.2} [{:.2}, {:.2}] (≤ 1 up to estimation error)",
+        x.variance_est.value,
+        x.variance_est.lo,
+        x.variance_est.hi,
+        x.sum_first.value,
+        x.sum_first.lo,
+        x.sum_first.hi
+    );
+    let mut order: Vec<&statecraft_core::sensitivity::SobolIndex> = x.indices.iter().collect();
+    order.sort_by(|a, b| b.total.value.total_cmp(&a.total.value));
+    let w = order
+        .iter()
+        .take(SENSITIVITY_ROWS)
+        .map(|i| i.input.len())
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 60);
+    let _ = writeln!(
+        o,
+        "  {:<w$}  {:>25}  {:>25}",
+        if x.grouping == "inputs" {
+            "input"
+        } else {
+            "group"
+        },
+        "S1 [95%]",
+        "ST [95%]"
+    );
+    for i in order.iter().take(SENSITIVITY_ROWS) {
+        let members = if i.members.len() > 1 {
+            format!("  ({} inputs)", i.members.len())
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {:>7.3} [{:>7.3}, {:>7.3}]  {:>7.3} [{:>7.3}, {:>7.3}]{members}",
+            i.input, i.first.value, i.first.lo, i.first.hi, i.total.value, i.total.lo, i.total.hi
+        );
+    }
+    if order.len() > SENSITIVITY_ROWS {
+        let _ = writeln!(
+            o,
+            "  … {} more (ordered by ST; --format json has every index)",
+            order.len() - SENSITIVITY_ROWS
+        );
+    }
+    for warn in &x.warnings {
+        wrap_into(o, "  warning: ", warn);
+    }
+}
+
 pub fn render_json(s: &Study) -> Result<String, Failure> {
     serde_json::to_string_pretty(s)
         .map(|mut t| {
