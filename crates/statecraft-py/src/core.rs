@@ -255,8 +255,17 @@ pub struct StudyFlags {
     pub hypotheses: bool,
     pub pivotal: bool,
     pub pivotal_runs: Option<u64>,
+    /// Adaptive pivotality (`--pivotal-top`, `--pivotal-cap`).
+    pub pivotal_top: Option<usize>,
+    pub pivotal_cap: Option<u64>,
     pub discount_runs: Option<u64>,
     pub nested: Option<(u64, u64)>,
+    /// `--tornado TARGET`.
+    pub tornado: Option<String>,
+    /// `--sobol TARGET`, `--sobol-n N`, `--sobol-groups RULE`.
+    pub sobol: Option<String>,
+    pub sobol_n: Option<usize>,
+    pub sobol_groups: Option<String>,
 }
 
 fn preset(id: &str) -> Result<Preset, Error> {
@@ -281,6 +290,12 @@ fn run_options(scn: &Scenario) -> Result<RunOptions, Error> {
 /// The `PlanRequest` `statecraft run` builds from the same flags.
 fn request(scn: &Scenario, f: &Flags, s: &StudyFlags) -> Result<PlanRequest, Error> {
     f.check()?;
+    let sobol_groups = s
+        .sobol_groups
+        .as_deref()
+        .map(statecraft_core::sensitivity::SobolGroups::parse)
+        .transpose()
+        .map_err(|e| Error::Input(format!("sobol_groups: {e}")))?;
     Ok(PlanRequest {
         runs: f.runs,
         seed: f.seed,
@@ -292,8 +307,14 @@ fn request(scn: &Scenario, f: &Flags, s: &StudyFlags) -> Result<PlanRequest, Err
         hypotheses: s.hypotheses,
         pivotal: s.pivotal,
         pivotal_runs: s.pivotal_runs,
+        pivotal_top: s.pivotal_top,
+        pivotal_cap: s.pivotal_cap,
         discount_runs: s.discount_runs,
         nested: s.nested,
+        tornado: s.tornado.clone(),
+        sobol: s.sobol.clone(),
+        sobol_n: s.sobol_n,
+        sobol_groups,
         ..PlanRequest::new(preset(&s.preset)?)
     })
 }

@@ -188,7 +188,9 @@ fn rayon_pool(n: usize) -> Result<rayon::ThreadPool, Error> {
 /// A study; returns the `Study` JSON exactly as `statecraft run --format json` prints it.
 #[pyfunction]
 #[pyo3(signature = (scenario, *, preset, runs, seed, evidence_discount, set, without, disable,
-    tolerance, max_runs, hypotheses, pivotal, pivotal_runs, discount_runs, nested, threads))]
+    tolerance, max_runs, hypotheses, pivotal, pivotal_runs, discount_runs, nested, threads,
+    pivotal_top=None, pivotal_cap=None, tornado=None, sobol=None, sobol_n=None,
+    sobol_groups=None))]
 #[allow(clippy::too_many_arguments)]
 fn study_json(
     py: Python<'_>,
@@ -208,6 +210,12 @@ fn study_json(
     discount_runs: Option<u64>,
     nested: Option<(u64, u64)>,
     threads: Option<usize>,
+    pivotal_top: Option<usize>,
+    pivotal_cap: Option<u64>,
+    tornado: Option<String>,
+    sobol: Option<String>,
+    sobol_n: Option<usize>,
+    sobol_groups: Option<String>,
 ) -> PyResult<String> {
     let f = flags(
         runs,
@@ -224,8 +232,14 @@ fn study_json(
         hypotheses,
         pivotal,
         pivotal_runs,
+        pivotal_top,
+        pivotal_cap,
         discount_runs,
         nested,
+        tornado,
+        sobol,
+        sobol_n,
+        sobol_groups,
     };
     let scn = &scenario.scn;
     detached(py, threads, || core::study_json(scn, &f, &s))

@@ -35,9 +35,29 @@ def test_study_without_and_disable_equal_cli(cli: Path):
     expected = run_cli(cli, "run", "greenland-2026", "--format", "json", "--runs", "60",
                        "--seed", "3", "--without", "uk", "--disable", "gate.jcs",
                        "--pivotal-runs", "4", "--discount-runs", "0")
-    got = statecraft.study("greenland-2026", runs=60, seed=3, without=["uk"],
+    got = statecraft.study(statecraft.builtin("greenland-2026"), runs=60, seed=3, without=["uk"],
                            disable=["gate.jcs"], pivotal_runs=4, discount_runs=0)
     assert got.json == expected
+
+
+def test_sensitivity_flags_equal_cli(cli: Path):
+    """pivotal_top, tornado, sobol, sobol_n and sobol_groups are the CLI's flags of the same names."""
+    args = ["--runs", "60", "--seed", "3", "--pivotal-runs", "4", "--pivotal-top", "2",
+            "--pivotal-cap", "8", "--discount-runs", "0", "--tornado", "compromise",
+            "--sobol", "compromise", "--sobol-n", "4", "--sobol-groups", "kind"]
+    expected = run_cli(cli, "run", "greenland-2026", "--format", "json", *args)
+    got = statecraft.study(statecraft.builtin("greenland-2026"), runs=60, seed=3,
+                           pivotal_runs=4, pivotal_top=2, pivotal_cap=8, discount_runs=0,
+                           tornado="compromise", sobol="compromise", sobol_n=4,
+                           sobol_groups="kind")
+    assert got.json == expected
+    d = json.loads(expected)
+    assert d["sobol"]["grouping"] == "kind"
+    assert list(got.sobol["input"]) == [i["input"] for i in d["sobol"]["indices"]]
+    assert got.sobol["members"].sum() == sum(len(i["members"]) for i in d["sobol"]["indices"])
+    with pytest.raises(statecraft.InputError, match="sobol_groups"):
+        statecraft.study(statecraft.builtin("greenland-2026"), runs=5, sobol="compromise",
+                         sobol_groups="nonsense")
 
 
 def test_bad_set_path_is_an_input_error():

@@ -288,10 +288,27 @@ class Study:
         return pd.DataFrame(rows, columns=["var", "n", "mean", "sd", "min", "max", "q05", "q25",
                                            "q50", "q75", "q95"])
 
-    _TABLES = ("outcomes", "questions", "hypotheses", "pivotal", "vars")
+    @property
+    def sobol(self):
+        """Sobol indices: one row per input or group with ``input, s1, s1_lo, s1_hi, st, st_lo,
+        st_hi, members`` (empty when the plan ran no Sobol analysis; docs/uncertainty.md)."""
+        import pandas as pd
+
+        cols = ["input", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi", "members"]
+        s = self.data.get("sobol")
+        rows = []
+        if s:
+            for i in s["indices"]:
+                rows.append({"input": i["input"], "s1": i["first"]["value"],
+                             "s1_lo": i["first"]["lo"], "s1_hi": i["first"]["hi"],
+                             "st": i["total"]["value"], "st_lo": i["total"]["lo"],
+                             "st_hi": i["total"]["hi"], "members": len(i.get("members", []))})
+        return pd.DataFrame(rows, columns=cols)
+
+    _TABLES = ("outcomes", "questions", "hypotheses", "pivotal", "vars", "sobol")
 
     def to_arrow(self, table: str = "outcomes"):
-        """One table (``outcomes``, ``questions``, ``hypotheses``, ``pivotal``, ``vars``) as a
+        """One table (``outcomes``, ``questions``, ``hypotheses``, ``pivotal``, ``vars``, ``sobol``) as a
         ``pyarrow.Table``, with the study's provenance in its schema metadata."""
         import pyarrow as pa
 
@@ -330,8 +347,14 @@ def study(
     hypotheses: bool = False,
     pivotal: bool = False,
     pivotal_runs: int | None = None,
+    pivotal_top: int | None = None,
+    pivotal_cap: int | None = None,
     discount_runs: int | None = None,
     nested: tuple[int, int] | None = None,
+    tornado: str | None = None,
+    sobol: str | None = None,
+    sobol_n: int | None = None,
+    sobol_groups: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     max_runs: int | None = None,
     threads: int | None = None,
@@ -341,15 +364,19 @@ def study(
     ``runs`` fixes the main job's runs (``None``: the preset's, adaptive for crisis scenarios);
     ``set={path: value}``, ``without=[actor]``, ``disable=[id]`` are ``--set/--without/--disable``
     (applied removals, sets, disables). ``preset`` is one of ``run, forecast, report, explore``
-    (docs/plans.md). The GIL is released while the engine runs; ``threads`` bounds its worker
-    threads (results are identical for any count).
+    (docs/plans.md). ``pivotal_top``/``pivotal_cap``, ``tornado``, ``sobol``, ``sobol_n`` and
+    ``sobol_groups`` (``"inputs"``, ``"kind"`` or ``"NAME=PATTERN,…;…"``) are the flags of the same
+    names. The GIL is released while the engine runs; ``threads`` bounds its worker threads
+    (results are identical for any count).
     """
     scn = _scenario(scenario)
     text = _native.study_json(
         scn._native, preset=preset, runs=runs, seed=seed, evidence_discount=evidence_discount,
         set=_set_items(set), without=list(without), disable=list(disable), tolerance=tolerance,
         max_runs=max_runs, hypotheses=hypotheses, pivotal=pivotal, pivotal_runs=pivotal_runs,
-        discount_runs=discount_runs, nested=nested, threads=threads)
+        discount_runs=discount_runs, nested=nested, threads=threads, pivotal_top=pivotal_top,
+        pivotal_cap=pivotal_cap, tornado=tornado, sobol=sobol, sobol_n=sobol_n,
+        sobol_groups=sobol_groups)
     return Study(text)
 
 

@@ -56,6 +56,12 @@ def study_json(
     discount_runs: int | None,
     nested: tuple[int, int] | None,
     threads: int | None,
+    pivotal_top: int | None = None,
+    pivotal_cap: int | None = None,
+    tornado: str | None = None,
+    sobol: str | None = None,
+    sobol_n: int | None = None,
+    sobol_groups: str | None = None,
 ) -> str: ...
 def run_batch_json(
     scenario: Scenario,
