@@ -16,7 +16,7 @@ const W: f64 = 880.0;
 const MONO: f64 = 12.2;
 /// Rows shown at most in the tornado and Sobol charts (the most influential inputs).
 pub const MAX_INPUT_ROWS: usize = 15;
-/// Above this many allies the network uses the large layout (radial labels, legend below).
+/// Above this many allies the network is drawn as an influence matrix ([`network_svg`]).
 pub const BIG_NETWORK: usize = 16;
 
 fn label_width(labels: impl Iterator<Item = usize>, font: f64, min: f64, max: f64) -> f64 {
@@ -415,10 +415,7 @@ fn alignment_shape(n: &NetworkNode) -> (usize, &'static str) {
 /// numbered.
 pub fn network_svg(d: &ReportData) -> String {
     let net = &d.network;
-    // Many allies: a larger circle with small nodes and radial one-line labels, the legend
-    // below the circle (two columns) instead of beside it.
-    let big = net.nodes.len() > BIG_NETWORK;
-    let h = if big { 1100.0 } else { 600.0 };
+    let h = 600.0;
     let init = if net.initiator.is_empty() {
         "initiator"
     } else {
@@ -430,7 +427,8 @@ pub fn network_svg(d: &ReportData) -> String {
         &net.target
     };
     let id = "chart-network";
-    if big {
+    // Many allies: the influence matrix (a circle of more than 16 labelled nodes overlaps).
+    if net.nodes.len() > BIG_NETWORK {
         return network_matrix_svg(d, init, targ);
     }
     let mut s = Svg::new(
@@ -468,12 +466,8 @@ pub fn network_svg(d: &ReportData) -> String {
         s.no_data("alliance network");
         return s.finish();
     }
-    // Room for the labels: the widest node label is about 130 px (150 px radially).
-    let (cx, cy, r) = if big {
-        (W / 2.0, 505.0, 225.0)
-    } else {
-        (310.0, 335.0, 195.0)
-    };
+    // Room for the labels: the widest node label is about 130 px.
+    let (cx, cy, r) = (310.0, 335.0, 195.0);
     let n = net.nodes.len();
     let pos: Vec<(f64, f64, f64)> = (0..n)
         .map(|i| {
@@ -485,7 +479,7 @@ pub fn network_svg(d: &ReportData) -> String {
         })
         .collect();
     let index = |id: &str| net.nodes.iter().position(|n| n.id == id);
-    let node_r = if big { 10.0 } else { 17.0 };
+    let node_r = 17.0;
     // Arrow heads.
     s.raw(&format!(
         "<defs><marker id=\"{id}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10Z\" fill=\"#8a8a8a\"/></marker>\
@@ -611,30 +605,6 @@ pub fn network_svg(d: &ReportData) -> String {
             kind
         );
         let (ca, sa) = (a.cos(), a.sin());
-        if big {
-            // One line along the radius, read left to right on both halves of the circle.
-            let lr = node_r + 7.0;
-            let (lx, ly) = (x + lr * ca, y + lr * sa);
-            let (deg, anchor) = if ca >= -1e-9 {
-                (a.to_degrees(), "start")
-            } else {
-                (a.to_degrees() + 180.0, "end")
-            };
-            let label = format!("{} · {}", truncate(&nd.name, 24), pct(nd.p_initiator));
-            let _ = writeln!(
-                s_raw_buf(&mut s),
-                "<text x=\"{}\" y=\"{}\" dy=\"0.35em\" transform=\"rotate({} {} {})\" text-anchor=\"{anchor}\" font-size=\"11\"><title>{}: P = {}</title>{}</text>",
-                c(lx),
-                c(ly),
-                fixed(deg, 2),
-                c(lx),
-                c(ly),
-                esc(&nd.name),
-                pct(nd.p_initiator),
-                esc(&label)
-            );
-            continue;
-        }
         let lr = node_r + 12.0;
         let (lx, ly) = (x + lr * ca, y + lr * sa);
         let anchor = if n == 1 || ca.abs() < 0.3 {
@@ -667,9 +637,9 @@ pub fn network_svg(d: &ReportData) -> String {
             &format!("text-anchor=\"{anchor}\" font-size=\"11\" fill=\"#555555\""),
         );
     }
-    // Legend (right column; below the circle for many allies).
-    let (lx, ly0) = if big { (40.0, 895.0) } else { (640.0, 80.0) };
-    let mut ly = ly0;
+    // Legend (right column).
+    let lx = 640.0;
+    let mut ly = 80.0;
     s.text(
         lx,
         ly,
@@ -716,13 +686,7 @@ pub fn network_svg(d: &ReportData) -> String {
         s.text(lx + 24.0, ly, &label, "font-size=\"12\"");
     }
     ly += 34.0;
-    let lx = if big {
-        ly = ly0;
-        440.0
-    } else {
-        lx
-    };
-    let route_chars = if big { 60 } else { 33 };
+    let route_chars = 33;
     s.text(
         lx,
         ly,
