@@ -60,7 +60,10 @@ fn verdict(sets: &[(String, f64)], id: &str) -> HypothesisVerdict {
 }
 
 fn show<'a>(hs: &'a [HypothesisVerdict], id: &str) -> &'a HypothesisVerdict {
-    let h = hs.iter().find(|h| h.id == id).unwrap_or_else(|| panic!("{id}"));
+    let h = hs
+        .iter()
+        .find(|h| h.id == id)
+        .unwrap_or_else(|| panic!("{id}"));
     eprintln!(
         "{} {:?}: {:.3} -> {:.3}, delta {:+.3} [{:+.3}, {:+.3}]{}",
         h.id,
