@@ -556,3 +556,42 @@ fn every_actor_can_be_removed() {
         assert!(r.is_ok(), "without {}: {:?}", a.id, r.err());
     }
 }
+
+/// The default run's outcome figures, as docs/greenland.md "Results" prints them.
+/// Source: `statecraft --format json` (= `cargo run --release -- --format json`, seed 1,
+/// adaptive precision ending at 3,072 runs), branch `greenland`, 2026-12-02: hits of 3,072.
+/// Runs are keyed by (seed, run index), so a fixed job of the same 3,072 runs reproduces them;
+/// the tolerance (1.5 points, the default run's precision target) lets refactors that keep the
+/// model pass and catches a changed scenario or engine.
+#[test]
+fn default_run_figures() {
+    use statecraft_core::scenario::load;
+    let s = load::from_str_auto("greenland-2026.toml", TEXT).unwrap();
+    let cfg = statecraft_core::study::StudyConfig::forecast_only(
+        statecraft_core::mc::McConfig {
+            runs: 3072,
+            seed: 1,
+            ..Default::default()
+        },
+        statecraft_core::engine::RunOptions::resolve(&s, &Default::default()).unwrap(),
+    );
+    let st = statecraft_core::study::study(&s, &cfg, None).unwrap();
+    let golden = [
+        ("force", 124),
+        ("coerced_severance", 49),
+        ("compromise", 2570),
+        ("nato_fracture", 10),
+        ("unilateral_dominance", 1),
+        ("steered_away", 218),
+        ("invasion_stopped", 3),
+        ("coercion_short_of_force", 196),
+        ("status_quo", 2),
+    ];
+    assert_eq!(st.mc.outcomes.len(), golden.len());
+    for (id, hits) in golden {
+        let o = st.outcome(id).unwrap();
+        let want = f64::from(hits) / 3072.0;
+        eprintln!("{id:24} {} (golden {hits})", o.hits);
+        assert!((o.p - want).abs() <= 0.015, "{id}: {} against {want}", o.p);
+    }
+}
