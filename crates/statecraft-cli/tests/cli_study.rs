@@ -90,7 +90,7 @@ fn json_has_hypotheses_questions_and_provenance() {
     assert_eq!(h1["rank"]["actor"], "uk");
     assert_eq!(h1["rank"]["ranking"].as_array().unwrap().len(), 29);
     let qs = v["questions"].as_array().unwrap();
-    assert_eq!(qs.len(), 8);
+    assert_eq!(qs.len(), 7);
     for q in qs {
         assert_eq!(q["runs"], 120);
         let (p, lo, hi) = (
@@ -101,7 +101,7 @@ fn json_has_hypotheses_questions_and_provenance() {
         assert!(lo <= p && p <= hi, "{q}");
     }
     assert_eq!(v["evidence_discount"].as_array().unwrap().len(), 3);
-    assert_eq!(v["mc"]["outcomes"].as_array().unwrap().len(), 8);
+    assert_eq!(v["mc"]["outcomes"].as_array().unwrap().len(), 9);
     // Every field of the JSON is documented in docs/output.md.
     let doc = std::fs::read_to_string(root().join("docs/output.md")).unwrap();
     let mut keys = Vec::new();
@@ -211,9 +211,9 @@ fn csv_has_outcome_and_question_rows() {
     let t = ok(&statecraft(&args));
     let lines: Vec<&str> = t.lines().collect();
     assert!(lines[0].starts_with("kind,id,p,lo,hi,hits,runs,by,seed"));
-    assert_eq!(lines.len(), 1 + 8 + 8);
+    assert_eq!(lines.len(), 1 + 9 + 7);
     assert!(lines[1].starts_with("outcome,force,"));
-    assert!(lines[9].starts_with("question,force-by-2026-06-30,"));
+    assert!(lines[10].starts_with("question,force-by-2026-06-30,"));
 }
 
 /// `--sobol … --sobol-groups kind` prints the grouped indices in the terminal (heading with N,

@@ -25,7 +25,7 @@ fn forecast_json_then_score() {
     assert_eq!(v["scenario"], "greenland-2026");
     assert_eq!(v["scenario_hash"].as_str().unwrap().len(), 64);
     let qs = v["questions"].as_array().unwrap();
-    assert_eq!(qs.len(), 8);
+    assert_eq!(qs.len(), 7);
     for q in qs {
         let (p, lo, hi) = (
             q["probability"].as_f64().unwrap(),
@@ -63,7 +63,7 @@ fn forecast_json_then_score() {
     let expect =
         (p("force-by-2026-06-30").powi(2) + (1.0 - p("coercion-by-2026-03-31")).powi(2)) / 2.0;
     assert!((sv["mean_brier"].as_f64().unwrap() - expect).abs() < 1e-12);
-    assert_eq!(sv["unresolved"].as_array().unwrap().len(), 6);
+    assert_eq!(sv["unresolved"].as_array().unwrap().len(), 5);
 
     // bad input exits 2
     let bad = dir.join("bad.csv");

@@ -56,17 +56,18 @@ fn scenario_parses_and_has_every_element() {
         "coercion",
         "severance",
         "compromise",
-        "ghost_ships",
-        "iran_strike",
+        "strike_abroad",
     ] {
         assert!(s.crisis.options.iter().any(|x| x.id == o), "option {o}");
     }
-    assert!(s.crisis.events.iter().any(|e| e.id == "summit"));
+    for e in ["summit", "shadow-fleet-seizure", "venezuela"] {
+        assert!(s.crisis.events.iter().any(|x| x.id == e), "event {e}");
+    }
     let ids: Vec<&str> = s.hypotheses.iter().map(|h| h.id.as_str()).collect();
     for h in ["H1", "H2", "H3", "H4", "H5"] {
         assert!(ids.contains(&h), "{h}");
     }
-    assert!(s.questions.len() >= 8);
+    assert!(s.questions.len() >= 7);
 }
 
 #[test]
@@ -191,14 +192,19 @@ fn forecast_of_the_scenario() {
 }
 
 #[test]
-fn without_the_summit_the_compromise_is_rarer() {
-    // H4's mechanism: the summit event adds deadline pressure (faster bargaining and
-    // concession, likelier orders) and raises the compromise's propensity for five weeks.
-    // Same seeds with and without it (common random numbers); seen: ≈0.50 vs ≈0.41.
+fn the_summit_acts_through_deadline_pressure_only() {
+    // H4 must not hold by construction (docs/greenland.md, "Hypotheses that can fail"): the
+    // summit event may not raise the compromise's own propensity or any other outcome
+    // directly; it adds deadline pressure, which speeds coercion and force as well as the deal.
     let s = load();
+    let summit = s.crisis.events.iter().find(|e| e.id == "summit").unwrap();
+    let params: Vec<&str> = summit.effects.iter().map(|e| e.param.as_str()).collect();
+    assert_eq!(params, ["pressure"], "summit effects");
+    // Measured on the hand-set numbers (this file's `load`, no priors), same seeds with and
+    // without the summit: printed for the notes, not asserted, since it may go either way.
     let mut no_summit = s.clone();
     assert!(no_summit.crisis.disable("event.summit"));
-    let n = 2000;
+    let n = 1000;
     let count = |sc: &Scenario| {
         (0..n)
             .filter(|&i| {
@@ -207,8 +213,11 @@ fn without_the_summit_the_compromise_is_rarer() {
             })
             .count()
     };
-    let (with, without) = (count(&s), count(&no_summit));
-    assert!(with > without + 60, "with summit {with}, without {without}");
+    eprintln!(
+        "compromise with summit {}, without {} (of {n})",
+        count(&s),
+        count(&no_summit)
+    );
 }
 
 mod invariants {
@@ -293,29 +302,244 @@ fn removing_actors_keeps_runs_valid() {
 }
 
 #[test]
-fn without_force_and_coercion_fracture_is_rarer() {
-    // H5's counterfactual. Removed options read as never taken inside the run (the invasion's
-    // precondition needs coercion) and in the final state.
+fn withdrawals_can_start_without_force_or_coercion() {
+    // H5 must not hold by construction: notices follow a divided alliance (cohesion below
+    // `params.withdraw_cohesion`), not an invasion. With the three options H5 removes
+    // disabled, the UK locked on the US side and Germany on Denmark's still divide the rest
+    // (cohesion about 0.6) and notices still come.
     use statecraft_core::crisis::simulate_disabled;
-    let s = load();
+    let mut s = load();
+    s.visit_nums_mut(&mut |p, n| match p {
+        "crisis.ally.uk.alignment" | "crisis.ally.uk.lock" | "crisis.ally.de.lock" => n.value = 1.0,
+        "crisis.ally.de.alignment" => n.value = -1.0,
+        "crisis.alliance.withdraw_prob" => n.value = 0.05,
+        _ => {}
+    });
     let off = ["option.invasion", "option.severance", "option.coercion"];
-    let n = 2000;
-    let (mut base, mut cf) = (0, 0);
+    let n = 200;
+    let mut with_notice = 0;
     for i in 0..n {
-        let frac = |st: &statecraft_core::state::RunState| {
-            st.get("withdrawals").unwrap() >= 1.0 || st.get("cohesion.min").unwrap() < 0.5
-        };
-        if frac(&simulate(&s, &mut stream(8, i)).unwrap()) {
-            base += 1;
-        }
         let st = simulate_disabled(&s, off, &mut stream(8, i)).unwrap();
         assert_eq!(st.get("option.coercion.taken"), Some(0.0));
         assert_eq!(st.get("option.invasion.day"), None);
-        if frac(&st) {
-            cf += 1;
+        if st.get("withdrawals").unwrap() >= 1.0 {
+            with_notice += 1;
         }
     }
-    assert!(cf < base, "fracture with options {base}, without {cf}");
+    assert!(
+        with_notice > 0,
+        "no withdrawal notice in {n} runs without force"
+    );
+}
+
+#[test]
+fn denmark_never_gives_withdrawal_notice() {
+    // No source before as_of has Denmark leaving NATO (rule `dk-no-notice`). Make the
+    // automatic rule fire for every member backing Denmark in every round: others give notice,
+    // Denmark (and the US, bound by 22 U.S.C. §1928f) never do.
+    let mut s = load();
+    s.visit_nums_mut(&mut |p, n| match p {
+        "crisis.alliance.withdraw_prob" => n.value = 1.0,
+        "params.withdraw_cohesion" => n.value = 2.0,
+        _ => {}
+    });
+    for i in 0..20 {
+        let st = simulate(&s, &mut stream(4, i)).unwrap();
+        assert!(st.get("withdrawals").unwrap() >= 1.0, "run {i}");
+        assert_eq!(st.get("withdrawal.dk.day"), None, "run {i}");
+        assert_eq!(st.get("withdrawal.us.day"), None, "run {i}");
+    }
+}
+
+#[test]
+fn war_powers_enforcement_is_uncertain_and_unlikely() {
+    // Facts sheet §1.3: Congress has never enforced the 60-day clock. Among invasions whose
+    // 60 + 30 days ran out before the horizon, a minority is withdrawn (hand-set numbers:
+    // σ(block) with block triangular −4.5/−3.2/−2.1, about 1%–11%); before this change, with
+    // block 0.5 and weights on Congress's stance and illegality, about 9 in 10 were.
+    let mut s = load();
+    assert!(s.crisis.disable("gate.jcs"), "more invasions to count");
+    let (mut judged, mut withdrawn) = (0, 0);
+    for i in 0..2000 {
+        let st = simulate(&s, &mut stream(6, i)).unwrap();
+        if st
+            .events
+            .iter()
+            .any(|e| e.starts_with("authorized:invasion"))
+        {
+            judged += 1;
+        }
+        if st.get("option.invasion.withdrawn") == Some(1.0) {
+            judged += 1;
+            withdrawn += 1;
+        }
+    }
+    eprintln!("War Powers: {withdrawn} withdrawn of {judged} judged");
+    assert!(judged >= 50, "{judged} invasions judged");
+    let share = withdrawn as f64 / judged as f64;
+    assert!(share < 0.25, "withdrawn share {share}");
+}
+
+#[test]
+fn the_shadow_fleet_seizure_is_a_past_event_not_an_option() {
+    // Facts sheet §4, 2026-01-07: the Marinera seizure happened before as_of.
+    let s = load();
+    let ev = s
+        .crisis
+        .events
+        .iter()
+        .find(|e| e.id == "shadow-fleet-seizure")
+        .unwrap();
+    assert_eq!(ev.date.to_string(), "2026-01-07");
+    assert!(ev.date < s.scenario.as_of.unwrap());
+    for o in &s.crisis.options {
+        let text = format!("{} {}", o.id, o.name).to_lowercase();
+        assert!(
+            !text.contains("ghost") && !text.contains("shadow"),
+            "option {} models the seizure as a future action",
+            o.id
+        );
+    }
+    let st = simulate(&s, &mut stream(1, 0)).unwrap();
+    assert!(
+        st.events
+            .iter()
+            .any(|e| e.starts_with("event:shadow-fleet-seizure@")),
+        "applied at the start"
+    );
+}
+
+#[test]
+fn no_option_is_named_for_an_actor_the_scenario_lacks() {
+    // The Iran strike had no Iran actor: the option is now the operation abroad the Joint
+    // Chiefs steer to. An option named for a state must have that state among the actors.
+    let s = load();
+    for (state, id) in [("iran", "ir"), ("venezuela", "ve"), ("panama", "pa")] {
+        for o in &s.crisis.options {
+            if o.id.to_lowercase().contains(state)
+                || o.name
+                    .to_lowercase()
+                    .starts_with(&format!("strike {state}"))
+            {
+                assert!(s.actor_index(id).is_some(), "option {} names {state}", o.id);
+            }
+        }
+    }
+    assert!(s
+        .crisis
+        .gates
+        .iter()
+        .find(|g| g.id == "jcs")
+        .unwrap()
+        .substitutes
+        .iter()
+        .all(|x| s.crisis.options.iter().any(|o| &o.id == x)));
+}
+
+#[test]
+fn the_uks_stance_reaches_the_cascade() {
+    // The UK's stance is expressed where the cascade reads it (docs/crisis.md §5.1): its
+    // alignment (uncertain, −1 most likely after the 6 January statement), its lean and its
+    // out-links. Forcing its alignment to +1 moves other allies' alignments through the links.
+    let s = load();
+    let uk = s.crisis.allies.iter().find(|a| a.actor == "uk").unwrap();
+    assert!(uk.lean.value < 0.0);
+    assert!(s.crisis.links.iter().filter(|l| l.from == "uk").count() >= 10);
+    let mut plus = s.clone();
+    plus.visit_nums_mut(&mut |p, n| {
+        if p == "crisis.ally.uk.alignment" || p == "crisis.ally.uk.lock" {
+            n.value = 1.0;
+        }
+    });
+    let followers = ["nl", "no", "pl", "ee", "lv", "lt", "ca"];
+    let mut moved = 0;
+    for i in 0..200 {
+        let a = simulate(&s, &mut stream(9, i)).unwrap();
+        let b = simulate(&plus, &mut stream(9, i)).unwrap();
+        if followers
+            .iter()
+            .any(|f| a.get(&format!("alignment.{f}")) != b.get(&format!("alignment.{f}")))
+        {
+            moved += 1;
+        }
+    }
+    assert!(
+        moved > 0,
+        "the UK's alignment moved no follower in 200 runs"
+    );
+}
+
+#[test]
+fn outcome_classes_partition_the_runs_without_force_severance_or_deal() {
+    // steered_away, invasion_stopped, coercion_short_of_force and status_quo are disjoint,
+    // disjoint from force / coerced_severance / compromise, and with those cover every run.
+    let s = load();
+    let class = |id: &str| {
+        let o = s.outcomes.iter().find(|o| o.id == id).unwrap();
+        expr::parse(&o.when, s.scenario.as_of).unwrap()
+    };
+    let ends: Vec<_> = ["force", "coerced_severance", "compromise"]
+        .iter()
+        .map(|x| class(x))
+        .collect();
+    let rest: Vec<_> = [
+        "steered_away",
+        "invasion_stopped",
+        "coercion_short_of_force",
+        "status_quo",
+    ]
+    .iter()
+    .map(|x| class(x))
+    .collect();
+    let mut seen = [0usize; 4];
+    for i in 0..1000 {
+        let st = simulate(&s, &mut stream(11, i)).unwrap();
+        let in_end = ends.iter().any(|e| e.eval(&st));
+        let hits: Vec<usize> = (0..4).filter(|&k| rest[k].eval(&st)).collect();
+        assert!(hits.len() <= 1, "run {i} in several of the four: {hits:?}");
+        assert!(!in_end || hits.is_empty(), "run {i} overlaps an end class");
+        assert!(in_end || hits.len() == 1, "run {i} in no class");
+        for k in hits {
+            seen[k] += 1;
+        }
+    }
+    eprintln!("steered, stopped, coercion only, status quo: {seen:?} of 1000");
+}
+
+#[test]
+fn predicate_thresholds_are_params() {
+    // Issue 12: no threshold is a bare number inside a predicate. Literals allowed: 0 and 1
+    // in indicator tests (`taken >= 1`, `orders < 1`, `withdrawals >= 1`) and date literals.
+    let s = load();
+    let mut whens: Vec<(String, String)> = Vec::new();
+    whens.extend(s.outcomes.iter().map(|o| (o.id.clone(), o.when.clone())));
+    whens.extend(
+        s.crisis
+            .options
+            .iter()
+            .map(|o| (o.id.clone(), o.when.clone())),
+    );
+    whens.extend(s.questions.iter().map(|q| (q.id.clone(), q.when.clone())));
+    if let Some(a) = &s.crisis.alliance {
+        whens.push(("alliance".into(), a.withdraw_when.clone()));
+    }
+    for (id, w) in whens {
+        let toks: Vec<&str> = w
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .filter(|t| !t.is_empty())
+            .collect();
+        for t in toks {
+            let is_date = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+            if let Ok(v) = t.parse::<f64>() {
+                assert!(v == 0.0 || v == 1.0, "{id}: bare threshold {t} in `{w}`");
+            } else {
+                assert!(
+                    is_date || !t.starts_with(|c: char| c.is_ascii_digit()),
+                    "{id}: `{t}` in `{w}`"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -327,5 +551,44 @@ fn every_actor_can_be_removed() {
         let tag = format!("actor.{}", a.id);
         let r = simulate_disabled(&w, [tag.as_str()], &mut stream(2, 0));
         assert!(r.is_ok(), "without {}: {:?}", a.id, r.err());
+    }
+}
+
+/// The default run's outcome figures, as docs/greenland.md "Results" prints them.
+/// Source: `statecraft --format json` (= `cargo run --release -- --format json`, seed 1,
+/// adaptive precision ending at 3,072 runs), branch `greenland`, 2026-12-02: hits of 3,072.
+/// Runs are keyed by (seed, run index), so a fixed job of the same 3,072 runs reproduces them;
+/// the tolerance (1.5 points, the default run's precision target) lets refactors that keep the
+/// model pass and catches a changed scenario or engine.
+#[test]
+fn default_run_figures() {
+    use statecraft_core::scenario::load;
+    let s = load::from_str_auto("greenland-2026.toml", TEXT).unwrap();
+    let cfg = statecraft_core::study::StudyConfig::forecast_only(
+        statecraft_core::mc::McConfig {
+            runs: 3072,
+            seed: 1,
+            ..Default::default()
+        },
+        statecraft_core::engine::RunOptions::resolve(&s, &Default::default()).unwrap(),
+    );
+    let st = statecraft_core::study::study(&s, &cfg, None).unwrap();
+    let golden = [
+        ("force", 124),
+        ("coerced_severance", 49),
+        ("compromise", 2570),
+        ("nato_fracture", 10),
+        ("unilateral_dominance", 1),
+        ("steered_away", 218),
+        ("invasion_stopped", 3),
+        ("coercion_short_of_force", 196),
+        ("status_quo", 2),
+    ];
+    assert_eq!(st.mc.outcomes.len(), golden.len());
+    for (id, hits) in golden {
+        let o = st.outcome(id).unwrap();
+        let want = f64::from(hits) / 3072.0;
+        eprintln!("{id:24} {} (golden {hits})", o.hits);
+        assert!((o.p - want).abs() <= 0.015, "{id}: {} against {want}", o.p);
     }
 }
