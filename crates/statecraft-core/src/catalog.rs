@@ -81,6 +81,17 @@ pub fn dist_text(d: &Dist) -> String {
             "discrete({})",
             values.iter().map(|v| g(*v)).collect::<Vec<_>>().join(", ")
         ),
+        Dist::Beta { a, b } => format!("beta({}, {})", g(*a), g(*b)),
+        Dist::GammaRate {
+            shape,
+            rate,
+            units_per_round,
+        } => format!(
+            "1 - exp(-gamma({}, rate {}) * {})",
+            g(*shape),
+            g(*rate),
+            g(*units_per_round)
+        ),
     }
 }
 

@@ -642,6 +642,9 @@ pub fn show_num(n: &Num) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        Some(d @ (Dist::Beta { .. } | Dist::GammaRate { .. })) => {
+            statecraft_core::catalog::dist_text(d)
+        }
     };
     if let Some(c) = n.confidence {
         s.push_str(&format!(" · confidence {}", fmt_num(c)));
