@@ -213,12 +213,8 @@ pub fn ledger(scn: &Scenario, discount: f64, tornado: Option<&Tornado>) -> Ledge
             .and_then(|c| find_source(&scn.sources, c))
             .map_or(1.0, |s| s.reliability);
         let spread = spread(num, reliability, discount, domain);
-        let influence = tornado.and_then(|t| {
-            t.bars
-                .iter()
-                .find(|b| b.input == path)
-                .map(|b| b.swing)
-        });
+        let influence =
+            tornado.and_then(|t| t.bars.iter().find(|b| b.input == path).map(|b| b.swing));
         entries.push(Entry {
             path: path.to_string(),
             value: num.value,
@@ -331,4 +327,354 @@ where
     tc.runs = LEDGER_TORNADO_RUNS;
     let t = crate::sensitivity::tornado(scn, &tc, target, f)?;
     Ok(ledger(scn, cfg.evidence_discount, Some(&t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::{gamma_inc, gamma_inc_inv, quantile};
+    use crate::scenario::num::{Reference, ASSUMED_CONFIDENCE};
+    use crate::scenario::Dist;
+
+    /// χ²_ν quantile = 2 · P⁻¹(ν/2, p).
+    fn chi2(nu: f64, p: f64) -> f64 {
+        2.0 * gamma_inc_inv(nu / 2.0, p)
+    }
+
+    #[test]
+    fn gamma_quantile_matches_the_chi_square_table() {
+        // NIST/SEMATECH e-Handbook of Statistical Methods, §1.3.6.7.4 "Critical Values of the
+        // Chi-Square Distribution" (https://www.itl.nist.gov/div898/handbook/eda/section3/eda3674.htm),
+        // printed to three decimals: (ν, cumulative probability, value).
+        let table = [
+            (1.0, 0.95, 3.841),
+            (1.0, 0.99, 6.635),
+            (2.0, 0.95, 5.991),
+            (2.0, 0.99, 9.210),
+            (5.0, 0.95, 11.070),
+            (5.0, 0.99, 15.086),
+            (10.0, 0.95, 18.307),
+            (10.0, 0.99, 23.209),
+            (10.0, 0.05, 3.940), // lower-tail table
+            (30.0, 0.95, 43.773),
+            (30.0, 0.99, 50.892),
+            (100.0, 0.95, 124.342),
+            (100.0, 0.99, 135.807),
+        ];
+        for (nu, p, want) in table {
+            let got = chi2(nu, p);
+            assert!(
+                (got - want).abs() < 6e-4,
+                "χ²({nu}, {p}) = {got}, table {want}"
+            );
+        }
+        // Lower tail, small ν: 0.004 at ν = 1, p = 0.05 (the table prints 0.004; 0.00393 to
+        // three significant digits).
+        assert!((chi2(1.0, 0.05) - 0.00393).abs() < 1e-5);
+    }
+
+    #[test]
+    fn gamma_inc_closed_forms_and_inverse() {
+        // P(1, x) = 1 - e^(-x): the exponential distribution.
+        for x in [0.01, 0.5, 1.0, 3.0, 20.0] {
+            assert!((gamma_inc(1.0, x) - (1.0 - (-x as f64).exp())).abs() < 1e-14);
+        }
+        for p in [1e-9, 0.001, 0.1, 0.5, 0.9, 0.999] {
+            assert!((gamma_inc_inv(1.0, p) + (1.0 - p).ln()).abs() < 1e-9 * (1.0 + p));
+        }
+        // Round trip for small, medium and large shapes (the Jeffreys k + 1/2 starts at 0.5).
+        for a in [0.5, 1.5, 2.5, 10.5, 300.5] {
+            for p in [0.001, 0.05, 0.5, 0.95, 0.999] {
+                let x = gamma_inc_inv(a, p);
+                assert!((gamma_inc(a, x) - p).abs() < 1e-10, "a {a} p {p} x {x}");
+            }
+        }
+        assert_eq!(gamma_inc_inv(2.0, 0.0), 0.0);
+        assert_eq!(gamma_inc_inv(2.0, 1.0), f64::INFINITY);
+    }
+
+    #[test]
+    fn posterior_quantiles_average_to_the_posterior_mean() {
+        // Midpoint rule over u: ∫ Q(u) du = E[X] for both posteriors.
+        let r = Reference {
+            events: 2.0,
+            exposure: 60.0,
+            unit: "crisis-months".into(),
+            source: "s".into(),
+            round_days: Some(7.0),
+        };
+        let n = 20_000;
+        for r in [
+            r.clone(),
+            Reference {
+                unit: "trials".into(),
+                ..r.clone()
+            },
+        ] {
+            let d = r.posterior().unwrap();
+            let mean: f64 = (0..n)
+                .map(|i| quantile(&d, (i as f64 + 0.5) / n as f64))
+                .sum::<f64>()
+                / n as f64;
+            let want = r.posterior_mean().unwrap();
+            assert!(
+                (mean - want).abs() < 2e-4 * want.max(1e-3),
+                "{d:?}: {mean} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_evidence_rule_in_effective_dist() {
+        let dom = Domain::UNIT;
+        // Fixed: certain whatever else.
+        assert_eq!(
+            effective_dist(&Num::fixed(0.3, "structural"), 0.2, 1.0, dom),
+            None
+        );
+        // A reference class: its posterior, whatever the value and the discount.
+        let mut n = Num::new(0.3);
+        n.reference = Some(Reference {
+            events: 1.0,
+            exposure: 9.0,
+            unit: "trials".into(),
+            source: "s".into(),
+            round_days: None,
+        });
+        assert_eq!(
+            effective_dist(&n, 1.0, 0.0, dom),
+            Some(Dist::Beta { a: 1.5, b: 8.5 })
+        );
+        // A bare number: certain unless the loader implied a certainty (data vs assumption).
+        assert_eq!(effective_dist(&Num::new(0.5), 1.0, 0.0, dom), None);
+        let mut a = Num::new(0.5);
+        a.implied = Some(ASSUMED_CONFIDENCE);
+        let mut c = Num::new(0.5);
+        c.confidence = Some(ASSUMED_CONFIDENCE);
+        // The implied certainty acts like a stated confidence at discount 0 …
+        assert_eq!(
+            effective_dist(&a, 1.0, 0.0, dom),
+            effective_dist(&c, 1.0, 0.0, dom)
+        );
+        assert!(effective_dist(&a, 1.0, 0.0, dom).is_some());
+        // … and is not discounted again (the reliability already is the certainty).
+        assert_eq!(
+            effective_dist(&a, 0.4, 1.0, dom),
+            effective_dist(&a, 0.4, 0.0, dom)
+        );
+        // A stated confidence wins over an implied certainty.
+        let mut both = c.clone();
+        both.implied = Some(0.01);
+        assert_eq!(
+            effective_dist(&both, 1.0, 0.0, dom),
+            effective_dist(&c, 1.0, 0.0, dom)
+        );
+    }
+
+    fn load(text: &str) -> Scenario {
+        crate::scenario::load::from_toml_str(text).unwrap()
+    }
+
+    const CRISIS: &str = r#"
+[scenario]
+id = "t"
+title = "t"
+as_of = "2026-01-01"
+horizon = "2026-03-01"
+
+[[sources]]
+id = "paper"
+title = "A paper"
+kind = "dataset"
+reliability = 0.8
+
+[[sources]]
+id = "assumption"
+title = "Analyst"
+kind = "assumption"
+reliability = 0.4
+
+[[actors]]
+id = "a"
+name = "A"
+capability = 10
+
+[[actors]]
+id = "b"
+name = "B"
+capability = { value = 5, source = "paper" }
+
+[[issues]]
+id = "x"
+name = "X"
+min = 0
+max = 100
+
+[[stances]]
+actor = "a"
+issue = "x"
+position = 80
+salience = { value = 0.5, confidence = 0.6 }
+
+[[stances]]
+actor = "b"
+issue = "x"
+position = { value = 20, fixed = true, reason = "stated in the treaty text" }
+salience = 0.5
+
+[crisis]
+issue = "x"
+
+[[crisis.options]]
+id = "o"
+name = "O"
+actor = "a"
+propensity = { value = 0.1, reference = { events = 3, exposure = 40, unit = "crisis-months", source = "paper" } }
+
+[[crisis.allies]]
+actor = "a"
+alignment = 1
+threshold = 1
+lock = 1
+
+[[crisis.allies]]
+actor = "b"
+alignment = 0
+threshold = 0.4
+source = "assumption"
+"#;
+
+    #[test]
+    fn the_loader_marks_a_crisis_scenarios_bare_numbers_as_assumptions() {
+        let s = load(CRISIS);
+        let mut seen = Vec::new();
+        let mut c = s.clone();
+        c.visit_nums_declared(&mut |p, _, n| seen.push((p.to_string(), n.clone())));
+        let get = |p: &str| {
+            seen.iter()
+                .find(|(q, _)| q == p)
+                .map(|(_, n)| n.clone())
+                .unwrap()
+        };
+        assert_eq!(get("actor.a.capability").implied, Some(ASSUMED_CONFIDENCE));
+        // A sourced number without a confidence: the source's reliability.
+        assert_eq!(get("actor.b.capability").implied, Some(0.8));
+        // Stated confidence, fixed, reference: nothing implied.
+        assert_eq!(get("stance.a.x.salience").implied, None);
+        assert_eq!(get("stance.b.x.position").implied, None);
+        let o = get("crisis.option.o.propensity");
+        assert_eq!(o.implied, None);
+        // The reference's round length comes from the scenario (default 7 days).
+        assert_eq!(o.reference.as_ref().unwrap().round_days, Some(7.0));
+        // The lock is a switch (format-fixed); the assumption entry passes its citation down.
+        assert_eq!(get("crisis.ally.a.lock").implied, None);
+        assert_eq!(
+            get("crisis.ally.b.threshold").source.as_deref(),
+            Some("assumption")
+        );
+        assert_eq!(get("crisis.ally.b.threshold").implied, Some(0.4));
+        // Sampled: the bare capability is an input of the sampler now.
+        let sampler = crate::sample::Sampler::new(&s, 0.0);
+        let paths: Vec<&str> = sampler.inputs.iter().map(|i| i.path.as_str()).collect();
+        assert!(paths.contains(&"actor.a.capability"), "{paths:?}");
+        assert!(paths.contains(&"crisis.option.o.propensity"));
+        assert!(!paths.contains(&"stance.b.x.position"));
+        assert!(!paths.contains(&"crisis.ally.a.lock"));
+    }
+
+    #[test]
+    fn a_bargaining_only_scenario_is_data() {
+        let text = CRISIS.split("[crisis]").next().unwrap();
+        let s = load(text);
+        let sampler = crate::sample::Sampler::new(&s, 0.0);
+        let paths: Vec<&str> = sampler.inputs.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec!["stance.a.x.salience"],
+            "only the stated confidence"
+        );
+        let l = ledger(&s, 0.0, None);
+        // Capability a, position a, salience b; the rest are sourced, assumed or fixed.
+        assert_eq!(l.counts.data, 3, "{:?}", l.counts);
+        assert_eq!(l.counts.unmarked, 0);
+    }
+
+    #[test]
+    fn ledger_counts_and_orders() {
+        let l = ledger(&load(CRISIS), 0.0, None);
+        let c = &l.counts;
+        assert_eq!(c.total, l.entries.len());
+        assert_eq!(
+            c.total,
+            c.sourced + c.reference + c.assumed + c.unmarked + c.fixed + c.data
+        );
+        assert_eq!(c.reference, 1);
+        assert_eq!(c.fixed, 3, "{:?}", l.fixed); // the stance position and the two locks
+        assert_eq!(c.fixed_by_format, 2);
+        assert!(c.unmarked >= 3, "{c:?}"); // capability a, position a, ally a's numbers …
+        assert_eq!(l.ordering, Ordering::Width);
+        for w in l.assumed.windows(2) {
+            assert!(w[0].spread >= w[1].spread);
+        }
+        let path = |e: &Entry| e.path.clone();
+        assert!(l
+            .assumed
+            .iter()
+            .map(path)
+            .any(|p| p == "actor.a.capability"));
+        assert!(!l
+            .rates_without_reference
+            .contains(&"crisis.option.o.propensity".into()));
+        // A tornado orders by swing instead.
+        let t = Tornado {
+            target: "P(x)".into(),
+            y_nominal: 0.0,
+            runs: 1,
+            bars: vec![crate::sensitivity::TornadoBar {
+                input: "crisis.ally.b.threshold".into(),
+                nominal: 0.4,
+                low_value: 0.3,
+                high_value: 0.5,
+                y_low: 0.0,
+                y_high: 0.5,
+                swing: 0.5,
+            }],
+            provenance: crate::mc::Provenance::new(&load(CRISIS), &McConfig::default()),
+        };
+        let l = ledger(&load(CRISIS), 0.0, Some(&t));
+        assert_eq!(l.assumed[0].path, "crisis.ally.b.threshold");
+        assert_eq!(l.assumed[0].influence, Some(0.5));
+        assert!(matches!(l.ordering, Ordering::Tornado { .. }));
+    }
+
+    /// Acceptance (issue 12): on Greenland every number is sourced, reference-class based, an
+    /// explicit assumption or fixed with a reason.
+    #[test]
+    fn greenland_has_no_unmarked_number() {
+        let text = crate::builtin::get(crate::builtin::DEFAULT).unwrap();
+        let s = crate::scenario::load::from_toml_str(text).unwrap();
+        let l = ledger(&s, 0.0, None);
+        let unmarked: Vec<&str> = l
+            .entries
+            .iter()
+            .filter(|e| e.basis == Basis::Unmarked)
+            .map(|e| e.path.as_str())
+            .collect();
+        assert!(
+            unmarked.is_empty(),
+            "{} unmarked: {unmarked:?}",
+            unmarked.len()
+        );
+        assert!(l.counts.sampled > 400, "{:?}", l.counts);
+        for e in &l.fixed {
+            let Basis::Fixed { reason, .. } = &e.basis else {
+                unreachable!()
+            };
+            assert!(
+                !reason.to_lowercase().starts_with("assumption"),
+                "{}",
+                e.path
+            );
+        }
+    }
 }

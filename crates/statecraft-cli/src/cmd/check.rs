@@ -62,7 +62,11 @@ pub fn exec(args: Args) -> Result<(), Failure> {
         return Ok(());
     }
     let ledger = if args.influence {
-        let name = match args.target.clone().or_else(|| s.outcomes.first().map(|o| o.id.clone())) {
+        let name = match args
+            .target
+            .clone()
+            .or_else(|| s.outcomes.first().map(|o| o.id.clone()))
+        {
             Some(n) => n,
             None => {
                 return Err(Failure::input(
@@ -137,9 +141,21 @@ pub fn table(l: &Ledger, all: bool) -> String {
     let c = &l.counts;
     let mut o = format!("EVIDENCE LEDGER — {} ({} numbers)\n", l.scenario, c.total);
     let rows = [
-        ("sourced", c.sourced, "cite a [[sources]] entry (certainty: confidence, else reliability)".to_string()),
-        ("reference", c.reference, "drawn from a reference class's posterior".to_string()),
-        ("assumed", c.assumed, "marked assumptions (confidence, distribution or an assumption source)".to_string()),
+        (
+            "sourced",
+            c.sourced,
+            "cite a [[sources]] entry (certainty: confidence, else reliability)".to_string(),
+        ),
+        (
+            "reference",
+            c.reference,
+            "drawn from a reference class's posterior".to_string(),
+        ),
+        (
+            "assumed",
+            c.assumed,
+            "marked assumptions (confidence, distribution or an assumption source)".to_string(),
+        ),
         (
             "unmarked",
             c.unmarked,
@@ -148,13 +164,27 @@ pub fn table(l: &Ledger, all: bool) -> String {
                 statecraft_core::scenario::num::ASSUMED_CONFIDENCE
             ),
         ),
-        ("fixed", c.fixed, format!("with a reason ({} structural by the format)", c.fixed_by_format)),
-        ("data", c.data, "bare numbers of a bargaining-only scenario (certain)".to_string()),
+        (
+            "fixed",
+            c.fixed,
+            format!(
+                "with a reason ({} structural by the format)",
+                c.fixed_by_format
+            ),
+        ),
+        (
+            "data",
+            c.data,
+            "bare numbers of a bargaining-only scenario (certain)".to_string(),
+        ),
     ];
     for (name, n, what) in rows {
         o.push_str(&format!("  {name:<10} {n:>5}  {what}\n"));
     }
-    o.push_str(&format!("  {:<10} {:>5}  sampled by Monte Carlo\n", "sampled", c.sampled));
+    o.push_str(&format!(
+        "  {:<10} {:>5}  sampled by Monte Carlo\n",
+        "sampled", c.sampled
+    ));
     if !l.sources.is_empty() {
         o.push_str("\nSOURCES CITED BY NUMBERS — id, kind, reliability, numbers\n");
         for s in &l.sources {
@@ -185,7 +215,11 @@ pub fn table(l: &Ledger, all: bool) -> String {
                 .map(|e| format!("{} = {}", e.path, g(e.value)))
                 .collect();
             let more = es.len() - shown.len();
-            o.push_str(&format!("  {reason} ({}):\n    {}", es.len(), shown.join(", ")));
+            o.push_str(&format!(
+                "  {reason} ({}):\n    {}",
+                es.len(),
+                shown.join(", ")
+            ));
             if more > 0 {
                 o.push_str(&format!(", … {more} more"));
             }
@@ -204,7 +238,11 @@ pub fn table(l: &Ledger, all: bool) -> String {
         "\nASSUMED NUMBERS ({}) — what to source next, {order}\n",
         l.assumed.len()
     ));
-    let n = if all { l.assumed.len() } else { LEDGER_TOP.min(l.assumed.len()) };
+    let n = if all {
+        l.assumed.len()
+    } else {
+        LEDGER_TOP.min(l.assumed.len())
+    };
     for e in &l.assumed[..n] {
         let infl = e
             .influence

@@ -362,6 +362,8 @@ fn structural_error(e: &toml::de::Error) -> ScenarioError {
             .replace("expected a string", "expected a string (in quotes)");
         ScenarioError::new(format!("wrong type: found {rest}"))
             .with_help("see docs/scenario.md for the type of each key")
+    } else if let Some((m, h)) = msg.split_once(super::num::HELP) {
+        ScenarioError::new(m).with_help(h)
     } else {
         ScenarioError::new(msg).with_help("see docs/scenario.md for the format")
     };
@@ -1075,7 +1077,12 @@ impl<'a> Checker<'a> {
 
     /// A reference class: counts finite, `0 ≤ events`, `exposure > 0`, `events ≤ exposure` for
     /// trials, a known source, and a number whose range is [0, 1] (a probability).
-    fn reference(&mut self, path: &str, r: &crate::scenario::num::Reference, range: Option<Range01>) {
+    fn reference(
+        &mut self,
+        path: &str,
+        r: &crate::scenario::num::Reference,
+        range: Option<Range01>,
+    ) {
         let p = format!("{path}.reference");
         if !(r.events.is_finite() && r.events >= 0.0) {
             self.err(

@@ -80,7 +80,10 @@ pub enum Dist {
     },
     /// Beta(a, b): the Jeffreys posterior of a probability per trial from a reference class
     /// (`reference = { …, unit = "trials" }`). Derived by the sampler, never written in a file.
-    Beta { a: f64, b: f64 },
+    Beta {
+        a: f64,
+        b: f64,
+    },
     /// A Poisson rate λ per unit ~ Gamma(shape, rate), turned into the per-round probability
     /// `1 − exp(−λ · units_per_round)`: the Jeffreys posterior of a reference class with a time
     /// unit. Derived by the sampler, never written in a file.
@@ -336,6 +339,10 @@ impl Dist {
     }
 }
 
+/// Separates a deserialization message from its help line (the loader splits them:
+/// `load::structural_error`).
+pub const HELP: &str = " | help: ";
+
 /// Keys accepted in a number table.
 const NUM_KEYS: &[&str] = &[
     "value",
@@ -537,9 +544,9 @@ impl<'de> serde::de::Visitor<'de> for NumVisitor {
         let fixed = match (fixed, reason) {
             (Some(true), Some(r)) if !r.trim().is_empty() => Some(r),
             (Some(true), _) => {
-                return Err(A::Error::custom(
-                    "`fixed = true` needs `reason = \"…\"`: say why the number is certain (e.g. `reason = \"structural: the link exists by treaty\"`), or give it a `confidence` instead",
-                ))
+                return Err(A::Error::custom(format!(
+                    "`fixed = true` needs a `reason`{HELP}say why the number is certain, e.g. `reason = \"structural: the link exists by treaty\"`; or give it a `confidence` instead of fixing it"
+                )))
             }
             (Some(false), _) => {
                 return Err(A::Error::custom(
@@ -565,7 +572,7 @@ impl<'de> serde::de::Visitor<'de> for NumVisitor {
             };
             if let Some(what) = clash {
                 return Err(A::Error::custom(format!(
-                    "a number with `fixed = true` cannot also have {what}: a fixed number is certain; drop `fixed`/`reason` to keep it uncertain"
+                    "a number with `fixed = true` cannot also have {what}{HELP}a fixed number is certain: drop `fixed` and `reason` to keep it uncertain, or drop {what}"
                 )));
             }
         }
@@ -664,7 +671,10 @@ impl Dist {
             }
             Dist::Beta { a, b } => {
                 if !(*a > 0.0 && *b > 0.0) {
-                    out.push(("reference", format!("beta needs a, b > 0 (a = {a}, b = {b})")));
+                    out.push((
+                        "reference",
+                        format!("beta needs a, b > 0 (a = {a}, b = {b})"),
+                    ));
                 }
             }
             Dist::GammaRate {
@@ -741,11 +751,92 @@ mod tests {
     }
 
     #[test]
+    fn fixed_needs_a_reason_and_no_distribution() {
+        let n =
+            parse(r#"x = { value = 3, fixed = true, reason = "structural: by treaty" }"#).unwrap();
+        assert_eq!(n.fixed.as_deref(), Some("structural: by treaty"));
+        assert!(!n.is_bare());
+        let e = parse(r#"x = { value = 3, fixed = true }"#).unwrap_err();
+        assert!(e.contains("`fixed = true` needs a `reason`"), "{e}");
+        assert!(e.contains(HELP), "{e}");
+        let e = parse(r#"x = { value = 3, fixed = true, reason = "  " }"#).unwrap_err();
+        assert!(e.contains("needs a `reason`"), "{e}");
+        let e = parse(r#"x = { dist = "uniform", min = 1, max = 3, fixed = true, reason = "r" }"#)
+            .unwrap_err();
+        assert!(e.contains("cannot also have a distribution"), "{e}");
+        let e = parse(r#"x = { value = 3, confidence = 0.5, fixed = true, reason = "r" }"#)
+            .unwrap_err();
+        assert!(e.contains("cannot also have a `confidence`"), "{e}");
+        let e = parse(r#"x = { value = 3, reason = "r" }"#).unwrap_err();
+        assert!(e.contains("add `fixed = true`"), "{e}");
+        let e = parse(r#"x = { value = 3, fixed = false }"#).unwrap_err();
+        assert!(e.contains("`fixed = false` says nothing"), "{e}");
+    }
+
+    #[test]
+    fn reference_classes_parse_and_give_jeffreys_posteriors() {
+        let n = parse(
+            r#"x = { reference = { events = 3, exposure = 10, unit = "trials", source = "s" } }"#,
+        )
+        .unwrap();
+        assert!(n.value.is_nan(), "the loader fills the value in");
+        let r = n.reference.clone().unwrap();
+        // Jeffreys: Beta(k + 1/2, n - k + 1/2) = Beta(3.5, 7.5); mean 3.5 / 11.
+        assert_eq!(r.posterior(), Some(Dist::Beta { a: 3.5, b: 7.5 }));
+        assert!((r.posterior_mean().unwrap() - 3.5 / 11.0).abs() < 1e-15);
+        let mut r = parse(
+            r#"x = { value = 0.01, reference = { events = 2, exposure = 120, unit = "crisis-months", source = "s" } }"#,
+        )
+        .unwrap()
+        .reference
+        .unwrap();
+        r.round_days = Some(7.0);
+        let t = 7.0 / (365.25 / 12.0);
+        assert_eq!(
+            r.posterior(),
+            Some(Dist::GammaRate {
+                shape: 2.5,
+                rate: 120.0,
+                units_per_round: t
+            })
+        );
+        // E[1 - exp(-λt)] under Gamma(2.5, rate 120) = 1 - (120 / (120 + t))^2.5.
+        let want = 1.0 - (120.0 / (120.0 + t)).powf(2.5);
+        assert!((r.posterior_mean().unwrap() - want).abs() < 1e-15);
+        let e = parse(
+            r#"x = { reference = { events = 1, exposure = 4, unit = "decades", source = "s" } }"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("unknown reference unit `decades`"), "{e}");
+        let e = parse(r#"x = { dist = "uniform", min = 0, max = 1, reference = { events = 1, exposure = 4, unit = "trials", source = "s" } }"#)
+            .unwrap_err();
+        assert!(e.contains("drawn from its posterior"), "{e}");
+        // More events than trials: no posterior (the loader reports it).
+        let r = Reference {
+            events: 5.0,
+            exposure: 4.0,
+            unit: "trials".into(),
+            source: "s".into(),
+            round_days: None,
+        };
+        assert_eq!(r.posterior(), None);
+    }
+
+    #[test]
+    fn format_fixed_numbers_are_switches() {
+        assert!(format_fixed("crisis.ally.us.lock").is_some());
+        assert!(format_fixed("crisis.ally.us.alignment").is_none());
+    }
+
+    #[test]
     fn serialize_round_trip() {
         for s in [
             "x = 80",
             r#"x = { value = 80, source = "s", confidence = 0.5 }"#,
             r#"x = { dist = "normal", mean = 5, sd = 1, min = 0, max = 10 }"#,
+            r#"x = { value = 2, fixed = true, reason = "structural" }"#,
+            r#"x = { value = 0.1, reference = { events = 1, exposure = 9, unit = "trials", source = "s" } }"#,
+            r#"x = { value = 0.1, implied_certainty = 0.5 }"#,
         ] {
             let n = parse(s).unwrap();
             let json = serde_json::to_string(&n).unwrap();

@@ -51,7 +51,10 @@ fn inherit_assumption_sources(s: &mut Scenario) {
     }
     for v in &mut c.volatility {
         let id = a(&v.source);
-        cite(&id, vec![&mut v.prob, &mut v.size, &mut v.up, &mut v.salience]);
+        cite(
+            &id,
+            vec![&mut v.prob, &mut v.size, &mut v.up, &mut v.salience],
+        );
     }
     for l in &mut c.influence {
         cite(&a(&l.source), vec![&mut l.weight]);
@@ -93,7 +96,12 @@ fn inherit_assumption_sources(s: &mut Scenario) {
         let id = a(&y.source);
         cite(
             &id,
-            vec![&mut y.alignment, &mut y.threshold, &mut y.noise, &mut y.lean],
+            vec![
+                &mut y.alignment,
+                &mut y.threshold,
+                &mut y.noise,
+                &mut y.lean,
+            ],
         );
     }
     for l in &mut c.links {
