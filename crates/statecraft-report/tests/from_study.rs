@@ -61,7 +61,7 @@ anchors = [{ value = 0, label = "none" }, { value = 100, label = "all" }]
 [[stances]]
 actor = "us"
 issue = "k"
-position = 90
+position = { value = 90, fixed = true, reason = "test: held at 90 so the trajectory is hand-checkable (docs/evidence.md: a crisis scenario's bare numbers are sampled)" }
 salience = 0.9
 
 [[stances]]
