@@ -376,8 +376,8 @@ mod tests {
     #[test]
     fn gamma_inc_closed_forms_and_inverse() {
         // P(1, x) = 1 - e^(-x): the exponential distribution.
-        for x in [0.01, 0.5, 1.0, 3.0, 20.0] {
-            assert!((gamma_inc(1.0, x) - (1.0 - (-x as f64).exp())).abs() < 1e-14);
+        for x in [0.01_f64, 0.5, 1.0, 3.0, 20.0] {
+            assert!((gamma_inc(1.0, x) - (1.0 - (-x).exp())).abs() < 1e-14);
         }
         for p in [1e-9, 0.001, 0.1, 0.5, 0.9, 0.999] {
             assert!((gamma_inc_inv(1.0, p) + (1.0 - p).ln()).abs() < 1e-9 * (1.0 + p));

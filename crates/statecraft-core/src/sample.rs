@@ -170,7 +170,7 @@ pub fn gamma_inc(a: f64, x: f64) -> f64 {
 /// (`P` is increasing in `x`): a Newton step leaving the bracket bisects instead. The upper end
 /// of the bracket is doubled until it holds the root.
 pub fn gamma_inc_inv(a: f64, p: f64) -> f64 {
-    if !(a > 0.0) || p.is_nan() || p <= 0.0 {
+    if a.is_nan() || a <= 0.0 || p.is_nan() || p <= 0.0 {
         return 0.0;
     }
     if p >= 1.0 {

@@ -266,7 +266,7 @@ impl From<f64> for Num {
 #[serde(untagged)]
 enum NumRepr {
     Plain(f64),
-    Table(NumTable),
+    Table(Box<NumTable>),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -300,7 +300,7 @@ impl From<Num> for NumRepr {
         {
             NumRepr::Plain(n.value)
         } else {
-            NumRepr::Table(NumTable {
+            NumRepr::Table(Box::new(NumTable {
                 value: Some(n.value),
                 dist: n.dist,
                 source: n.source,
@@ -309,7 +309,7 @@ impl From<Num> for NumRepr {
                 reason: n.fixed,
                 reference: n.reference,
                 implied_certainty: n.implied,
-            })
+            }))
         }
     }
 }
