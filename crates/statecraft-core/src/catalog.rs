@@ -30,6 +30,15 @@ pub struct ParamInfo {
     /// The analyst's confidence in the value, 0–1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
+    /// What the number rests on ([`crate::evidence::Basis::name`]: sourced, reference,
+    /// assumed, unmarked, fixed, data; docs/evidence.md).
+    pub basis: &'static str,
+    /// The reason a fixed number is certain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The reference class the number is drawn from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<crate::scenario::num::Reference>,
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -56,6 +65,15 @@ pub fn parameters(scn: &Scenario) -> Vec<ParamInfo> {
             source_date: src.and_then(|s| s.date.map(|d| d.to_string())),
             reliability: src.map(|s| s.reliability),
             confidence: num.confidence,
+            basis: {
+                let b = crate::evidence::basis(scn, path, num);
+                b.name()
+            },
+            reason: match crate::evidence::basis(scn, path, num) {
+                crate::evidence::Basis::Fixed { reason, .. } => Some(reason),
+                _ => None,
+            },
+            reference: num.reference.clone(),
         });
     });
     out
@@ -80,6 +98,17 @@ pub fn dist_text(d: &Dist) -> String {
         Dist::Discrete { values, .. } => format!(
             "discrete({})",
             values.iter().map(|v| g(*v)).collect::<Vec<_>>().join(", ")
+        ),
+        Dist::Beta { a, b } => format!("beta({}, {})", g(*a), g(*b)),
+        Dist::GammaRate {
+            shape,
+            rate,
+            units_per_round,
+        } => format!(
+            "1 - exp(-gamma({}, rate {}) * {})",
+            g(*shape),
+            g(*rate),
+            g(*units_per_round)
         ),
     }
 }

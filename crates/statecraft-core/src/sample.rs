@@ -109,6 +109,114 @@ fn beta_inc_lb(a: f64, b: f64, x: f64, ln_beta: f64) -> f64 {
     }
 }
 
+/// Regularized lower incomplete gamma function `P(a, x) = γ(a, x) / Γ(a)` for `a > 0`.
+///
+/// The power series for `x < a + 1`, the continued fraction of `Q = 1 − P` (evaluated by the
+/// modified Lentz method) otherwise, as in Press et al., *Numerical Recipes* (3rd ed., 2007),
+/// §6.2. Accurate to ~1e-14.
+pub fn gamma_inc(a: f64, x: f64) -> f64 {
+    if x <= 0.0 || a <= 0.0 || x.is_nan() {
+        return 0.0;
+    }
+    if x.is_infinite() {
+        return 1.0;
+    }
+    let ln_front = a * x.ln() - x - ln_gamma(a);
+    if x < a + 1.0 {
+        // Σ x^n / (a (a+1) … (a+n)), times x^a e^(−x) / Γ(a).
+        let (mut term, mut sum, mut ap) = (1.0 / a, 1.0 / a, a);
+        for _ in 0..1000 {
+            ap += 1.0;
+            term *= x / ap;
+            sum += term;
+            if term.abs() < sum.abs() * 1e-16 {
+                break;
+            }
+        }
+        (sum * ln_front.exp()).clamp(0.0, 1.0)
+    } else {
+        // Q(a, x) = e^(−x) x^a / Γ(a) · 1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − …)).
+        const TINY: f64 = 1e-300;
+        let mut b = x + 1.0 - a;
+        let mut c = 1.0 / TINY;
+        let mut d = 1.0 / b;
+        let mut h = d;
+        for i in 1..1000 {
+            let an = -(i as f64) * (i as f64 - a);
+            b += 2.0;
+            d = an * d + b;
+            if d.abs() < TINY {
+                d = TINY;
+            }
+            c = b + an / c;
+            if c.abs() < TINY {
+                c = TINY;
+            }
+            d = 1.0 / d;
+            let del = d * c;
+            h *= del;
+            if (del - 1.0).abs() < 1e-16 {
+                break;
+            }
+        }
+        (1.0 - ln_front.exp() * h).clamp(0.0, 1.0)
+    }
+}
+
+/// Inverse of [`gamma_inc`]: the `x ≥ 0` with `P(a, x) = p`, for `a > 0`.
+///
+/// Starts from the Wilson–Hilferty approximation `a (1 − 1/(9a) + z / (3√a))³` (`z` the normal
+/// quantile of `p`), then a safeguarded Newton iteration on a bracket that always holds the root
+/// (`P` is increasing in `x`): a Newton step leaving the bracket bisects instead. The upper end
+/// of the bracket is doubled until it holds the root.
+pub fn gamma_inc_inv(a: f64, p: f64) -> f64 {
+    if a.is_nan() || a <= 0.0 || p.is_nan() || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    let z = norm_ppf(p);
+    let wh = a * (1.0 - 1.0 / (9.0 * a) + z / (3.0 * a.sqrt())).powi(3);
+    let mut x = if wh.is_finite() && wh > 0.0 {
+        wh
+    } else {
+        // Small shapes: invert the leading term P ≈ x^a / Γ(a + 1).
+        (p * (ln_gamma(a + 1.0)).exp()).powf(1.0 / a).max(1e-300)
+    };
+    let (mut lo, mut hi) = (0.0_f64, x.max(1.0));
+    while gamma_inc(a, hi) < p && hi < 1e300 {
+        lo = hi;
+        hi *= 2.0;
+    }
+    if !(x > lo && x < hi) {
+        x = 0.5 * (lo + hi);
+    }
+    let lg = ln_gamma(a);
+    for _ in 0..200 {
+        let f = gamma_inc(a, x) - p;
+        if f.abs() < 1e-15 {
+            return x;
+        }
+        if f < 0.0 {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        let pdf = ((a - 1.0) * x.ln() - x - lg).exp();
+        let newton = x - f / pdf;
+        x = if pdf.is_finite() && pdf > 0.0 && newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        if hi - lo <= 1e-15 * hi {
+            break;
+        }
+    }
+    x
+}
+
 /// Inverse of the regularized incomplete beta function: the `x` with `I_x(a,b) = p`.
 ///
 /// Safeguarded Newton iteration: each Newton step is accepted only if it stays inside the
@@ -310,6 +418,21 @@ pub fn quantile(dist: &Dist, u: f64) -> f64 {
             }
             values[values.len() - 1]
         }
+        Dist::Beta { a, b } => beta_inc_inv(*a, *b, u),
+        Dist::GammaRate {
+            shape,
+            rate,
+            units_per_round,
+        } => {
+            // λ per unit, then the probability of at least one event in a round of t units.
+            let lambda = gamma_inc_inv(*shape, u) / rate;
+            let p = -(-lambda * units_per_round).exp_m1();
+            if p.is_nan() {
+                0.0
+            } else {
+                p.clamp(0.0, 1.0)
+            }
+        }
     }
 }
 
@@ -386,6 +509,7 @@ pub fn support(dist: &Dist) -> (f64, f64) {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
                 (lo.min(*v), hi.max(*v))
             }),
+        Dist::Beta { .. } | Dist::GammaRate { .. } => (0.0, 1.0),
     }
 }
 
@@ -472,7 +596,19 @@ pub const POINT_HALF_WIDTH: f64 = 0.5;
 /// - A number without a `dist` and `q < 1` gets a PERT with mode = value and half-width
 ///   `(1 − q) · POINT_HALF_WIDTH · width`, `width` = the domain's width (or |value| if unbounded),
 ///   truncated to the domain.
+///
+/// The evidence rule (`docs/evidence.md`): a `fixed` number is certain; a number with a
+/// `reference` class is drawn from that class's posterior ([`crate::scenario::num::Reference::posterior`]);
+/// a number with neither `dist` nor `confidence` but an `implied` certainty (set by the loader
+/// in a crisis scenario: the source's reliability, or `ASSUMED_CONFIDENCE`) has `q = implied`
+/// at every discount level (the reliability is its certainty already, not discounted twice).
 pub fn effective_dist(num: &Num, reliability: f64, discount: f64, domain: Domain) -> Option<Dist> {
+    if num.fixed.is_some() {
+        return None;
+    }
+    if let Some(r) = &num.reference {
+        return r.posterior();
+    }
     let d = if discount.is_finite() {
         discount.clamp(0.0, 1.0)
     } else {
@@ -519,10 +655,15 @@ pub fn effective_dist(num: &Num, reliability: f64, discount: f64, domain: Domain
                     values: values.iter().map(|x| widen(*x)).collect(),
                     weights: weights.clone(),
                 },
+                // Posteriors are derived here, never stated, so never widened.
+                Dist::Beta { .. } | Dist::GammaRate { .. } => dist.clone(),
             })
         }
         None => {
-            let q = c * r_eff;
+            let q = match (num.confidence, num.implied) {
+                (None, Some(q)) if q.is_finite() => q.clamp(0.0, 1.0),
+                _ => c * r_eff,
+            };
             if q >= 1.0 {
                 return None;
             }

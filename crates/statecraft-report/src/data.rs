@@ -39,6 +39,58 @@ pub struct ReportData {
     /// The backtest ledger's scores and reliability diagram (the "Track record" section), when
     /// the front end ran it (`statecraft report --track-record DIR`).
     pub track_record: Option<BacktestView>,
+    /// The evidence ledger (what each number rests on; the "Evidence ledger" section), when the
+    /// adapter computed it (`statecraft_core::evidence`).
+    pub ledger: Option<LedgerView>,
+}
+
+/// The evidence ledger as the report shows it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LedgerView {
+    pub total: usize,
+    /// Per basis (sourced, reference, assumed, unmarked, fixed, data): count and meaning.
+    pub counts: Vec<LedgerCount>,
+    /// How `assumed` is ordered, in words.
+    pub ordering: String,
+    /// The assumed numbers, most influential (or widest) first.
+    pub assumed: Vec<LedgerRow>,
+    /// Fixed numbers grouped by reason.
+    pub fixed: Vec<LedgerFixed>,
+    /// Rates and probabilities that cite no reference class.
+    pub rates_without_reference: Vec<String>,
+}
+
+/// One basis of the ledger and how many numbers rest on it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LedgerCount {
+    pub basis: String,
+    pub count: usize,
+    pub meaning: String,
+}
+
+/// One assumed number.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LedgerRow {
+    pub path: String,
+    pub value: String,
+    pub basis: String,
+    /// Width of its distribution relative to its range, 0–1 (n/a when not finite).
+    pub spread: f64,
+    /// Tornado swing, when the ordering is by influence.
+    pub influence: Option<f64>,
+}
+
+/// Fixed numbers sharing a reason.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LedgerFixed {
+    pub reason: String,
+    pub count: usize,
+    /// The first few paths with their values.
+    pub examples: Vec<String>,
 }
 
 /// One outcome class: Monte Carlo probability with a 95% interval.

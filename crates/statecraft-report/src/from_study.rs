@@ -6,6 +6,7 @@
 
 use crate::data::*;
 use crate::fmt::{int, pct};
+use statecraft_core::evidence;
 use statecraft_core::forecast::QuestionForecast;
 use statecraft_core::mc::{self, McResult, OutcomeProb};
 use statecraft_core::sample::{cited_paragraphs, find_source};
@@ -70,6 +71,100 @@ pub fn from_study(scn: &Scenario, study: &Study, command: &str, notes: &[String]
             notes: notes.to_vec(),
         },
         track_record: None,
+        ledger: Some(ledger(&evidence::ledger(
+            scn,
+            study.mc.provenance.evidence_discount,
+            study.tornado.as_ref(),
+        ))),
+    }
+}
+
+/// Fixed paths shown per reason in the report's ledger.
+pub const LEDGER_FIXED_EXAMPLES: usize = 4;
+
+/// The core's evidence ledger in the report's terms.
+pub fn ledger(l: &evidence::Ledger) -> LedgerView {
+    use evidence::Basis;
+    let c = &l.counts;
+    let count = |basis: &str, count: usize, meaning: String| LedgerCount {
+        basis: basis.into(),
+        count,
+        meaning,
+    };
+    let basis_text = |b: &Basis| match b {
+        Basis::Sourced {
+            source,
+            reliability,
+            ..
+        } => format!("{source} (reliability {})", fmt_num(*reliability)),
+        Basis::Assumed {
+            confidence: Some(c),
+            ..
+        } => format!("assumed, confidence {}", fmt_num(*c)),
+        Basis::Assumed {
+            distribution: true, ..
+        } => "assumed, distribution".into(),
+        Basis::Assumed { .. } => "assumed (assumption source)".into(),
+        Basis::Unmarked => "unmarked (default certainty)".into(),
+        other => other.name().into(),
+    };
+    let mut fixed: Vec<LedgerFixed> = Vec::new();
+    for e in &l.fixed {
+        if let Basis::Fixed { reason, .. } = &e.basis {
+            let ex = format!("{} = {}", e.path, fmt_num(e.value));
+            match fixed.iter_mut().find(|f| &f.reason == reason) {
+                Some(f) => {
+                    f.count += 1;
+                    if f.examples.len() < LEDGER_FIXED_EXAMPLES {
+                        f.examples.push(ex);
+                    }
+                }
+                None => fixed.push(LedgerFixed {
+                    reason: reason.clone(),
+                    count: 1,
+                    examples: vec![ex],
+                }),
+            }
+        }
+    }
+    LedgerView {
+        total: c.total,
+        counts: vec![
+            count("sourced", c.sourced, "cite a source (certainty: its confidence, else the source's reliability)".into()),
+            count("reference class", c.reference, "drawn from a reference class's posterior".into()),
+            count("assumed", c.assumed, "marked assumptions: a confidence, a distribution or the assumption source".into()),
+            count(
+                "unmarked",
+                c.unmarked,
+                format!(
+                    "no basis stated: sampled with the default certainty {}",
+                    fmt_num(statecraft_core::scenario::num::ASSUMED_CONFIDENCE)
+                ),
+            ),
+            count("fixed", c.fixed, format!("certain, with a reason ({} structural by the format)", c.fixed_by_format)),
+            count("data", c.data, "bare numbers of a bargaining-only scenario".into()),
+        ],
+        ordering: match &l.ordering {
+            evidence::Ordering::Tornado { target, runs } => {
+                format!("by tornado swing of {target} ({runs} runs per configuration)")
+            }
+            evidence::Ordering::Width => {
+                "by the width of each number's distribution relative to its range (no tornado was run)".into()
+            }
+        },
+        assumed: l
+            .assumed
+            .iter()
+            .map(|e| LedgerRow {
+                path: e.path.clone(),
+                value: fmt_num(e.value),
+                basis: basis_text(&e.basis),
+                spread: e.spread,
+                influence: e.influence,
+            })
+            .collect(),
+        fixed,
+        rates_without_reference: l.rates_without_reference.clone(),
     }
 }
 
@@ -642,6 +737,9 @@ pub fn show_num(n: &Num) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        Some(d @ (Dist::Beta { .. } | Dist::GammaRate { .. })) => {
+            statecraft_core::catalog::dist_text(d)
+        }
     };
     if let Some(c) = n.confidence {
         s.push_str(&format!(" · confidence {}", fmt_num(c)));

@@ -251,6 +251,75 @@ pub fn provenance_table(d: &ReportData) -> String {
     collapsed_table("provenance", head, &rows)
 }
 
+/// The "Evidence ledger" section: counts per basis, the assumed numbers (most influential or
+/// widest first), the fixed numbers by reason, the rates without a reference class.
+pub fn ledger_section(l: &LedgerView) -> String {
+    let mut s = format!(
+        "<section id=\"evidence-ledger\">\n<h2>Evidence ledger</h2>\n<p class=\"lead\">What each of the scenario's {} numbers rests on. Every number is uncertain unless it is fixed with a reason; the assumed ones are listed {}, so that the first rows are the ones most worth sourcing.</p>\n",
+        l.total,
+        esc(&l.ordering)
+    );
+    s.push_str("<table class=\"ledger-counts\">\n<thead><tr><th>Basis</th><th class=\"num\">Numbers</th><th>Meaning</th></tr></thead>\n<tbody>\n");
+    for c in &l.counts {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(&c.basis),
+            c.count,
+            esc(&c.meaning)
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+    if l.assumed.is_empty() {
+        s.push_str(&na("assumed numbers"));
+    } else {
+        let head = "<tr><th>Assumed number</th><th class=\"num\">Value</th><th>Basis</th><th class=\"num\">Spread (share of range)</th><th class=\"num\">Tornado swing</th></tr>";
+        let rows: Vec<String> = l
+            .assumed
+            .iter()
+            .map(|r| {
+                format!(
+                    "<tr><td class=\"mono\">{}</td><td class=\"num mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    esc(&r.path),
+                    esc(&r.value),
+                    esc(&r.basis),
+                    num4(r.spread, 2),
+                    r.influence.map_or("–".to_string(), |x| num4(x, 3))
+                )
+            })
+            .collect();
+        s.push_str(&collapsed_table("ledger-assumed", head, &rows));
+    }
+    if !l.fixed.is_empty() {
+        s.push_str("<h3>Fixed numbers</h3>\n<ul class=\"ledger-fixed\">\n");
+        for f in &l.fixed {
+            let more = f.count.saturating_sub(f.examples.len());
+            let _ = write!(
+                s,
+                "<li>{} ({}): <span class=\"mono\">{}</span>",
+                esc(&f.reason),
+                f.count,
+                esc(&f.examples.join(", "))
+            );
+            if more > 0 {
+                let _ = write!(s, " and {more} more");
+            }
+            s.push_str("</li>\n");
+        }
+        s.push_str("</ul>\n");
+    }
+    if !l.rates_without_reference.is_empty() {
+        let _ = writeln!(
+            s,
+            "<p class=\"sources\">Rates without a reference class ({}), assumptions until one is cited: <span class=\"mono\">{}</span>.</p>",
+            l.rates_without_reference.len(),
+            esc(&l.rates_without_reference.join(", "))
+        );
+    }
+    s.push_str("</section>\n");
+    s
+}
+
 /// One entry of the table of contents: anchor, title, the question it answers, chart links.
 type ContentsItem<'a> = (String, &'a str, String, Vec<(String, String)>);
 
@@ -323,6 +392,17 @@ pub fn contents(d: &ReportData) -> String {
         "every input's source and date; results as evidence is discounted".into(),
         vec![],
     ));
+    if let Some(l) = &d.ledger {
+        items.push((
+            "evidence-ledger".into(),
+            "Evidence ledger",
+            format!(
+                "what each of {} numbers rests on, and the assumptions to source next",
+                l.total
+            ),
+            vec![],
+        ));
+    }
     if d.track_record.is_some() {
         items.push((
             "track-record".into(),
@@ -492,6 +572,9 @@ pub fn render_html(d: &ReportData) -> String {
         s.push_str(&figure(&charts::discount_svg(d)));
     }
     s.push_str("</section>\n");
+    if let Some(l) = &d.ledger {
+        s.push_str(&ledger_section(l));
+    }
     if let Some(v) = &d.track_record {
         s.push_str(&track_record(v));
     }

@@ -61,7 +61,7 @@ anchors = [{ value = 0, label = "none" }, { value = 100, label = "all" }]
 [[stances]]
 actor = "us"
 issue = "k"
-position = 90
+position = { value = 90, fixed = true, reason = "test: held at 90 so the trajectory is hand-checkable (docs/evidence.md: a crisis scenario's bare numbers are sampled)" }
 salience = 0.9
 
 [[stances]]
@@ -251,4 +251,28 @@ fn sources_group_by_source_with_paragraphs() {
     // A bare citation of a source that stands for paragraphs lists them all.
     let all = source_refs(&scn, &["article".into()]);
     assert_eq!(all[0].paragraphs, vec![1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn the_evidence_ledger_reaches_the_report() {
+    let scn = tiny();
+    let st = study(&scn, &config(5), None).unwrap();
+    let d = from_study(&scn, &st, "statecraft report tiny.toml", &[]);
+    let l = d.ledger.as_ref().expect("the adapter computes the ledger");
+    let core = statecraft_core::evidence::ledger(&scn, 0.0, None);
+    assert_eq!(l.total, core.counts.total);
+    let sum: usize = l.counts.iter().map(|c| c.count).sum();
+    assert_eq!(sum, l.total);
+    assert_eq!(l.assumed.len(), core.assumed.len());
+    let html = statecraft_report::html::render_html(&d);
+    assert!(html.contains("<section id=\"evidence-ledger\">"));
+    assert!(
+        html.contains("href=\"#evidence-ledger\""),
+        "listed in the contents"
+    );
+    // Without a ledger the section is absent (the golden report has none).
+    let mut none = d.clone();
+    none.ledger = None;
+    let html = statecraft_report::html::render_html(&none);
+    assert!(!html.contains("evidence-ledger"));
 }

@@ -247,6 +247,7 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
                         n.dist = None;
                         n.confidence = Some(1.0);
                         n.source = None;
+                        n.reference = None;
                     }
                 });
             }

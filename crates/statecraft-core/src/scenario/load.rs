@@ -198,6 +198,7 @@ pub fn from_toml_str_with(text: &str, resolve: &Resolve) -> Result<Scenario, Sce
         e.span = toml_span(text, "use");
         errors.push(e);
     }
+    evidence::apply(&mut s);
     // Typos were corrected and unknown keys blanked, so the scenario is still worth checking;
     // its spans refer to the edited text and are mapped back.
     let found = validate_located(&s);
@@ -361,6 +362,8 @@ fn structural_error(e: &toml::de::Error) -> ScenarioError {
             .replace("expected a string", "expected a string (in quotes)");
         ScenarioError::new(format!("wrong type: found {rest}"))
             .with_help("see docs/scenario.md for the type of each key")
+    } else if let Some((m, h)) = msg.split_once(super::num::HELP) {
+        ScenarioError::new(m).with_help(h)
     } else {
         ScenarioError::new(msg).with_help("see docs/scenario.md for the format")
     };
@@ -1067,6 +1070,59 @@ impl<'a> Checker<'a> {
         if let Some(src) = &n.source {
             self.source_ref(&format!("{path}.source"), src);
         }
+        if let Some(r) = &n.reference {
+            self.reference(path, r, range);
+        }
+    }
+
+    /// A reference class: counts finite, `0 ≤ events`, `exposure > 0`, `events ≤ exposure` for
+    /// trials, a known source, and a number whose range is [0, 1] (a probability).
+    fn reference(
+        &mut self,
+        path: &str,
+        r: &crate::scenario::num::Reference,
+        range: Option<Range01>,
+    ) {
+        let p = format!("{path}.reference");
+        if !(r.events.is_finite() && r.events >= 0.0) {
+            self.err(
+                format!("{p}.events"),
+                format!("reference events {} must be a count ≥ 0", r.events),
+                "events = how many times the class's event happened (k in k events in n units)",
+            );
+        }
+        if !(r.exposure.is_finite() && r.exposure > 0.0) {
+            self.err(
+                format!("{p}.exposure"),
+                format!("reference exposure {} must be > 0", r.exposure),
+                "exposure = how many trials or crisis-months (…) were observed (n)",
+            );
+        }
+        if let Ok(None) = r.unit_days() {
+            if r.events > r.exposure {
+                self.err(
+                    format!("{p}.events"),
+                    format!(
+                        "reference events {} exceed its {} trials",
+                        r.events, r.exposure
+                    ),
+                    "a probability per trial needs events ≤ exposure; for a rate use a time unit such as `crisis-months`",
+                );
+            }
+        }
+        if let Some(rg) = range {
+            if rg.lo != 0.0 || rg.hi != 1.0 {
+                self.err(
+                    p.clone(),
+                    format!(
+                        "a reference class gives a probability, but this {} ranges over [{}, {}]",
+                        rg.what, rg.lo, rg.hi
+                    ),
+                    "use `reference` on per-round propensities, rates and pass probabilities (range 0–1)",
+                );
+            }
+        }
+        self.source_ref(&format!("{p}.source"), &r.source);
     }
 
     /// When the scenario declares sources, every `source = "…"` names them: each part (split on
@@ -1403,6 +1459,7 @@ fn parent_cycles(c: &mut Checker) {
 
 mod crisis_ranges;
 mod crisis_refs;
+mod evidence;
 mod run_vars;
 pub use run_vars::check_target;
 

@@ -400,6 +400,7 @@ mod tests {
             dist: None,
             source: Some("s".into()),
             confidence: Some(0.5),
+            ..Default::default()
         };
         let day = Date::from_ymd_opt(2026, 1, 1);
         let samples: Vec<(&str, serde_json::Value)> = vec![

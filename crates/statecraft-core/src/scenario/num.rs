@@ -1,4 +1,5 @@
-//! A scenario number: a nominal value, optionally a distribution, a source and a confidence.
+//! A scenario number: a nominal value, optionally a distribution, a source and a confidence;
+//! or fixed with a reason; or drawn from a reference class (`docs/evidence.md`).
 
 use serde::{Deserialize, Serialize};
 
@@ -77,7 +78,123 @@ pub enum Dist {
         values: Vec<f64>,
         weights: Vec<f64>,
     },
+    /// Beta(a, b): the Jeffreys posterior of a probability per trial from a reference class
+    /// (`reference = { …, unit = "trials" }`). Derived by the sampler, never written in a file.
+    Beta {
+        a: f64,
+        b: f64,
+    },
+    /// A Poisson rate λ per unit ~ Gamma(shape, rate), turned into the per-round probability
+    /// `1 − exp(−λ · units_per_round)`: the Jeffreys posterior of a reference class with a time
+    /// unit. Derived by the sampler, never written in a file.
+    GammaRate {
+        shape: f64,
+        rate: f64,
+        units_per_round: f64,
+    },
 }
+
+/// A reference class a rate or probability is drawn from: `events` occurrences in `exposure`
+/// units (trials, or crisis-days/-weeks/-months/-years), counted by `source`
+/// (`docs/evidence.md`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub events: f64,
+    pub exposure: f64,
+    pub unit: String,
+    pub source: String,
+    /// Days per simulated round, filled in by the loader from `[scenario] round_days` (a time
+    /// unit's rate is converted to a per-round probability); not written by authors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_days: Option<f64>,
+}
+
+/// The units a reference class may count its exposure in, with their length in days
+/// (`None`: trials, a probability per trial). A month is 365.25 / 12 days.
+pub const REFERENCE_UNITS: &[(&str, Option<f64>)] = &[
+    ("trials", None),
+    ("crisis-days", Some(1.0)),
+    ("crisis-weeks", Some(7.0)),
+    ("crisis-months", Some(365.25 / 12.0)),
+    ("crisis-years", Some(365.25)),
+];
+
+impl Reference {
+    /// The unit's length in days (`None` for trials), or `Err` with the accepted units.
+    pub fn unit_days(&self) -> Result<Option<f64>, String> {
+        REFERENCE_UNITS
+            .iter()
+            .find(|(u, _)| *u == self.unit)
+            .map(|(_, d)| *d)
+            .ok_or_else(|| {
+                format!(
+                    "unknown reference unit `{}`; expected one of {}",
+                    self.unit,
+                    REFERENCE_UNITS
+                        .iter()
+                        .map(|(u, _)| *u)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    }
+
+    /// The Jeffreys posterior as a [`Dist`] of the per-round (or per-trial) probability:
+    /// Beta(k + ½, n − k + ½) for trials; for a time unit, λ ~ Gamma(k + ½, n) per unit and
+    /// `p = 1 − exp(−λ · round_days / unit_days)`. `None` when the counts or unit are unusable
+    /// (the loader reports them).
+    pub fn posterior(&self) -> Option<Dist> {
+        let (k, n) = (self.events, self.exposure);
+        if !(k.is_finite() && n.is_finite() && k >= 0.0 && n > 0.0) {
+            return None;
+        }
+        match self.unit_days().ok()? {
+            None => (k <= n).then_some(Dist::Beta {
+                a: k + 0.5,
+                b: n - k + 0.5,
+            }),
+            Some(days) => Some(Dist::GammaRate {
+                shape: k + 0.5,
+                rate: n,
+                units_per_round: self.round_days.unwrap_or(DEFAULT_ROUND_DAYS) / days,
+            }),
+        }
+    }
+
+    /// The posterior mean of the per-round probability (the number's nominal value when the
+    /// table gives no `value`): (k + ½)/(n + 1) for trials; for a time unit
+    /// `1 − (n / (n + t))^(k + ½)`, the mean of `1 − exp(−λ t)` under Gamma(k + ½, n).
+    pub fn posterior_mean(&self) -> Option<f64> {
+        match self.posterior()? {
+            Dist::Beta { a, b } => Some(a / (a + b)),
+            Dist::GammaRate {
+                shape,
+                rate,
+                units_per_round: t,
+            } => Some(1.0 - (rate / (rate + t)).powf(shape)),
+            _ => None,
+        }
+    }
+}
+
+/// Numbers the format itself declares certain, by path suffix, with the reason: switches and
+/// other structural entries that are not quantities to be estimated (docs/evidence.md §2).
+pub const FORMAT_FIXED: &[(&str, &str)] = &[(
+    ".lock",
+    "a switch (>= 0.5 locks the alignment: a party to the crisis or a forced counterfactual), not a quantity",
+)];
+
+/// The format's reason for treating the number at `path` as certain, if it is structural.
+pub fn format_fixed(path: &str) -> Option<&'static str> {
+    FORMAT_FIXED
+        .iter()
+        .find(|(suffix, _)| path.ends_with(suffix))
+        .map(|(_, why)| *why)
+}
+
+/// Days per round when a scenario does not say (`[scenario] round_days`, docs/scenario.md).
+pub const DEFAULT_ROUND_DAYS: f64 = 7.0;
 
 /// A number in a scenario file. In TOML either a bare number (`position = 80`) or a table
 /// (`position = { value = 80, source = "article ¶12", confidence = 0.6 }`, optionally with a
@@ -95,7 +212,22 @@ pub struct Num {
     pub source: Option<String>,
     /// Analyst's confidence in the value, 0–1.
     pub confidence: Option<f64>,
+    /// `fixed = true` with its `reason`: the number is certain because the author says why.
+    pub fixed: Option<String>,
+    /// The reference class the number is drawn from (its Jeffreys posterior).
+    pub reference: Option<Reference>,
+    /// The certainty the loader's evidence rule gives a number of a crisis scenario that states
+    /// none (no `dist`, `confidence`, `fixed` or `reference`): its source's reliability, or
+    /// [`ASSUMED_CONFIDENCE`] without a known source (`docs/evidence.md`). `None` elsewhere.
+    /// Export writes it as `implied_certainty`; authors write `confidence` instead.
+    pub implied: Option<f64>,
 }
+
+/// The certainty of an *assumed* number: one of a crisis scenario with no distribution, no
+/// confidence, no known source, not fixed and no reference class. 0.5 = "as likely off by a
+/// quarter of its range as not" under the point-number rule of `sample::effective_dist`
+/// (half-width `(1 − q) · POINT_HALF_WIDTH` of the domain; docs/evidence.md §2).
+pub const ASSUMED_CONFIDENCE: f64 = 0.5;
 
 impl Num {
     pub fn new(value: f64) -> Self {
@@ -103,6 +235,24 @@ impl Num {
             value,
             ..Default::default()
         }
+    }
+
+    /// A number fixed by the author, with the reason.
+    pub fn fixed(value: f64, reason: &str) -> Self {
+        Num {
+            value,
+            fixed: Some(reason.to_string()),
+            ..Default::default()
+        }
+    }
+
+    /// True when the number states no basis of its own: no `dist`, `confidence`, `fixed` or
+    /// `reference` (it may still cite a source).
+    pub fn is_bare(&self) -> bool {
+        self.dist.is_none()
+            && self.confidence.is_none()
+            && self.fixed.is_none()
+            && self.reference.is_none()
     }
 }
 
@@ -116,7 +266,7 @@ impl From<f64> for Num {
 #[serde(untagged)]
 enum NumRepr {
     Plain(f64),
-    Table(NumTable),
+    Table(Box<NumTable>),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -129,19 +279,37 @@ struct NumTable {
     source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     confidence: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fixed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reference: Option<Reference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    implied_certainty: Option<f64>,
 }
 
 impl From<Num> for NumRepr {
     fn from(n: Num) -> Self {
-        if n.dist.is_none() && n.source.is_none() && n.confidence.is_none() {
+        if n.dist.is_none()
+            && n.source.is_none()
+            && n.confidence.is_none()
+            && n.fixed.is_none()
+            && n.reference.is_none()
+            && n.implied.is_none()
+        {
             NumRepr::Plain(n.value)
         } else {
-            NumRepr::Table(NumTable {
+            NumRepr::Table(Box::new(NumTable {
                 value: Some(n.value),
                 dist: n.dist,
                 source: n.source,
                 confidence: n.confidence,
-            })
+                fixed: n.fixed.is_some().then_some(true),
+                reason: n.fixed,
+                reference: n.reference,
+                implied_certainty: n.implied,
+            }))
         }
     }
 }
@@ -161,9 +329,19 @@ impl Dist {
                     values.first().copied().unwrap_or(0.0)
                 }
             }
+            Dist::Beta { a, b } => a / (a + b),
+            Dist::GammaRate {
+                shape,
+                rate,
+                units_per_round: t,
+            } => 1.0 - (rate / (rate + t)).powf(*shape),
         }
     }
 }
+
+/// Separates a deserialization message from its help line (the loader splits them:
+/// `load::structural_error`).
+pub const HELP: &str = " | help: ";
 
 /// Keys accepted in a number table.
 const NUM_KEYS: &[&str] = &[
@@ -178,6 +356,10 @@ const NUM_KEYS: &[&str] = &[
     "sd",
     "values",
     "weights",
+    "fixed",
+    "reason",
+    "reference",
+    "implied_certainty",
 ];
 
 /// Distribution names accepted in `dist = "…"`.
@@ -238,6 +420,10 @@ impl<'de> serde::de::Visitor<'de> for NumVisitor {
         let mut params: Vec<(&'static str, f64)> = Vec::new();
         let mut values: Option<Vec<f64>> = None;
         let mut weights: Option<Vec<f64>> = None;
+        let mut fixed: Option<bool> = None;
+        let mut reason: Option<String> = None;
+        let mut reference: Option<Reference> = None;
+        let mut implied: Option<f64> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "value" => value = Some(finite(map.next_value::<f64>()?)?),
@@ -255,6 +441,10 @@ impl<'de> serde::de::Visitor<'de> for NumVisitor {
                 "confidence" => confidence = Some(finite(map.next_value::<f64>()?)?),
                 "values" => values = Some(map.next_value()?),
                 "weights" => weights = Some(map.next_value()?),
+                "fixed" => fixed = Some(map.next_value()?),
+                "reason" => reason = Some(map.next_value()?),
+                "reference" => reference = Some(map.next_value()?),
+                "implied_certainty" => implied = Some(finite(map.next_value::<f64>()?)?),
                 k => match NUM_KEYS.iter().find(|n| **n == k) {
                     Some(n) => params.push((n, finite(map.next_value::<f64>()?)?)),
                     None => {
@@ -351,10 +541,57 @@ impl<'de> serde::de::Visitor<'de> for NumVisitor {
                 Some(Dist::Discrete { values, weights })
             }
         };
-        let value = match (value, &dist) {
-            (Some(v), _) => v,
-            (None, Some(d)) => d.nominal(),
-            (None, None) => {
+        let fixed = match (fixed, reason) {
+            (Some(true), Some(r)) if !r.trim().is_empty() => Some(r),
+            (Some(true), _) => {
+                return Err(A::Error::custom(format!(
+                    "`fixed = true` needs a `reason`{HELP}say why the number is certain, e.g. `reason = \"structural: the link exists by treaty\"`; or give it a `confidence` instead of fixing it"
+                )))
+            }
+            (Some(false), _) => {
+                return Err(A::Error::custom(
+                    "`fixed = false` says nothing; drop it (a number is uncertain unless fixed)",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(A::Error::custom(
+                    "`reason` explains `fixed = true`; add `fixed = true` or drop `reason`",
+                ))
+            }
+            (None, None) => None,
+        };
+        if fixed.is_some() {
+            let clash = if dist.is_some() {
+                Some("a distribution (`dist`)")
+            } else if confidence.is_some() {
+                Some("a `confidence`")
+            } else if reference.is_some() {
+                Some("a `reference` class")
+            } else {
+                None
+            };
+            if let Some(what) = clash {
+                return Err(A::Error::custom(format!(
+                    "a number with `fixed = true` cannot also have {what}{HELP}a fixed number is certain: drop `fixed` and `reason` to keep it uncertain, or drop {what}"
+                )));
+            }
+        }
+        if reference.is_some() && (dist.is_some() || confidence.is_some()) {
+            return Err(A::Error::custom(
+                "a number with a `reference` class is drawn from its posterior; drop `dist`/`confidence`",
+            ));
+        }
+        if let Some(r) = &reference {
+            if let Err(e) = r.unit_days() {
+                return Err(A::Error::custom(e));
+            }
+        }
+        let value = match (value, &dist, &reference) {
+            (Some(v), _, _) => v,
+            (None, Some(d), _) => d.nominal(),
+            // Filled in by the loader with the posterior mean once `round_days` is known.
+            (None, None, Some(_)) => f64::NAN,
+            (None, None, None) => {
                 return Err(A::Error::custom(
                     "a number table needs `value` (or a distribution `dist = …`)",
                 ))
@@ -365,6 +602,9 @@ impl<'de> serde::de::Visitor<'de> for NumVisitor {
             dist,
             source,
             confidence,
+            fixed,
+            reference,
+            implied,
         })
     }
 }
@@ -382,6 +622,7 @@ impl Dist {
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
                     (lo.min(*v), hi.max(*v))
                 }),
+            Dist::Beta { .. } | Dist::GammaRate { .. } => (0.0, 1.0),
         }
     }
 
@@ -426,6 +667,26 @@ impl Dist {
                     out.push(("weights", "discrete weights must not be negative".into()));
                 } else if weights.iter().sum::<f64>() <= 0.0 {
                     out.push(("weights", "discrete weights must not all be zero".into()));
+                }
+            }
+            Dist::Beta { a, b } => {
+                if !(*a > 0.0 && *b > 0.0) {
+                    out.push((
+                        "reference",
+                        format!("beta needs a, b > 0 (a = {a}, b = {b})"),
+                    ));
+                }
+            }
+            Dist::GammaRate {
+                shape,
+                rate,
+                units_per_round,
+            } => {
+                if !(*shape > 0.0 && *rate > 0.0 && *units_per_round > 0.0) {
+                    out.push((
+                        "reference",
+                        format!("gamma needs shape, rate, units per round > 0 (shape = {shape}, rate = {rate}, units per round = {units_per_round})"),
+                    ));
                 }
             }
         }
@@ -490,11 +751,92 @@ mod tests {
     }
 
     #[test]
+    fn fixed_needs_a_reason_and_no_distribution() {
+        let n =
+            parse(r#"x = { value = 3, fixed = true, reason = "structural: by treaty" }"#).unwrap();
+        assert_eq!(n.fixed.as_deref(), Some("structural: by treaty"));
+        assert!(!n.is_bare());
+        let e = parse(r#"x = { value = 3, fixed = true }"#).unwrap_err();
+        assert!(e.contains("`fixed = true` needs a `reason`"), "{e}");
+        assert!(e.contains(HELP), "{e}");
+        let e = parse(r#"x = { value = 3, fixed = true, reason = "  " }"#).unwrap_err();
+        assert!(e.contains("needs a `reason`"), "{e}");
+        let e = parse(r#"x = { dist = "uniform", min = 1, max = 3, fixed = true, reason = "r" }"#)
+            .unwrap_err();
+        assert!(e.contains("cannot also have a distribution"), "{e}");
+        let e = parse(r#"x = { value = 3, confidence = 0.5, fixed = true, reason = "r" }"#)
+            .unwrap_err();
+        assert!(e.contains("cannot also have a `confidence`"), "{e}");
+        let e = parse(r#"x = { value = 3, reason = "r" }"#).unwrap_err();
+        assert!(e.contains("add `fixed = true`"), "{e}");
+        let e = parse(r#"x = { value = 3, fixed = false }"#).unwrap_err();
+        assert!(e.contains("`fixed = false` says nothing"), "{e}");
+    }
+
+    #[test]
+    fn reference_classes_parse_and_give_jeffreys_posteriors() {
+        let n = parse(
+            r#"x = { reference = { events = 3, exposure = 10, unit = "trials", source = "s" } }"#,
+        )
+        .unwrap();
+        assert!(n.value.is_nan(), "the loader fills the value in");
+        let r = n.reference.clone().unwrap();
+        // Jeffreys: Beta(k + 1/2, n - k + 1/2) = Beta(3.5, 7.5); mean 3.5 / 11.
+        assert_eq!(r.posterior(), Some(Dist::Beta { a: 3.5, b: 7.5 }));
+        assert!((r.posterior_mean().unwrap() - 3.5 / 11.0).abs() < 1e-15);
+        let mut r = parse(
+            r#"x = { value = 0.01, reference = { events = 2, exposure = 120, unit = "crisis-months", source = "s" } }"#,
+        )
+        .unwrap()
+        .reference
+        .unwrap();
+        r.round_days = Some(7.0);
+        let t = 7.0 / (365.25 / 12.0);
+        assert_eq!(
+            r.posterior(),
+            Some(Dist::GammaRate {
+                shape: 2.5,
+                rate: 120.0,
+                units_per_round: t
+            })
+        );
+        // E[1 - exp(-λt)] under Gamma(2.5, rate 120) = 1 - (120 / (120 + t))^2.5.
+        let want = 1.0 - (120.0 / (120.0 + t)).powf(2.5);
+        assert!((r.posterior_mean().unwrap() - want).abs() < 1e-15);
+        let e = parse(
+            r#"x = { reference = { events = 1, exposure = 4, unit = "decades", source = "s" } }"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("unknown reference unit `decades`"), "{e}");
+        let e = parse(r#"x = { dist = "uniform", min = 0, max = 1, reference = { events = 1, exposure = 4, unit = "trials", source = "s" } }"#)
+            .unwrap_err();
+        assert!(e.contains("drawn from its posterior"), "{e}");
+        // More events than trials: no posterior (the loader reports it).
+        let r = Reference {
+            events: 5.0,
+            exposure: 4.0,
+            unit: "trials".into(),
+            source: "s".into(),
+            round_days: None,
+        };
+        assert_eq!(r.posterior(), None);
+    }
+
+    #[test]
+    fn format_fixed_numbers_are_switches() {
+        assert!(format_fixed("crisis.ally.us.lock").is_some());
+        assert!(format_fixed("crisis.ally.us.alignment").is_none());
+    }
+
+    #[test]
     fn serialize_round_trip() {
         for s in [
             "x = 80",
             r#"x = { value = 80, source = "s", confidence = 0.5 }"#,
             r#"x = { dist = "normal", mean = 5, sd = 1, min = 0, max = 10 }"#,
+            r#"x = { value = 2, fixed = true, reason = "structural" }"#,
+            r#"x = { value = 0.1, reference = { events = 1, exposure = 9, unit = "trials", source = "s" } }"#,
+            r#"x = { value = 0.1, implied_certainty = 0.5 }"#,
         ] {
             let n = parse(s).unwrap();
             let json = serde_json::to_string(&n).unwrap();

@@ -59,6 +59,8 @@ fn scale_num(n: &mut Num, m: f64, cap: Option<f64>) {
                     *v = f(*v);
                 }
             }
+            // Derived by the sampler from a reference class, never stated in a number.
+            Dist::Beta { .. } | Dist::GammaRate { .. } => {}
         }
     }
 }
@@ -86,6 +88,7 @@ fn shift_num(n: &mut Num, s: f64) {
                     *v += s;
                 }
             }
+            Dist::Beta { .. } | Dist::GammaRate { .. } => {}
         }
     }
 }
