@@ -483,18 +483,27 @@ impl Runs {
             self.n += 1;
             return;
         }
-        for (k, v) in &st.vars {
-            if disabled.binary_search(k).is_ok() {
-                continue;
-            }
-            match self.var_acc.get_mut(k) {
-                Some(a) => a.push(*v),
-                None => {
-                    let mut a = agg::VarAcc::new(var_range(cx.scn, k), cx.bins);
-                    a.push(*v);
-                    self.var_acc.insert(k.clone(), a);
+        // A run's vars and series come sorted by name, as do the accumulators: walk both in
+        // step (one name comparison per var instead of a tree search), then add the names
+        // this run is the first to have.
+        let mut fresh: Vec<(&String, f64)> = Vec::new();
+        {
+            let mut acc = self.var_acc.iter_mut().peekable();
+            for (k, v) in &st.vars {
+                if disabled.binary_search(k).is_ok() {
+                    continue;
+                }
+                while acc.next_if(|(a, _)| a.as_str() < k.as_str()).is_some() {}
+                match acc.next_if(|(a, _)| *a == k) {
+                    Some((_, a)) => a.push(*v),
+                    None => fresh.push((k, *v)),
                 }
             }
+        }
+        for (k, v) in fresh {
+            let mut a = agg::VarAcc::new(var_range(cx.scn, k), cx.bins);
+            a.push(v);
+            self.var_acc.insert(k.clone(), a);
         }
         for d in disabled {
             match self.var_acc.get_mut(d) {
@@ -506,15 +515,21 @@ impl Runs {
                 }
             }
         }
-        for (k, s) in &st.series {
-            match self.series_acc.get_mut(k) {
-                Some(a) => a.push(s),
-                None => {
-                    let mut a = agg::SeriesAcc::default();
-                    a.push(s);
-                    self.series_acc.insert(k.clone(), a);
+        let mut fresh: Vec<(&String, &Vec<f64>)> = Vec::new();
+        {
+            let mut acc = self.series_acc.iter_mut().peekable();
+            for (k, s) in &st.series {
+                while acc.next_if(|(a, _)| a.as_str() < k.as_str()).is_some() {}
+                match acc.next_if(|(a, _)| *a == k) {
+                    Some((_, a)) => a.push(s),
+                    None => fresh.push((k, s)),
                 }
             }
+        }
+        for (k, s) in fresh {
+            let mut a = agg::SeriesAcc::default();
+            a.push(s);
+            self.series_acc.insert(k.clone(), a);
         }
         for (j, e) in st.events.iter().enumerate() {
             // first occurrence in this run (a run logs few events: a scan, no set)
