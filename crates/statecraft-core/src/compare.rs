@@ -144,7 +144,7 @@ pub fn question_deltas(
         let empty = Vec::new();
         let b = base_runs.questions.get(kb).unwrap_or(&empty);
         let a = variant_runs.questions.get(kv).unwrap_or(&empty);
-        let counts = mc::stats::PairedCounts::from_pairs(&b, &a);
+        let counts = mc::stats::PairedCounts::from_pairs(b, a);
         let mean = |v: &[bool]| {
             if v.is_empty() {
                 0.0
@@ -155,8 +155,8 @@ pub fn question_deltas(
         let (lo, hi) = mc::stats::newcombe_paired(counts, mc::stats::Z95);
         out.push(Delta {
             outcome: q.id.clone(),
-            p_base: mean(&b),
-            p_alt: mean(&a),
+            p_base: mean(b),
+            p_alt: mean(a),
             delta: counts.delta(),
             lo,
             hi,
