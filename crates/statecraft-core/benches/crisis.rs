@@ -1,10 +1,14 @@
 //! One Greenland 2026 crisis run (43 weekly rounds × 40 actors), against a baseline in the same
 //! command: a plain 10-round compromise run of the same 40 stances (crisis section removed)
 //! through `engine::simulate_once`. Target: well under 1 ms per crisis run.
+//! `greenland_job_of_256_runs`: a whole one-thread Monte Carlo job of 256 Greenland runs
+//! (sampling, the model, the streaming fold and the aggregation), to set against 256 ×
+//! `greenland_run` (issue 11's target: ≤ 1.2× the model alone).
 //! `cargo bench -p statecraft-core --bench crisis` (figures in docs/performance.md).
 
 use statecraft_core::crisis::simulate;
 use statecraft_core::engine::{self, RunOptions};
+use statecraft_core::mc::{self, McConfig};
 use statecraft_core::rng::stream;
 use statecraft_core::scenario::{load, CrisisSpec, Scenario};
 
@@ -41,5 +45,32 @@ fn baseline_compromise_10_rounds_same_actors(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         i += 1;
         engine::simulate_once(divan::black_box(&s), &opts, &mut stream(1, i)).expect("runs")
+    });
+}
+
+/// A whole Monte Carlo job of 256 runs on one thread (divide by 256 for one run with sampling
+/// and aggregation included).
+#[divan::bench(sample_count = 10)]
+fn greenland_job_of_256_runs(bencher: divan::Bencher) {
+    let s = load();
+    let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    let cfg = McConfig {
+        runs: 256,
+        ..McConfig::default()
+    };
+    bencher.bench_local(|| {
+        pool.install(|| {
+            mc::run_keep(
+                divan::black_box(&s),
+                &cfg,
+                |x, r| engine::simulate_once(x, &opts, r),
+                None,
+            )
+            .expect("runs")
+        })
     });
 }

@@ -5,8 +5,8 @@
 //! so run `i` of the variant draws the same random numbers as run `i` of the base for every
 //! element the two share (streams are keyed by seed, run index and element id: `rng`). Each
 //! outcome's change is reported with Newcombe's paired interval ([`mc::Delta`]), and so is each
-//! forecast question's (its `when` predicate evaluated on the kept per-run vars of both worlds,
-//! [`mc::Runs::indicators`]).
+//! forecast question's (its `when` predicate evaluated as each world's runs are folded,
+//! [`mc::Runs::questions`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -126,20 +126,25 @@ pub fn question_deltas(
             .map_err(|e| StudyError::Config(format!("question `{id}`: its `when` predicate: {e}")))
     };
     let mut out = Vec::new();
-    for q in &base.questions {
+    for (kb, q) in base.questions.iter().enumerate() {
         if q.when.trim().is_empty() {
             continue;
         }
-        let Some(qv) = variant
+        let Some((kv, qv)) = variant
             .questions
             .iter()
-            .find(|v| v.id == q.id && !v.when.trim().is_empty())
+            .enumerate()
+            .find(|(_, v)| v.id == q.id && !v.when.trim().is_empty())
         else {
             continue;
         };
-        let b = base_runs.indicators(&parse(base, &q.id, &q.when)?);
-        let a = variant_runs.indicators(&parse(variant, &qv.id, &qv.when)?);
-        let counts = mc::stats::PairedCounts::from_pairs(&b, &a);
+        parse(base, &q.id, &q.when)?;
+        parse(variant, &qv.id, &qv.when)?;
+        // the indicators folded while each world ran (`mc::Runs::questions`)
+        let empty = Vec::new();
+        let b = base_runs.questions.get(kb).unwrap_or(&empty);
+        let a = variant_runs.questions.get(kv).unwrap_or(&empty);
+        let counts = mc::stats::PairedCounts::from_pairs(b, a);
         let mean = |v: &[bool]| {
             if v.is_empty() {
                 0.0
@@ -150,8 +155,8 @@ pub fn question_deltas(
         let (lo, hi) = mc::stats::newcombe_paired(counts, mc::stats::Z95);
         out.push(Delta {
             outcome: q.id.clone(),
-            p_base: mean(&b),
-            p_alt: mean(&a),
+            p_base: mean(b),
+            p_alt: mean(a),
             delta: counts.delta(),
             lo,
             hi,

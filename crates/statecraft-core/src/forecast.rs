@@ -132,6 +132,29 @@ pub fn evaluate(
         .collect()
 }
 
+/// Every question of the scenario from counts folded during the Monte Carlo job
+/// (`yes(k)`: runs in which question `k`'s `when` held, `None` if it was not counted): the
+/// same figures as [`evaluate`] on the job's runs, and the same error for a predicate that
+/// does not parse.
+pub fn from_counts(
+    scn: &Scenario,
+    yes: impl Fn(usize) -> Option<u64>,
+    runs: u64,
+) -> Result<Vec<QuestionForecast>, ForecastError> {
+    let as_of = scn.scenario.as_of;
+    scn.questions
+        .iter()
+        .enumerate()
+        .map(|(k, q)| {
+            cond::parse(&q.when, as_of).map_err(|e| ForecastError::Pred {
+                id: q.id.clone(),
+                source: e,
+            })?;
+            Ok(QuestionForecast::from_counts(q, yes(k).unwrap_or(0), runs))
+        })
+        .collect()
+}
+
 /// Brier score (Brier 1950) of probability p for outcome o ∈ {0, 1}: (p − o)². Lower is better.
 pub fn brier(p: f64, outcome: bool) -> f64 {
     let o = if outcome { 1.0 } else { 0.0 };

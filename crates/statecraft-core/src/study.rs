@@ -488,13 +488,7 @@ pub fn study(
     let cfg = &fixed;
 
     let questions = if cfg.forecasts && !scn.questions.is_empty() {
-        let states: Vec<RunState> = (0..runs.n as usize)
-            .map(|i| RunState {
-                vars: runs.run_vars(i),
-                ..RunState::default()
-            })
-            .collect();
-        forecast::evaluate(scn, &states)?
+        forecast::from_counts(scn, |k| runs.question_yes(k), runs.n)?
     } else {
         Vec::new()
     };
@@ -864,8 +858,9 @@ mod tests {
         cfg.discount_levels.clear();
         let s = study(&scn, &cfg, None).unwrap();
         assert!(s.hypotheses.is_empty() && s.pivotality.is_none());
-        // The same questions evaluated through the Monte Carlo runs directly.
-        let (_, runs) = mc::run_keep(
+        // The same questions evaluated after the fact on every run's kept vars (`Keep::All`):
+        // the counts the study folds while the job runs must be the same.
+        let runs = mc::simulate(
             &scn,
             &cfg.mc,
             |x: &Scenario, r: &mut Rng| engine::simulate_once(x, &cfg.run, r),

@@ -20,23 +20,42 @@ use std::sync::atomic::{AtomicU64, Ordering};
 struct Counting;
 
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
+/// Bytes live now and the most live since the last reset (for the memory test).
+static LIVE: AtomicU64 = AtomicU64::new(0);
+static PEAK: AtomicU64 = AtomicU64::new(0);
+/// The counters are global: the tests of this file take turns.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn grew(bytes: usize) {
+    let now = LIVE.fetch_add(bytes as u64, Ordering::Relaxed) + bytes as u64;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+fn shrank(bytes: usize) {
+    LIVE.fetch_sub(bytes as u64, Ordering::Relaxed);
+}
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the counter is a relaxed
 // atomic and never affects the allocation.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, Ordering::Relaxed);
+        grew(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        shrank(layout.size());
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, Ordering::Relaxed);
+        grew(layout.size());
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         ALLOCS.fetch_add(1, Ordering::Relaxed);
+        grew(new_size);
+        shrank(layout.size());
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -71,6 +90,7 @@ fn per_run(job: &(dyn Fn(u64) + Sync)) -> f64 {
 
 #[test]
 fn allocations_per_run_stay_within_todays_bounds() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let s = greenland();
     let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
     let f = |sc: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
@@ -104,4 +124,45 @@ fn allocations_per_run_stay_within_todays_bounds() {
     // Greenland's 8 params as a named var per run, and the crisis bargaining step going through
     // `models::step`): its compiled index form and named RunState.
     assert!(model <= 1150.0, "model {model}");
+}
+
+/// Peak live heap bytes of `job(runs)` on a one-thread pool, above what was live before.
+fn peak(job: &(dyn Fn(u64) + Sync), runs: u64) -> u64 {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    pool.install(|| {
+        let before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        job(runs);
+        PEAK.load(Ordering::Relaxed).saturating_sub(before)
+    })
+}
+
+#[test]
+fn a_streaming_job_holds_almost_nothing_per_run() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // Issue 11: memory flat in the run count. Between 1,500 and 3,000 runs (both past the
+    // series' exact cap, `mc::agg::SERIES_EXACT_CAP`) a `run_keep` job may grow only by what
+    // it still keeps per run: the vars' exact values (below `VAR_EXACT_CAP`; 204 vars × 8
+    // bytes) and one indicator per outcome and question. Before streaming it kept every
+    // run's vars and series (≈ 50 KB per run, docs/performance.md §7).
+    let s = greenland();
+    let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
+    let f = |sc: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
+        engine::simulate_once(sc, &opts, r)
+    };
+    let job = |runs| {
+        let cfg = McConfig {
+            runs,
+            ..McConfig::default()
+        };
+        mc::run_keep(&s, &cfg, f, None).expect("runs");
+    };
+    let (a, b) = (peak(&job, 1_500), peak(&job, 3_000));
+    let per_run = b.saturating_sub(a) as f64 / 1_500.0;
+    println!("peak heap: 1,500 runs {a} B, 3,000 runs {b} B, {per_run:.0} B per run");
+    // measured 2026-12-02: see the printed line in docs/performance.md §7
+    assert!(per_run <= 4_096.0, "{per_run} bytes per run");
 }

@@ -11,6 +11,7 @@
 //! any thread count. A counterfactual run `i` uses the same two streams as the base run `i`
 //! (common random numbers).
 
+pub mod agg;
 pub mod cancel;
 pub mod stats;
 pub mod toy;
@@ -375,27 +376,40 @@ pub fn sampled_scenario(
     Ok(sampled(&p, cfg.seed, run_index))
 }
 
-/// Per-run data kept for aggregation and pairing (columnar, in run-index order).
+/// What a job folded in, in run-index order: exact counts (outcomes, questions, events),
+/// streaming accumulators for vars and series ([`agg`]), and per-run data only where a caller
+/// asks for it ([`Keep`]).
 #[derive(Clone, Debug, Default)]
 pub struct Runs {
     pub n: u64,
-    /// var → value per run (NaN = missing in that run).
+    /// var → value per run (NaN = missing in that run). Only with [`Keep::All`].
     pub vars: BTreeMap<String, Vec<f64>>,
-    /// series → per run (empty = missing in that run).
+    /// series → per run (empty = missing in that run). Only with [`Keep::All`].
     pub series: BTreeMap<String, Vec<Vec<f64>>>,
     /// event → (runs in which it occurred, total occurrences).
     pub events: BTreeMap<String, (u64, u64)>,
-    /// outcome index → per-run indicator.
+    /// outcome index → per-run indicator (what paired comparisons read).
     pub outcomes: Vec<Vec<bool>>,
+    /// question index (of `Scenario::questions`) → per-run indicator of its `when` predicate
+    /// (empty for a question whose predicate does not parse). Not with [`Keep::Outcomes`].
+    pub questions: Vec<Vec<bool>>,
+    /// var → streaming summary (not with [`Keep::Outcomes`]).
+    pub var_acc: BTreeMap<String, agg::VarAcc>,
+    /// series → streaming per-round bands (not with [`Keep::Outcomes`]).
+    pub series_acc: BTreeMap<String, agg::SeriesAcc>,
 }
 
-/// What per-run data a job keeps ([`simulate`] keeps everything; [`simulate_outcomes`] only
-/// the outcome indicators, which is all a paired comparison reads).
+/// What per-run data a job keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keep {
-    /// Vars, series, event counts and outcome indicators.
+    /// Everything streamed plus every run's vars and series (`Runs::vars`, `Runs::series`):
+    /// for tests and per-run inspection; memory grows with the run count.
     All,
-    /// Outcome indicators only (no vars, series or events).
+    /// Outcome and question indicators, event counts and the streaming var and series
+    /// accumulators: what [`run_keep`] keeps. Memory is flat in the run count but for one bit
+    /// per outcome and question per run.
+    Stream,
+    /// Outcome indicators only (no vars, series, questions or events).
     Outcomes,
 }
 
@@ -404,14 +418,44 @@ fn disabled_names(disabled: &BTreeSet<String>) -> Vec<String> {
     disabled.iter().map(|d| format!("disabled.{d}")).collect()
 }
 
+/// What folding a run needs, built once per job.
+struct FoldCx<'a> {
+    scn: &'a Scenario,
+    outcomes: Vec<Expr>,
+    /// Per question of the scenario: its parsed `when` (None if it does not parse).
+    questions: Vec<Option<Expr>>,
+    disabled: Vec<String>,
+    keep: Keep,
+    bins: usize,
+}
+
+impl<'a> FoldCx<'a> {
+    /// `outcomes` = [`compile_outcomes`] of `scn` (compiled first, so its error comes first).
+    fn new(scn: &'a Scenario, outcomes: Vec<Expr>, p: &Prepared, keep: Keep, bins: usize) -> Self {
+        let as_of = scn.scenario.as_of;
+        FoldCx {
+            scn,
+            outcomes,
+            questions: scn
+                .questions
+                .iter()
+                .map(|q| crate::expr::parse(&q.when, as_of).ok())
+                .collect(),
+            disabled: disabled_names(&p.scn.disabled),
+            keep,
+            bins,
+        }
+    }
+}
+
 impl Runs {
     /// Fold one run in. Every `disabled.<id>` var of the job reads 1 (whatever the run function
     /// set), as if it had been inserted into the run's vars before the outcome predicates are
     /// evaluated; `disabled` holds those names, sorted.
-    fn push(&mut self, st: RunState, outcomes: &[Expr], disabled: &[String], keep: Keep) {
-        let mut st = st;
-        if self.outcomes.len() < outcomes.len() {
-            self.outcomes.resize(outcomes.len(), Vec::new());
+    fn push(&mut self, st: RunState, cx: &FoldCx) {
+        let disabled = &cx.disabled[..];
+        if self.outcomes.len() < cx.outcomes.len() {
+            self.outcomes.resize(cx.outcomes.len(), Vec::new());
         }
         {
             let vars = &st.vars;
@@ -422,14 +466,93 @@ impl Runs {
                     vars.get(v).copied()
                 }
             };
-            for (k, e) in outcomes.iter().enumerate() {
+            for (k, e) in cx.outcomes.iter().enumerate() {
                 self.outcomes[k].push(e.eval(&mut lookup));
             }
+            if cx.keep != Keep::Outcomes {
+                if self.questions.len() < cx.questions.len() {
+                    self.questions.resize(cx.questions.len(), Vec::new());
+                }
+                for (k, e) in cx.questions.iter().enumerate() {
+                    if let Some(e) = e {
+                        self.questions[k].push(e.eval(&mut lookup));
+                    }
+                }
+            }
         }
-        if keep == Keep::Outcomes {
+        if cx.keep == Keep::Outcomes {
             self.n += 1;
             return;
         }
+        // A run's vars and series come sorted by name, as do the accumulators: walk both in
+        // step (one name comparison per var instead of a tree search), then add the names
+        // this run is the first to have.
+        let mut fresh: Vec<(&String, f64)> = Vec::new();
+        {
+            let mut acc = self.var_acc.iter_mut().peekable();
+            for (k, v) in &st.vars {
+                if disabled.binary_search(k).is_ok() {
+                    continue;
+                }
+                while acc.next_if(|(a, _)| a.as_str() < k.as_str()).is_some() {}
+                match acc.next_if(|(a, _)| *a == k) {
+                    Some((_, a)) => a.push(*v),
+                    None => fresh.push((k, *v)),
+                }
+            }
+        }
+        for (k, v) in fresh {
+            let mut a = agg::VarAcc::new(var_range(cx.scn, k), cx.bins);
+            a.push(v);
+            self.var_acc.insert(k.clone(), a);
+        }
+        for d in disabled {
+            match self.var_acc.get_mut(d) {
+                Some(a) => a.push(1.0),
+                None => {
+                    let mut a = agg::VarAcc::new(var_range(cx.scn, d), cx.bins);
+                    a.push(1.0);
+                    self.var_acc.insert(d.clone(), a);
+                }
+            }
+        }
+        let mut fresh: Vec<(&String, &Vec<f64>)> = Vec::new();
+        {
+            let mut acc = self.series_acc.iter_mut().peekable();
+            for (k, s) in &st.series {
+                while acc.next_if(|(a, _)| a.as_str() < k.as_str()).is_some() {}
+                match acc.next_if(|(a, _)| *a == k) {
+                    Some((_, a)) => a.push(s),
+                    None => fresh.push((k, s)),
+                }
+            }
+        }
+        for (k, s) in fresh {
+            let mut a = agg::SeriesAcc::default();
+            a.push(s);
+            self.series_acc.insert(k.clone(), a);
+        }
+        for (j, e) in st.events.iter().enumerate() {
+            // first occurrence in this run (a run logs few events: a scan, no set)
+            let first = !st.events[..j].contains(e);
+            let entry = match self.events.get_mut(e) {
+                Some(x) => x,
+                None => self.events.entry(e.clone()).or_insert((0, 0)),
+            };
+            entry.1 += 1;
+            if first {
+                entry.0 += 1;
+            }
+        }
+        if cx.keep == Keep::All {
+            self.keep_run(st, disabled);
+        }
+        self.n += 1;
+    }
+
+    /// [`Keep::All`]: store run `self.n`'s vars and series columnwise.
+    fn keep_run(&mut self, st: RunState, disabled: &[String]) {
+        let mut st = st;
         let i = self.n as usize;
         for (k, v) in &st.vars {
             match self.vars.get_mut(k) {
@@ -472,19 +595,6 @@ impl Runs {
                 col.push(Vec::new());
             }
         }
-        for (j, e) in st.events.iter().enumerate() {
-            // first occurrence in this run (a run logs few events: a scan, no set)
-            let first = !st.events[..j].contains(e);
-            let entry = match self.events.get_mut(e) {
-                Some(x) => x,
-                None => self.events.entry(e.clone()).or_insert((0, 0)),
-            };
-            entry.1 += 1;
-            if first {
-                entry.0 += 1;
-            }
-        }
-        self.n += 1;
     }
 
     /// Hits per outcome class.
@@ -495,12 +605,20 @@ impl Runs {
             .collect()
     }
 
-    /// Per-run values of a var (NaN where missing).
+    /// Runs in which question `k` of the scenario resolved yes (`None` when its predicate did
+    /// not parse or the job kept no question indicators).
+    pub fn question_yes(&self, k: usize) -> Option<u64> {
+        let v = self.questions.get(k)?;
+        (v.len() as u64 == self.n).then(|| v.iter().filter(|b| **b).count() as u64)
+    }
+
+    /// Per-run values of a var (NaN where missing; [`Keep::All`] only).
     pub fn var(&self, name: &str) -> Option<&[f64]> {
         self.vars.get(name).map(Vec::as_slice)
     }
 
-    /// The vars of run `i` (as the run function produced them, plus `disabled.*`).
+    /// The vars of run `i` (as the run function produced them, plus `disabled.*`;
+    /// [`Keep::All`] only).
     pub fn run_vars(&self, i: usize) -> BTreeMap<String, f64> {
         self.vars
             .iter()
@@ -513,15 +631,15 @@ impl Runs {
             .collect()
     }
 
-    /// Evaluate any predicate over the stored runs (e.g. a forecast question's `when`), after
-    /// the fact: per-run indicators in run order.
+    /// Evaluate any predicate over the stored runs after the fact: per-run indicators in run
+    /// order ([`Keep::All`] only; a job that streams evaluates its predicates as it folds).
     pub fn indicators(&self, pred: &Expr) -> Vec<bool> {
         (0..self.n as usize)
             .map(|i| pred.eval_vars(&self.run_vars(i)))
             .collect()
     }
 
-    /// Probability of any predicate with its Wilson 95% interval.
+    /// Probability of any predicate with its Wilson 95% interval ([`Keep::All`] only).
     pub fn proportion(&self, pred: &Expr) -> Proportion {
         let hits = self.indicators(pred).iter().filter(|b| **b).count() as u64;
         Proportion::new(hits, self.n)
@@ -555,12 +673,17 @@ impl Proportion {
     }
 }
 
-/// Number of runs evaluated per parallel batch (bounds memory: per-run states are folded into
-/// the columnar [`Runs`] after each batch). Adaptive jobs decide whether to stop only here, at a
-/// batch boundary in run order, so the run count is a function of (scenario, seed) alone.
+/// Number of runs evaluated per parallel batch. Adaptive jobs decide whether to stop only here,
+/// at a batch boundary in run order, so the run count is a function of (scenario, seed) alone.
 pub const BATCH: u64 = 1024;
+/// Runs computed in parallel before they are folded (in run order, while the next chunk
+/// computes): bounds the run states alive at once to two chunks.
+pub const CHUNK: u64 = 128;
+/// Runs one worker takes at a time inside a chunk (one scenario buffer per piece).
+const PIECE: u64 = 8;
 
-/// Run the Monte Carlo job and keep per-run data (for pairing and custom aggregation).
+/// Run the Monte Carlo job and keep every run's data ([`Keep::All`]; for pairing and custom
+/// aggregation in tests).
 pub fn simulate<F, E>(
     scn: &Scenario,
     cfg: &McConfig,
@@ -590,7 +713,8 @@ where
     simulate_keep(scn, cfg, f, progress, Keep::Outcomes)
 }
 
-/// [`simulate`] keeping what `keep` says.
+/// [`simulate`] keeping what `keep` says. Runs are computed in chunks of [`CHUNK`] on the
+/// rayon pool; chunk k is folded into the result (in run order) while chunk k + 1 computes.
 pub fn simulate_keep<F, E>(
     scn: &Scenario,
     cfg: &McConfig,
@@ -604,8 +728,57 @@ where
 {
     let outcomes = compile_outcomes(scn)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
-    let disabled = disabled_names(&p.scn.disabled);
+    let cx = FoldCx::new(scn, outcomes, &p, keep, cfg.bins);
     let done = AtomicU64::new(0);
+    // Scenario buffers, one per piece in flight: `apply` overwrites every uncertain number and
+    // certain numbers never change, so a reused buffer equals a fresh sampled copy.
+    let buffers: std::sync::Mutex<Vec<Scenario>> = std::sync::Mutex::new(Vec::new());
+    let compute = |from: u64, to: u64| -> Vec<Result<RunState, String>> {
+        let pieces = (to - from).div_ceil(PIECE);
+        let out: Vec<Vec<Result<RunState, String>>> = (0..pieces)
+            .into_par_iter()
+            .map(|k| {
+                let a = from + k * PIECE;
+                let b = (a + PIECE).min(to);
+                let taken = buffers.lock().ok().and_then(|mut v| v.pop());
+                let mut s = taken.unwrap_or_else(|| p.run_scn.clone());
+                let res: Vec<Result<RunState, String>> = (a..b)
+                    .map(|i| {
+                        if cfg.cancel.is_cancelled() {
+                            return Err(String::new());
+                        }
+                        sample_into(&p, cfg.seed, i, &mut s);
+                        let mut r = rng::stream(cfg.seed, i);
+                        let out = f(&s, &mut r).map_err(|e| e.to_string());
+                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        if let Some(cb) = progress {
+                            cb(n);
+                        }
+                        out
+                    })
+                    .collect();
+                if let Ok(mut v) = buffers.lock() {
+                    v.push(s);
+                }
+                res
+            })
+            .collect();
+        out.into_iter().flatten().collect()
+    };
+    let fold = |runs: &mut Runs, from: u64, batch: Vec<Result<RunState, String>>| {
+        for (k, r) in batch.into_iter().enumerate() {
+            match r {
+                Ok(st) => runs.push(st, &cx),
+                Err(message) => {
+                    return Err(McError::Run {
+                        run: from + k as u64,
+                        message,
+                    })
+                }
+            }
+        }
+        Ok(())
+    };
     let mut runs = Runs::default();
     let mut start = 0;
     let limit = match &cfg.precision {
@@ -622,46 +795,32 @@ where
             }
         }
         let end = (start + BATCH).min(limit);
-        let batch: Vec<Result<RunState, String>> = (start..end)
-            .into_par_iter()
-            .map_init(
-                || p.run_scn.clone(),
-                |s, i| {
-                    if cfg.cancel.is_cancelled() {
-                        return Err(String::new());
-                    }
-                    // One scenario buffer per worker: `apply` overwrites every uncertain number and
-                    // certain numbers never change, so the buffer equals a fresh sampled copy.
-                    sample_into(&p, cfg.seed, i, s);
-                    let mut r = rng::stream(cfg.seed, i);
-                    let out = f(s, &mut r).map_err(|e| e.to_string());
-                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if let Some(cb) = progress {
-                        cb(n);
-                    }
-                    out
+        // pipeline: fold the previous chunk while the next one computes
+        let mut pending: Option<(u64, Vec<Result<RunState, String>>)> = None;
+        let mut c = start;
+        loop {
+            let next = (c + CHUNK).min(end);
+            let (computed, folded) = rayon::join(
+                || (c < end).then(|| compute(c, next)),
+                || match pending.take() {
+                    Some((from, batch)) => fold(&mut runs, from, batch),
+                    None => Ok(()),
                 },
-            )
-            .collect();
-        if cfg.cancel.is_cancelled() {
-            return Err(McError::Cancelled);
-        }
-        for (k, r) in batch.into_iter().enumerate() {
-            match r {
-                Ok(st) => runs.push(st, &outcomes, &disabled, keep),
-                Err(message) => {
-                    return Err(McError::Run {
-                        run: start + k as u64,
-                        message,
-                    })
-                }
+            );
+            if cfg.cancel.is_cancelled() {
+                return Err(McError::Cancelled);
             }
+            folded?;
+            match computed {
+                Some(batch) => pending = Some((c, batch)),
+                None => break,
+            }
+            c = next;
         }
         start = end;
     }
     Ok(runs)
 }
-
 /// One outcome class's probability.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeProb {
@@ -862,21 +1021,19 @@ pub struct TipStep {
 fn alignment_counts(scn: &Scenario, runs: &Runs) -> BTreeMap<String, AlignmentCounts> {
     let mut out = BTreeMap::new();
     for a in &scn.crisis.allies {
-        let Some(col) = runs.var(&format!("alignment.{}", a.actor)) else {
+        let Some(acc) = runs.var_acc.get(&format!("alignment.{}", a.actor)) else {
             continue;
         };
-        let mut c = AlignmentCounts::default();
-        for &x in col.iter().filter(|x| !x.is_nan()) {
-            c.runs += 1;
-            if x <= -0.5 {
-                c.target += 1;
-            } else if x >= 0.5 {
-                c.initiator += 1;
-            } else {
-                c.neutral += 1;
-            }
-        }
-        out.insert(a.actor.clone(), c);
+        let n = acc.n();
+        out.insert(
+            a.actor.clone(),
+            AlignmentCounts {
+                runs: n,
+                target: acc.low,
+                neutral: n - acc.low - acc.high,
+                initiator: acc.high,
+            },
+        );
     }
     out
 }
@@ -939,7 +1096,7 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
-    let runs = simulate(scn, cfg, f, progress)?;
+    let runs = simulate_keep(scn, cfg, f, progress, Keep::Stream)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
     let agg = McConfig {
         runs: runs.n,
@@ -959,53 +1116,6 @@ fn var_range(scn: &Scenario, name: &str) -> Option<(f64, f64)> {
         .iter()
         .find(|x| x.id == issue)
         .map(|x| (x.min.min(x.max), x.max.max(x.min)))
-}
-
-fn summarize(values: &[f64], range: Option<(f64, f64)>, bins: usize) -> Option<VarSummary> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    let n = v.len();
-    let mean = v.iter().sum::<f64>() / n as f64;
-    let sd = if n > 1 {
-        (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
-    } else {
-        0.0
-    };
-    v.sort_by(f64::total_cmp);
-    let (min, max) = (v[0], v[n - 1]);
-    let (lo, hi) = match range {
-        Some((a, b)) if a <= min && max <= b && b > a => (a, b),
-        _ => (min, max),
-    };
-    let bins = bins.max(1);
-    let edges: Vec<f64> = if hi > lo {
-        (0..=bins)
-            .map(|k| lo + (hi - lo) * k as f64 / bins as f64)
-            .collect()
-    } else {
-        vec![lo, lo]
-    };
-    let nb = edges.len() - 1;
-    let mut counts = vec![0u64; nb];
-    for x in &v {
-        let k = if hi > lo {
-            (((x - lo) / (hi - lo)) * nb as f64).floor() as usize
-        } else {
-            0
-        };
-        counts[k.min(nb - 1)] += 1;
-    }
-    Some(VarSummary {
-        n: n as u64,
-        mean,
-        sd,
-        min,
-        max,
-        quantiles: QUANTILES.map(|q| quantile_sorted(&v, q)),
-        histogram: Histogram { edges, counts },
-    })
 }
 
 /// Aggregate per-run data into an [`McResult`].
@@ -1046,39 +1156,22 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
         });
     }
     let vars = runs
-        .vars
+        .var_acc
         .iter()
-        .filter_map(|(k, v)| summarize(v, var_range(scn, k), cfg.bins).map(|s| (k.clone(), s)))
+        .filter_map(|(k, a)| a.summary().map(|s| (k.clone(), s)))
         .collect();
     let series = runs
-        .series
+        .series_acc
         .iter()
-        .filter_map(|(k, per_run)| {
-            let len = per_run.iter().map(Vec::len).max().unwrap_or(0);
-            let present: Vec<&Vec<f64>> = per_run.iter().filter(|s| !s.is_empty()).collect();
-            if len == 0 || present.is_empty() {
+        .filter_map(|(k, a)| {
+            let bands = a.bands();
+            if bands.is_empty() || a.present() == 0 {
                 return None;
             }
-            let mut col: Vec<f64> = Vec::with_capacity(present.len());
-            let bands = (0..len)
-                .map(|r| {
-                    col.clear();
-                    col.extend(
-                        present
-                            .iter()
-                            .map(|s| s.get(r).or(s.last()).copied().unwrap_or(f64::NAN))
-                            .filter(|x| !x.is_nan()),
-                    );
-                    // sorting measured fewer instructions than selecting the order statistics
-                    // (`stats::quantiles_unsorted`) at these column sizes (docs/performance.md §7)
-                    col.sort_by(f64::total_cmp);
-                    QUANTILES.map(|q| quantile_sorted(&col, q))
-                })
-                .collect();
             Some((
                 k.clone(),
                 SeriesBands {
-                    n: present.len() as u64,
+                    n: a.present(),
                     bands,
                 },
             ))
@@ -1780,7 +1873,7 @@ where
     }
     let outcomes = compile_outcomes(scn)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
-    let disabled = disabled_names(&p.scn.disabled);
+    let cx = FoldCx::new(scn, outcomes, &p, Keep::Outcomes, cfg.bins);
     let per_outer: Vec<Result<Vec<u64>, McError>> = (0..outer)
         .into_par_iter()
         .map(|o| {
@@ -1797,7 +1890,7 @@ where
                     run: idx,
                     message: e.to_string(),
                 })?;
-                runs.push(st, &outcomes, &disabled, Keep::Outcomes);
+                runs.push(st, &cx);
             }
             Ok(runs.hits())
         })

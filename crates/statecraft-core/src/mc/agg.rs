@@ -1,0 +1,617 @@
+//! Streaming aggregation of a Monte Carlo job: every run is folded into fixed-size
+//! accumulators in run order, so memory does not grow with the run count and any thread count
+//! gives the same bits (docs/performance.md §7, "Streaming aggregation").
+//!
+//! A column (one var, or one round of one series) keeps its values exactly, in run order,
+//! while it has at most a cap of them ([`VAR_EXACT_CAP`], [`SERIES_EXACT_CAP`]); its quantiles,
+//! histogram, mean and standard deviation are then exactly what sorting every value gives. Past
+//! the cap the values go into a [`Sketch`] (relative accuracy [`SKETCH_ALPHA`]) and the exact
+//! buffer is dropped; the count, sum (hence the mean), minimum and maximum stay exact, the
+//! standard deviation comes from Welford's (1962) online update, and a histogram over the
+//! variable's declared range keeps exact counts.
+
+use super::{quantile_sorted, Histogram, VarSummary, QUANTILES};
+
+/// Values a var column keeps exactly before it switches to the sketch. Above the default run's
+/// 3,072–5,120 main-job runs (seeds 1–3), so its printed var figures are exact.
+pub const VAR_EXACT_CAP: usize = 8_192;
+/// Values one round of a series keeps exactly before it switches to the sketch. Lower than
+/// [`VAR_EXACT_CAP`] because a crisis scenario has many more series rounds than vars
+/// (Greenland: 75 series × 44 rounds = 3,300 columns against 196 vars): 3,300 × 1,024 × 8 bytes
+/// ≈ 27 MB is the most the exact buffers of Greenland's series ever hold.
+pub const SERIES_EXACT_CAP: usize = 1_024;
+/// Relative accuracy α of the sketch: a quantile it reports lies within α·|x| of an order
+/// statistic between the two the exact interpolation reads (Masson, Rim & Lee 2019, §2).
+pub const SKETCH_ALPHA: f64 = 0.005;
+/// Values with |x| below this go to the sketch's zero bucket (absolute error at most this).
+pub const SKETCH_MIN_ABS: f64 = 1e-9;
+
+/// A DDSketch-style log-bucketed quantile sketch (Masson, Rim & Lee, "DDSketch: A Fast and
+/// Fully-Mergeable Quantile Sketch with Relative-Error Guarantees", PVLDB 12(12), 2019): bucket
+/// `i` of a sign counts the values with γ^(i−1) < |x| ≤ γ^i, γ = (1 + α)/(1 − α), and stands
+/// for 2γ^i/(γ + 1), which is within α·|x| of every value in it. Dense buckets per sign, so
+/// memory grows with log(max/min), not with the count. Deterministic: the same values in any
+/// order give the same sketch; [`Sketch::merge`] adds two sketches bucket by bucket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sketch {
+    ln_gamma: f64,
+    gamma: f64,
+    pos: Buckets,
+    neg: Buckets,
+    zero: u64,
+    count: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Buckets {
+    /// Index of `counts[0]`.
+    offset: i32,
+    counts: Vec<u64>,
+}
+
+impl Buckets {
+    fn add(&mut self, i: i32, k: u64) {
+        if self.counts.is_empty() {
+            self.offset = i;
+            self.counts.push(0);
+        } else if i < self.offset {
+            let grow = (self.offset - i) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = i;
+        } else if i >= self.offset + self.counts.len() as i32 {
+            self.counts.resize((i - self.offset) as usize + 1, 0);
+        }
+        self.counts[(i - self.offset) as usize] += k;
+    }
+}
+
+impl Default for Sketch {
+    fn default() -> Self {
+        Sketch::new(SKETCH_ALPHA)
+    }
+}
+
+impl Sketch {
+    /// An empty sketch of relative accuracy `alpha` (0 < α < 1).
+    pub fn new(alpha: f64) -> Sketch {
+        let gamma = (1.0 + alpha) / (1.0 - alpha);
+        Sketch {
+            ln_gamma: gamma.ln(),
+            gamma,
+            pos: Buckets::default(),
+            neg: Buckets::default(),
+            zero: 0,
+            count: 0,
+        }
+    }
+
+    fn index(&self, a: f64) -> i32 {
+        (a.ln() / self.ln_gamma).ceil() as i32
+    }
+
+    fn value(&self, i: i32) -> f64 {
+        2.0 * self.gamma.powi(i) / (self.gamma + 1.0)
+    }
+
+    /// Add one value (NaN is ignored).
+    pub fn add(&mut self, x: f64) {
+        if x.is_nan() {
+            return;
+        }
+        self.count += 1;
+        let a = x.abs();
+        if a < SKETCH_MIN_ABS {
+            self.zero += 1;
+        } else if x > 0.0 {
+            let i = self.index(a);
+            self.pos.add(i, 1);
+        } else {
+            let i = self.index(a);
+            self.neg.add(i, 1);
+        }
+    }
+
+    /// Add every value of `other` (same α).
+    pub fn merge(&mut self, other: &Sketch) {
+        for (j, &k) in other.pos.counts.iter().enumerate() {
+            if k > 0 {
+                self.pos.add(other.pos.offset + j as i32, k);
+            }
+        }
+        for (j, &k) in other.neg.counts.iter().enumerate() {
+            if k > 0 {
+                self.neg.add(other.neg.offset + j as i32, k);
+            }
+        }
+        self.zero += other.zero;
+        self.count += other.count;
+    }
+
+    /// Values added.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Every bucket in ascending order of value: (representative value, count).
+    fn ascending(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        let neg = self
+            .neg
+            .counts
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, k)| **k > 0)
+            .map(|(j, &k)| (-self.value(self.neg.offset + j as i32), k));
+        let zero = (self.zero > 0).then_some((0.0, self.zero));
+        let pos = self
+            .pos
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| **k > 0)
+            .map(|(j, &k)| (self.value(self.pos.offset + j as i32), k));
+        neg.chain(zero).chain(pos)
+    }
+
+    /// The value at 0-based rank `r` (r < count).
+    fn at_rank(&self, r: u64) -> f64 {
+        let mut seen = 0;
+        let mut last = f64::NAN;
+        for (v, k) in self.ascending() {
+            last = v;
+            seen += k;
+            if r < seen {
+                return v;
+            }
+        }
+        last
+    }
+
+    /// The quantile at level `q` with the interpolation of [`quantile_sorted`] between the two
+    /// order statistics it reads, each replaced by its bucket's value; NaN when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.count == 0 {
+            return f64::NAN;
+        }
+        let h = (self.count - 1) as f64 * q.clamp(0.0, 1.0);
+        let lo = h.floor() as u64;
+        let hi = (lo + 1).min(self.count - 1);
+        let a = self.at_rank(lo);
+        let b = self.at_rank(hi);
+        a + (h - lo as f64) * (b - a)
+    }
+
+    /// Counts of `bins` equal-width bins between `lo` and `hi`, each bucket counted in the bin
+    /// of its value (clamped into the range).
+    fn histogram(&self, lo: f64, hi: f64, bins: usize) -> Vec<u64> {
+        let mut counts = vec![0u64; bins];
+        for (v, k) in self.ascending() {
+            let j = if hi > lo {
+                (((v.clamp(lo, hi) - lo) / (hi - lo)) * bins as f64).floor() as usize
+            } else {
+                0
+            };
+            counts[j.min(bins - 1)] += k;
+        }
+        counts
+    }
+}
+
+/// Quantiles of one column: exact values in run order up to `cap`, a [`Sketch`] past it.
+#[derive(Clone, Debug)]
+pub struct Quant {
+    cap: usize,
+    exact: Vec<f64>,
+    sketch: Option<Sketch>,
+    n: u64,
+    min: f64,
+    max: f64,
+}
+
+impl Quant {
+    pub fn new(cap: usize) -> Quant {
+        Quant {
+            cap,
+            exact: Vec::new(),
+            sketch: None,
+            n: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+
+    /// Add one (non-NaN) value.
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+        match &mut self.sketch {
+            Some(s) => s.add(x),
+            None => {
+                self.exact.push(x);
+                if self.exact.len() > self.cap {
+                    let mut s = Sketch::default();
+                    for &v in &self.exact {
+                        s.add(v);
+                    }
+                    self.exact = Vec::new();
+                    self.sketch = Some(s);
+                }
+            }
+        }
+    }
+
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Whether the values are still kept exactly.
+    pub fn is_exact(&self) -> bool {
+        self.sketch.is_none()
+    }
+
+    /// Quantiles at [`QUANTILES`]: exact (sorting) below the cap, from the sketch (clamped to
+    /// the exact minimum and maximum) above it.
+    pub fn quantiles(&self) -> [f64; 5] {
+        match &self.sketch {
+            None => {
+                let mut v = self.exact.clone();
+                v.sort_by(f64::total_cmp);
+                QUANTILES.map(|q| quantile_sorted(&v, q))
+            }
+            Some(s) => QUANTILES.map(|q| s.quantile(q).clamp(self.min, self.max)),
+        }
+    }
+}
+
+/// One var across runs: [`Quant`] plus exact count, sum, extremes, alignment counts, Welford's
+/// running moments and a histogram over the declared range.
+#[derive(Clone, Debug)]
+pub struct VarAcc {
+    q: Quant,
+    /// Sum in run order from −0.0 (the same additions as `Iterator::sum` over the values).
+    sum: f64,
+    /// Welford (1962): running mean and sum of squared deviations.
+    w_mean: f64,
+    w_m2: f64,
+    /// Declared range and bins: exact bin counts while every value lies in it.
+    range: Option<(f64, f64)>,
+    bins: usize,
+    range_counts: Vec<u64>,
+    /// Runs with the value ≤ −0.5, ≥ 0.5 (the alignment classes of `mc::AlignmentCounts`).
+    pub(crate) low: u64,
+    pub(crate) high: u64,
+}
+
+impl VarAcc {
+    pub fn new(range: Option<(f64, f64)>, bins: usize) -> VarAcc {
+        let bins = bins.max(1);
+        let range = range.filter(|(a, b)| b > a);
+        VarAcc {
+            q: Quant::new(VAR_EXACT_CAP),
+            sum: -0.0,
+            w_mean: 0.0,
+            w_m2: 0.0,
+            range,
+            bins,
+            range_counts: if range.is_some() {
+                vec![0; bins]
+            } else {
+                Vec::new()
+            },
+            low: 0,
+            high: 0,
+        }
+    }
+
+    /// Add one run's value (NaN = missing, ignored).
+    pub fn push(&mut self, x: f64) {
+        if x.is_nan() {
+            return;
+        }
+        self.q.push(x);
+        self.sum += x;
+        let n = self.q.n as f64;
+        let d = x - self.w_mean;
+        self.w_mean += d / n;
+        self.w_m2 += d * (x - self.w_mean);
+        if let Some((lo, hi)) = self.range {
+            if (lo..=hi).contains(&x) {
+                let k = (((x - lo) / (hi - lo)) * self.bins as f64).floor() as usize;
+                self.range_counts[k.min(self.bins - 1)] += 1;
+            }
+        }
+        if x <= -0.5 {
+            self.low += 1;
+        } else if x >= 0.5 {
+            self.high += 1;
+        }
+    }
+
+    /// Runs in which the var was present.
+    pub fn n(&self) -> u64 {
+        self.q.n
+    }
+
+    /// The summary `mc::aggregate` reports; `None` when the var never had a value.
+    pub fn summary(&self) -> Option<VarSummary> {
+        if self.q.n == 0 {
+            return None;
+        }
+        if self.q.is_exact() {
+            return exact_summary(&self.q.exact, self.range, self.bins);
+        }
+        let n = self.q.n;
+        let mean = self.sum / n as f64;
+        let sd = if n > 1 {
+            (self.w_m2 / (n - 1) as f64).max(0.0).sqrt()
+        } else {
+            0.0
+        };
+        let (min, max) = (self.q.min, self.q.max);
+        let (lo, hi) = match self.range {
+            Some((a, b)) if a <= min && max <= b => (a, b),
+            _ => (min, max),
+        };
+        let (edges, counts) = if hi > lo {
+            let edges: Vec<f64> = (0..=self.bins)
+                .map(|k| lo + (hi - lo) * k as f64 / self.bins as f64)
+                .collect();
+            let counts = if Some((lo, hi)) == self.range {
+                self.range_counts.clone()
+            } else {
+                self.q
+                    .sketch
+                    .as_ref()
+                    .map_or_else(|| vec![0; self.bins], |s| s.histogram(lo, hi, self.bins))
+            };
+            (edges, counts)
+        } else {
+            (vec![lo, lo], vec![n])
+        };
+        Some(VarSummary {
+            n,
+            mean,
+            sd,
+            min,
+            max,
+            quantiles: self.q.quantiles(),
+            histogram: Histogram { edges, counts },
+        })
+    }
+}
+
+/// The summary of every value (no NaN) in run order: two-pass mean and standard deviation,
+/// sorted quantiles and equal-width bins over the declared range when every value lies in it,
+/// else over [min, max].
+pub fn exact_summary(values: &[f64], range: Option<(f64, f64)>, bins: usize) -> Option<VarSummary> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    let n = v.len();
+    let mean = v.iter().sum::<f64>() / n as f64;
+    let sd = if n > 1 {
+        (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    v.sort_by(f64::total_cmp);
+    let (min, max) = (v[0], v[n - 1]);
+    let (lo, hi) = match range {
+        Some((a, b)) if a <= min && max <= b && b > a => (a, b),
+        _ => (min, max),
+    };
+    let bins = bins.max(1);
+    let edges: Vec<f64> = if hi > lo {
+        (0..=bins)
+            .map(|k| lo + (hi - lo) * k as f64 / bins as f64)
+            .collect()
+    } else {
+        vec![lo, lo]
+    };
+    let nb = edges.len() - 1;
+    let mut counts = vec![0u64; nb];
+    for x in &v {
+        let k = if hi > lo {
+            (((x - lo) / (hi - lo)) * nb as f64).floor() as usize
+        } else {
+            0
+        };
+        counts[k.min(nb - 1)] += 1;
+    }
+    Some(VarSummary {
+        n: n as u64,
+        mean,
+        sd,
+        min,
+        max,
+        quantiles: QUANTILES.map(|q| quantile_sorted(&v, q)),
+        histogram: Histogram { edges, counts },
+    })
+}
+
+/// One series across runs: per-round [`Quant`]s. A run whose series is shorter than the
+/// longest so far is carried forward at its last value; when a run is longer, the new rounds
+/// start as copies of the last round (which holds every earlier run's last value), so the
+/// bands equal those of padding every run to the longest length after the fact.
+#[derive(Clone, Debug, Default)]
+pub struct SeriesAcc {
+    rounds: Vec<Quant>,
+    present: u64,
+}
+
+impl SeriesAcc {
+    /// Add one run's series (empty = missing in that run).
+    pub fn push(&mut self, s: &[f64]) {
+        let Some(&last) = s.last() else {
+            return;
+        };
+        self.present += 1;
+        if s.len() > self.rounds.len() {
+            let fill = self
+                .rounds
+                .last()
+                .cloned()
+                .unwrap_or_else(|| Quant::new(SERIES_EXACT_CAP));
+            self.rounds.resize(s.len(), fill);
+        }
+        for (r, q) in self.rounds.iter_mut().enumerate() {
+            let x = s.get(r).copied().unwrap_or(last);
+            if !x.is_nan() {
+                q.push(x);
+            }
+        }
+    }
+
+    /// Runs with the series present.
+    pub fn present(&self) -> u64 {
+        self.present
+    }
+
+    /// Per-round quantiles at [`QUANTILES`] (a round with no value gives NaN).
+    pub fn bands(&self) -> Vec<[f64; 5]> {
+        self.rounds.iter().map(Quant::quantiles).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn exact_quantiles(v: &[f64]) -> [f64; 5] {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        QUANTILES.map(|q| quantile_sorted(&s, q))
+    }
+
+    /// The bound of the sketch: the reported quantile lies between the two order statistics
+    /// the exact interpolation reads, widened by α·|x| and the zero bucket.
+    fn within_bound(v: &[f64], got: &[f64; 5]) -> Result<(), String> {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        for (k, q) in QUANTILES.iter().enumerate() {
+            let h = (s.len() - 1) as f64 * q;
+            let (a, b) = (
+                s[h.floor() as usize],
+                s[(h.floor() as usize + 1).min(s.len() - 1)],
+            );
+            let slack = |x: f64| SKETCH_ALPHA * x.abs() + SKETCH_MIN_ABS + 1e-12 * x.abs();
+            if got[k] < a - slack(a) || got[k] > b + slack(b) {
+                return Err(format!("q{q}: {} outside [{a}, {b}] ± α", got[k]));
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn sketch_quantiles_are_within_the_relative_bound(
+            v in prop::collection::vec(
+                prop_oneof![-100.0f64..100.0, -1.0f64..1.0, 0.0f64..1e-6, Just(0.0), Just(50.0)],
+                1..3000,
+            )
+        ) {
+            let mut s = Sketch::default();
+            for &x in &v {
+                s.add(x);
+            }
+            let got = QUANTILES.map(|q| s.quantile(q));
+            prop_assert!(within_bound(&v, &got).is_ok(), "{:?}", within_bound(&v, &got));
+        }
+
+        #[test]
+        fn a_quant_is_exact_up_to_its_cap_and_bounded_past_it(
+            v in prop::collection::vec(-50.0f64..150.0, 1..600),
+        ) {
+            let mut q = Quant::new(200);
+            for &x in &v {
+                q.push(x);
+            }
+            if v.len() <= 200 {
+                prop_assert_eq!(q.quantiles(), exact_quantiles(&v));
+            } else {
+                prop_assert!(!q.is_exact());
+                let got = q.quantiles();
+                prop_assert!(within_bound(&v, &got).is_ok(), "{:?}", within_bound(&v, &got));
+            }
+        }
+
+        #[test]
+        fn merged_sketches_equal_one_sketch(
+            a in prop::collection::vec(-10.0f64..10.0, 0..300),
+            b in prop::collection::vec(-10.0f64..10.0, 0..300),
+        ) {
+            let mut one = Sketch::default();
+            let (mut x, mut y) = (Sketch::default(), Sketch::default());
+            for &v in &a { one.add(v); x.add(v); }
+            for &v in &b { one.add(v); y.add(v); }
+            x.merge(&y);
+            prop_assert_eq!(x.count(), one.count());
+            for q in QUANTILES {
+                prop_assert_eq!(x.quantile(q).to_bits(), one.quantile(q).to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn a_var_past_its_cap_keeps_exact_moments_extremes_and_declared_bins() {
+        let vals: Vec<f64> = (0..(VAR_EXACT_CAP as u64 + 500))
+            .map(|i| ((i * 7919) % 1000) as f64 / 10.0)
+            .collect();
+        let mut acc = VarAcc::new(Some((0.0, 100.0)), 20);
+        for &x in &vals {
+            acc.push(x);
+        }
+        let got = acc.summary().unwrap();
+        let want = exact_summary(&vals, Some((0.0, 100.0)), 20).unwrap();
+        assert_eq!(got.n, want.n);
+        assert_eq!(got.mean.to_bits(), want.mean.to_bits());
+        assert!(
+            (got.sd - want.sd).abs() < 1e-9 * want.sd,
+            "{} vs {}",
+            got.sd,
+            want.sd
+        );
+        assert_eq!((got.min, got.max), (want.min, want.max));
+        assert_eq!(got.histogram, want.histogram);
+        for k in 0..5 {
+            let e = want.quantiles[k];
+            assert!(
+                (got.quantiles[k] - e).abs() <= SKETCH_ALPHA * e.abs() + 0.1,
+                "{k}"
+            );
+        }
+    }
+
+    #[test]
+    fn series_padding_equals_padding_after_the_fact() {
+        // runs of lengths 2, 4, 1, 3: bands equal the old rule (pad each run with its last)
+        let runs: Vec<Vec<f64>> = vec![
+            vec![1.0, 2.0],
+            vec![5.0, 6.0, 7.0, 8.0],
+            vec![3.0],
+            vec![],
+            vec![0.0, f64::NAN, 4.0],
+        ];
+        let mut acc = SeriesAcc::default();
+        for r in &runs {
+            acc.push(r);
+        }
+        let present: Vec<&Vec<f64>> = runs.iter().filter(|s| !s.is_empty()).collect();
+        let want: Vec<[f64; 5]> = (0..4)
+            .map(|r| {
+                let col: Vec<f64> = present
+                    .iter()
+                    .map(|s| s.get(r).or(s.last()).copied().unwrap())
+                    .filter(|x| !x.is_nan())
+                    .collect();
+                exact_quantiles(&col)
+            })
+            .collect();
+        assert_eq!(acc.present(), 4);
+        assert_eq!(acc.bands(), want);
+    }
+}
