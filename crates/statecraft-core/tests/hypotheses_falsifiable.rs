@@ -114,13 +114,16 @@ fn h1_uk_pivotal_fails_when_the_uks_stance_is_settled() {
     let sensitive = vec![set("params.fracture_cohesion", 0.95)];
     let h1 = verdict(&sensitive, "H1");
     assert_eq!(h1.rank.as_ref().map(|r| r.rank), Some(1), "{h1:?}");
-    // Falsification: the UK starts firmly with Denmark (its 6 January signature, no chance of
-    // backing the US at the start): its stance no longer moves anything, it is not pivotal.
+    // Falsification: the UK stands firmly with Denmark (its 6 January signature) and does not
+    // tip (locked; with every number sampled since the evidence rule, an unlocked UK at −1 can
+    // still tip to the US through its sampled lean and threshold): its stance no longer moves
+    // fracture detectably — the UK's Δ interval covers 0 — and H1 is not supported.
     let mut settled = sensitive;
     settled.push(set("crisis.ally.uk.alignment", -1.0));
+    settled.push(set("crisis.ally.uk.lock", 1.0));
     let h1 = verdict(&settled, "H1");
     assert_ne!(h1.verdict, Verdict::Supported, "{h1:?}");
-    assert!(h1.rank.as_ref().is_some_and(|r| r.rank > 1), "{h1:?}");
+    assert!(h1.lo <= 0.0 && h1.hi >= 0.0, "{h1:?}");
 }
 
 #[test]
