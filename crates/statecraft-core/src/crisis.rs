@@ -893,7 +893,9 @@ impl Sim<'_> {
     fn bargaining(&mut self) -> Result<(), CrisisError> {
         let nk = self.m.n_issues;
         let n = self.cap.len();
-        let rate = self.m.rate * (1.0 + self.pressure);
+        // Deadline pressure does not act here: it acts once, on the target's concession below
+        // (docs/crisis.md, "Deadline pressure").
+        let rate = self.m.rate;
         let mut pos = vec![0.0; n];
         let mut sal = vec![0.0; n];
         let mut has = vec![false; n];
@@ -1084,7 +1086,9 @@ impl Sim<'_> {
             if !self.holds(&m.opts[o].when) {
                 continue;
             }
-            let p = (self.prop[o] * (1.0 + self.pressure)).clamp(0.0, 1.0);
+            // Propensities are not scaled by deadline pressure (it acts once, on the target's
+            // concession: docs/crisis.md, "Deadline pressure").
+            let p = self.prop[o].clamp(0.0, 1.0);
             if self.u(m.opts[o].rid, 0) < p {
                 self.orders[o] += 1;
                 self.log

@@ -498,3 +498,81 @@ fn an_option_is_carried_out_once_even_if_ordered_and_substituted_in_one_round() 
         .count();
     assert_eq!(done, 1, "{:?}", st.events);
 }
+
+/// Deadline pressure acts once, on the target's concession (docs/crisis.md, "Deadline
+/// pressure"; issue 12: it used to multiply the bargaining rate, every option's propensity and
+/// the concession as well).
+///
+/// 1. Bargaining and options do not read it: with rate 0.5 and an option of propensity 0.3, a
+///    run with P = 3 from the first day has the same positions and the same order days as a run
+///    with P = 0 (every draw is keyed by element, so the runs are comparable draw for draw).
+/// 2. Concession reads it once: rate 0, κ = 0.1, Θ = 0.5 from the first day, target g
+///    (c = 1, s = 0.5, x = 10), initiator us (c = 4, s = 0.9, x = 90), no allies:
+///    ρ = 3.6 / 4.1, and the first week's move is min(1, κ Θ (1 + P) ρ) · 80:
+///    P = 0 → 0.0439 · 80 = 3.512; P = 1 → 7.024 — exactly (1 + P) times, not (1 + P)² or more.
+#[test]
+fn deadline_pressure_acts_once_on_concession() {
+    let option = r#"
+[[crisis.options]]
+id = "noop"
+name = "An option that changes nothing"
+when = "day >= 0"
+propensity = 0.3
+threat = 0
+"#;
+    let event = |p: f64, extra: &str| {
+        format!(
+            "[[crisis.events]]\nid = \"e\"\nname = \"e\"\ndate = \"2026-01-11\"\neffects = [{{ param = \"pressure\", op = \"add\", value = {p} }}{extra}]\n"
+        )
+    };
+    let bargain = |p: f64| -> Scenario {
+        let text = format!(
+            "{}\n{option}\n{}",
+            BASE.replace("rate = 0.0", "rate = 0.5"),
+            event(p, "")
+        );
+        toml::from_str(&text).unwrap()
+    };
+    for seed in 1..=5 {
+        let calm = run(&bargain(0.0), seed);
+        let pressed = run(&bargain(3.0), seed);
+        assert_eq!(calm.series["position.g.k"], pressed.series["position.g.k"]);
+        assert_eq!(
+            calm.series["position.us.k"],
+            pressed.series["position.us.k"]
+        );
+        let orders = |st: &RunState| -> Vec<String> {
+            st.events
+                .iter()
+                .filter(|e| e.starts_with("order:"))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(orders(&calm), orders(&pressed), "seed {seed}");
+        assert_eq!(pressed.get("pressure"), Some(3.0));
+    }
+    let coerce = |p: f64| -> Scenario {
+        let text = format!(
+            "{}\n[crisis.coercion]\nrate = 0.1\n\n{}",
+            BASE.replace(
+                "issue = \"k\"\n\n[crisis.bargaining]",
+                "issue = \"k\"\ntarget = \"g\"\n\n[crisis.bargaining]"
+            ),
+            event(p, ", { param = \"threat\", op = \"set\", value = 0.5 }")
+        );
+        toml::from_str(&text).unwrap()
+    };
+    let first_move = |p: f64| -> f64 {
+        let st = run(&coerce(p), 1);
+        let g = &st.series["position.g.k"];
+        let k = g.iter().position(|x| *x > 10.0).expect("g concedes");
+        g[k] - g[k - 1]
+    };
+    let rho = 3.6 / 4.1;
+    let (m0, m1) = (first_move(0.0), first_move(1.0));
+    assert!((m0 - 0.1 * 0.5 * rho * 80.0).abs() < 1e-9, "P = 0: {m0}");
+    assert!(
+        (m1 - 0.1 * 0.5 * 2.0 * rho * 80.0).abs() < 1e-9,
+        "P = 1: {m1}"
+    );
+}

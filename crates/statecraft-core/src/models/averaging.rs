@@ -4,7 +4,7 @@
 //! `docs/models/crisis-averaging.md`.
 //!
 //! [`bargain_step`] is the one implementation: the crisis layer calls it once per week on every
-//! issue (with its pressure-scaled rate), and [`Averaging`] iterates it on a plain bargaining
+//! issue (at the scenario's rate), and [`Averaging`] iterates it on a plain bargaining
 //! problem.
 
 use super::{ForecastStat, Model, ModelError, Problem, Trajectory};
