@@ -74,6 +74,16 @@ fn ensemble_json_has_one_entry_per_model_and_the_models_differ() {
         .collect();
     assert_eq!(ran, ["crisis-averaging", "eum", "smp"]);
     assert_eq!(e["runs"].as_u64(), Some(60));
+    // Every field of the ensemble is documented in docs/output.md.
+    let doc = std::fs::read_to_string(common::root().join("docs/output.md")).expect("output.md");
+    let mut keys = Vec::new();
+    collect_keys(e, "ensemble", &mut keys);
+    for k in keys {
+        assert!(
+            doc.contains(&format!("`{k}`")),
+            "docs/output.md does not document `{k}`"
+        );
+    }
     let main: Vec<&serde_json::Value> =
         v["mc"]["outcomes"].as_array().expect("mc").iter().collect();
     let outs = e["outcomes"].as_array().expect("outcomes");
@@ -111,6 +121,26 @@ fn ensemble_json_has_one_entry_per_model_and_the_models_differ() {
         differ,
         "every model gave the same counts on every outcome: {e}"
     );
+}
+
+/// Every field path under `at` (`ensemble.outcomes[].models[].p`), not inside `model_options`.
+fn collect_keys(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    if !at.ends_with("[]") && !out.iter().any(|k| k == at) {
+        out.push(at.to_string());
+    }
+    match v {
+        serde_json::Value::Object(m) if !at.ends_with("model_options") => {
+            for (k, v) in m {
+                collect_keys(v, &format!("{at}.{k}"), out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            if let Some(first) = a.first() {
+                collect_keys(first, &format!("{at}[]"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[test]
