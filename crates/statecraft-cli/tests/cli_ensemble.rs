@@ -45,6 +45,14 @@ fn ensemble_prints_one_column_per_model() {
         assert!(header.contains(m), "column {m}: {header}");
     }
     assert!(block.contains("compromise"), "{block}");
+    // Three models fit the terminal's 100 columns (docs/output.md).
+    for l in block.lines().take_while(|l| !l.is_empty()) {
+        assert!(
+            l.chars().count() <= 100,
+            "{} columns: {l}",
+            l.chars().count()
+        );
+    }
     let words = block.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         words.contains("95% Wilson intervals do not overlap"),

@@ -726,13 +726,14 @@ fn ensemble_block(o: &mut String, e: &statecraft_core::ensemble::Ensemble) {
         .max()
         .unwrap_or(0)
         .max(7);
-    const CELL: usize = 23;
+    // "100.0% [56.6, 100.0]" plus a space: three models fit 100 columns.
+    const CELL: usize = 21;
     let heads: String = e
         .models
         .iter()
         .map(|m| format!("{:>CELL$}", m.id))
         .collect();
-    let _ = writeln!(o, "  {:<w$}{heads}  {:>7}", "", "spread");
+    let _ = writeln!(o, "  {:<w$}{heads}  {:>6}", "", "spread");
     for x in &e.outcomes {
         let cells: String = x
             .models
@@ -740,12 +741,12 @@ fn ensemble_block(o: &mut String, e: &statecraft_core::ensemble::Ensemble) {
             .map(|p| {
                 format!(
                     "{:>CELL$}",
-                    format!("{} [{}, {}]", pct(p.p), pct(p.lo), pct(p.hi))
+                    format!("{} [{:.1}, {:.1}]", pct(p.p), 100.0 * p.lo, 100.0 * p.hi)
                 )
             })
             .collect();
         let flag = if x.disagree { "  ≠" } else { "" };
-        let _ = writeln!(o, "  {:<w$}{cells}  {:>7}{flag}", x.id, pct(x.spread));
+        let _ = writeln!(o, "  {:<w$}{cells}  {:>6}{flag}", x.id, pct(x.spread));
     }
     if e.outcomes.is_empty() {
         let _ = writeln!(o, "  (the scenario defines no [[outcomes]] classes)");
