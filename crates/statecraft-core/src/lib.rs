@@ -13,6 +13,7 @@ pub mod compare;
 pub mod crisis;
 pub mod csv;
 pub mod engine;
+pub mod ensemble;
 pub mod evidence;
 pub mod expr;
 pub mod fit;

@@ -49,6 +49,10 @@ pub const REPORT_DISCOUNTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
 /// no cap. At 400 the Greenland ranking (121 configurations) costs at most
 /// (50 + 100 + 200 + 400) · 121 ≈ 91,000 runs.
 pub const ADAPTIVE_PIVOTAL_CAP: u64 = 400;
+/// Runs per model of the bargaining-model ensemble (`--ensemble`) when `--ensemble-runs` is not
+/// given, capped by the main job's runs: at 200 runs the EUM and SMP jobs on Greenland take
+/// minutes, not hours (timings in docs/crisis.md, "Which bargaining model").
+pub const ENSEMBLE_RUNS: u64 = 200;
 /// Base sample size of a Sobol design asked for explicitly (N·(2k + 4) model runs).
 pub const DEFAULT_SOBOL_N: usize = 512;
 /// Bootstrap resamples of Sobol intervals asked for explicitly.
@@ -137,6 +141,13 @@ pub struct PlanRequest {
     pub bootstrap: Option<usize>,
     /// Nested Monte Carlo (outer input draws × inner runs each), `--nested OUTERxINNER`.
     pub nested: Option<(u64, u64)>,
+    /// Bargaining-model ensemble (`--ensemble [IDS]`): the model ids, empty =
+    /// [`crate::ensemble::DEFAULT_MODELS`]; `None` = no ensemble.
+    #[serde(default)]
+    pub ensemble: Option<Vec<String>>,
+    /// Runs per ensemble model; `None` = the smaller of the main runs and [`ENSEMBLE_RUNS`].
+    #[serde(default)]
+    pub ensemble_runs: Option<u64>,
 }
 
 impl PlanRequest {
@@ -163,6 +174,8 @@ impl PlanRequest {
             sobol_groups: None,
             bootstrap: None,
             nested: None,
+            ensemble: None,
+            ensemble_runs: None,
         }
     }
 }
@@ -347,6 +360,35 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         cap: req.pivotal_cap.unwrap_or(ADAPTIVE_PIVOTAL_CAP),
         top,
     });
+    if req.ensemble.is_none() && req.ensemble_runs.is_some() {
+        return Err(config_error(
+            "--ensemble-runs needs --ensemble (the ensemble whose runs it sets)",
+        ));
+    }
+    let ensemble = match &req.ensemble {
+        Some(ids) => {
+            let models: Vec<String> = if ids.is_empty() {
+                crate::ensemble::DEFAULT_MODELS
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            } else {
+                ids.clone()
+            };
+            crate::ensemble::check_ids(&models, crisis).map_err(config_error)?;
+            let runs = req.ensemble_runs.unwrap_or(runs.min(ENSEMBLE_RUNS));
+            if runs == 0 {
+                return Err(config_error("--ensemble-runs must be at least 1"));
+            }
+            if runs > max {
+                return Err(config_error(format!(
+                    "--ensemble-runs {runs} is over the limit of {max} runs per job (pass --max-runs N to allow more)"
+                )));
+            }
+            Some(crate::ensemble::EnsembleConfig { models, runs })
+        }
+        None => None,
+    };
     let base = StudyConfig {
         mc,
         run,
@@ -364,6 +406,7 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         discount_levels: Vec::new(),
         discount_runs: None,
         nested: req.nested,
+        ensemble,
     };
     let levels = |skip: bool, levels: &[f64]| {
         if skip {
@@ -470,6 +513,7 @@ pub fn resolve(
             sobol: None,
             forecasts: false,
             discount_levels: vec![],
+            ensemble: None,
             ..cfg.clone()
         };
         let st = study::study(scn, &pilot, progress)?;
@@ -546,6 +590,13 @@ pub fn run_notes(cfg: &StudyConfig) -> Vec<String> {
             "Sobol indices for {}: base sample N = {n}, {} bootstrap resamples (at small N a rough screen: read the intervals, not the points).",
             name(t),
             cfg.bootstrap
+        ));
+    }
+    if let Some(e) = &cfg.ensemble {
+        notes.push(format!(
+            "Bargaining-model ensemble ({}): {} runs per model, same seed (common random numbers).",
+            e.models.join(", "),
+            e.runs
         ));
     }
     notes

@@ -12,7 +12,8 @@
 //! Determinism: every part is a pure function of (scenario, config); results do not depend on
 //! the thread count. The JSON form of [`Study`] is documented in `docs/output.md`.
 
-use crate::engine::{self, RunOptions};
+use crate::engine::{self, ModelOverride, RunOptions};
+use crate::ensemble::{self as ens, Ensemble, EnsembleConfig, EnsembleModel};
 use crate::forecast::{self, QuestionForecast};
 use crate::mc::{self, HypothesisResult, McConfig, McError, McResult, OutcomeProb, Verdict};
 use crate::rng::Rng;
@@ -68,6 +69,10 @@ pub struct StudyConfig {
     /// from in-run chance ([`mc::nested`]).
     #[serde(default)]
     pub nested: Option<(u64, u64)>,
+    /// Run the main job once per bargaining model with the same seed (`--ensemble`, crisis
+    /// scenarios only; [`crate::ensemble`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensemble: Option<EnsembleConfig>,
 }
 
 impl Default for StudyConfig {
@@ -89,6 +94,7 @@ impl Default for StudyConfig {
             discount_levels: vec![0.0, 0.5, 1.0],
             discount_runs: None,
             nested: None,
+            ensemble: None,
         }
     }
 }
@@ -187,6 +193,9 @@ impl StudyConfig {
         n += self.discount_levels.len() as u64 * self.discount_runs();
         if let Some((o, i)) = self.nested {
             n += o * i;
+        }
+        if let Some(e) = &self.ensemble {
+            n += e.runs * e.models.len() as u64;
         }
         n
     }
@@ -404,6 +413,10 @@ pub struct Study {
     /// What the Sobol indices explain, typed.
     #[serde(default)]
     pub sobol_target: Option<Target>,
+    /// The bargaining-model ensemble, when asked for (`--ensemble`); absent from the JSON
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensemble: Option<Ensemble>,
 }
 
 impl Study {
@@ -599,6 +612,11 @@ pub fn study(
         None => None,
     };
 
+    let ensemble = match &cfg.ensemble {
+        Some(ec) => Some(run_ensemble(scn, cfg, ec, &done, progress)?),
+        None => None,
+    };
+
     let pv = &mc_result.provenance;
     let provenance = StudyProvenance {
         scenario_id: scn.scenario.id.clone(),
@@ -632,7 +650,54 @@ pub fn study(
         nested,
         tornado_target,
         sobol_target,
+        ensemble,
     })
+}
+
+/// The ensemble: the main job's configuration (seed, edits, evidence discount) at `ec.runs`
+/// fixed runs, once per model, each model resolved as `--model ID` would resolve it.
+fn run_ensemble(
+    scn: &Scenario,
+    cfg: &StudyConfig,
+    ec: &EnsembleConfig,
+    done: &AtomicU64,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Ensemble, StudyError> {
+    ens::check_ids(&ec.models, !scn.crisis.is_empty()).map_err(StudyError::Config)?;
+    if ec.runs == 0 {
+        return Err(StudyError::Config(
+            "--ensemble-runs must be at least 1".into(),
+        ));
+    }
+    let mut jobs = Vec::with_capacity(ec.models.len());
+    for id in &ec.models {
+        let over = ModelOverride {
+            id: Some(id.clone()),
+            ..ModelOverride::default()
+        };
+        let opts = RunOptions::resolve(scn, &over)
+            .map_err(|e| StudyError::Config(format!("--ensemble: {e}")))?;
+        let mut mc = cfg.mc.fixed(ec.runs);
+        mc.model_options = serde_json::to_value(&opts).unwrap_or_default();
+        let f = |s: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
+            let out = engine::simulate_once(s, &opts, r);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(cb) = progress {
+                cb(n);
+            }
+            out
+        };
+        let r = mc::run(scn, &mc, f, None)?;
+        jobs.push((
+            EnsembleModel {
+                id: id.clone(),
+                model_options: mc.model_options.clone(),
+                runs: ec.runs,
+            },
+            r,
+        ));
+    }
+    Ok(ens::summarise(cfg.mc.seed, ec.runs, jobs))
 }
 
 /// `pivotal-rank` hypotheses need an actor and an outcome that exist.

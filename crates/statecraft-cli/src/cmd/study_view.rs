@@ -35,6 +35,15 @@ pub struct StudyArgs {
     /// interval and the 5–95% band of its probability across input draws.
     #[arg(long, value_name = "OUTERxINNER", value_parser = parse_nested)]
     pub nested: Option<(u64, u64)>,
+    /// Bargaining-model ensemble (crisis scenarios): run the main job once per model with the
+    /// same seed and print each outcome's probability per model, the spread and where the
+    /// models disagree. IDS: comma-separated crisis models (default
+    /// crisis-averaging,eum,smp; see docs/crisis.md, "Which bargaining model").
+    #[arg(long, value_name = "IDS", num_args = 0..=1, default_missing_value = "")]
+    pub ensemble: Option<String>,
+    /// Runs per ensemble model (default: the smaller of --runs and 200).
+    #[arg(long, value_name = "N")]
+    pub ensemble_runs: Option<u64>,
 }
 
 /// Parse `OUTERxINNER` (`x`, `X` or `×`), both at least 2.
@@ -72,6 +81,14 @@ pub fn plan(
     req.pivotal_cap = st.pivotal_cap;
     req.discount_runs = st.discount_runs;
     req.nested = st.nested;
+    req.ensemble = st.ensemble.as_deref().map(|ids| {
+        ids.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    });
+    req.ensemble_runs = st.ensemble_runs;
     plan::plan(scn, &req).map_err(failure)
 }
 
@@ -633,6 +650,10 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         }
     }
 
+    if let Some(e) = &s.ensemble {
+        ensemble_block(&mut o, e);
+    }
+
     if crisis {
         gate_block(&mut o, s, scn);
     }
@@ -677,6 +698,59 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
         &format!("statecraft {name} --explain {example}   — one run that reaches a class, as a dated trace"),
     );
     o
+}
+
+/// `--ensemble`: one column per bargaining model (probability and 95% Wilson interval), the
+/// spread and the disagreement flag (docs/crisis.md, "Which bargaining model").
+fn ensemble_block(o: &mut String, e: &statecraft_core::ensemble::Ensemble) {
+    heading(
+        o,
+        &format!(
+            "BARGAINING MODELS — outcome probability with 95% Wilson interval per crisis \
+             bargaining model, same seed and sampled inputs ({} runs each)",
+            e.runs
+        ),
+    );
+    wrap_into(
+        o,
+        "  ",
+        &format!(
+            "each model is its own job of {} runs; ≠ marks an outcome where {}",
+            e.runs, e.rule
+        ),
+    );
+    let w = e
+        .outcomes
+        .iter()
+        .map(|x| x.id.len())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    // "100.0% [56.6, 100.0]" plus a space: three models fit 100 columns.
+    const CELL: usize = 21;
+    let heads: String = e
+        .models
+        .iter()
+        .map(|m| format!("{:>CELL$}", m.id))
+        .collect();
+    let _ = writeln!(o, "  {:<w$}{heads}  {:>6}", "", "spread");
+    for x in &e.outcomes {
+        let cells: String = x
+            .models
+            .iter()
+            .map(|p| {
+                format!(
+                    "{:>CELL$}",
+                    format!("{} [{:.1}, {:.1}]", pct(p.p), 100.0 * p.lo, 100.0 * p.hi)
+                )
+            })
+            .collect();
+        let flag = if x.disagree { "  ≠" } else { "" };
+        let _ = writeln!(o, "  {:<w$}{cells}  {:>6}{flag}", x.id, pct(x.spread));
+    }
+    if e.outcomes.is_empty() {
+        let _ = writeln!(o, "  (the scenario defines no [[outcomes]] classes)");
+    }
 }
 
 /// JSON: the [`Study`] serialized (docs/output.md), with a trailing newline.
