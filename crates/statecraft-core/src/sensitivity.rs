@@ -736,13 +736,22 @@ pub fn sobol_columns(
     cfg: &McConfig,
     groups: &SobolGroups,
 ) -> Result<usize, McError> {
-    let base = mc::apply_edits(scn, &cfg.edits)?;
-    let sampler = Sampler::new(&base, cfg.evidence_discount);
-    let paths: Vec<String> = sampler.inputs.iter().map(|i| i.path.clone()).collect();
+    let (_, _, paths) = sobol_inputs(scn, cfg)?;
     groups
         .resolve(&paths)
         .map(|g| g.len())
         .map_err(McError::Unknown)
+}
+
+/// The edited scenario a Sobol design samples, its sampler, and the sampler's input paths.
+fn sobol_inputs(
+    scn: &Scenario,
+    cfg: &McConfig,
+) -> Result<(Scenario, Sampler, Vec<String>), McError> {
+    let base = mc::apply_edits(scn, &cfg.edits)?;
+    let sampler = Sampler::new(&base, cfg.evidence_discount);
+    let paths: Vec<String> = sampler.inputs.iter().map(|i| i.path.clone()).collect();
+    Ok((base, sampler, paths))
 }
 
 /// Sobol indices of a scenario's uncertain inputs, grouped by `groups`, for the expected
@@ -766,10 +775,8 @@ where
     E: Display,
 {
     let probe = Probe::new(scn, target)?;
-    let base = mc::apply_edits(scn, &cfg.edits)?;
-    let sampler = Sampler::new(&base, cfg.evidence_discount);
-    let k = sampler.inputs.len();
-    let paths: Vec<String> = sampler.inputs.iter().map(|i| i.path.clone()).collect();
+    let (base, sampler, paths) = sobol_inputs(scn, cfg)?;
+    let k = paths.len();
     let resolved = groups.resolve(&paths).map_err(McError::Unknown)?;
     let members: Vec<Vec<usize>> = resolved.iter().map(|(_, m)| m.clone()).collect();
     let g = |stream: u64, u: &[f64]| -> Result<f64, String> {

@@ -433,13 +433,20 @@ fn inert_inputs_of_a_stochastic_model_get_zero() {
 /// computes from them with SALib's estimators (Saltelli 2010 S1, Jansen ST, Var over A ∪ B), to
 /// `target/salib/sobol_design.json` for `tests/python/salib_check.py` (run by scripts/test.sh),
 /// which recomputes them with SALib 1.6.0's `sobol.analyze(calc_second_order=False)`.
-#[test]
-fn salib_export() {
-    let e = sensitivity::sobol_indices(3, 4096, 11, 0, true, noisy_ishigami(1.0)).unwrap();
-    let d = &e.design;
+/// Writes `design` in SALib's row order without second-order terms (A, A_B^(1..k), B for each
+/// base row) to `target/salib/<file>`, with statecraft's single-stream estimates on the raw and
+/// on the standardised outputs (SALib standardises Y; the same estimators on standardised
+/// outputs must agree with it to rounding) and, for a grouped design, SALib's `groups` key.
+/// Returns the raw S1 estimates.
+fn write_salib_design(
+    file: &str,
+    source: &str,
+    design: &sensitivity::Design,
+    groups: Option<&[&str]>,
+) -> Vec<f64> {
+    let d = design;
     let n = d.fa.len();
-    // SALib's row order without second-order terms: A, A_B^(1..k), B for each base row.
-    let mut y = Vec::with_capacity(n * 5);
+    let mut y = Vec::with_capacity(n * (d.fab.len() + 2));
     for j in 0..n {
         y.push(d.fa[j]);
         for fab in &d.fab {
@@ -453,8 +460,6 @@ fn salib_export() {
     det.fab2.clear();
     let rows: Vec<usize> = (0..n).collect();
     let (v, s1, st) = sensitivity::estimate(&det, &rows);
-    // SALib standardises Y before estimating; the same estimators on standardised outputs must
-    // agree with it to rounding.
     let m = y.iter().sum::<f64>() / y.len() as f64;
     let sd = (y.iter().map(|x| (x - m).powi(2)).sum::<f64>() / y.len() as f64).sqrt();
     let z = |x: &f64| (x - m) / sd;
@@ -463,15 +468,30 @@ fn salib_export() {
     std_d.fb = det.fb.iter().map(z).collect();
     std_d.fab = det.fab.iter().map(|c| c.iter().map(z).collect()).collect();
     let (_, s1z, stz) = sensitivity::estimate(&std_d, &rows);
-    let out = serde_json::json!({
-        "source": "crates/statecraft-core/tests/mc_sensitivity.rs::salib_export",
+    let mut out = serde_json::json!({
+        "source": source,
         "k": 3, "n": n, "Y": y,
         "statecraft": {"variance": v, "S1": s1, "ST": st},
         "statecraft_standardised": {"S1": s1z, "ST": stz},
     });
+    if let Some(g) = groups {
+        out["groups"] = serde_json::json!(g);
+    }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/salib");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("sobol_design.json"), out.to_string()).unwrap();
+    std::fs::write(dir.join(file), out.to_string()).unwrap();
+    s1
+}
+
+#[test]
+fn salib_export() {
+    let e = sensitivity::sobol_indices(3, 4096, 11, 0, true, noisy_ishigami(1.0)).unwrap();
+    let s1 = write_salib_design(
+        "sobol_design.json",
+        "crates/statecraft-core/tests/mc_sensitivity.rs::salib_export",
+        &e.design,
+        None,
+    );
     // the same figures within sampling error of Ishigami's (noise σ = 1: Var Y = 14.84)
     assert!((s1[1] - 0.4424 * 13.8446 / 14.8446).abs() < 0.04, "{s1:?}");
 }
@@ -692,40 +712,12 @@ fn salib_export_groups() {
     let groups = vec![vec![0, 2], vec![1]];
     let e = sensitivity::sobol_indices_grouped(3, &groups, 4096, 11, 0, true, noisy_ishigami(1.0))
         .unwrap();
-    let d = &e.design;
-    let n = d.fa.len();
-    let mut y = Vec::with_capacity(n * 4);
-    for j in 0..n {
-        y.push(d.fa[j]);
-        for fab in &d.fab {
-            y.push(fab[j]);
-        }
-        y.push(d.fb[j]);
-    }
-    let mut det = d.clone();
-    det.fa2.clear();
-    det.fb2.clear();
-    det.fab2.clear();
-    let rows: Vec<usize> = (0..n).collect();
-    let (v, s1, st) = sensitivity::estimate(&det, &rows);
-    let m = y.iter().sum::<f64>() / y.len() as f64;
-    let sd = (y.iter().map(|x| (x - m).powi(2)).sum::<f64>() / y.len() as f64).sqrt();
-    let z = |x: &f64| (x - m) / sd;
-    let mut std_d = det.clone();
-    std_d.fa = det.fa.iter().map(z).collect();
-    std_d.fb = det.fb.iter().map(z).collect();
-    std_d.fab = det.fab.iter().map(|c| c.iter().map(z).collect()).collect();
-    let (_, s1z, stz) = sensitivity::estimate(&std_d, &rows);
-    let out = serde_json::json!({
-        "source": "crates/statecraft-core/tests/mc_sensitivity.rs::salib_export_groups",
-        "k": 3, "n": n, "Y": y,
-        "groups": ["g13", "g2", "g13"],
-        "statecraft": {"variance": v, "S1": s1, "ST": st},
-        "statecraft_standardised": {"S1": s1z, "ST": stz},
-    });
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/salib");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("sobol_design_groups.json"), out.to_string()).unwrap();
+    let s1 = write_salib_design(
+        "sobol_design_groups.json",
+        "crates/statecraft-core/tests/mc_sensitivity.rs::salib_export_groups",
+        &e.design,
+        Some(&["g13", "g2", "g13"]),
+    );
     // the {x1, x3} group's closed index, 0.5576 of Var f (13.8446; Var Y = 14.8446 with σ = 1)
     assert!((s1[0] - 0.5576 * 13.8446 / 14.8446).abs() < 0.04, "{s1:?}");
 }
