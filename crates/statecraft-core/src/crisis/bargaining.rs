@@ -1,0 +1,58 @@
+//! The weekly bargaining round (docs/crisis.md §2) through the registered model, faction
+//! access pulls (E2), then the target's concession ([`coercion`](super::coercion)).
+
+use super::*;
+
+impl Sim<'_> {
+    /// Bargaining, access pulls and coercive concession (docs/crisis.md §2, §4). The
+    /// bargaining round is the scenario's registered model ([`Stepper`]); SMP's stochastic
+    /// mode draws from a stream keyed by (run key, day, issue), never by draw order.
+    pub(super) fn bargaining(&mut self) -> Result<(), CrisisError> {
+        let nk = self.m.n_issues;
+        let n = self.cap.len();
+        // Deadline pressure does not act here: it acts once, on the target's concession below
+        // (docs/crisis.md, "Deadline pressure").
+        let rate = self.m.rate;
+        let mut pos = vec![0.0; n];
+        let mut sal = vec![0.0; n];
+        let mut has = vec![false; n];
+        for k in 0..nk {
+            for a in 0..n {
+                pos[a] = self.pos[a * nk + k];
+                sal[a] = self.sal[a * nk + k];
+                has[a] = self.m.stance[a * nk + k];
+            }
+            let mut brng = rng::substream(
+                self.key,
+                self.day as u64,
+                rng::combine(rng::element_id("crisis.bargaining"), k as u64),
+            );
+            self.m
+                .stepper
+                .step(
+                    &mut pos,
+                    &sal,
+                    &self.cap,
+                    &has,
+                    rate,
+                    (self.m.lo[k], self.m.hi[k]),
+                    &mut brng,
+                )
+                .map_err(|e| CrisisError::Model(e.0))?;
+            for (a, x) in pos.iter().enumerate() {
+                self.pos[a * nk + k] = *x;
+            }
+        }
+        for &(f, t, k, w) in &self.m.access {
+            let (xf, sf) = (self.pos[f * nk + k], self.sal[f * nk + k]);
+            let xt = &mut self.pos[t * nk + k];
+            *xt += (self.m.access_rate * w * sf).clamp(0.0, 1.0) * (xf - *xt);
+        }
+        self.concession();
+        for i in 0..self.pos.len() {
+            let k = i % nk;
+            self.pos[i] = self.pos[i].clamp(self.m.lo[k], self.m.hi[k]);
+        }
+        Ok(())
+    }
+}

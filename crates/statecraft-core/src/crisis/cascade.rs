@@ -1,0 +1,93 @@
+//! The alliance alignment cascade (E8, docs/crisis.md §5) and cohesion.
+
+use super::*;
+
+impl Sim<'_> {
+    /// Cohesion (docs/crisis.md §5): 1 − 2·min(C⁺, C⁻)/C over members' capabilities, minus the
+    /// accumulated damage from options and withdrawal notices, clamped to [0, 1].
+    pub(super) fn cohesion(&self) -> f64 {
+        let (mut plus, mut minus, mut total) = (0.0, 0.0, 0.0);
+        for (i, a) in self.m.allies.iter().enumerate() {
+            if !a.counted {
+                continue;
+            }
+            let c = self.cap[a.actor].max(0.0);
+            total += c;
+            match self.align[i] {
+                1 => plus += c,
+                -1 => minus += c,
+                _ => {}
+            }
+        }
+        let split = if total > 0.0 {
+            2.0 * f64::min(plus, minus) / total
+        } else {
+            0.0
+        };
+        let dmg = self.cohesion_shift + self.m.withdrawal_damage * f64::from(self.n_withdrawals);
+        (1.0 - split - dmg).clamp(0.0, 1.0)
+    }
+
+    /// Linear-threshold cascade of alignments (docs/crisis.md §5), iterated to a fixed point.
+    pub(super) fn cascade(&mut self) {
+        let m = self.m;
+        let n = m.allies.len();
+        let mut next = self.align.clone();
+        for _ in 0..(2 * n + 2) {
+            let mut changed = false;
+            for (i, a) in m.allies.iter().enumerate() {
+                if a.locked {
+                    continue;
+                }
+                let ex_p = self.lean[i].max(0.0) + self.push_i;
+                let ex_n = (-self.lean[i]).max(0.0) + self.push_t;
+                let (mut np, mut nn) = (0.0, 0.0);
+                for &(j, w) in &a.inn {
+                    match self.align[j] {
+                        1 => np += w,
+                        -1 => nn += w,
+                        _ => {}
+                    }
+                }
+                let (p, q) = (ex_p + np, ex_n + nn);
+                let cur = self.align[i];
+                let new = if p >= a.theta && p > q {
+                    1
+                } else if q >= a.theta && q > p {
+                    -1
+                } else {
+                    cur
+                };
+                next[i] = new;
+                if new != cur {
+                    changed = true;
+                    let neigh = if new == 1 { np } else { nn };
+                    let exo = if new == 1 { ex_p } else { ex_n };
+                    let who = if neigh >= exo {
+                        a.inn
+                            .iter()
+                            .filter(|(j, _)| self.align[*j] == new)
+                            .max_by(|x, y| x.1.total_cmp(&y.1))
+                            .map(|(j, _)| m.actor_ids[m.allies[*j].actor].to_string())
+                    } else {
+                        None
+                    };
+                    let who = who.unwrap_or_else(|| match self.last_push {
+                        Some(o) => m.opts[o].id.to_string(),
+                        None => "lean".into(),
+                    });
+                    self.log
+                        .push(format!("tipped:{who}->{}", m.actor_ids[a.actor]));
+                }
+            }
+            if !changed {
+                break;
+            }
+            for (i, &v) in next.iter().enumerate() {
+                if v != self.align[i] {
+                    self.set_align(i, v);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! Compiling a crisis spec into its index form ([`Model`]): every name resolved once, every
+//! predicate mapped to [`Var`]s, every effect to [`Param`]s.
+
+use super::*;
+
+/// An error context built from pieces, formatted only when an error is reported (compiling a
+/// run's model then formats no string).
+struct Cx<'a>(&'a [&'a str]);
+
+impl Display for Cx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|p| f.write_str(p))
+    }
+}
+
+fn split3<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    s.strip_prefix(prefix)?.strip_prefix('.')
+}
+
+struct Names<'a> {
+    scn: &'a Scenario,
+    crisis: &'a CrisisSpec,
+}
+
+impl Names<'_> {
+    fn actor<C: Display + ?Sized>(&self, id: &str, ctx: &C) -> Result<usize, CrisisError> {
+        self.scn
+            .actor_index(id)
+            .ok_or_else(|| CrisisError::unknown("actor", id, ctx))
+    }
+    fn issue<C: Display + ?Sized>(&self, id: &str, ctx: &C) -> Result<usize, CrisisError> {
+        self.scn
+            .issue_index(id)
+            .ok_or_else(|| CrisisError::unknown("issue", id, ctx))
+    }
+    fn option<C: Display + ?Sized>(&self, id: &str, ctx: &C) -> Result<usize, CrisisError> {
+        self.crisis
+            .options
+            .iter()
+            .position(|o| o.id == id)
+            .ok_or_else(|| CrisisError::unknown("option", id, ctx))
+    }
+    fn ally<C: Display + ?Sized>(&self, id: &str, ctx: &C) -> Result<usize, CrisisError> {
+        self.crisis
+            .allies
+            .iter()
+            .position(|a| a.actor == id)
+            .ok_or_else(|| CrisisError::unknown("ally", id, ctx))
+    }
+    /// `actor.issue` → flat stance index
+    fn slot<C: Display + ?Sized>(&self, rest: &str, ctx: &C) -> Result<usize, CrisisError> {
+        let (a, k) = rest.split_once('.').ok_or_else(|| CrisisError::Name {
+            context: ctx.to_string(),
+            name: rest.into(),
+        })?;
+        Ok(self.actor(a, ctx)? * self.scn.issues.len() + self.issue(k, ctx)?)
+    }
+
+    fn var<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Var, CrisisError> {
+        let bad = || CrisisError::Name {
+            context: ctx.to_string(),
+            name: name.into(),
+        };
+        Ok(match name {
+            "cohesion" => Var::Cohesion,
+            "withdrawals" => Var::Withdrawals,
+            "pressure" => Var::Pressure,
+            "threat" => Var::Threat,
+            "day" => Var::Now,
+            _ => {
+                if let Some(r) = split3(name, "position") {
+                    Var::Pos(self.slot(r, ctx)?)
+                } else if let Some(r) = split3(name, "salience") {
+                    Var::Sal(self.slot(r, ctx)?)
+                } else if let Some(r) = split3(name, "capability") {
+                    Var::Cap(self.actor(r, ctx)?)
+                } else if let Some(r) = split3(name, "alignment") {
+                    Var::Align(self.ally(r, ctx)?)
+                } else if let Some(r) = split3(name, "params") {
+                    // `[params]`: this run's sampled value, a constant for the run.
+                    Var::Const(self.scn.param(r).ok_or_else(bad)?)
+                } else if let Some(r) = split3(name, "disabled") {
+                    Var::Const(if self.crisis.disabled.iter().any(|d| d == r) {
+                        1.0
+                    } else {
+                        0.0
+                    })
+                } else if let Some(r) = split3(name, "issue") {
+                    match r.strip_suffix(".mean") {
+                        Some(k) => Var::IssueMean(self.issue(k, ctx)?),
+                        None => Var::Issue(self.issue(r, ctx)?),
+                    }
+                } else if let Some(r) = split3(name, "option") {
+                    if let Some(o) = r.strip_suffix(".taken") {
+                        Var::Taken(self.option(o, ctx)?)
+                    } else if let Some(o) = r.strip_suffix(".day") {
+                        Var::Day(self.option(o, ctx)?)
+                    } else {
+                        return Err(bad());
+                    }
+                } else {
+                    return Err(bad());
+                }
+            }
+        })
+    }
+
+    fn param<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Param, CrisisError> {
+        let bad = || CrisisError::Name {
+            context: ctx.to_string(),
+            name: name.into(),
+        };
+        Ok(match name {
+            "pressure" => Param::Pressure,
+            "threat" => Param::Threat,
+            "cohesion" => Param::Cohesion,
+            _ => {
+                if let Some(r) = split3(name, "position") {
+                    Param::Pos(self.slot(r, ctx)?)
+                } else if let Some(r) = split3(name, "salience") {
+                    Param::Sal(self.slot(r, ctx)?)
+                } else if let Some(r) = split3(name, "capability") {
+                    Param::Cap(self.actor(r, ctx)?)
+                } else if let Some(r) = split3(name, "lean") {
+                    Param::Lean(self.ally(r, ctx)?)
+                } else if let Some(r) = split3(name, "alignment") {
+                    Param::Align(self.ally(r, ctx)?)
+                } else if let Some(r) = split3(name, "withdraw") {
+                    Param::Withdraw(self.ally(r, ctx)?)
+                } else if let Some(r) = split3(name, "option") {
+                    if let Some(o) = r.strip_suffix(".available") {
+                        Param::OptAvail(self.option(o, ctx)?)
+                    } else if let Some(o) = r.strip_suffix(".propensity") {
+                        Param::OptProp(self.option(o, ctx)?)
+                    } else {
+                        return Err(bad());
+                    }
+                } else {
+                    return Err(bad());
+                }
+            }
+        })
+    }
+
+    /// True if `disable("actor.<id>")` removed this actor (a `without` counterfactual).
+    fn removed(&self, id: &str) -> bool {
+        self.crisis
+            .disabled
+            .iter()
+            .any(|d| d.strip_prefix("actor.") == Some(id))
+    }
+
+    /// True if `disable("option.<id>")` (or the removal of its actor) removed this option.
+    fn removed_option(&self, id: &str) -> bool {
+        self.crisis
+            .disabled
+            .iter()
+            .any(|d| d.strip_prefix("option.") == Some(id))
+    }
+
+    /// Resolve a variable; one that names a removed actor is absent, and a removed option was
+    /// never taken (`.taken` = 0, `.day` absent), rather than an error.
+    fn var_or_absent<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Var, CrisisError> {
+        match self.var(name, ctx) {
+            Err(CrisisError::Unknown { kind, id, .. })
+                if (kind == "actor" || kind == "ally") && self.removed(&id) =>
+            {
+                Ok(Var::Absent)
+            }
+            Err(CrisisError::Unknown { kind, id, .. })
+                if kind == "option" && self.removed_option(&id) =>
+            {
+                Ok(if name.ends_with(".taken") {
+                    Var::Const(0.0)
+                } else {
+                    Var::Absent
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// Resolve a parameter; one that names a removed actor or option is a no-op.
+    fn param_or_nop<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Param, CrisisError> {
+        match self.param(name, ctx) {
+            Err(CrisisError::Unknown { kind, id, .. })
+                if ((kind == "actor" || kind == "ally") && self.removed(&id))
+                    || (kind == "option" && self.removed_option(&id)) =>
+            {
+                Ok(Param::Nop)
+            }
+            other => other,
+        }
+    }
+
+    fn pred<C: Display + ?Sized>(&self, text: &str, ctx: &C) -> Result<Expr<Var>, CrisisError> {
+        // Parsed once by the loader (`Scenario::predicates`), not per run.
+        let p = self
+            .scn
+            .predicates
+            .parse(text, self.scn.scenario.as_of)
+            .map_err(|e| CrisisError::Pred {
+                context: ctx.to_string(),
+                source: e,
+            })?;
+        p.map_vars(&mut |v: &String| self.var_or_absent(v, ctx))
+    }
+
+    fn effects<C: Display + ?Sized>(
+        &self,
+        list: &[crate::scenario::Effect],
+        ctx: &C,
+    ) -> Result<Vec<CEffect>, CrisisError> {
+        list.iter()
+            .map(|e| {
+                Ok(CEffect {
+                    param: self.param_or_nop(&e.param, ctx)?,
+                    op: e.op,
+                    value: e.value.value,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Days from `as_of` to the horizon, and the round length.
+pub(super) fn calendar(scn: &Scenario) -> Result<(i64, i64), CrisisError> {
+    let as_of = scn
+        .scenario
+        .as_of
+        .ok_or(CrisisError::Missing("scenario.as_of"))?;
+    let horizon = scn
+        .scenario
+        .horizon
+        .ok_or(CrisisError::Missing("scenario.horizon"))?;
+    let total = (horizon - as_of).num_days().max(0);
+    let rd = i64::from(scn.scenario.round_days.unwrap_or(7).max(1));
+    Ok((total, rd))
+}
+
+pub(super) fn compile<'s>(
+    scn: &'s Scenario,
+    c: &'s CrisisSpec,
+    key: u64,
+    stepper: Stepper,
+) -> Result<Model<'s>, CrisisError> {
+    let nm = Names { scn, crisis: c };
+    let nk = scn.issues.len();
+    let na = scn.actors.len();
+    let as_of = scn
+        .scenario
+        .as_of
+        .ok_or(CrisisError::Missing("scenario.as_of"))?;
+    let mut stance = vec![false; na * nk];
+    for s in &scn.stances {
+        let ctx = Cx(&["stance ", &s.actor, ".", &s.issue]);
+        stance[nm.actor(&s.actor, &ctx)? * nk + nm.issue(&s.issue, &ctx)?] = true;
+    }
+    let crisis_issue = match &c.issue {
+        Some(i) => Some(nm.issue(i, "crisis.issue")?),
+        None => None,
+    };
+    let initiator = match &c.initiator {
+        Some(a) => Some(nm.actor(a, "crisis.initiator")?),
+        None => None,
+    };
+    let mut events = Vec::new();
+    for e in &c.events {
+        let ctx = Cx(&["event ", &e.id]);
+        events.push(CEvent {
+            id: &e.id,
+            day: (e.date - as_of).num_days(),
+            until: e.until.map(|u| (u - as_of).num_days()),
+            effects: nm.effects(&e.effects, &ctx)?,
+        });
+    }
+    let gate_idx = |id: &str, ctx: &Cx| {
+        c.gates
+            .iter()
+            .position(|g| g.id == id)
+            .ok_or_else(|| CrisisError::unknown("gate", id, ctx))
+    };
+    let mut opts = Vec::new();
+    for o in &c.options {
+        let ctx = Cx(&["option ", &o.id]);
+        // the ordering actor must exist (options without one belong to the initiator)
+        match &o.actor {
+            Some(a) => nm.actor(a, &ctx)?,
+            None => initiator.ok_or(CrisisError::Missing("crisis.initiator"))?,
+        };
+        opts.push(COpt {
+            id: &o.id,
+            rid: rng::element_id_parts(&["option.", &o.id]),
+            when: nm.pred(&o.when, &ctx)?,
+            legality: o.legality.value.clamp(0.0, 1.0),
+            level: o.level.as_ref().map(|l| l.value),
+            gates: o
+                .gates
+                .iter()
+                .map(|g| gate_idx(g, &ctx))
+                .collect::<Result<_, _>>()?,
+            threat: o.threat.value,
+            push_t: o.alliance.target.value,
+            push_i: o.alliance.initiator.value,
+            effects: nm.effects(&o.effects, &ctx)?,
+            on_withdraw: nm.effects(&o.on_withdraw, &ctx)?,
+        });
+    }
+    let mut gates = Vec::new();
+    for g in &c.gates {
+        let ctx = Cx(&["gate ", &g.id]);
+        gates.push(CGate {
+            id: &g.id,
+            rid: rng::element_id_parts(&["gate.", &g.id]),
+            actor: nm.actor(&g.actor, &ctx)?,
+            block: g.block.value,
+            w_pos: g.w_position.value,
+            w_leg: g.w_legality.value,
+            delay: g.delay.value.clamp(0.0, 1.0),
+            subst: g.substitute.value.clamp(0.0, 1.0),
+            substitutes: g
+                .substitutes
+                .iter()
+                .map(|s| nm.option(s, &ctx))
+                .collect::<Result<_, _>>()?,
+            max_delays: g.max_delays,
+            clock: g
+                .clock
+                .as_ref()
+                .map(|k| (k.report_days, k.limit_days, k.extension_days)),
+        });
+    }
+    let group = c.alliance.as_ref().map(|a| a.group.as_str());
+    let exclude_parties = c.alliance.as_ref().is_some_and(|a| a.exclude_parties);
+    let mut allies = Vec::new();
+    for a in &c.allies {
+        let ctx = Cx(&["ally ", &a.actor]);
+        let actor = nm.actor(&a.actor, &ctx)?;
+        let noise = a.noise.value.abs();
+        let u = rng::draw(key, rng::element_id_parts(&["ally.", &a.actor]), 0, 0);
+        let theta = (a.threshold.value + noise * (2.0 * u - 1.0)).max(1e-9);
+        let party =
+            Some(actor) == initiator || c.target.as_deref() == Some(scn.actors[actor].id.as_str());
+        let member = match group {
+            Some(g) => scn.actors[actor].groups.iter().any(|x| x == g),
+            None => true,
+        };
+        let counted = member && !(exclude_parties && party);
+        allies.push(CAlly {
+            actor,
+            wid: rng::element_id_parts(&["withdrawal.", &a.actor]),
+            theta,
+            lean: a.lean.value,
+            locked: a.lock.value >= 0.5,
+            member,
+            counted,
+            inn: Vec::new(),
+        });
+    }
+    for l in &c.links {
+        let ctx = Cx(&["link ", &l.from, "->", &l.to]);
+        let f = nm.ally(&l.from, &ctx)?;
+        let t = nm.ally(&l.to, &ctx)?;
+        allies[t].inn.push((f, l.weight.value.max(0.0)));
+    }
+    let mut vol = Vec::new();
+    for v in &c.volatility {
+        let ctx = Cx(&["volatility ", &v.actor]);
+        let k = match &v.issue {
+            Some(i) => nm.issue(i, &ctx)?,
+            None => crisis_issue.ok_or(CrisisError::Missing("crisis.issue"))?,
+        };
+        vol.push((
+            nm.actor(&v.actor, &ctx)? * nk + k,
+            v.prob.value,
+            v.size.value,
+            v.up.value,
+            v.salience.value.abs(),
+            rng::element_id_parts(&["volatility.", &v.actor, ".", &scn.issues[k].id]),
+        ));
+    }
+    let (mut access, mut presence) = (Vec::new(), Vec::new());
+    for l in &c.influence {
+        let ctx = Cx(&["influence ", &l.from, "->", &l.to]);
+        let k = match &l.issue {
+            Some(i) => nm.issue(i, &ctx)?,
+            None => crisis_issue.ok_or(CrisisError::Missing("crisis.issue"))?,
+        };
+        let e = (
+            nm.actor(&l.from, &ctx)?,
+            nm.actor(&l.to, &ctx)?,
+            k,
+            l.weight.value,
+        );
+        match l.kind {
+            InfluenceKind::Position => access.push(e),
+            InfluenceKind::Salience => presence.push(e),
+        }
+    }
+    let b = c.bargaining.clone().unwrap_or_default();
+    let coercion = match (&c.coercion, &c.target) {
+        (Some(k), Some(t)) => Some((
+            initiator.ok_or(CrisisError::Missing("crisis.initiator"))?,
+            nm.actor(t, "crisis.target")?,
+            crisis_issue.ok_or(CrisisError::Missing("crisis.issue"))?,
+            k.rate.value,
+        )),
+        _ => None,
+    };
+    let mut consent_bound = vec![false; allies.len()];
+    let (withdraw_when, withdraw_prob, withdrawal_damage, notice_days) = match &c.alliance {
+        Some(a) => {
+            for r in &a.rules {
+                if r.kind == "withdrawal_consent" {
+                    if let Some(x) = &r.actor {
+                        if !nm.removed(x) {
+                            consent_bound[nm.ally(x, &Cx(&["alliance rule ", &r.id]))?] = true;
+                        }
+                    }
+                }
+            }
+            let w = if a.withdraw_when.trim().is_empty() {
+                Expr::constant(false)
+            } else {
+                nm.pred(&a.withdraw_when, "alliance.withdraw_when")?
+            };
+            (
+                w,
+                a.withdraw_prob.value,
+                a.withdrawal_damage.value,
+                i64::from(a.notice_days),
+            )
+        }
+        None => (Expr::constant(false), 0.0, 0.0, 365),
+    };
+    Ok(Model {
+        actor_ids: scn.actors.iter().map(|a| a.id.as_str()).collect(),
+        issue_ids: scn.issues.iter().map(|i| i.id.as_str()).collect(),
+        n_issues: nk,
+        lo: scn.issues.iter().map(|i| i.min).collect(),
+        hi: scn.issues.iter().map(|i| i.max).collect(),
+        stance,
+        events,
+        opts,
+        gates,
+        allies,
+        vol,
+        access,
+        presence,
+        rate: b.rate.value,
+        access_rate: b.access_rate.value,
+        stepper,
+        coercion,
+        crisis_issue,
+        withdraw_when,
+        withdraw_prob,
+        withdrawal_damage,
+        notice_days,
+        consent_bound,
+    })
+}

@@ -1,0 +1,28 @@
+//! Dated events (docs/crisis.md §1): an event whose date falls in the round applies its
+//! effects, and undoes them when its `until` date falls in a later round.
+
+use super::*;
+
+impl Sim<'_> {
+    /// Apply the events dated in (lo, hi], then undo those whose `until` falls in (lo, hi].
+    pub(super) fn events_in(&mut self, lo: i64, hi: i64) {
+        let m = self.m;
+        for (e, ev) in m.events.iter().enumerate() {
+            if ev.day > lo && ev.day <= hi {
+                self.saved[e] = Some(self.apply(&ev.effects));
+                self.log.push(format!("event:{}@day{}", ev.id, self.day));
+            }
+        }
+        for (e, ev) in m.events.iter().enumerate() {
+            if let Some(u) = ev.until {
+                if u > lo && u <= hi {
+                    if let Some(before) = self.saved[e].take() {
+                        self.undo(&ev.effects, &before);
+                        self.log
+                            .push(format!("event_end:{}@day{}", ev.id, self.day));
+                    }
+                }
+            }
+        }
+    }
+}

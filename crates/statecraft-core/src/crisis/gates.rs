@@ -1,0 +1,180 @@
+//! Options and decision gates (E3, E4, docs/crisis.md §3): orders, gate chains that pass, delay,
+//! block or substitute, execution, and statutory clocks.
+
+use super::*;
+
+impl Sim<'_> {
+    /// Probability that gate `g` stops option `o` (docs/crisis.md §3):
+    /// σ(β₀ + β_d·s_g·d(x_g, level) + β_L·(1 − legality)).
+    pub(super) fn p_stop(&self, g: usize, o: usize) -> f64 {
+        let gate = &self.m.gates[g];
+        let opt = &self.m.opts[o];
+        let d = match (opt.level, self.m.crisis_issue) {
+            (Some(level), Some(k)) => {
+                let i = gate.actor * self.m.n_issues + k;
+                let range = (self.m.hi[k] - self.m.lo[k]).max(1e-9);
+                self.sal[i].clamp(0.0, 1.0) * ((self.pos[i] - level).abs() / range).min(1.0)
+            }
+            _ => 0.0,
+        };
+        sigmoid(gate.block + gate.w_pos * d + gate.w_leg * (1.0 - opt.legality))
+    }
+
+    pub(super) fn is_pending(&self, o: usize) -> bool {
+        self.pending.iter().any(|p| p.opt == o)
+    }
+
+    pub(super) fn execute(&mut self, o: usize) {
+        let m = self.m;
+        let opt = &m.opts[o];
+        self.taken[o] = Some(self.day);
+        self.log.push(format!("option:{}@day{}", opt.id, self.day));
+        self.ended = Some(format!("option:{}", opt.id));
+        self.apply(&opt.effects);
+        self.push_t += opt.push_t;
+        self.push_i += opt.push_i;
+        if opt.push_t > 0.0 || opt.push_i > 0.0 {
+            self.last_push = Some(o);
+        }
+        self.threat = (self.threat + opt.threat).clamp(0.0, 1.0);
+        for &g in &opt.gates {
+            if let Some((report, limit, ext)) = m.gates[g].clock {
+                let report_day = self.day + i64::from(report);
+                self.log.push(format!(
+                    "report:{}@day{report_day}->{}",
+                    opt.id, m.gates[g].id
+                ));
+                self.clocks
+                    .push((o, g, report_day + i64::from(limit) + i64::from(ext)));
+            }
+        }
+    }
+
+    /// Take one order as far along its chain as it gets this round. Returns the order if it is
+    /// still pending (delayed) and a substitute order if one was made.
+    pub(super) fn advance(&mut self, mut p: Pending) -> (Option<Pending>, Option<Pending>) {
+        let m = self.m;
+        if self.taken[p.opt].is_some() {
+            // carried out meanwhile (e.g. as another order's substitute this round)
+            return (None, None);
+        }
+        while p.gate_pos < m.opts[p.opt].gates.len() {
+            let g = m.opts[p.opt].gates[p.gate_pos];
+            let gate = &m.gates[g];
+            if Some(g) == p.skip || gate.clock.is_some() {
+                p.gate_pos += 1;
+                continue;
+            }
+            let oid = &m.opts[p.opt].id;
+            // keyed by (gate, option, which order): other elements never shift these draws
+            let e = rng::combine(
+                rng::combine(gate.rid, m.opts[p.opt].rid),
+                u64::from(p.order),
+            );
+            if self.u(e, 0) >= self.p_stop(g, p.opt) {
+                p.gate_pos += 1;
+                continue;
+            }
+            let u = self.u(e, 1);
+            if u < gate.delay {
+                p.delays += 1;
+                if p.delays > gate.max_delays {
+                    self.log
+                        .push(format!("lapsed:{oid}@{}@day{}", gate.id, self.day));
+                    self.ended = Some(format!("lapsed@{}", gate.id));
+                    return (None, None);
+                }
+                self.log
+                    .push(format!("delayed:{oid}@{}@day{}", gate.id, self.day));
+                return (Some(p), None);
+            }
+            if u < gate.delay + gate.subst {
+                let sub = gate.substitutes.iter().copied().find(|&s| {
+                    s != p.opt && self.avail[s] && self.taken[s].is_none() && !self.is_pending(s)
+                });
+                if let Some(s) = sub {
+                    self.log.push(format!(
+                        "substituted:{oid}->{}@{}@day{}",
+                        m.opts[s].id, gate.id, self.day
+                    ));
+                    self.orders[s] += 1;
+                    let np = Pending {
+                        opt: s,
+                        order: self.orders[s],
+                        gate_pos: 0,
+                        delays: 0,
+                        skip: Some(g),
+                    };
+                    return (None, Some(np));
+                }
+            }
+            self.log
+                .push(format!("blocked:{oid}@{}@day{}", gate.id, self.day));
+            self.ended = Some(format!("blocked@{}", gate.id));
+            return (None, None);
+        }
+        self.execute(p.opt);
+        (None, None)
+    }
+
+    pub(super) fn options(&mut self) {
+        let m = self.m;
+        for o in 0..m.opts.len() {
+            if self.taken[o].is_some() || !self.avail[o] || self.is_pending(o) {
+                continue;
+            }
+            if !self.holds(&m.opts[o].when) {
+                continue;
+            }
+            // Propensities are not scaled by deadline pressure (it acts once, on the target's
+            // concession: docs/crisis.md, "Deadline pressure").
+            let p = self.prop[o].clamp(0.0, 1.0);
+            if self.u(m.opts[o].rid, 0) < p {
+                self.orders[o] += 1;
+                self.log
+                    .push(format!("order:{}@day{}", m.opts[o].id, self.day));
+                self.pending.push(Pending {
+                    opt: o,
+                    order: self.orders[o],
+                    gate_pos: 0,
+                    delays: 0,
+                    skip: None,
+                });
+            }
+        }
+        let mut queue = std::mem::take(&mut self.pending);
+        let mut keep = Vec::new();
+        let mut i = 0;
+        while i < queue.len() {
+            let (still, sub) = self.advance(queue[i]);
+            if let Some(s) = still {
+                keep.push(s);
+            }
+            if let Some(s) = sub {
+                queue.push(s);
+            }
+            i += 1;
+        }
+        self.pending = keep;
+        // statutory clocks (War Powers): judge when the time runs out
+        let mut clocks = std::mem::take(&mut self.clocks);
+        clocks.retain(|&(o, g, due)| {
+            if due > self.day {
+                return true;
+            }
+            let (oid, gid) = (&m.opts[o].id, &m.gates[g].id);
+            let e = rng::combine(m.gates[g].rid, m.opts[o].rid);
+            if self.u(e, 0) < self.p_stop(g, o) {
+                self.log
+                    .push(format!("withdrawn:{oid}@{gid}@day{}", self.day));
+                self.withdrawn_opt[o] = true;
+                self.apply(&m.opts[o].on_withdraw);
+            } else {
+                self.log
+                    .push(format!("authorized:{oid}@{gid}@day{}", self.day));
+            }
+            false
+        });
+        self.clocks = clocks;
+    }
+}

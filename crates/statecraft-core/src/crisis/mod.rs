@@ -1,0 +1,319 @@
+//! The crisis-layer simulation: dated rounds, events, options through decision gates, alliance
+//! cascade. One run is a pure function of (scenario, RNG): [`simulate`].
+//!
+//! Each round (`scenario.round_days`, default 7) does, in order (equations in `docs/crisis.md`):
+//! 1. dated events whose date falls in the round apply their effects (and undo them on `until`);
+//! 2. volatility: each listed stance may jump (E1);
+//! 3. effective salience = base salience raised by outside presence (E11);
+//! 4. a bargaining step on every issue ([`bargain_step`]): partial adjustment toward the
+//!    c·s-weighted mean, faction access pulls (E2), and the target's concession under threat (E7);
+//! 5. options: actors order options whose preconditions hold; each order travels its chain of
+//!    gates, which pass, delay, block or substitute it (E3, E4); statutory clocks run;
+//! 6. the alliance alignment cascade (linear threshold) and withdrawal notices (E8, E9);
+//! 7. per-round series are recorded.
+
+use crate::expr::{self, Expr};
+use crate::models::stats::{self, TieRule};
+use crate::models::step::Stepper;
+use crate::models::ModelOptions;
+use crate::rng::{self, Rng};
+use crate::scenario::{CrisisSpec, EffectOp, InfluenceKind, Scenario};
+use crate::state::RunState;
+use std::fmt::Display;
+
+mod bargaining;
+mod cascade;
+mod coercion;
+mod compile;
+mod events;
+mod gates;
+mod run;
+mod salience;
+mod state;
+mod volatility;
+mod withdrawal;
+
+use run::run;
+
+/// Why a crisis scenario cannot be simulated.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CrisisError {
+    #[error("the scenario needs `{0}` to run the crisis layer")]
+    Missing(&'static str),
+    #[error("unknown {kind} `{id}` in {context}")]
+    Unknown {
+        kind: &'static str,
+        id: String,
+        context: String,
+    },
+    #[error("{context}: {source}")]
+    Pred {
+        context: String,
+        source: expr::PredError,
+    },
+    #[error("{context}: unknown variable or parameter `{name}`")]
+    Name { context: String, name: String },
+    /// The bargaining model refused the week's input or is not a crisis model.
+    #[error("crisis.bargaining: {0}")]
+    Model(String),
+}
+
+impl CrisisError {
+    fn unknown<C: Display + ?Sized>(kind: &'static str, id: &str, ctx: &C) -> Self {
+        CrisisError::Unknown {
+            kind,
+            id: id.into(),
+            context: ctx.to_string(),
+        }
+    }
+}
+
+/// A variable a precondition may read during the simulation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Var {
+    Pos(usize),
+    Sal(usize),
+    Cap(usize),
+    Issue(usize),
+    IssueMean(usize),
+    Taken(usize),
+    Day(usize),
+    Cohesion,
+    Align(usize),
+    Withdrawals,
+    Pressure,
+    Threat,
+    Now,
+    Const(f64),
+    /// A variable of a removed actor (`without`): always absent.
+    Absent,
+}
+
+/// A parameter an effect may change.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Param {
+    Pos(usize),
+    Sal(usize),
+    Cap(usize),
+    OptAvail(usize),
+    OptProp(usize),
+    Pressure,
+    Threat,
+    Cohesion,
+    Lean(usize),
+    Align(usize),
+    Withdraw(usize),
+    /// A parameter of a removed actor: effects on it do nothing.
+    Nop,
+}
+
+#[derive(Clone, Debug)]
+struct CEffect {
+    param: Param,
+    op: EffectOp,
+    value: f64,
+}
+
+struct CEvent<'s> {
+    id: &'s str,
+    day: i64,
+    until: Option<i64>,
+    effects: Vec<CEffect>,
+}
+
+struct COpt<'s> {
+    id: &'s str,
+    /// keyed-draw id of `option.<id>`
+    rid: u64,
+    when: Expr<Var>,
+    legality: f64,
+    level: Option<f64>,
+    gates: Vec<usize>,
+    threat: f64,
+    push_t: f64,
+    push_i: f64,
+    effects: Vec<CEffect>,
+    on_withdraw: Vec<CEffect>,
+}
+
+struct CGate<'s> {
+    id: &'s str,
+    /// keyed-draw id of `gate.<id>`
+    rid: u64,
+    actor: usize,
+    block: f64,
+    w_pos: f64,
+    w_leg: f64,
+    delay: f64,
+    subst: f64,
+    substitutes: Vec<usize>,
+    max_delays: u32,
+    clock: Option<(u32, u32, u32)>,
+}
+
+struct CAlly {
+    actor: usize,
+    /// keyed-draw id of `withdrawal.<actor>` (docs/uncertainty.md, random streams)
+    wid: u64,
+    theta: f64,
+    lean: f64,
+    locked: bool,
+    member: bool,
+    /// counted in cohesion (members, minus the parties if `exclude_parties`)
+    counted: bool,
+    /// (ally index of the source, weight)
+    inn: Vec<(usize, f64)>,
+}
+
+#[derive(Clone, Copy)]
+struct Pending {
+    opt: usize,
+    /// which order of this option (its `orders` count when made): part of the gate draws' key
+    order: u32,
+    gate_pos: usize,
+    delays: u32,
+    skip: Option<usize>,
+}
+
+/// The compiled model: everything resolved to indices once per run.
+struct Model<'s> {
+    actor_ids: Vec<&'s str>,
+    issue_ids: Vec<&'s str>,
+    n_issues: usize,
+    lo: Vec<f64>,
+    hi: Vec<f64>,
+    stance: Vec<bool>,
+    events: Vec<CEvent<'s>>,
+    opts: Vec<COpt<'s>>,
+    gates: Vec<CGate<'s>>,
+    allies: Vec<CAlly>,
+    /// (stance slot, prob, size, up, salience jump)
+    /// (stance index, prob, size, up, salience, keyed-draw id of `volatility.<actor>.<issue>`)
+    vol: Vec<(usize, f64, f64, f64, f64, u64)>,
+    access: Vec<(usize, usize, usize, f64)>,
+    presence: Vec<(usize, usize, usize, f64)>,
+    rate: f64,
+    access_rate: f64,
+    /// the registered model that runs each week's bargaining round (docs/crisis.md §2)
+    stepper: Stepper,
+    coercion: Option<(usize, usize, usize, f64)>,
+    crisis_issue: Option<usize>,
+    withdraw_when: Expr<Var>,
+    withdraw_prob: f64,
+    withdrawal_damage: f64,
+    notice_days: i64,
+    consent_bound: Vec<bool>,
+}
+
+/// The mutable state of one run.
+struct Sim<'m> {
+    m: &'m Model<'m>,
+    /// the run key of every keyed draw ([`rng::draw`])
+    key: u64,
+    pos: Vec<f64>,
+    base_sal: Vec<f64>,
+    sal: Vec<f64>,
+    cap: Vec<f64>,
+    avail: Vec<bool>,
+    prop: Vec<f64>,
+    taken: Vec<Option<i64>>,
+    orders: Vec<u32>,
+    withdrawn_opt: Vec<bool>,
+    pending: Vec<Pending>,
+    clocks: Vec<(usize, usize, i64)>,
+    align: Vec<i8>,
+    lean: Vec<f64>,
+    plus_day: Vec<Option<i64>>,
+    minus_day: Vec<Option<i64>>,
+    withdrawn: Vec<Option<i64>>,
+    n_withdrawals: u32,
+    push_t: f64,
+    push_i: f64,
+    last_push: Option<usize>,
+    pressure: f64,
+    threat: f64,
+    cohesion_shift: f64,
+    cohesion_min: f64,
+    day: i64,
+    saved: Vec<Option<Vec<f64>>>,
+    ended: Option<String>,
+    log: Vec<String>,
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// One bargaining step on issue `k` (docs/crisis.md §2): the registered model
+/// `crisis-averaging`'s step (`docs/models/crisis-averaging.md`), called with the week's
+/// pressure-scaled rate.
+pub use crate::models::averaging::bargain_step;
+
+/// Run one crisis: weekly (or `round_days`) rounds from `as_of` to the horizon.
+///
+/// The result carries `option.<id>.taken|day|orders|withdrawn`, `cohesion`, `cohesion.min`,
+/// `alignment.<actor>` (+ `.plus_day`, `.minus_day`), `withdrawals`, `withdrawal.<actor>.day`
+/// and `.effective_day`, `issue.<id>` (+ `.mean`), `position.<actor>.<issue>`, `pressure`,
+/// `threat`, `disabled.<id>`; series `position.<actor>.<issue>`, `cohesion`,
+/// `alignment.<actor>`; and an event log ending in `ended:<why>`.
+pub fn simulate(scn: &Scenario, rng: &mut Rng) -> Result<RunState, CrisisError> {
+    // Counterfactual `disable` edits and removed actors (`actor.<id>`) arrive in
+    // `Scenario::disabled` (see `mc::apply_edits`).
+    simulate_disabled(scn, scn.disabled.iter().map(String::as_str), rng)
+}
+
+/// The bargaining model a crisis scenario names (`[crisis.bargaining] model`), default
+/// `crisis-averaging`.
+pub fn scenario_model(spec: &CrisisSpec) -> &str {
+    spec.bargaining
+        .as_ref()
+        .and_then(|b| b.model.as_deref())
+        .unwrap_or(crate::models::averaging::ID)
+}
+
+/// [`simulate`] with the weekly bargaining round performed by registered model `model`
+/// configured by `opts` (what `--model eum` selects), instead of the scenario's own choice.
+pub fn simulate_with(
+    scn: &Scenario,
+    model: &str,
+    opts: &ModelOptions,
+    rng: &mut Rng,
+) -> Result<RunState, CrisisError> {
+    let stepper = Stepper::new(model, opts).map_err(|e| CrisisError::Model(e.0))?;
+    run_disabling(scn, scn.disabled.iter().map(String::as_str), stepper, rng)
+}
+
+/// [`simulate`] with extra crisis elements switched off (`gate.jcs`, `event.summit`,
+/// `actor.uk`, ...; see [`CrisisSpec::disable`]). Ids already in `scn.crisis.disabled` are
+/// skipped; with nothing new to disable the scenario is not copied.
+pub fn simulate_disabled<'a>(
+    scn: &Scenario,
+    disabled: impl IntoIterator<Item = &'a str>,
+    rng: &mut Rng,
+) -> Result<RunState, CrisisError> {
+    let stepper = Stepper::new(scenario_model(&scn.crisis), &ModelOptions::default())
+        .map_err(|e| CrisisError::Model(e.0))?;
+    run_disabling(scn, disabled, stepper, rng)
+}
+
+/// [`run`] with the ids of `disabled` that `scn.crisis.disabled` does not already hold switched
+/// off; with nothing new to disable the crisis spec is not copied.
+fn run_disabling<'a>(
+    scn: &Scenario,
+    disabled: impl IntoIterator<Item = &'a str>,
+    stepper: Stepper,
+    rng: &mut Rng,
+) -> Result<RunState, CrisisError> {
+    let new: Vec<&str> = disabled
+        .into_iter()
+        .filter(|d| !scn.crisis.disabled.iter().any(|x| x == d))
+        .collect();
+    if new.is_empty() {
+        return run(scn, &scn.crisis, stepper, rng);
+    }
+    let mut spec = scn.crisis.clone();
+    for d in new {
+        spec.disable(d);
+    }
+    run(scn, &spec, stepper, rng)
+}

@@ -1,0 +1,185 @@
+//! The run loop: initial state, the rounds in their documented order, and the run's
+//! [`RunState`].
+
+use super::compile::{calendar, compile};
+use super::*;
+
+pub(super) fn run(
+    scn: &Scenario,
+    spec: &CrisisSpec,
+    stepper: Stepper,
+    rng: &mut Rng,
+) -> Result<RunState, CrisisError> {
+    let (total, rd) = calendar(scn)?;
+    // One word of the run's stream keys every draw of the run (docs/uncertainty.md).
+    let key = rng::run_key(rng);
+    let model = compile(scn, spec, key, stepper)?;
+    let m = &model;
+    let nk = scn.issues.len();
+    let na = scn.actors.len();
+    let mut pos = vec![0.0; na * nk];
+    let mut sal = vec![0.0; na * nk];
+    for (a, _) in scn.actors.iter().enumerate() {
+        for k in 0..nk {
+            pos[a * nk + k] = 0.5 * (m.lo[k] + m.hi[k]);
+        }
+    }
+    for s in &scn.stances {
+        if let (Some(a), Some(k)) = (scn.actor_index(&s.actor), scn.issue_index(&s.issue)) {
+            pos[a * nk + k] = s.position.value.clamp(m.lo[k], m.hi[k]);
+            sal[a * nk + k] = s.salience.value.clamp(0.0, 1.0);
+        }
+    }
+    let no = m.opts.len();
+    let nl = m.allies.len();
+    let mut sim = Sim {
+        m,
+        key,
+        pos,
+        base_sal: sal.clone(),
+        sal,
+        cap: scn.actors.iter().map(|a| a.capability.value).collect(),
+        avail: spec.options.iter().map(|o| o.available).collect(),
+        prop: spec.options.iter().map(|o| o.propensity.value).collect(),
+        taken: vec![None; no],
+        orders: vec![0; no],
+        withdrawn_opt: vec![false; no],
+        pending: Vec::new(),
+        clocks: Vec::new(),
+        align: vec![0; nl],
+        lean: m.allies.iter().map(|a| a.lean).collect(),
+        plus_day: vec![None; nl],
+        minus_day: vec![None; nl],
+        withdrawn: vec![None; nl],
+        n_withdrawals: 0,
+        push_t: 0.0,
+        push_i: 0.0,
+        last_push: None,
+        pressure: 0.0,
+        threat: 0.0,
+        cohesion_shift: 0.0,
+        cohesion_min: 1.0,
+        day: 0,
+        saved: vec![None; m.events.len()],
+        ended: None,
+        log: Vec::new(),
+    };
+    for (i, a) in spec.allies.iter().enumerate() {
+        let v = a.alignment.value.round().clamp(-1.0, 1.0) as i8;
+        if v != 0 {
+            sim.set_align(i, v);
+        }
+    }
+    // series: actors with a stance, and allies
+    let pos_series: Vec<(usize, String)> = (0..na * nk)
+        .filter(|&i| m.stance[i])
+        .map(|i| {
+            (
+                i,
+                format!("position.{}.{}", m.actor_ids[i / nk], m.issue_ids[i % nk]),
+            )
+        })
+        .collect();
+    let n_rounds = if total == 0 { 0 } else { (total + rd - 1) / rd };
+    let cap = n_rounds as usize + 1;
+    let mut pos_s: Vec<Vec<f64>> = vec![Vec::with_capacity(cap); pos_series.len()];
+    let mut coh_s = Vec::with_capacity(cap);
+    let mut align_s: Vec<Vec<f64>> = vec![Vec::with_capacity(cap); nl];
+
+    // round 0: events dated on or before as_of, then the initial cascade
+    sim.events_in(i64::MIN, 0);
+    sim.effective_salience();
+    sim.cascade();
+    sim.cohesion_min = sim.cohesion();
+    let record =
+        |sim: &Sim, pos_s: &mut Vec<Vec<f64>>, coh_s: &mut Vec<f64>, al: &mut Vec<Vec<f64>>| {
+            for (j, (i, _)) in pos_series.iter().enumerate() {
+                pos_s[j].push(sim.pos[*i]);
+            }
+            coh_s.push(sim.cohesion());
+            for (j, s) in al.iter_mut().enumerate() {
+                s.push(f64::from(sim.align[j]));
+            }
+        };
+    record(&sim, &mut pos_s, &mut coh_s, &mut align_s);
+    for r in 1..=n_rounds {
+        let prev = sim.day;
+        let now = (r * rd).min(total);
+        sim.day = now;
+        sim.events_in(prev, now);
+        sim.volatility();
+        sim.effective_salience();
+        sim.bargaining()?;
+        sim.options();
+        sim.cascade();
+        sim.withdrawals();
+        let c = sim.cohesion();
+        sim.cohesion_min = sim.cohesion_min.min(c);
+        record(&sim, &mut pos_s, &mut coh_s, &mut align_s);
+    }
+
+    let mut st = RunState::default();
+    for (o, opt) in m.opts.iter().enumerate() {
+        let p = format!("option.{}", opt.id);
+        st.set(
+            format!("{p}.taken"),
+            f64::from(u8::from(sim.taken[o].is_some())),
+        );
+        if let Some(d) = sim.taken[o] {
+            st.set(format!("{p}.day"), d as f64);
+        }
+        st.set(format!("{p}.orders"), f64::from(sim.orders[o]));
+        if sim.withdrawn_opt[o] {
+            st.set(format!("{p}.withdrawn"), 1.0);
+        }
+    }
+    st.set("cohesion", sim.cohesion());
+    st.set("cohesion.min", sim.cohesion_min);
+    st.set("withdrawals", f64::from(sim.n_withdrawals));
+    st.set("pressure", sim.pressure);
+    st.set("threat", sim.threat);
+    for (i, a) in m.allies.iter().enumerate() {
+        let id = &m.actor_ids[a.actor];
+        st.set(format!("alignment.{id}"), f64::from(sim.align[i]));
+        if let Some(d) = sim.plus_day[i] {
+            st.set(format!("alignment.{id}.plus_day"), d as f64);
+        }
+        if let Some(d) = sim.minus_day[i] {
+            st.set(format!("alignment.{id}.minus_day"), d as f64);
+        }
+        if let Some(d) = sim.withdrawn[i] {
+            st.set(format!("withdrawal.{id}.day"), d as f64);
+            st.set(
+                format!("withdrawal.{id}.effective_day"),
+                (d + m.notice_days) as f64,
+            );
+        }
+    }
+    for k in 0..nk {
+        let (med, mean) = sim.issue_stats(k);
+        st.set(format!("issue.{}", m.issue_ids[k]), med);
+        st.set(format!("issue.{}.mean", m.issue_ids[k]), mean);
+    }
+    for ((i, name), s) in pos_series.into_iter().zip(pos_s) {
+        st.set(name.clone(), sim.pos[i]);
+        st.series.insert(name, s);
+    }
+    st.series.insert("cohesion".into(), coh_s);
+    for (a, s) in m.allies.iter().zip(align_s) {
+        st.series
+            .insert(format!("alignment.{}", m.actor_ids[a.actor]), s);
+    }
+    for d in &spec.disabled {
+        st.set(format!("disabled.{d}"), 1.0);
+        // a removed option was never taken (outcome predicates such as `option.x.taken < 1`
+        // keep working)
+        if let Some(o) = d.strip_prefix("option.") {
+            st.set(format!("option.{o}.taken"), 0.0);
+            st.set(format!("option.{o}.orders"), 0.0);
+        }
+    }
+    st.events = std::mem::take(&mut sim.log);
+    let why = sim.ended.take().unwrap_or_else(|| "status_quo".into());
+    st.events.push(format!("ended:{why}"));
+    Ok(st)
+}

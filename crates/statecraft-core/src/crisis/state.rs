@@ -1,0 +1,146 @@
+//! A run's state: reading variables for predicates, reading and writing effect parameters,
+//! applying and undoing effects, and the keyed draws of a round.
+
+use super::*;
+
+impl Sim<'_> {
+    /// The capability×salience-weighted median (lower end of an exact tie, the issue outcome
+    /// convention of `state.rs`) and mean of issue `k` over the actors with a stance on it.
+    pub(super) fn issue_stats(&self, k: usize) -> (f64, f64) {
+        let nk = self.m.n_issues;
+        let n = self.cap.len();
+        let mut p = Vec::with_capacity(n);
+        let mut w = Vec::with_capacity(n);
+        for a in 0..n {
+            let i = a * nk + k;
+            if self.m.stance[i] {
+                p.push(self.pos[i]);
+                w.push(self.cap[a].max(0.0) * self.sal[i].clamp(0.0, 1.0));
+            }
+        }
+        // No weight at all: no outcome (the models' equal-weight fallback does not apply here).
+        if !w.iter().any(|&x| x > 0.0) {
+            return (f64::NAN, f64::NAN);
+        }
+        (
+            stats::weighted_median(&p, &w, TieRule::Lower),
+            stats::weighted_mean(&p, &w),
+        )
+    }
+
+    pub(super) fn var(&self, v: &Var) -> Option<f64> {
+        Some(match *v {
+            Var::Pos(i) => self.pos[i],
+            Var::Sal(i) => self.sal[i],
+            Var::Cap(a) => self.cap[a],
+            Var::Issue(k) => self.issue_stats(k).0,
+            Var::IssueMean(k) => self.issue_stats(k).1,
+            Var::Taken(o) => f64::from(u8::from(self.taken[o].is_some())),
+            Var::Day(o) => return self.taken[o].map(|d| d as f64),
+            Var::Cohesion => self.cohesion(),
+            Var::Align(a) => f64::from(self.align[a]),
+            Var::Withdrawals => f64::from(self.n_withdrawals),
+            Var::Pressure => self.pressure,
+            Var::Threat => self.threat,
+            Var::Now => self.day as f64,
+            Var::Const(c) => c,
+            Var::Absent => return None,
+        })
+    }
+
+    pub(super) fn holds(&self, p: &Expr<Var>) -> bool {
+        p.eval(&mut |v: &Var| self.var(v))
+    }
+
+    pub(super) fn read(&self, p: Param) -> f64 {
+        match p {
+            Param::Pos(i) => self.pos[i],
+            Param::Sal(i) => self.base_sal[i],
+            Param::Cap(a) => self.cap[a],
+            Param::OptAvail(o) => f64::from(u8::from(self.avail[o])),
+            Param::OptProp(o) => self.prop[o],
+            Param::Pressure => self.pressure,
+            Param::Threat => self.threat,
+            Param::Cohesion => -self.cohesion_shift,
+            Param::Lean(a) => self.lean[a],
+            Param::Align(a) => f64::from(self.align[a]),
+            Param::Withdraw(a) => f64::from(u8::from(self.withdrawn[a].is_some())),
+            Param::Nop => 0.0,
+        }
+    }
+
+    pub(super) fn write(&mut self, p: Param, v: f64) {
+        let nk = self.m.n_issues;
+        match p {
+            Param::Pos(i) => self.pos[i] = v.clamp(self.m.lo[i % nk], self.m.hi[i % nk]),
+            Param::Sal(i) => self.base_sal[i] = v.clamp(0.0, 1.0),
+            Param::Cap(a) => self.cap[a] = v.max(0.0),
+            Param::OptAvail(o) => self.avail[o] = v >= 0.5,
+            Param::OptProp(o) => self.prop[o] = v.clamp(0.0, 1.0),
+            Param::Pressure => self.pressure = v.max(0.0),
+            Param::Threat => self.threat = v.clamp(0.0, 1.0),
+            Param::Cohesion => self.cohesion_shift = -v,
+            Param::Lean(a) => self.lean[a] = v,
+            Param::Align(a) => self.set_align(a, v.round().clamp(-1.0, 1.0) as i8),
+            Param::Withdraw(a) => {
+                if v >= 0.5 {
+                    self.give_notice(a);
+                }
+            }
+            Param::Nop => {}
+        }
+    }
+
+    /// Apply effects; returns the values before, so that they can be undone.
+    pub(super) fn apply(&mut self, effects: &[CEffect]) -> Vec<f64> {
+        let mut before = Vec::with_capacity(effects.len());
+        for e in effects {
+            let old = self.read(e.param);
+            before.push(old);
+            let new = match e.op {
+                EffectOp::Set => e.value,
+                EffectOp::Add => old + e.value,
+                EffectOp::Mul => old * e.value,
+            };
+            self.write(e.param, new);
+        }
+        before
+    }
+
+    pub(super) fn undo(&mut self, effects: &[CEffect], before: &[f64]) {
+        for (e, old) in effects.iter().zip(before).rev() {
+            let cur = self.read(e.param);
+            let v = match e.op {
+                EffectOp::Set => *old,
+                EffectOp::Add => cur - e.value,
+                EffectOp::Mul if e.value != 0.0 => cur / e.value,
+                EffectOp::Mul => *old,
+            };
+            self.write(e.param, v);
+        }
+    }
+
+    pub(super) fn set_align(&mut self, a: usize, v: i8) {
+        self.align[a] = v;
+        if v == 1 && self.plus_day[a].is_none() {
+            self.plus_day[a] = Some(self.day);
+        }
+        if v == -1 && self.minus_day[a].is_none() {
+            self.minus_day[a] = Some(self.day);
+        }
+    }
+
+    pub(super) fn give_notice(&mut self, a: usize) {
+        if self.withdrawn[a].is_none() {
+            self.withdrawn[a] = Some(self.day);
+            self.n_withdrawals += 1;
+            let id = &self.m.actor_ids[self.m.allies[a].actor];
+            self.log.push(format!("withdrawal:{id}@day{}", self.day));
+        }
+    }
+
+    /// The keyed uniform of `element` in this round (day), `slot` (docs/uncertainty.md).
+    pub(super) fn u(&self, element: u64, slot: u64) -> f64 {
+        rng::draw(self.key, element, self.day as u64, slot)
+    }
+}

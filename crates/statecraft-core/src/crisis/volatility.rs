@@ -1,0 +1,22 @@
+//! Volatility (E1, docs/crisis.md §1): listed stances may jump each round.
+
+use super::*;
+
+impl Sim<'_> {
+    pub(super) fn volatility(&mut self) {
+        let nk = self.m.n_issues;
+        for &(i, prob, size, up, sal, id) in &self.m.vol {
+            if self.u(id, 0) < prob {
+                let dir = if self.u(id, 1) < up { 1.0 } else { -1.0 };
+                let k = i % nk;
+                self.pos[i] = (self.pos[i] + dir * size).clamp(self.m.lo[k], self.m.hi[k]);
+                if sal > 0.0 {
+                    let ds = if self.u(id, 2) < 0.5 { sal } else { -sal };
+                    self.base_sal[i] = (self.base_sal[i] + ds).clamp(0.0, 1.0);
+                }
+                let a = &self.m.actor_ids[i / nk];
+                self.log.push(format!("jump:{a}@day{}", self.day));
+            }
+        }
+    }
+}
