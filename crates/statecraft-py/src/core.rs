@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 use statecraft_core::engine::{ModelOverride, RunOptions};
+use statecraft_core::experiment::Experiment;
 use statecraft_core::mc::{self, McConfig, McError};
 use statecraft_core::plan::{self, PlanRequest, Preset};
 use statecraft_core::scenario::{load, Edit, Scenario, ScenarioErrors};
@@ -322,9 +323,38 @@ fn request(scn: &Scenario, f: &Flags, s: &StudyFlags) -> Result<PlanRequest, Err
 /// Run a study; the `Study` JSON exactly as `statecraft run --format json` prints it.
 pub fn study_json(scn: &Scenario, f: &Flags, s: &StudyFlags) -> Result<String, Error> {
     let req = request(scn, f, s)?;
-    let p = plan::plan(scn, &req).map_err(study_error)?;
-    let st = plan::execute(scn, &p, None).map_err(study_error)?;
+    let exp = experiment(scn, req.edits.clone())?;
+    let p = exp.plan(&req).map_err(study_error)?;
+    let st = exp.execute(&p, None).map_err(study_error)?;
     serde_json::to_string_pretty(&st)
+        .map(|mut t| {
+            t.push('\n');
+            t
+        })
+        .map_err(|e| Error::Other(format!("cannot encode JSON: {e}")))
+}
+
+/// The compiled experiment of `scn` with `edits` (every problem at once, as `statecraft run`).
+fn experiment(scn: &Scenario, edits: Vec<Edit>) -> Result<Experiment, Error> {
+    let req = statecraft_core::experiment::Request {
+        edits,
+        ..Default::default()
+    };
+    statecraft_core::experiment::compile(scn, &req).map_err(|d| {
+        let n = d.0.len();
+        Error::Input(if n == 1 {
+            d.to_string()
+        } else {
+            format!("{n} problems:\n{d}")
+        })
+    })
+}
+
+/// The experiment's model, input space and output schema (`statecraft check --schema --format
+/// json`, byte for byte).
+pub fn experiment_json(scn: &Scenario) -> Result<String, Error> {
+    let exp = experiment(scn, Vec::new())?;
+    serde_json::to_string_pretty(&exp.describe())
         .map(|mut t| {
             t.push('\n');
             t

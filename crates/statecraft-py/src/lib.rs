@@ -80,6 +80,10 @@ impl PyScenario {
     fn parameters_json(&self, py: Python<'_>) -> PyResult<String> {
         core::parameters_json(&self.scn).map_err(|e| to_py(py, e))
     }
+    /// The compiled experiment: model, uncertain inputs and output schema (JSON).
+    fn schema_json(&self, py: Python<'_>) -> PyResult<String> {
+        core::experiment_json(&self.scn).map_err(|e| to_py(py, e))
+    }
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         core::scenario_to_json(&self.scn).map_err(|e| to_py(py, e))
     }

@@ -60,6 +60,23 @@ def test_sensitivity_flags_equal_cli(cli: Path):
                          sobol_groups="nonsense")
 
 
+def test_schema_equals_check_schema(cli: Path):
+    """Scenario.schema() is `statecraft check --schema --format json`, and its kinds are typed."""
+    expected = run_cli(cli, "check", "greenland-2026", "--schema", "--format", "json")
+    s = statecraft.builtin("greenland-2026")
+    assert json.dumps(s.schema(), indent=2, sort_keys=True) == json.dumps(
+        json.loads(expected), indent=2, sort_keys=True)
+    kinds = {v["name"]: v["kind"] for v in s.schema()["outputs"]["vars"]}
+    assert kinds["option.invasion.taken"] == "binary"
+    assert kinds["alignment.uk"] == "categorical"
+
+
+def test_every_bad_edit_at_once():
+    with pytest.raises(statecraft.InputError, match="2 problems"):
+        statecraft.study("greenland-2026", runs=5, set={"actor.us.capabilty": 3},
+                         disable=["gate.jcss"])
+
+
 def test_bad_set_path_is_an_input_error():
     with pytest.raises(statecraft.InputError, match="did you mean"):
         statecraft.study("minimal", runs=10, set={"stance.a.budget.positoin": 3})

@@ -45,21 +45,66 @@ pub struct Args {
     /// List every assumed number and every fixed one (the text form shows the first few).
     #[arg(long, requires = "ledger")]
     pub all: bool,
-    #[arg(long, value_enum, default_value_t = Format::Table, requires = "ledger")]
+    #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Print the compiled experiment: every uncertain input (path, distribution, declared
+    /// range, basis) and the output schema (outcome classes, questions, and every variable and
+    /// series a run records, with its kind: binary, count, day, continuous, categorical).
+    #[arg(long, conflicts_with = "ledger")]
+    pub schema: bool,
+    /// Run a short pilot (default 200 runs) and warn of outcome classes that are never or
+    /// always true, and note overlapping classes.
+    #[arg(long, value_name = "RUNS", num_args = 0..=1, default_missing_value = "200", conflicts_with = "ledger")]
+    pub pilot: Option<u64>,
 }
 
 pub fn exec(args: Args) -> Result<(), Failure> {
     let loaded = crate::load::scenario(&args.file)?;
     let s = &loaded.scenario;
     if !args.ledger {
-        println!(
-            "ok: {} actors, {} issues, {} stances",
+        // What every run command compiles: the model and the scenario as one experiment.
+        let exp = super::mc_args::experiment(s, None, &[], None, Vec::new())?;
+        if args.schema {
+            return super::write_stdout(&schema_text(&exp, args.format)?);
+        }
+        let mut out = format!(
+            "ok: {} actors, {} issues, {} stances\n",
             s.actors.len(),
             s.issues.len(),
             s.stances.len()
         );
-        return Ok(());
+        let o = exp.outputs();
+        let [b, c, d, x, k] = o.kind_counts();
+        out.push_str(&format!(
+            "experiment: model {}, {} uncertain inputs; outputs: {} outcome classes, {} questions, {} variables ({b} binary, {c} count, {d} day, {x} continuous, {k} categorical), {} series\n",
+            exp.run_options().model,
+            exp.inputs().len(),
+            o.outcomes.len(),
+            o.questions.len(),
+            o.vars.len(),
+            o.series.len(),
+        ));
+        if let Some(runs) = args.pilot {
+            let p =
+                with_threads(args.threads, || exp.pilot(runs, args.seed))?.map_err(mc_failure)?;
+            out.push_str(&format!(
+                "pilot: {} runs, seed {}: {} warning(s), {} note(s)\n",
+                p.runs,
+                p.seed,
+                p.diagnostics
+                    .iter()
+                    .filter(|d| d.severity == statecraft_core::experiment::Severity::Warning)
+                    .count(),
+                p.diagnostics
+                    .iter()
+                    .filter(|d| d.severity == statecraft_core::experiment::Severity::Note)
+                    .count(),
+            ));
+            for d in &p.diagnostics {
+                out.push_str(&format!("  {}\n", d.to_string().replace('\n', "\n  ")));
+            }
+        }
+        return super::write_stdout(&out);
     }
     let ledger = if args.influence {
         let name = match args
@@ -267,4 +312,80 @@ pub fn table(l: &Ledger, all: bool) -> String {
         ));
     }
     o
+}
+
+/// `check --schema`: the compiled experiment's input space and output schema.
+fn schema_text(
+    exp: &statecraft_core::experiment::Experiment,
+    format: Format,
+) -> Result<String, Failure> {
+    use statecraft_core::schema::Kind;
+    if format == Format::Json {
+        let j = serde_json::to_string_pretty(&exp.describe()).map_err(Failure::other)?;
+        return Ok(format!("{j}\n"));
+    }
+    let mut o = format!(
+        "EXPERIMENT — {} (model {})\n\nINPUTS — {} uncertain numbers: path, distribution, declared range, basis\n",
+        exp.scenario().scenario.id,
+        exp.run_options().model,
+        exp.inputs().len()
+    );
+    let r = |x: Option<f64>, inf: &str| x.map_or(inf.to_string(), g);
+    for i in exp.inputs() {
+        o.push_str(&format!(
+            "  {:<48} {:<28} [{}, {}]  {}\n",
+            i.path,
+            statecraft_core::catalog::dist_text(&i.dist),
+            r(i.min, "-inf"),
+            r(i.max, "inf"),
+            i.basis
+        ));
+    }
+    let s = exp.outputs();
+    o.push_str(&format!("\nOUTCOME CLASSES — {}\n", s.outcomes.len()));
+    for c in &s.outcomes {
+        o.push_str(&format!("  {:<28} binary  {}\n", c.id, c.when));
+    }
+    o.push_str(&format!("\nQUESTIONS — {}\n", s.questions.len()));
+    for c in &s.questions {
+        o.push_str(&format!("  {:<28} binary  {}\n", c.id, c.when));
+    }
+    let kind = |k: &Kind| match k {
+        Kind::Binary => "binary".to_string(),
+        Kind::Count { max: Some(m) } => format!("count ≤ {m}"),
+        Kind::Count { max: None } => "count".into(),
+        Kind::Day => "day (after as_of)".into(),
+        Kind::Continuous { min, max, unit } => {
+            let u = if unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {unit}")
+            };
+            format!("continuous [{}, {}]{u}", r(*min, "-inf"), r(*max, "inf"))
+        }
+        Kind::Categorical { values, labels } => {
+            let parts: Vec<String> = values
+                .iter()
+                .zip(labels)
+                .map(|(v, l)| format!("{} {l}", g(*v)))
+                .collect();
+            format!("categorical {{{}}}", parts.join(", "))
+        }
+    };
+    o.push_str(&format!(
+        "\nVARIABLES — {} (* = recorded only by some runs)\n",
+        s.vars.len()
+    ));
+    for v in &s.vars {
+        let star = if v.always { " " } else { "*" };
+        o.push_str(&format!("  {star}{:<48} {}\n", v.name, kind(&v.kind)));
+    }
+    o.push_str(&format!(
+        "\nSERIES — {} (one value per round)\n",
+        s.series.len()
+    ));
+    for v in &s.series {
+        o.push_str(&format!("  {:<49} {}\n", v.name, kind(&v.kind)));
+    }
+    Ok(o)
 }

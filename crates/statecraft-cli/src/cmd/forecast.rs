@@ -5,7 +5,7 @@
 use super::mc_args::McArgs;
 use super::{study_view, Failure};
 use statecraft_core::forecast;
-use statecraft_core::plan::{self, Preset};
+use statecraft_core::plan::Preset;
 
 /// Output format.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,9 +32,11 @@ pub fn exec(args: Args) -> Result<(), Failure> {
     if scn.questions.is_empty() {
         return Err(Failure::input("the scenario declares no [[questions]]"));
     }
-    let run = super::mc_args::resolve_model(&scn, None, &[], None)?;
-    let req = args.mc.plan_request(Preset::Forecast, run);
-    let plan = plan::plan(&scn, &req).map_err(study_view::failure)?;
+    let exp = super::mc_args::experiment(&scn, None, &[], None, args.mc.edits())?;
+    let req = args
+        .mc
+        .plan_request(Preset::Forecast, exp.run_options().clone());
+    let plan = exp.plan(&req).map_err(study_view::failure)?;
     let f = study_view::run(&scn, &plan, &args.mc)?.to_forecast();
     match args.format {
         Format::Json => {

@@ -355,6 +355,45 @@ pub fn progress_bar(total: u64, what: &str) -> Option<Progress> {
     Some(Progress::Bar(pb))
 }
 
+/// Compile the experiment a command runs (`statecraft_core::experiment::compile`): the model as
+/// [`resolve_model`] resolves it (its flag-specific messages first), then every edit
+/// (`--set`, `--without`, `--disable`) checked at once, each problem on its own line (exit 2).
+pub fn experiment(
+    scn: &statecraft_core::scenario::Scenario,
+    model: Option<&str>,
+    model_opt: &[String],
+    rounds: Option<usize>,
+    edits: Vec<Edit>,
+) -> Result<statecraft_core::experiment::Experiment, Failure> {
+    use statecraft_core::experiment::{compile, Request};
+    let run = resolve_model(scn, model, model_opt, rounds)?;
+    let req = Request {
+        model: statecraft_core::engine::ModelOverride {
+            id: Some(run.model.clone()),
+            rounds,
+            options: options_of(model_opt),
+        },
+        edits,
+    };
+    compile(scn, &req).map_err(|d| {
+        let n = d.0.len();
+        if n == 1 {
+            Failure::input(&d)
+        } else {
+            Failure::input(format!("{n} problems:\n{d}"))
+        }
+    })
+}
+
+/// `--model-opt KEY=VALUE` pairs (already checked by [`resolve_model`]).
+fn options_of(model_opt: &[String]) -> Vec<(String, String)> {
+    model_opt
+        .iter()
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
 /// The model that runs on `scn`: `--model`, `--model-opt` and `--rounds` over the scenario's
 /// `[model]` table, resolved and checked against the model registry by the core
 /// (`RunOptions::resolve`). Any problem is an input error (exit 2) naming the flag.

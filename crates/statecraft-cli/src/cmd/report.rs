@@ -118,15 +118,14 @@ fn track_record(args: &Args) -> Result<Option<statecraft_report::BacktestView>, 
 pub fn build_report_data(args: &Args) -> Result<ReportData, Failure> {
     let scn = crate::load::scenario(&args.scenario)?.scenario;
     // The scenario's own model (its `[model]` table, or the default), as `run` resolves it.
-    let run = super::mc_args::resolve_model(&scn, None, &[], None)?;
+    let exp = super::mc_args::experiment(&scn, None, &[], None, Vec::new())?;
     let req = PlanRequest {
         runs: Some(args.runs),
-        run: Some(run),
         seed: args.seed,
         ..PlanRequest::new(Preset::Report)
     };
     let fail = super::study_view::failure;
-    let plan = plan::plan(&scn, &req).map_err(fail)?;
+    let plan = exp.plan(&req).map_err(fail)?;
     let cfg = plan::resolve(&scn, &plan, None).map_err(fail)?;
     let st = statecraft_core::study::study(&scn, &cfg, None).map_err(fail)?;
     let mut data = statecraft_report::from_study::from_study(

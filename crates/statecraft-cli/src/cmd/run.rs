@@ -142,7 +142,14 @@ pub fn exec(args: Args) -> Result<(), Failure> {
         )?
     } else if args.is_study(&loaded.scenario) {
         let scn = &loaded.scenario;
-        let plan = study_view::plan(scn, run, &args.mc, &args.analysis, &args.study)?;
+        let exp = super::mc_args::experiment(
+            scn,
+            args.model.as_deref(),
+            &args.model_opt,
+            args.rounds,
+            args.mc.edits(),
+        )?;
+        let plan = study_view::plan(&exp, &args.mc, &args.analysis, &args.study)?;
         let s = study_view::run(scn, &plan, &args.mc)?;
         match args.format {
             Format::Table => study_view::render_table(&s, scn),

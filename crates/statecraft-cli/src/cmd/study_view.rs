@@ -4,7 +4,7 @@
 
 use super::mc_args::{mc_failure, progress_bar, AnalysisArgs, McArgs};
 use super::Failure;
-use statecraft_core::engine::RunOptions;
+use statecraft_core::experiment::Experiment;
 use statecraft_core::mc::Verdict;
 use statecraft_core::plan::{self, Plan, Preset};
 use statecraft_core::scenario::{Expect, HypothesisTest, Scenario};
@@ -68,13 +68,12 @@ fn parse_nested(s: &str) -> Result<(u64, u64), String> {
 
 /// The analysis plan of `statecraft run` from the flags (the core's [`Preset::Run`]).
 pub fn plan(
-    scn: &Scenario,
-    run: RunOptions,
+    exp: &Experiment,
     mc: &McArgs,
     an: &AnalysisArgs,
     st: &StudyArgs,
 ) -> Result<Plan, Failure> {
-    let mut req = mc.plan_request(Preset::Run, run);
+    let mut req = mc.plan_request(Preset::Run, exp.run_options().clone());
     an.apply(&mut req);
     req.pivotal_runs = st.pivotal_runs;
     req.pivotal_top = st.pivotal_top;
@@ -89,7 +88,7 @@ pub fn plan(
             .collect()
     });
     req.ensemble_runs = st.ensemble_runs;
-    plan::plan(scn, &req).map_err(failure)
+    exp.plan(&req).map_err(failure)
 }
 
 /// Map a study error to a CLI failure (bad input exits 2).

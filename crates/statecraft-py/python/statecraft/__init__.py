@@ -98,6 +98,14 @@ class Scenario:
         """Every settable number (what ``statecraft paths`` lists), as dicts."""
         return json.loads(self._native.parameters_json())
 
+    def schema(self) -> dict[str, Any]:
+        """The compiled experiment (what ``statecraft check --schema --format json`` prints):
+        ``model`` (every option of the model that runs), ``inputs`` (each uncertain number's
+        path, distribution, declared range and evidence basis) and ``outputs`` (outcome classes,
+        questions, and every variable and series a run records with its kind: binary, count,
+        day, continuous with range and unit, categorical with labels)."""
+        return json.loads(self._native.schema_json())
+
     def inputs(self, all: bool = False):  # noqa: A002 - mirrors `statecraft paths --all`
         """A DataFrame of every uncertain number (``all=True``: every settable number).
 

@@ -16,48 +16,14 @@ const HELP_PLAIN: &str =
     "a bargaining run records `issue.<issue>`, `issue.<issue>.mean` and `position.<actor>.<issue>`, `params.<name>` ([params])";
 const HELP_CRISIS: &str = "a crisis run records `option.<id>.taken|day|orders|withdrawn`, `cohesion`, `cohesion.min`, `withdrawals`, `pressure`, `threat`, `alignment.<ally>` (+ `.plus_day`, `.minus_day`), `withdrawal.<ally>.day|effective_day`, `issue.<id>` (+ `.mean`), `position.<actor>.<issue>`, `params.<name>` ([params]) (docs/crisis.md)";
 
-/// Every concrete variable name a run of `c.s` records (without `disabled.*`).
+/// Every concrete variable name a run of `c.s` records (without `disabled.*`): the names of
+/// its output schema ([`crate::schema::outputs`]).
 fn recorded(c: &Checker) -> Vec<String> {
-    let s = c.s;
-    let mut out = Vec::new();
-    for i in &s.issues {
-        out.push(format!("issue.{}", i.id));
-        out.push(format!("issue.{}.mean", i.id));
-    }
-    for st in &s.stances {
-        out.push(format!("position.{}.{}", st.actor, st.issue));
-    }
-    for name in s.params.keys() {
-        out.push(format!("params.{name}"));
-    }
-    let cr = &s.crisis;
-    if !cr.is_empty() {
-        for v in [
-            "cohesion",
-            "cohesion.min",
-            "withdrawals",
-            "pressure",
-            "threat",
-        ] {
-            out.push(v.into());
-        }
-        for o in &cr.options {
-            for f in ["taken", "day", "orders", "withdrawn"] {
-                out.push(format!("option.{}.{f}", o.id));
-            }
-        }
-        for a in &cr.allies {
-            for f in ["", ".plus_day", ".minus_day"] {
-                out.push(format!("alignment.{}{f}", a.actor));
-            }
-            for f in ["day", "effective_day"] {
-                out.push(format!("withdrawal.{}.{f}", a.actor));
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
+    crate::schema::outputs(c.s)
+        .var_names()
+        .filter(|n| !n.starts_with("disabled."))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Report every variable of the outcome and question predicates that no run records.
