@@ -531,7 +531,7 @@ when = "issue.x >= 0"
                     path: "stance.a.x.positon".into(),
                     value: 5.0,
                 },
-                Edit::Without { actor: "c".into() },
+                Edit::Without { actor: "zzzz".into() },
                 Edit::Set {
                     path: "stance.a.x.salience".into(),
                     value: 1.5,
@@ -545,7 +545,7 @@ when = "issue.x >= 0"
             [
                 "--model eumm",
                 "--set stance.a.x.positon=5",
-                "--without c",
+                "--without zzzz",
                 "--set stance.a.x.salience=1.5"
             ]
         );
