@@ -95,9 +95,14 @@ fn shift_num(n: &mut Num, s: f64) {
 
 /// Apply shared constants to a scenario (through `Scenario::visit_nums_mut`, the one door to
 /// every number): propensities are multiplied (capped at 1), gate intercepts shifted, the
-/// coercion rate multiplied. Distributions move with their values.
+/// coercion rate multiplied. Distributions move with their values. A number drawn from a
+/// reference class is left alone: its posterior is the class's, and scaling its (not yet
+/// filled) value would make its nominal value disagree with what is sampled (docs/evidence.md §3).
 pub fn apply_params(scn: &mut Scenario, p: &Params) {
     scn.visit_nums_mut(&mut |path: &str, n: &mut Num| {
+        if n.reference.is_some() {
+            return;
+        }
         if path.starts_with("crisis.option.") && path.ends_with(".propensity") {
             scale_num(n, p.propensity, Some(1.0));
         } else if path.starts_with("crisis.gate.") && path.ends_with(".block") {
