@@ -10,11 +10,22 @@ pub(super) fn run(
     stepper: Stepper,
     rng: &mut Rng,
 ) -> Result<RunState, CrisisError> {
-    let (total, rd) = calendar(scn)?;
+    let cal = calendar(scn)?;
     // One word of the run's stream keys every draw of the run (docs/uncertainty.md).
     let key = rng::run_key(rng);
     let model = compile(scn, spec, key, stepper)?;
-    let m = &model;
+    run_model(&model, scn, spec, key, cal)
+}
+
+/// One run of the compiled `m` (its numbers already those of `scn`, see [`super::compile::refresh`])
+/// with run key `key`; `(total, rd)` = [`calendar`] of `scn`.
+pub(super) fn run_model(
+    m: &Model,
+    scn: &Scenario,
+    spec: &CrisisSpec,
+    key: u64,
+    (total, rd): (i64, i64),
+) -> Result<RunState, CrisisError> {
     let nk = scn.issues.len();
     let na = scn.actors.len();
     let mut pos = vec![0.0; na * nk];
@@ -71,15 +82,7 @@ pub(super) fn run(
         }
     }
     // series: actors with a stance, and allies
-    let pos_series: Vec<(usize, String)> = (0..na * nk)
-        .filter(|&i| m.stance[i])
-        .map(|i| {
-            (
-                i,
-                format!("position.{}.{}", m.actor_ids[i / nk], m.issue_ids[i % nk]),
-            )
-        })
-        .collect();
+    let pos_series = &m.pos_names;
     let n_rounds = if total == 0 { 0 } else { (total + rd - 1) / rd };
     let cap = n_rounds as usize + 1;
     let mut pos_s: Vec<Vec<f64>> = vec![Vec::with_capacity(cap); pos_series.len()];
@@ -160,9 +163,9 @@ pub(super) fn run(
         st.set(format!("issue.{}", m.issue_ids[k]), med);
         st.set(format!("issue.{}.mean", m.issue_ids[k]), mean);
     }
-    for ((i, name), s) in pos_series.into_iter().zip(pos_s) {
-        st.set(name.clone(), sim.pos[i]);
-        st.series.insert(name, s);
+    for ((i, name), s) in pos_series.iter().zip(pos_s) {
+        st.set(name.clone(), sim.pos[*i]);
+        st.series.insert(name.clone(), s);
     }
     st.series.insert("cohesion".into(), coh_s);
     for (a, s) in m.allies.iter().zip(align_s) {

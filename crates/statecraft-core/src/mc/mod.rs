@@ -682,6 +682,75 @@ pub const CHUNK: u64 = 128;
 /// Runs one worker takes at a time inside a chunk (one scenario buffer per piece).
 const PIECE: u64 = 8;
 
+/// A run function prepared once per job: [`Runner::worker`] builds, from the job's template
+/// scenario (edits applied, disabled elements removed; every number at its stated value), the
+/// state a run needs that does not depend on the sampled numbers (e.g. a compiled crisis model,
+/// `crate::engine::Prepared`); [`Runner::run`] then runs one sampled copy of that template.
+/// A job builds one worker per piece of runs in flight and reuses it for later pieces, so a
+/// worker must give the same result for a run whatever runs it did before.
+pub trait Runner: Sync {
+    type Worker: Send;
+    type Error: Display;
+    /// The per-job state for `template`. An error here is reported as the error of the first
+    /// run that would have used the worker.
+    fn worker(&self, template: &Scenario) -> Result<Self::Worker, Self::Error>;
+    /// One run of `scn` (a sampled copy of the template) with the run's stream `rng`.
+    fn run(
+        &self,
+        worker: &mut Self::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+    ) -> Result<RunState, Self::Error>;
+}
+
+/// A plain run function `Fn(&Scenario, &mut Rng)` as a [`Runner`] that prepares nothing.
+pub struct PerRun<F>(pub F);
+
+impl<F, E> Runner for PerRun<F>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    type Worker = ();
+    type Error = E;
+    fn worker(&self, _: &Scenario) -> Result<(), E> {
+        Ok(())
+    }
+    fn run(&self, _: &mut (), scn: &Scenario, rng: &mut Rng) -> Result<RunState, E> {
+        (self.0)(scn, rng)
+    }
+}
+
+impl<R: Runner + ?Sized> Runner for &R {
+    type Worker = R::Worker;
+    type Error = R::Error;
+    fn worker(&self, template: &Scenario) -> Result<R::Worker, R::Error> {
+        (**self).worker(template)
+    }
+    fn run(&self, w: &mut R::Worker, scn: &Scenario, rng: &mut Rng) -> Result<RunState, R::Error> {
+        (**self).run(w, scn, rng)
+    }
+}
+
+/// `runner` calling `tick` after every run (a caller's progress count across several jobs).
+pub struct Tick<'a, R> {
+    pub runner: R,
+    pub tick: &'a (dyn Fn() + Sync),
+}
+
+impl<R: Runner> Runner for Tick<'_, R> {
+    type Worker = R::Worker;
+    type Error = R::Error;
+    fn worker(&self, template: &Scenario) -> Result<R::Worker, R::Error> {
+        self.runner.worker(template)
+    }
+    fn run(&self, w: &mut R::Worker, scn: &Scenario, rng: &mut Rng) -> Result<RunState, R::Error> {
+        let out = self.runner.run(w, scn, rng);
+        (self.tick)();
+        out
+    }
+}
+
 /// Run the Monte Carlo job and keep every run's data ([`Keep::All`]; for pairing and custom
 /// aggregation in tests).
 pub fn simulate<F, E>(
@@ -713,6 +782,16 @@ where
     simulate_keep(scn, cfg, f, progress, Keep::Outcomes)
 }
 
+/// [`simulate_outcomes`] with a prepared [`Runner`].
+pub fn simulate_outcomes_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Runs, McError> {
+    simulate_keep_with(scn, cfg, runner, progress, Keep::Outcomes)
+}
+
 /// [`simulate`] keeping what `keep` says. Runs are computed in chunks of [`CHUNK`] on the
 /// rayon pool; chunk k is folded into the result (in run order) while chunk k + 1 computes.
 pub fn simulate_keep<F, E>(
@@ -726,13 +805,28 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    simulate_keep_with(scn, cfg, &PerRun(f), progress, keep)
+}
+
+/// [`simulate_keep`] with a prepared [`Runner`]: its worker is built from the job's template
+/// (`Prepared::run_scn`) once per piece in flight and reused, with its scenario buffer, by
+/// later pieces.
+pub fn simulate_keep_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+    keep: Keep,
+) -> Result<Runs, McError> {
     let outcomes = compile_outcomes(scn)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
     let cx = FoldCx::new(scn, outcomes, &p, keep, cfg.bins);
     let done = AtomicU64::new(0);
-    // Scenario buffers, one per piece in flight: `apply` overwrites every uncertain number and
-    // certain numbers never change, so a reused buffer equals a fresh sampled copy.
-    let buffers: std::sync::Mutex<Vec<Scenario>> = std::sync::Mutex::new(Vec::new());
+    // Scenario buffers with their workers, one per piece in flight: `apply` overwrites every
+    // uncertain number and certain numbers never change, so a reused buffer equals a fresh
+    // sampled copy; a worker depends only on the template.
+    type Slot<W> = (Scenario, W);
+    let buffers: std::sync::Mutex<Vec<Slot<R::Worker>>> = std::sync::Mutex::new(Vec::new());
     let compute = |from: u64, to: u64| -> Vec<Result<RunState, String>> {
         let pieces = (to - from).div_ceil(PIECE);
         let out: Vec<Vec<Result<RunState, String>>> = (0..pieces)
@@ -741,7 +835,16 @@ where
                 let a = from + k * PIECE;
                 let b = (a + PIECE).min(to);
                 let taken = buffers.lock().ok().and_then(|mut v| v.pop());
-                let mut s = taken.unwrap_or_else(|| p.run_scn.clone());
+                let (mut s, mut w) = match taken {
+                    Some(slot) => slot,
+                    None => match runner.worker(&p.run_scn) {
+                        Ok(w) => (p.run_scn.clone(), w),
+                        Err(e) => {
+                            let m = e.to_string();
+                            return (a..b).map(|_| Err(m.clone())).collect();
+                        }
+                    },
+                };
                 let res: Vec<Result<RunState, String>> = (a..b)
                     .map(|i| {
                         if cfg.cancel.is_cancelled() {
@@ -749,7 +852,7 @@ where
                         }
                         sample_into(&p, cfg.seed, i, &mut s);
                         let mut r = rng::stream(cfg.seed, i);
-                        let out = f(&s, &mut r).map_err(|e| e.to_string());
+                        let out = runner.run(&mut w, &s, &mut r).map_err(|e| e.to_string());
                         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                         if let Some(cb) = progress {
                             cb(n);
@@ -758,7 +861,7 @@ where
                     })
                     .collect();
                 if let Ok(mut v) = buffers.lock() {
-                    v.push(s);
+                    v.push((s, w));
                 }
                 res
             })
@@ -1096,7 +1199,27 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
-    let runs = simulate_keep(scn, cfg, f, progress, Keep::Stream)?;
+    run_keep_with(scn, cfg, &PerRun(f), progress)
+}
+
+/// [`run`] with a prepared [`Runner`].
+pub fn run_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<McResult, McError> {
+    run_keep_with(scn, cfg, runner, progress).map(|(r, _)| r)
+}
+
+/// [`run_keep`] with a prepared [`Runner`].
+pub fn run_keep_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<(McResult, Runs), McError> {
+    let runs = simulate_keep_with(scn, cfg, runner, progress, Keep::Stream)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
     let agg = McConfig {
         runs: runs.n,
@@ -1441,11 +1564,20 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    evaluate_hypotheses_with(scn, cfg, &PerRun(f))
+}
+
+/// [`evaluate_hypotheses`] with a prepared [`Runner`].
+pub fn evaluate_hypotheses_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+) -> Result<Vec<HypothesisResult>, McError> {
     if !check_testable(scn)? {
         return Ok(Vec::new());
     }
-    let base = simulate_outcomes(scn, cfg, &f, None)?;
-    evaluate_hypotheses_on(scn, cfg, &base, f)
+    let base = simulate_outcomes_with(scn, cfg, runner, None)?;
+    evaluate_hypotheses_on_with(scn, cfg, &base, runner)
 }
 
 /// [`evaluate_hypotheses`] against base runs already simulated with `cfg` (e.g. the main Monte
@@ -1460,6 +1592,16 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    evaluate_hypotheses_on_with(scn, cfg, base, &PerRun(f))
+}
+
+/// [`evaluate_hypotheses_on`] with a prepared [`Runner`].
+pub fn evaluate_hypotheses_on_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    base: &Runs,
+    runner: &R,
+) -> Result<Vec<HypothesisResult>, McError> {
     check_testable(scn)?;
     let mut out = Vec::new();
     let mut found = Vec::new();
@@ -1467,7 +1609,7 @@ where
         let edits = h.counterfactual.edits();
         let mut alt_cfg = cfg.clone();
         alt_cfg.edits.extend(edits.iter().cloned());
-        let alt = simulate_outcomes(scn, &alt_cfg, &f, None)?;
+        let alt = simulate_outcomes_with(scn, &alt_cfg, runner, None)?;
         let ds = deltas(scn, base, &alt);
         let Some(d) = ds.into_iter().find(|d| d.outcome == h.outcome) else {
             continue;
