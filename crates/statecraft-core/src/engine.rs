@@ -535,9 +535,16 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// What [`Prepared`] builds once per worker for a crisis scenario.
+pub struct CrisisWorker {
+    compiled: crate::crisis::Compiled,
+    /// `params.<name>` of every `[params]` number, in name order ([`record_params`])
+    params: Vec<String>,
+}
+
 impl crate::mc::Runner for Prepared<'_> {
     /// The compiled crisis model (None: not a crisis scenario).
-    type Worker = Option<crate::crisis::Compiled>;
+    type Worker = Option<CrisisWorker>;
     type Error = EngineError;
 
     fn worker(&self, template: &Scenario) -> Result<Self::Worker, EngineError> {
@@ -550,9 +557,17 @@ impl crate::mc::Runner for Prepared<'_> {
                 id: self.opts.model.clone(),
             });
         }
-        crate::crisis::Compiled::with_model(template, &self.opts.model, &self.opts.options)
-            .map(Some)
-            .map_err(EngineError::Crisis)
+        let compiled =
+            crate::crisis::Compiled::with_model(template, &self.opts.model, &self.opts.options)
+                .map_err(EngineError::Crisis)?;
+        Ok(Some(CrisisWorker {
+            compiled,
+            params: template
+                .params
+                .keys()
+                .map(|name| format!("params.{name}"))
+                .collect(),
+        }))
     }
 
     fn run(
@@ -562,12 +577,37 @@ impl crate::mc::Runner for Prepared<'_> {
         rng: &mut Rng,
     ) -> Result<RunState, EngineError> {
         match worker {
-            Some(c) => {
-                let mut st = c.run(scn, rng).map_err(EngineError::Crisis)?;
+            Some(w) => {
+                let mut st = w.compiled.run(scn, rng).map_err(EngineError::Crisis)?;
                 record_params(scn, &mut st);
                 Ok(st)
             }
             None => simulate_once(scn, self.opts, rng),
+        }
+    }
+
+    fn run_into(
+        &self,
+        worker: &mut Self::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+    ) -> Result<(), EngineError> {
+        match worker {
+            Some(w) => {
+                // `end_reuse` comes after the params, so that their recycled keys survive
+                w.compiled
+                    .run_into(scn, rng, st, |st| {
+                        for (name, n) in w.params.iter().zip(scn.params.values()) {
+                            st.put(name, n.value);
+                        }
+                    })
+                    .map_err(EngineError::Crisis)
+            }
+            None => {
+                *st = simulate_once(scn, self.opts, rng)?;
+                Ok(())
+            }
         }
     }
 }

@@ -453,9 +453,51 @@ pub(super) fn compile(
             )
         })
         .collect();
+    let id = |a: &CAlly| &scn.actors[a.actor].id;
+    let names = OutNames {
+        opt: opts
+            .iter()
+            .map(|o| {
+                let p = format!("option.{}", o.id);
+                [
+                    format!("{p}.taken"),
+                    format!("{p}.day"),
+                    format!("{p}.orders"),
+                    format!("{p}.withdrawn"),
+                ]
+            })
+            .collect(),
+        ally: allies
+            .iter()
+            .map(|a| {
+                let id = id(a);
+                [
+                    format!("alignment.{id}"),
+                    format!("alignment.{id}.plus_day"),
+                    format!("alignment.{id}.minus_day"),
+                    format!("withdrawal.{id}.day"),
+                    format!("withdrawal.{id}.effective_day"),
+                ]
+            })
+            .collect(),
+        issue: scn
+            .issues
+            .iter()
+            .map(|i| [format!("issue.{}", i.id), format!("issue.{}.mean", i.id)])
+            .collect(),
+        disabled: c
+            .disabled
+            .iter()
+            .map(|d| {
+                let option = d
+                    .strip_prefix("option.")
+                    .map(|o| [format!("option.{o}.taken"), format!("option.{o}.orders")]);
+                (format!("disabled.{d}"), option)
+            })
+            .collect(),
+    };
     Ok(Model {
         actor_ids: scn.actors.iter().map(|a| a.id.clone()).collect(),
-        issue_ids: scn.issues.iter().map(|i| i.id.clone()).collect(),
         n_issues: nk,
         lo: scn.issues.iter().map(|i| i.min).collect(),
         hi: scn.issues.iter().map(|i| i.max).collect(),
@@ -480,6 +522,7 @@ pub(super) fn compile(
         notice_days,
         consent_bound,
         pos_names,
+        names,
     })
 }
 

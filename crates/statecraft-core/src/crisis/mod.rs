@@ -189,7 +189,6 @@ struct Pending {
 #[derive(Debug)]
 struct Model {
     actor_ids: Vec<String>,
-    issue_ids: Vec<String>,
     n_issues: usize,
     lo: Vec<f64>,
     hi: Vec<f64>,
@@ -221,6 +220,23 @@ struct Model {
     /// `position.<actor>.<issue>` of every stance slot, in slot order (series and var names,
     /// built once)
     pos_names: Vec<(usize, String)>,
+    /// the other names of the run's vars and series, built once
+    names: OutNames,
+}
+
+/// Names of a run's vars and series (docs in [`simulate`]), built when the model is compiled.
+#[derive(Debug)]
+struct OutNames {
+    /// per option: `option.<id>.taken`, `.day`, `.orders`, `.withdrawn`
+    opt: Vec<[String; 4]>,
+    /// per ally: `alignment.<id>` (var and series), `.plus_day`, `.minus_day`,
+    /// `withdrawal.<id>.day`, `.effective_day`
+    ally: Vec<[String; 5]>,
+    /// per issue: `issue.<id>`, `issue.<id>.mean`
+    issue: Vec<[String; 2]>,
+    /// per id of the spec's `disabled`: `disabled.<id>`, and for an option
+    /// `option.<id>.taken` and `.orders`
+    disabled: Vec<(String, Option<[String; 2]>)>,
 }
 
 /// The mutable state of one run.
@@ -327,6 +343,8 @@ pub struct Compiled {
     extra: Vec<String>,
     /// days from `as_of` to the horizon, and the round length
     calendar: (i64, i64),
+    /// the per-round series of the last run (reused)
+    bufs: run::SeriesBufs,
 }
 
 impl Compiled {
@@ -365,6 +383,7 @@ impl Compiled {
             model,
             extra,
             calendar,
+            bufs: run::SeriesBufs::default(),
         })
     }
 
@@ -373,16 +392,47 @@ impl Compiled {
     pub fn run(&mut self, scn: &Scenario, rng: &mut Rng) -> Result<RunState, CrisisError> {
         // One word of the run's stream keys every draw of the run (docs/uncertainty.md).
         let key = rng::run_key(rng);
+        let mut st = RunState::default();
+        self.run_keyed(scn, key, &mut st)?;
+        Ok(st)
+    }
+
+    /// [`Compiled::run`] writing into `st`, a state recycled from an earlier run: its keys and
+    /// buffers are reused (no allocation for a name this state already has). `more` writes the
+    /// caller's own vars (with [`RunState::put`]) before the unwritten ones are dropped.
+    /// Afterwards `st` equals what [`Compiled::run`] returns followed by `more`.
+    pub fn run_into(
+        &mut self,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+        more: impl FnOnce(&mut RunState),
+    ) -> Result<(), CrisisError> {
+        let key = rng::run_key(rng);
+        st.begin_reuse();
+        self.run_keyed(scn, key, st)?;
+        more(st);
+        st.end_reuse();
+        Ok(())
+    }
+
+    fn run_keyed(
+        &mut self,
+        scn: &Scenario,
+        key: u64,
+        st: &mut RunState,
+    ) -> Result<(), CrisisError> {
+        let (m, bufs, cal) = (&mut self.model, &mut self.bufs, self.calendar);
         if self.extra.is_empty() {
-            compile::refresh(&mut self.model, scn, &scn.crisis, key);
-            return run::run_model(&self.model, scn, &scn.crisis, key, self.calendar);
+            compile::refresh(m, scn, &scn.crisis, key);
+            return run::run_model(m, bufs, scn, &scn.crisis, key, cal, st);
         }
         let mut spec = scn.crisis.clone();
         for d in &self.extra {
             spec.disable(d);
         }
-        compile::refresh(&mut self.model, scn, &spec, key);
-        run::run_model(&self.model, scn, &spec, key, self.calendar)
+        compile::refresh(m, scn, &spec, key);
+        run::run_model(m, bufs, scn, &spec, key, cal, st)
     }
 }
 
@@ -413,6 +463,7 @@ mod tests {
     use super::*;
     use crate::mc::{self, McConfig};
     use crate::scenario::{load, Edit};
+    use std::collections::BTreeSet;
 
     fn greenland() -> Scenario {
         let text = include_str!("../../../../scenarios/greenland-2026.toml");
@@ -460,12 +511,27 @@ mod tests {
             let template = sampled(&s, edits, 0);
             let mut c = Compiled::new(&template).expect("compiles");
             assert_eq!(c.extra.is_empty(), edits.is_empty());
+            // one recycled state for every run: keys written by an earlier run only (e.g. an
+            // option's `.day`) must not survive into a later one
+            let mut st = RunState::default();
+            let (mut union, mut every) = (BTreeSet::new(), None::<BTreeSet<String>>);
             for i in 0..24 {
                 let x = sampled(&s, edits, i);
                 let want = simulate(&x, &mut rng::stream(5, i)).expect("runs");
                 let got = c.run(&x, &mut rng::stream(5, i)).expect("runs");
                 assert_eq!(got, want, "run {i} with {edits:?}");
+                c.run_into(&x, &mut rng::stream(5, i), &mut st, |_| {})
+                    .expect("runs");
+                assert_eq!(st, want, "recycled, run {i} with {edits:?}");
+                let keys: BTreeSet<String> = want.vars.keys().cloned().collect();
+                union.extend(keys.iter().cloned());
+                every = Some(match every {
+                    Some(e) => e.intersection(&keys).cloned().collect(),
+                    None => keys,
+                });
             }
+            // some var (e.g. an option's `.day`) is written by some runs only
+            assert!(every.is_some_and(|e| e.len() < union.len()));
         }
     }
 }

@@ -452,7 +452,8 @@ impl Runs {
     /// Fold one run in. Every `disabled.<id>` var of the job reads 1 (whatever the run function
     /// set), as if it had been inserted into the run's vars before the outcome predicates are
     /// evaluated; `disabled` holds those names, sorted.
-    fn push(&mut self, st: RunState, cx: &FoldCx) {
+    /// Gives `st` back (for reuse) unless [`Keep::All`] kept it.
+    fn push(&mut self, st: RunState, cx: &FoldCx) -> Option<RunState> {
         let disabled = &cx.disabled[..];
         if self.outcomes.len() < cx.outcomes.len() {
             self.outcomes.resize(cx.outcomes.len(), Vec::new());
@@ -482,7 +483,7 @@ impl Runs {
         }
         if cx.keep == Keep::Outcomes {
             self.n += 1;
-            return;
+            return Some(st);
         }
         // A run's vars and series come sorted by name, as do the accumulators: walk both in
         // step (one name comparison per var instead of a tree search), then add the names
@@ -544,10 +545,14 @@ impl Runs {
                 entry.0 += 1;
             }
         }
-        if cx.keep == Keep::All {
+        let back = if cx.keep == Keep::All {
             self.keep_run(st, disabled);
-        }
+            None
+        } else {
+            Some(st)
+        };
         self.n += 1;
+        back
     }
 
     /// [`Keep::All`]: store run `self.n`'s vars and series columnwise.
@@ -701,6 +706,19 @@ pub trait Runner: Sync {
         scn: &Scenario,
         rng: &mut Rng,
     ) -> Result<RunState, Self::Error>;
+    /// [`Runner::run`] into `st`, a state recycled from an earlier run (any content): after
+    /// `Ok`, `st` must equal what `run` returns. The default overwrites it; a runner may reuse
+    /// its keys and buffers instead ([`RunState::begin_reuse`]).
+    fn run_into(
+        &self,
+        worker: &mut Self::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+    ) -> Result<(), Self::Error> {
+        *st = self.run(worker, scn, rng)?;
+        Ok(())
+    }
 }
 
 /// A plain run function `Fn(&Scenario, &mut Rng)` as a [`Runner`] that prepares nothing.
@@ -730,6 +748,15 @@ impl<R: Runner + ?Sized> Runner for &R {
     fn run(&self, w: &mut R::Worker, scn: &Scenario, rng: &mut Rng) -> Result<RunState, R::Error> {
         (**self).run(w, scn, rng)
     }
+    fn run_into(
+        &self,
+        w: &mut R::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+    ) -> Result<(), R::Error> {
+        (**self).run_into(w, scn, rng, st)
+    }
 }
 
 /// `runner` calling `tick` after every run (a caller's progress count across several jobs).
@@ -746,6 +773,17 @@ impl<R: Runner> Runner for Tick<'_, R> {
     }
     fn run(&self, w: &mut R::Worker, scn: &Scenario, rng: &mut Rng) -> Result<RunState, R::Error> {
         let out = self.runner.run(w, scn, rng);
+        (self.tick)();
+        out
+    }
+    fn run_into(
+        &self,
+        w: &mut R::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+    ) -> Result<(), R::Error> {
+        let out = self.runner.run_into(w, scn, rng, st);
         (self.tick)();
         out
     }
@@ -827,6 +865,9 @@ pub fn simulate_keep_with<R: Runner>(
     // sampled copy; a worker depends only on the template.
     type Slot<W> = (Scenario, W);
     let buffers: std::sync::Mutex<Vec<Slot<R::Worker>>> = std::sync::Mutex::new(Vec::new());
+    // Run states folded and handed back for reuse (not with `Keep::All`, which keeps them):
+    // at most the two chunks alive at a time.
+    let states: std::sync::Mutex<Vec<RunState>> = std::sync::Mutex::new(Vec::new());
     let compute = |from: u64, to: u64| -> Vec<Result<RunState, String>> {
         let pieces = (to - from).div_ceil(PIECE);
         let out: Vec<Vec<Result<RunState, String>>> = (0..pieces)
@@ -845,6 +886,13 @@ pub fn simulate_keep_with<R: Runner>(
                         }
                     },
                 };
+                let mut spare: Vec<RunState> = match states.lock() {
+                    Ok(mut v) => {
+                        let n = v.len().saturating_sub((b - a) as usize);
+                        v.split_off(n)
+                    }
+                    Err(_) => Vec::new(),
+                };
                 let res: Vec<Result<RunState, String>> = (a..b)
                     .map(|i| {
                         if cfg.cancel.is_cancelled() {
@@ -852,7 +900,11 @@ pub fn simulate_keep_with<R: Runner>(
                         }
                         sample_into(&p, cfg.seed, i, &mut s);
                         let mut r = rng::stream(cfg.seed, i);
-                        let out = runner.run(&mut w, &s, &mut r).map_err(|e| e.to_string());
+                        let mut st = spare.pop().unwrap_or_default();
+                        let out = runner
+                            .run_into(&mut w, &s, &mut r, &mut st)
+                            .map(|()| st)
+                            .map_err(|e| e.to_string());
                         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                         if let Some(cb) = progress {
                             cb(n);
@@ -871,7 +923,13 @@ pub fn simulate_keep_with<R: Runner>(
     let fold = |runs: &mut Runs, from: u64, batch: Vec<Result<RunState, String>>| {
         for (k, r) in batch.into_iter().enumerate() {
             match r {
-                Ok(st) => runs.push(st, &cx),
+                Ok(st) => {
+                    if let Some(st) = runs.push(st, &cx) {
+                        if let Ok(mut v) = states.lock() {
+                            v.push(st);
+                        }
+                    }
+                }
                 Err(message) => {
                     return Err(McError::Run {
                         run: from + k as u64,
