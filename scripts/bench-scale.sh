@@ -11,8 +11,9 @@
 #   CALLGRIND=0 scripts/bench-scale.sh             # skip the callgrind part
 #
 # Per-run instructions = (Ir of a 512-run job − Ir of a 256-run job) / 256 on one thread, so
-# start-up and per-job set-up cancel; "model" is `crisis::run` inclusive (the crisis bench's
-# function) in the 512-run job, over 512. The load average is printed first: the machine may
+# start-up and per-job set-up cancel; "model" is the crisis model's run inclusive in the
+# 512-run job, over 512: `crisis::Compiled::run_into` (compiled once per job, since the perf
+# branch), or `crisis::run::run` / `crisis::run` (compiled every run) in older builds. The load average is printed first: the machine may
 # be shared, and wall times under load are not the figures to quote.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,7 +60,8 @@ if [[ "${CALLGRIND:-1}" == 1 ]] && command -v valgrind >/dev/null; then
         a=$(grep -o 'Collected : [0-9]*' "$TMP/cg.256.log" | awk '{ print $3 }')
         b=$(grep -o 'Collected : [0-9]*' "$TMP/cg.512.log" | awk '{ print $3 }')
         m=$(callgrind_annotate --inclusive=yes "$TMP/cg.512" 2>/dev/null |
-            awk '/statecraft_core::crisis::run \[/ { gsub(",", "", $1); print $1; exit }')
+            awk '/statecraft_core::crisis::(Compiled::run_into|run::run|run) \[/ {
+                gsub(",", "", $1); print $1; exit }')
         awk -v a="$a" -v b="$b" -v m="${m:-0}" \
             'BEGIN { printf "%.3f %.3f", (b - a) / 256 / 1e6, m / 512 / 1e6 }'
     }

@@ -4,9 +4,12 @@
 //! `greenland_job_of_256_runs`: a whole one-thread Monte Carlo job of 256 Greenland runs
 //! (sampling, the model, the streaming fold and the aggregation), to set against 256 ×
 //! `greenland_run` (issue 11's target: ≤ 1.2× the model alone).
+//! `greenland_compiled_run`: the same run through a model compiled once (`crisis::Compiled`,
+//! what a Monte Carlo job runs per run); `greenland_prepared_job_of_256_runs`: the 256-run job
+//! through `engine::Prepared` (what the CLI's jobs run).
 //! `cargo bench -p statecraft-core --bench crisis` (figures in docs/performance.md).
 
-use statecraft_core::crisis::simulate;
+use statecraft_core::crisis::{simulate, Compiled};
 use statecraft_core::engine::{self, RunOptions};
 use statecraft_core::mc::{self, McConfig};
 use statecraft_core::rng::stream;
@@ -28,6 +31,19 @@ fn greenland_run(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         i += 1;
         simulate(divan::black_box(&s), &mut stream(1, i)).expect("runs")
+    });
+}
+
+#[divan::bench]
+fn greenland_compiled_run(bencher: divan::Bencher) {
+    let s = load();
+    let mut c = Compiled::new(&s).expect("compiles");
+    let mut st = Default::default();
+    let mut i = 0u64;
+    bencher.bench_local(|| {
+        i += 1;
+        c.run_into(divan::black_box(&s), &mut stream(1, i), &mut st, |_| {})
+            .expect("runs");
     });
 }
 
@@ -71,6 +87,27 @@ fn greenland_job_of_256_runs(bencher: divan::Bencher) {
                 None,
             )
             .expect("runs")
+        })
+    });
+}
+
+/// [`greenland_job_of_256_runs`] through `engine::Prepared` (compiled once per worker).
+#[divan::bench(sample_count = 10)]
+fn greenland_prepared_job_of_256_runs(bencher: divan::Bencher) {
+    let s = load();
+    let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
+    let prepared = engine::Prepared::new(&opts);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    let cfg = McConfig {
+        runs: 256,
+        ..McConfig::default()
+    };
+    bencher.bench_local(|| {
+        pool.install(|| {
+            mc::run_keep_with(divan::black_box(&s), &cfg, &prepared, None).expect("runs")
         })
     });
 }

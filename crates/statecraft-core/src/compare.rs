@@ -13,9 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{self, RunOptions};
 use crate::expr::Expr;
 use crate::mc::{self, Control, Delta, McConfig, McResult};
-use crate::rng::Rng;
 use crate::scenario::Scenario;
-use crate::state::RunState;
 use crate::study::StudyError;
 
 /// The outcome of [`compare`].
@@ -87,9 +85,8 @@ pub fn compare_with(
         cancel: control.cancel.clone(),
         ..cfg.clone()
     };
-    let f = |s: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
-        engine::simulate_once(s, opts, r)
-    };
+    // `engine::simulate_once` compiled once per job (a crisis model per worker, not per run)
+    let prepared = engine::Prepared::new(opts);
     let done = std::sync::atomic::AtomicU64::new(0);
     let tick = |_: u64| {
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -97,8 +94,9 @@ pub fn compare_with(
             cb(n);
         }
     };
-    let (base_result, base_runs) = mc::run_keep(base, &fixed, f, Some(&tick))?;
-    let (variant_result, variant_runs) = mc::run_keep(variant, &fixed, f, Some(&tick))?;
+    let (base_result, base_runs) = mc::run_keep_with(base, &fixed, &prepared, Some(&tick))?;
+    let (variant_result, variant_runs) =
+        mc::run_keep_with(variant, &fixed, &prepared, Some(&tick))?;
     let deltas = mc::deltas(base, &base_runs, &variant_runs);
     let question_deltas = question_deltas(base, variant, &base_runs, &variant_runs)?;
     Ok(Comparison {

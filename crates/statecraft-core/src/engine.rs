@@ -521,6 +521,97 @@ pub fn simulate_once(
     Ok(st)
 }
 
+/// [`simulate_once`] prepared once per job, as a Monte Carlo [`crate::mc::Runner`]: a crisis
+/// scenario is compiled once per worker ([`crate::crisis::Compiled`]) and each run only
+/// rewrites the compiled model's numbers from its sampled scenario; any other scenario runs
+/// [`simulate_once`]. Gives exactly what [`simulate_once`] gives, run for run.
+pub struct Prepared<'a> {
+    opts: &'a RunOptions,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(opts: &'a RunOptions) -> Prepared<'a> {
+        Prepared { opts }
+    }
+}
+
+/// What [`Prepared`] builds once per worker for a crisis scenario.
+pub struct CrisisWorker {
+    compiled: crate::crisis::Compiled,
+    /// `params.<name>` of every `[params]` number, in name order ([`record_params`])
+    params: Vec<String>,
+}
+
+impl crate::mc::Runner for Prepared<'_> {
+    /// The compiled crisis model (None: not a crisis scenario).
+    type Worker = Option<CrisisWorker>;
+    type Error = EngineError;
+
+    fn worker(&self, template: &Scenario) -> Result<Self::Worker, EngineError> {
+        if template.crisis.is_empty() {
+            return Ok(None);
+        }
+        // the same checks, in the same order, as `simulate_once`
+        if !models::step::CRISIS_IDS.contains(&self.opts.model.as_str()) {
+            return Err(EngineError::CrisisModel {
+                id: self.opts.model.clone(),
+            });
+        }
+        let compiled =
+            crate::crisis::Compiled::with_model(template, &self.opts.model, &self.opts.options)
+                .map_err(EngineError::Crisis)?;
+        Ok(Some(CrisisWorker {
+            compiled,
+            params: template
+                .params
+                .keys()
+                .map(|name| format!("params.{name}"))
+                .collect(),
+        }))
+    }
+
+    fn run(
+        &self,
+        worker: &mut Self::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+    ) -> Result<RunState, EngineError> {
+        match worker {
+            Some(w) => {
+                let mut st = w.compiled.run(scn, rng).map_err(EngineError::Crisis)?;
+                record_params(scn, &mut st);
+                Ok(st)
+            }
+            None => simulate_once(scn, self.opts, rng),
+        }
+    }
+
+    fn run_into(
+        &self,
+        worker: &mut Self::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+    ) -> Result<(), EngineError> {
+        match worker {
+            Some(w) => {
+                // `end_reuse` comes after the params, so that their recycled keys survive
+                w.compiled
+                    .run_into(scn, rng, st, |st| {
+                        for (name, n) in w.params.iter().zip(scn.params.values()) {
+                            st.put(name, n.value);
+                        }
+                    })
+                    .map_err(EngineError::Crisis)
+            }
+            None => {
+                *st = simulate_once(scn, self.opts, rng)?;
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Record every `[params]` number's (sampled) value as var `params.<name>`, so outcome classes,
 /// questions and hypotheses read the same threshold the run used.
 fn record_params(scn: &Scenario, st: &mut RunState) {

@@ -1001,7 +1001,16 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
-    let base_runs = mc::simulate_outcomes(scn, cfg, &f, None)?;
+    pivotality_with(scn, cfg, &mc::PerRun(f))
+}
+
+/// [`pivotality`] with a run function prepared once per job ([`mc::Runner`]).
+pub fn pivotality_with<R: mc::Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+) -> Result<Vec<Pivot>, McError> {
+    let base_runs = mc::simulate_outcomes_with(scn, cfg, runner, None)?;
     let edited = mc::apply_edits(scn, &cfg.edits)?;
     let mut out = Vec::new();
     for actor in &edited.actors {
@@ -1010,7 +1019,7 @@ where
         for (name, edits) in actor_variants(&edited, &actor.id) {
             let mut c = cfg.clone();
             c.edits.extend(edits);
-            let alt = mc::simulate_outcomes(scn, &c, &f, None)?;
+            let alt = mc::simulate_outcomes_with(scn, &c, runner, None)?;
             let deltas = mc::deltas(scn, &base_runs, &alt);
             for d in &deltas {
                 if d.delta.abs() > best.0 {
@@ -1108,6 +1117,16 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    pivotality_adaptive_with(scn, cfg, &mc::PerRun(f), rule)
+}
+
+/// [`pivotality_adaptive`] with a run function prepared once per job ([`mc::Runner`]).
+pub fn pivotality_adaptive_with<R: mc::Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    rule: PivotRule,
+) -> Result<PivotalityReport, McError> {
     let cap = rule.cap.max(1);
     let mut runs = rule.start.clamp(1, cap);
     let mut passes = Vec::new();
@@ -1117,7 +1136,7 @@ where
             precision: None,
             ..cfg.clone()
         };
-        let pivots = pivotality(scn, &c, &f)?;
+        let pivots = pivotality_with(scn, &c, runner)?;
         passes.push(runs);
         let settled = pivots_settled(&pivots, rule.top);
         if settled || runs >= cap {

@@ -25,9 +25,59 @@ pub struct RunState {
     pub events: Vec<String>,
 }
 
+/// The bits a var of a recycled [`RunState`] holds until this run writes it
+/// ([`RunState::begin_reuse`]): a signalling NaN with a payload, which no arithmetic produces
+/// (an operation on a signalling NaN gives a quiet one).
+const UNWRITTEN: u64 = 0x7ff4_0000_5c0f_f1e1;
+
 impl RunState {
     pub fn set(&mut self, name: impl Into<String>, v: f64) {
         self.vars.insert(name.into(), v);
+    }
+
+    /// Set var `name`, reusing its key when this state already has it (a recycled state: no
+    /// allocation).
+    pub fn put(&mut self, name: &str, v: f64) {
+        match self.vars.get_mut(name) {
+            Some(x) => *x = v,
+            None => {
+                self.vars.insert(name.to_owned(), v);
+            }
+        }
+    }
+
+    /// Set series `name` to `values`, reusing its key and buffer when this state already has it.
+    pub fn put_series(&mut self, name: &str, values: &[f64]) {
+        match self.series.get_mut(name) {
+            Some(s) => {
+                s.clear();
+                s.extend_from_slice(values);
+            }
+            None => {
+                self.series.insert(name.to_owned(), values.to_vec());
+            }
+        }
+    }
+
+    /// Start writing a new run into this (recycled) state: every var is marked unwritten, every
+    /// series emptied and the event log cleared; keys and buffers stay allocated. Write with
+    /// [`RunState::put`] and [`RunState::put_series`], then call [`RunState::end_reuse`].
+    pub fn begin_reuse(&mut self) {
+        for v in self.vars.values_mut() {
+            *v = f64::from_bits(UNWRITTEN);
+        }
+        for s in self.series.values_mut() {
+            s.clear();
+        }
+        self.events.clear();
+    }
+
+    /// Finish a run written after [`RunState::begin_reuse`]: drop the vars and series this run
+    /// did not write, so the state equals one built fresh with the same writes (a series is
+    /// never empty once written: it holds round 0).
+    pub fn end_reuse(&mut self) {
+        self.vars.retain(|_, v| v.to_bits() != UNWRITTEN);
+        self.series.retain(|_, s| !s.is_empty());
     }
     pub fn get(&self, name: &str) -> Option<f64> {
         self.vars.get(name).copied()

@@ -491,7 +491,20 @@ pub fn study(
         out
     };
 
-    let (mc_result, runs) = mc::run_keep(scn, &cfg.mc, f, None)?;
+    // The same run function compiled once per job (`engine::Prepared`: a crisis model is
+    // resolved once per worker, not per run) for the main job, the hypotheses, pivotality and
+    // the evidence-discount levels; `f` for the other analyses.
+    let tick = || {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(cb) = progress {
+            cb(n);
+        }
+    };
+    let prepared = mc::Tick {
+        runner: engine::Prepared::new(opts),
+        tick: &tick,
+    };
+    let (mc_result, runs) = mc::run_keep_with(scn, &cfg.mc, &prepared, None)?;
     // An adaptive main job fixes the run count of everything after it (same count, same seeds:
     // the hypothesis tests pair with its runs).
     let fixed = StudyConfig {
@@ -510,12 +523,12 @@ pub fn study(
     if cfg.hypotheses {
         if cfg.hypotheses_share_base() {
             // The main job's runs are the base world (common random numbers).
-            counterfactual = mc::evaluate_hypotheses_on(scn, &cfg.mc, &runs, f)?;
+            counterfactual = mc::evaluate_hypotheses_on_with(scn, &cfg.mc, &runs, &prepared)?;
         } else {
             // Fewer runs than the main job (`hypothesis_runs`): base and counterfactuals anew.
             let mut hc = cfg.mc.clone();
             hc.runs = cfg.hypothesis_runs();
-            counterfactual = mc::evaluate_hypotheses(scn, &hc, f)?;
+            counterfactual = mc::evaluate_hypotheses_with(scn, &hc, &prepared)?;
         }
     }
     drop(runs);
@@ -530,11 +543,15 @@ pub fn study(
                     cap: rule.cap.max(pc.runs),
                     top: rule.top,
                 };
-                let r = sensitivity::pivotality_adaptive(scn, &pc, f, rule)?;
+                let r = sensitivity::pivotality_adaptive_with(scn, &pc, &prepared, rule)?;
                 pc.runs = r.runs;
                 (r.pivots, r.passes, Some((rule.top, r.settled)))
             }
-            None => (sensitivity::pivotality(scn, &pc, f)?, Vec::new(), None),
+            None => (
+                sensitivity::pivotality_with(scn, &pc, &prepared)?,
+                Vec::new(),
+                None,
+            ),
         };
         let tests = actors
             .iter()
@@ -599,7 +616,7 @@ pub fn study(
         let mut dc = cfg.mc.clone();
         dc.evidence_discount = d;
         dc.runs = cfg.discount_runs();
-        let r = mc::run(scn, &dc, f, None)?;
+        let r = mc::run_with(scn, &dc, &prepared, None)?;
         evidence_discount.push(DiscountLevel {
             discount: d,
             runs: dc.runs,

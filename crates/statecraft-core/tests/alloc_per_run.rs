@@ -4,13 +4,14 @@
 //! Per-run counts are differences between a job of 2N and one of N runs on a one-thread rayon
 //! pool, so per-job set-up (compiling outcomes, building the sampler, aggregation's fixed part)
 //! cancels out. The bounds are today's counts with a little headroom: they fail when a change
-//! adds allocations to the per-run path. They are not zero: the crisis model still builds its
-//! index form and its named result (`RunState`: vars, series, event log as strings) every run
-//! (docs/performance.md, "Monte Carlo at scale"); when the compiled experiment lands the bounds
-//! go to 0.
+//! adds allocations to the per-run path. The jobs run through `engine::Prepared` (the crisis
+//! model compiled once per worker, run states recycled); "model" is one compiled model run
+//! alone, "uncompiled" the plain `engine::simulate_once` that compiles every run. They are not
+//! zero: a run's state vectors, its event log (strings) and the sampling vector are still
+//! allocated per run (docs/performance.md, "Monte Carlo at scale").
 
 use statecraft_core::engine::{self, RunOptions};
-use statecraft_core::mc::{self, McConfig};
+use statecraft_core::mc::{self, McConfig, Runner};
 use statecraft_core::rng::Rng;
 use statecraft_core::scenario::{load, Scenario};
 use statecraft_core::state::RunState;
@@ -82,7 +83,9 @@ fn count(job: &(dyn Fn(u64) + Sync), runs: u64) -> u64 {
 }
 
 fn per_run(job: &(dyn Fn(u64) + Sync)) -> f64 {
-    let n = 128;
+    // 512 vs 1,024 runs: past the first two chunks (`mc::CHUNK`), whose run states cannot be
+    // recycled yet
+    let n = 512;
     let a = count(job, n);
     let b = count(job, 2 * n);
     (b.saturating_sub(a)) as f64 / n as f64
@@ -100,30 +103,44 @@ fn allocations_per_run_stay_within_todays_bounds() {
         runs,
         ..McConfig::default()
     };
-    let model = per_run(&|runs| {
+    let uncompiled = per_run(&|runs| {
         for i in 0..runs {
             let mut r = statecraft_core::rng::stream(1, i);
             f(&s, &mut r).expect("runs");
         }
     });
+    let prepared = engine::Prepared::new(&opts);
+    let model = per_run(&|runs| {
+        let mut w = prepared.worker(&s).expect("compiles");
+        let mut st = RunState::default();
+        for i in 0..runs {
+            let mut r = statecraft_core::rng::stream(1, i);
+            prepared
+                .run_into(&mut w, &s, &mut r, &mut st)
+                .expect("runs");
+        }
+    });
     let paired = per_run(&|runs| {
-        mc::simulate_outcomes(&s, &cfg(runs), f, None).expect("runs");
+        mc::simulate_outcomes_with(&s, &cfg(runs), &prepared, None).expect("runs");
     });
     let full = per_run(&|runs| {
-        mc::run_keep(&s, &cfg(runs), f, None).expect("runs");
+        mc::run_keep_with(&s, &cfg(runs), &prepared, None).expect("runs");
     });
-    println!("allocations per run: model {model:.1}, paired job {paired:.1}, full job {full:.1}");
-    // A paired job adds little to the model's own allocations: 5.6 on the perf branch
-    // (2026-12-02: the `u` vector of sampling and the outcome indicators' amortised growth), 23.5
-    // after the merge with the typed per-run counts of issue 16 (class coverage, alignment,
-    // tipping). The bound guards against a regression beyond that.
+    println!(
+        "allocations per run: uncompiled model {uncompiled:.1}, compiled model {model:.1}, \
+         paired job {paired:.1}, full job {full:.1}"
+    );
+    // A paired job adds little to the model's own allocations (the `u` vector of sampling, the
+    // outcome indicators' amortised growth, the typed per-run counts of issue 16): 18.0 on
+    // 2026-12-02 after compiling once per job. The bound guards against a regression.
     assert!(paired <= model + 32.0, "paired {paired} vs model {model}");
-    // The full job keeps every run's vars and series (one Vec per series per run).
-    assert!(full <= model + 120.0, "full {full} vs model {model}");
-    // Today's model (1,020 on 2026-12-02; 1,100.8 after `[params]`, which records each of
-    // Greenland's 8 params as a named var per run, and the crisis bargaining step going through
-    // `models::step`): its compiled index form and named RunState.
-    assert!(model <= 1150.0, "model {model}");
+    // The streaming job also folds vars, series, questions and events: 32.3 over the model.
+    assert!(full <= model + 64.0, "full {full} vs model {model}");
+    // The compiled model (2026-12-02: 341.3 per run, against 1,202.2 for the same model
+    // compiled every run, and 1,100.8 before this branch): the run's `Sim` vectors, its event
+    // log strings, the crisis mechanisms' and the bargaining step's own temporaries.
+    assert!(model <= 400.0, "model {model}");
+    assert!(uncompiled <= 1_300.0, "uncompiled {uncompiled}");
 }
 
 /// Peak live heap bytes of `job(runs)` on a one-thread pool, above what was live before.

@@ -77,8 +77,15 @@ impl Names<'_> {
                 } else if let Some(r) = split3(name, "alignment") {
                     Var::Align(self.ally(r, ctx)?)
                 } else if let Some(r) = split3(name, "params") {
-                    // `[params]`: this run's sampled value, a constant for the run.
-                    Var::Const(self.scn.param(r).ok_or_else(bad)?)
+                    // `[params]`: this run's sampled value (`Model::params`, rewritten by
+                    // `refresh` each run).
+                    Var::Param(
+                        self.scn
+                            .params
+                            .keys()
+                            .position(|k| k == r)
+                            .ok_or_else(bad)?,
+                    )
                 } else if let Some(r) = split3(name, "disabled") {
                     Var::Const(if self.crisis.disabled.iter().any(|d| d == r) {
                         1.0
@@ -238,12 +245,12 @@ pub(super) fn calendar(scn: &Scenario) -> Result<(i64, i64), CrisisError> {
     Ok((total, rd))
 }
 
-pub(super) fn compile<'s>(
-    scn: &'s Scenario,
-    c: &'s CrisisSpec,
+pub(super) fn compile(
+    scn: &Scenario,
+    c: &CrisisSpec,
     key: u64,
     stepper: Stepper,
-) -> Result<Model<'s>, CrisisError> {
+) -> Result<Model, CrisisError> {
     let nm = Names { scn, crisis: c };
     let nk = scn.issues.len();
     let na = scn.actors.len();
@@ -268,7 +275,7 @@ pub(super) fn compile<'s>(
     for e in &c.events {
         let ctx = Cx(&["event ", &e.id]);
         events.push(CEvent {
-            id: &e.id,
+            id: e.id.clone(),
             day: (e.date - as_of).num_days(),
             until: e.until.map(|u| (u - as_of).num_days()),
             effects: nm.effects(&e.effects, &ctx)?,
@@ -289,7 +296,7 @@ pub(super) fn compile<'s>(
             None => initiator.ok_or(CrisisError::Missing("crisis.initiator"))?,
         };
         opts.push(COpt {
-            id: &o.id,
+            id: o.id.clone(),
             rid: rng::element_id_parts(&["option.", &o.id]),
             when: nm.pred(&o.when, &ctx)?,
             legality: o.legality.value.clamp(0.0, 1.0),
@@ -310,7 +317,7 @@ pub(super) fn compile<'s>(
     for g in &c.gates {
         let ctx = Cx(&["gate ", &g.id]);
         gates.push(CGate {
-            id: &g.id,
+            id: g.id.clone(),
             rid: rng::element_id_parts(&["gate.", &g.id]),
             actor: nm.actor(&g.actor, &ctx)?,
             block: g.block.value,
@@ -336,9 +343,7 @@ pub(super) fn compile<'s>(
     for a in &c.allies {
         let ctx = Cx(&["ally ", &a.actor]);
         let actor = nm.actor(&a.actor, &ctx)?;
-        let noise = a.noise.value.abs();
-        let u = rng::draw(key, rng::element_id_parts(&["ally.", &a.actor]), 0, 0);
-        let theta = (a.threshold.value + noise * (2.0 * u - 1.0)).max(1e-9);
+        let theta = ally_theta(a, key);
         let party =
             Some(actor) == initiator || c.target.as_deref() == Some(scn.actors[actor].id.as_str());
         let member = match group {
@@ -357,11 +362,13 @@ pub(super) fn compile<'s>(
             inn: Vec::new(),
         });
     }
+    let mut links = Vec::with_capacity(c.links.len());
     for l in &c.links {
         let ctx = Cx(&["link ", &l.from, "->", &l.to]);
         let f = nm.ally(&l.from, &ctx)?;
         let t = nm.ally(&l.to, &ctx)?;
         allies[t].inn.push((f, l.weight.value.max(0.0)));
+        links.push((f, t));
     }
     let mut vol = Vec::new();
     for v in &c.volatility {
@@ -433,9 +440,64 @@ pub(super) fn compile<'s>(
         }
         None => (Expr::constant(false), 0.0, 0.0, 365),
     };
+    let pos_names = (0..na * nk)
+        .filter(|&i| stance[i])
+        .map(|i| {
+            (
+                i,
+                format!(
+                    "position.{}.{}",
+                    scn.actors[i / nk].id,
+                    scn.issues[i % nk].id
+                ),
+            )
+        })
+        .collect();
+    let id = |a: &CAlly| &scn.actors[a.actor].id;
+    let names = OutNames {
+        opt: opts
+            .iter()
+            .map(|o| {
+                let p = format!("option.{}", o.id);
+                [
+                    format!("{p}.taken"),
+                    format!("{p}.day"),
+                    format!("{p}.orders"),
+                    format!("{p}.withdrawn"),
+                ]
+            })
+            .collect(),
+        ally: allies
+            .iter()
+            .map(|a| {
+                let id = id(a);
+                [
+                    format!("alignment.{id}"),
+                    format!("alignment.{id}.plus_day"),
+                    format!("alignment.{id}.minus_day"),
+                    format!("withdrawal.{id}.day"),
+                    format!("withdrawal.{id}.effective_day"),
+                ]
+            })
+            .collect(),
+        issue: scn
+            .issues
+            .iter()
+            .map(|i| [format!("issue.{}", i.id), format!("issue.{}.mean", i.id)])
+            .collect(),
+        disabled: c
+            .disabled
+            .iter()
+            .map(|d| {
+                let option = d
+                    .strip_prefix("option.")
+                    .map(|o| [format!("option.{o}.taken"), format!("option.{o}.orders")]);
+                (format!("disabled.{d}"), option)
+            })
+            .collect(),
+    };
     Ok(Model {
-        actor_ids: scn.actors.iter().map(|a| a.id.as_str()).collect(),
-        issue_ids: scn.issues.iter().map(|i| i.id.as_str()).collect(),
+        actor_ids: scn.actors.iter().map(|a| a.id.clone()).collect(),
         n_issues: nk,
         lo: scn.issues.iter().map(|i| i.min).collect(),
         hi: scn.issues.iter().map(|i| i.max).collect(),
@@ -444,6 +506,8 @@ pub(super) fn compile<'s>(
         opts,
         gates,
         allies,
+        links,
+        params: scn.params.values().map(|n| n.value).collect(),
         vol,
         access,
         presence,
@@ -457,5 +521,96 @@ pub(super) fn compile<'s>(
         withdrawal_damage,
         notice_days,
         consent_bound,
+        pos_names,
+        names,
     })
+}
+
+/// An ally's tipping threshold in the run keyed by `key`: the stated threshold plus its keyed
+/// uniform noise (docs/crisis.md, E8).
+fn ally_theta(a: &crate::scenario::Ally, key: u64) -> f64 {
+    let noise = a.noise.value.abs();
+    let u = rng::draw(key, rng::element_id_parts(&["ally.", &a.actor]), 0, 0);
+    (a.threshold.value + noise * (2.0 * u - 1.0)).max(1e-9)
+}
+
+/// Rewrite every number of `m` (compiled from a scenario with the same elements as `scn` and
+/// `c`) from `scn` and `c`, and the keyed draws of run key `key`: afterwards `m` is what
+/// [`compile`]`(scn, c, key, _)` builds, without resolving a name or allocating. Reads the
+/// elements in `compile`'s order; every numeric field that `compile` sets must be set here.
+pub(super) fn refresh(m: &mut Model, scn: &Scenario, c: &CrisisSpec, key: u64) {
+    fn values(out: &mut [CEffect], list: &[crate::scenario::Effect]) {
+        for (ce, e) in out.iter_mut().zip(list) {
+            ce.value = e.value.value;
+        }
+    }
+    for (ce, e) in m.events.iter_mut().zip(&c.events) {
+        values(&mut ce.effects, &e.effects);
+    }
+    for (co, o) in m.opts.iter_mut().zip(&c.options) {
+        co.legality = o.legality.value.clamp(0.0, 1.0);
+        co.level = o.level.as_ref().map(|l| l.value);
+        co.threat = o.threat.value;
+        co.push_t = o.alliance.target.value;
+        co.push_i = o.alliance.initiator.value;
+        values(&mut co.effects, &o.effects);
+        values(&mut co.on_withdraw, &o.on_withdraw);
+    }
+    for (cg, g) in m.gates.iter_mut().zip(&c.gates) {
+        cg.block = g.block.value;
+        cg.w_pos = g.w_position.value;
+        cg.w_leg = g.w_legality.value;
+        cg.delay = g.delay.value.clamp(0.0, 1.0);
+        cg.subst = g.substitute.value.clamp(0.0, 1.0);
+    }
+    for (ca, a) in m.allies.iter_mut().zip(&c.allies) {
+        ca.theta = ally_theta(a, key);
+        ca.lean = a.lean.value;
+        ca.locked = a.lock.value >= 0.5;
+        ca.inn.clear();
+    }
+    for (&(f, t), l) in m.links.iter().zip(&c.links) {
+        m.allies[t].inn.push((f, l.weight.value.max(0.0)));
+    }
+    for (cv, v) in m.vol.iter_mut().zip(&c.volatility) {
+        cv.1 = v.prob.value;
+        cv.2 = v.size.value;
+        cv.3 = v.up.value;
+        cv.4 = v.salience.value.abs();
+    }
+    let (mut ia, mut ip) = (0, 0);
+    for l in &c.influence {
+        let slot = match l.kind {
+            InfluenceKind::Position => {
+                ia += 1;
+                m.access.get_mut(ia - 1)
+            }
+            InfluenceKind::Salience => {
+                ip += 1;
+                m.presence.get_mut(ip - 1)
+            }
+        };
+        if let Some(e) = slot {
+            e.3 = l.weight.value;
+        }
+    }
+    let default;
+    let b = match &c.bargaining {
+        Some(b) => b,
+        None => {
+            default = crate::scenario::BargainingSpec::default();
+            &default
+        }
+    };
+    m.rate = b.rate.value;
+    m.access_rate = b.access_rate.value;
+    if let (Some(co), Some(k)) = (&mut m.coercion, &c.coercion) {
+        co.3 = k.rate.value;
+    }
+    if let Some(a) = &c.alliance {
+        m.withdraw_prob = a.withdraw_prob.value;
+        m.withdrawal_damage = a.withdrawal_damage.value;
+    }
+    m.params.clear();
+    m.params.extend(scn.params.values().map(|n| n.value));
 }

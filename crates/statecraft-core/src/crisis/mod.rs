@@ -84,6 +84,9 @@ enum Var {
     Pressure,
     Threat,
     Now,
+    /// `params.<name>`: index into the scenario's `[params]` (in name order), read from the
+    /// run's sampled values ([`Model::params`]), not fixed when the model is compiled.
+    Param(usize),
     Const(f64),
     /// A variable of a removed actor (`without`): always absent.
     Absent,
@@ -114,15 +117,17 @@ struct CEffect {
     value: f64,
 }
 
-struct CEvent<'s> {
-    id: &'s str,
+#[derive(Debug)]
+struct CEvent {
+    id: String,
     day: i64,
     until: Option<i64>,
     effects: Vec<CEffect>,
 }
 
-struct COpt<'s> {
-    id: &'s str,
+#[derive(Debug)]
+struct COpt {
+    id: String,
     /// keyed-draw id of `option.<id>`
     rid: u64,
     when: Expr<Var>,
@@ -136,8 +141,9 @@ struct COpt<'s> {
     on_withdraw: Vec<CEffect>,
 }
 
-struct CGate<'s> {
-    id: &'s str,
+#[derive(Debug)]
+struct CGate {
+    id: String,
     /// keyed-draw id of `gate.<id>`
     rid: u64,
     actor: usize,
@@ -151,6 +157,7 @@ struct CGate<'s> {
     clock: Option<(u32, u32, u32)>,
 }
 
+#[derive(Debug)]
 struct CAlly {
     actor: usize,
     /// keyed-draw id of `withdrawal.<actor>` (docs/uncertainty.md, random streams)
@@ -175,18 +182,25 @@ struct Pending {
     skip: Option<usize>,
 }
 
-/// The compiled model: everything resolved to indices once per run.
-struct Model<'s> {
-    actor_ids: Vec<&'s str>,
-    issue_ids: Vec<&'s str>,
+/// The compiled model: everything resolved to indices. Built once per job ([`Compiled`]);
+/// per run, [`compile::refresh`] rewrites every number that sampling can change, in the order
+/// `compile` reads them. A new numeric field is set in `compile` and rewritten in `refresh`
+/// (`tests::refresh_equals_a_fresh_compile` fails when `refresh` misses one).
+#[derive(Debug)]
+struct Model {
+    actor_ids: Vec<String>,
     n_issues: usize,
     lo: Vec<f64>,
     hi: Vec<f64>,
     stance: Vec<bool>,
-    events: Vec<CEvent<'s>>,
-    opts: Vec<COpt<'s>>,
-    gates: Vec<CGate<'s>>,
+    events: Vec<CEvent>,
+    opts: Vec<COpt>,
+    gates: Vec<CGate>,
     allies: Vec<CAlly>,
+    /// per link of `crisis.links` (in order): (source ally, target ally)
+    links: Vec<(usize, usize)>,
+    /// this run's `[params]` values, in name order ([`Var::Param`])
+    params: Vec<f64>,
     /// (stance slot, prob, size, up, salience jump)
     /// (stance index, prob, size, up, salience, keyed-draw id of `volatility.<actor>.<issue>`)
     vol: Vec<(usize, f64, f64, f64, f64, u64)>,
@@ -203,11 +217,31 @@ struct Model<'s> {
     withdrawal_damage: f64,
     notice_days: i64,
     consent_bound: Vec<bool>,
+    /// `position.<actor>.<issue>` of every stance slot, in slot order (series and var names,
+    /// built once)
+    pos_names: Vec<(usize, String)>,
+    /// the other names of the run's vars and series, built once
+    names: OutNames,
+}
+
+/// Names of a run's vars and series (docs in [`simulate`]), built when the model is compiled.
+#[derive(Debug)]
+struct OutNames {
+    /// per option: `option.<id>.taken`, `.day`, `.orders`, `.withdrawn`
+    opt: Vec<[String; 4]>,
+    /// per ally: `alignment.<id>` (var and series), `.plus_day`, `.minus_day`,
+    /// `withdrawal.<id>.day`, `.effective_day`
+    ally: Vec<[String; 5]>,
+    /// per issue: `issue.<id>`, `issue.<id>.mean`
+    issue: Vec<[String; 2]>,
+    /// per id of the spec's `disabled`: `disabled.<id>`, and for an option
+    /// `option.<id>.taken` and `.orders`
+    disabled: Vec<(String, Option<[String; 2]>)>,
 }
 
 /// The mutable state of one run.
 struct Sim<'m> {
-    m: &'m Model<'m>,
+    m: &'m Model,
     /// the run key of every keyed draw ([`rng::draw`])
     key: u64,
     pos: Vec<f64>,
@@ -296,6 +330,112 @@ pub fn simulate_disabled<'a>(
     run_disabling(scn, disabled, stepper, rng)
 }
 
+/// A crisis scenario compiled once for many runs: the index form with every name, predicate,
+/// keyed-draw id and the bargaining [`Stepper`] resolved, built from a job's template scenario.
+/// [`Compiled::run`] takes a sampled copy of that template (the same elements, other numbers),
+/// rewrites the model's numbers from it and runs: the same [`RunState`] as [`simulate_with`]
+/// (or [`simulate`]) of that copy, bit for bit, without re-resolving anything.
+pub struct Compiled {
+    model: Model,
+    /// Ids of `scn.disabled` that the template's crisis spec has not removed: each run removes
+    /// them from a copy of its spec, as [`simulate`] does (a job's `mc` layer normally removes
+    /// them once, so this stays empty).
+    extra: Vec<String>,
+    /// days from `as_of` to the horizon, and the round length
+    calendar: (i64, i64),
+    /// the per-round series of the last run (reused)
+    bufs: run::SeriesBufs,
+}
+
+impl Compiled {
+    /// Compile `scn` (a job's template) for the scenario's own bargaining model, as
+    /// [`simulate`] runs it.
+    pub fn new(scn: &Scenario) -> Result<Compiled, CrisisError> {
+        Compiled::with_model(scn, scenario_model(&scn.crisis), &ModelOptions::default())
+    }
+
+    /// Compile `scn` with the weekly bargaining round performed by registered model `model`
+    /// configured by `opts`, as [`simulate_with`] runs it. Fails exactly where
+    /// [`simulate_with`] would fail on any sampled copy of `scn` before its first round.
+    pub fn with_model(
+        scn: &Scenario,
+        model: &str,
+        opts: &ModelOptions,
+    ) -> Result<Compiled, CrisisError> {
+        let stepper = Stepper::new(model, opts).map_err(|e| CrisisError::Model(e.0))?;
+        let extra: Vec<String> = scn
+            .disabled
+            .iter()
+            .filter(|d| !scn.crisis.disabled.iter().any(|x| x == *d))
+            .cloned()
+            .collect();
+        let calendar = compile::calendar(scn)?;
+        let model = if extra.is_empty() {
+            compile::compile(scn, &scn.crisis, 0, stepper)?
+        } else {
+            let mut spec = scn.crisis.clone();
+            for d in &extra {
+                spec.disable(d);
+            }
+            compile::compile(scn, &spec, 0, stepper)?
+        };
+        Ok(Compiled {
+            model,
+            extra,
+            calendar,
+            bufs: run::SeriesBufs::default(),
+        })
+    }
+
+    /// One run of `scn`, a sampled copy of the template this was compiled from (same actors,
+    /// issues and crisis elements; any numbers).
+    pub fn run(&mut self, scn: &Scenario, rng: &mut Rng) -> Result<RunState, CrisisError> {
+        // One word of the run's stream keys every draw of the run (docs/uncertainty.md).
+        let key = rng::run_key(rng);
+        let mut st = RunState::default();
+        self.run_keyed(scn, key, &mut st)?;
+        Ok(st)
+    }
+
+    /// [`Compiled::run`] writing into `st`, a state recycled from an earlier run: its keys and
+    /// buffers are reused (no allocation for a name this state already has). `more` writes the
+    /// caller's own vars (with [`RunState::put`]) before the unwritten ones are dropped.
+    /// Afterwards `st` equals what [`Compiled::run`] returns followed by `more`.
+    pub fn run_into(
+        &mut self,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+        more: impl FnOnce(&mut RunState),
+    ) -> Result<(), CrisisError> {
+        let key = rng::run_key(rng);
+        st.begin_reuse();
+        self.run_keyed(scn, key, st)?;
+        more(st);
+        st.end_reuse();
+        Ok(())
+    }
+
+    fn run_keyed(
+        &mut self,
+        scn: &Scenario,
+        key: u64,
+        st: &mut RunState,
+    ) -> Result<(), CrisisError> {
+        let (m, bufs, cal) = (&mut self.model, &mut self.bufs, self.calendar);
+        if self.extra.is_empty() {
+            compile::refresh(m, scn, &scn.crisis, key);
+            return run::run_model(m, bufs, scn, &scn.crisis, key, cal, st);
+        }
+        let mut spec = scn.crisis.clone();
+        for d in &self.extra {
+            spec.disable(d);
+        }
+        compile::refresh(m, scn, &spec, key);
+        run::run_model(m, bufs, scn, &spec, key, cal, st)
+    }
+}
+
 /// [`run`] with the ids of `disabled` that `scn.crisis.disabled` does not already hold switched
 /// off; with nothing new to disable the crisis spec is not copied.
 fn run_disabling<'a>(
@@ -316,4 +456,82 @@ fn run_disabling<'a>(
         spec.disable(d);
     }
     run(scn, &spec, stepper, rng)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mc::{self, McConfig};
+    use crate::scenario::{load, Edit};
+    use std::collections::BTreeSet;
+
+    fn greenland() -> Scenario {
+        let text = include_str!("../../../../scenarios/greenland-2026.toml");
+        load::from_toml_str(text).expect("the Greenland scenario loads")
+    }
+
+    /// Run `i`'s sampled scenario of a job with `edits` (disabled elements not yet removed, so
+    /// `Compiled` removes them per run, as `simulate` does).
+    fn sampled(s: &Scenario, edits: &[Edit], i: u64) -> Scenario {
+        let cfg = McConfig {
+            edits: edits.to_vec(),
+            ..McConfig::default()
+        };
+        mc::sampled_scenario(s, &cfg, i).expect("samples")
+    }
+
+    /// `refresh` of a model compiled from run 0's numbers gives exactly the model compiled from
+    /// run 1's (every field, `Debug`-compared): it fails when a numeric field that `compile`
+    /// reads from the scenario is not rewritten by `refresh`.
+    #[test]
+    fn refresh_equals_a_fresh_compile() {
+        let s = greenland();
+        let (a, b) = (sampled(&s, &[], 0), sampled(&s, &[], 1));
+        let st = || Stepper::new(scenario_model(&s.crisis), &ModelOptions::default()).unwrap();
+        let mut m = compile::compile(&a, &a.crisis, 11, st()).unwrap();
+        let fresh = compile::compile(&b, &b.crisis, 22, st()).unwrap();
+        let before = format!("{m:?}");
+        assert_ne!(before, format!("{fresh:?}"), "the two runs' numbers differ");
+        compile::refresh(&mut m, &b, &b.crisis, 22);
+        assert_eq!(format!("{m:?}"), format!("{fresh:?}"));
+    }
+
+    /// One compiled model run over many sampled scenarios gives, run for run, what `simulate`
+    /// gives (run states compared whole), also with elements and an actor removed per run.
+    #[test]
+    fn compiled_runs_equal_simulate() {
+        let s = greenland();
+        let without = [
+            Edit::Disable {
+                id: "gate.jcs".into(),
+            },
+            Edit::Without { actor: "uk".into() },
+        ];
+        for edits in [&[][..], &without[..]] {
+            let template = sampled(&s, edits, 0);
+            let mut c = Compiled::new(&template).expect("compiles");
+            assert_eq!(c.extra.is_empty(), edits.is_empty());
+            // one recycled state for every run: keys written by an earlier run only (e.g. an
+            // option's `.day`) must not survive into a later one
+            let mut st = RunState::default();
+            let (mut union, mut every) = (BTreeSet::new(), None::<BTreeSet<String>>);
+            for i in 0..24 {
+                let x = sampled(&s, edits, i);
+                let want = simulate(&x, &mut rng::stream(5, i)).expect("runs");
+                let got = c.run(&x, &mut rng::stream(5, i)).expect("runs");
+                assert_eq!(got, want, "run {i} with {edits:?}");
+                c.run_into(&x, &mut rng::stream(5, i), &mut st, |_| {})
+                    .expect("runs");
+                assert_eq!(st, want, "recycled, run {i} with {edits:?}");
+                let keys: BTreeSet<String> = want.vars.keys().cloned().collect();
+                union.extend(keys.iter().cloned());
+                every = Some(match every {
+                    Some(e) => e.intersection(&keys).cloned().collect(),
+                    None => keys,
+                });
+            }
+            // some var (e.g. an option's `.day`) is written by some runs only
+            assert!(every.is_some_and(|e| e.len() < union.len()));
+        }
+    }
 }

@@ -10,11 +10,45 @@ pub(super) fn run(
     stepper: Stepper,
     rng: &mut Rng,
 ) -> Result<RunState, CrisisError> {
-    let (total, rd) = calendar(scn)?;
+    let cal = calendar(scn)?;
     // One word of the run's stream keys every draw of the run (docs/uncertainty.md).
     let key = rng::run_key(rng);
     let model = compile(scn, spec, key, stepper)?;
-    let m = &model;
+    let mut st = RunState::default();
+    run_model(
+        &model,
+        &mut SeriesBufs::default(),
+        scn,
+        spec,
+        key,
+        cal,
+        &mut st,
+    )?;
+    Ok(st)
+}
+
+/// Per-round series of a run, kept by a [`Compiled`] model between runs (cleared, not freed).
+#[derive(Default)]
+pub(super) struct SeriesBufs {
+    pos: Vec<Vec<f64>>,
+    coh: Vec<f64>,
+    align: Vec<Vec<f64>>,
+}
+
+/// One run of the compiled `m` (its numbers already those of `scn`, see
+/// [`super::compile::refresh`]) with run key `key`; `(total, rd)` = [`calendar`] of `scn`.
+/// Writes the run's vars, series and events into `st` with [`RunState::put`] and
+/// [`RunState::put_series`] (a fresh state, or a recycled one between
+/// [`RunState::begin_reuse`] and [`RunState::end_reuse`]).
+pub(super) fn run_model(
+    m: &Model,
+    bufs: &mut SeriesBufs,
+    scn: &Scenario,
+    spec: &CrisisSpec,
+    key: u64,
+    (total, rd): (i64, i64),
+    st: &mut RunState,
+) -> Result<(), CrisisError> {
     let nk = scn.issues.len();
     let na = scn.actors.len();
     let mut pos = vec![0.0; na * nk];
@@ -71,20 +105,20 @@ pub(super) fn run(
         }
     }
     // series: actors with a stance, and allies
-    let pos_series: Vec<(usize, String)> = (0..na * nk)
-        .filter(|&i| m.stance[i])
-        .map(|i| {
-            (
-                i,
-                format!("position.{}.{}", m.actor_ids[i / nk], m.issue_ids[i % nk]),
-            )
-        })
-        .collect();
+    let pos_series = &m.pos_names;
     let n_rounds = if total == 0 { 0 } else { (total + rd - 1) / rd };
     let cap = n_rounds as usize + 1;
-    let mut pos_s: Vec<Vec<f64>> = vec![Vec::with_capacity(cap); pos_series.len()];
-    let mut coh_s = Vec::with_capacity(cap);
-    let mut align_s: Vec<Vec<f64>> = vec![Vec::with_capacity(cap); nl];
+    bufs.pos
+        .resize_with(pos_series.len(), || Vec::with_capacity(cap));
+    bufs.align.resize_with(nl, || Vec::with_capacity(cap));
+    bufs.pos.iter_mut().for_each(Vec::clear);
+    bufs.align.iter_mut().for_each(Vec::clear);
+    bufs.coh.clear();
+    let SeriesBufs {
+        pos: pos_s,
+        coh: coh_s,
+        align: align_s,
+    } = bufs;
 
     // round 0: events dated on or before as_of, then the initial cascade
     sim.events_in(i64::MIN, 0);
@@ -101,7 +135,7 @@ pub(super) fn run(
                 s.push(f64::from(sim.align[j]));
             }
         };
-    record(&sim, &mut pos_s, &mut coh_s, &mut align_s);
+    record(&sim, pos_s, coh_s, align_s);
     for r in 1..=n_rounds {
         let prev = sim.day;
         let now = (r * rd).min(total);
@@ -115,71 +149,62 @@ pub(super) fn run(
         sim.withdrawals();
         let c = sim.cohesion();
         sim.cohesion_min = sim.cohesion_min.min(c);
-        record(&sim, &mut pos_s, &mut coh_s, &mut align_s);
+        record(&sim, pos_s, coh_s, align_s);
     }
 
-    let mut st = RunState::default();
-    for (o, opt) in m.opts.iter().enumerate() {
-        let p = format!("option.{}", opt.id);
-        st.set(
-            format!("{p}.taken"),
-            f64::from(u8::from(sim.taken[o].is_some())),
-        );
+    let names = &m.names;
+    for (o, n) in names.opt.iter().enumerate() {
+        st.put(&n[0], f64::from(u8::from(sim.taken[o].is_some())));
         if let Some(d) = sim.taken[o] {
-            st.set(format!("{p}.day"), d as f64);
+            st.put(&n[1], d as f64);
         }
-        st.set(format!("{p}.orders"), f64::from(sim.orders[o]));
+        st.put(&n[2], f64::from(sim.orders[o]));
         if sim.withdrawn_opt[o] {
-            st.set(format!("{p}.withdrawn"), 1.0);
+            st.put(&n[3], 1.0);
         }
     }
-    st.set("cohesion", sim.cohesion());
-    st.set("cohesion.min", sim.cohesion_min);
-    st.set("withdrawals", f64::from(sim.n_withdrawals));
-    st.set("pressure", sim.pressure);
-    st.set("threat", sim.threat);
-    for (i, a) in m.allies.iter().enumerate() {
-        let id = &m.actor_ids[a.actor];
-        st.set(format!("alignment.{id}"), f64::from(sim.align[i]));
+    st.put("cohesion", sim.cohesion());
+    st.put("cohesion.min", sim.cohesion_min);
+    st.put("withdrawals", f64::from(sim.n_withdrawals));
+    st.put("pressure", sim.pressure);
+    st.put("threat", sim.threat);
+    for (i, n) in names.ally.iter().enumerate() {
+        st.put(&n[0], f64::from(sim.align[i]));
         if let Some(d) = sim.plus_day[i] {
-            st.set(format!("alignment.{id}.plus_day"), d as f64);
+            st.put(&n[1], d as f64);
         }
         if let Some(d) = sim.minus_day[i] {
-            st.set(format!("alignment.{id}.minus_day"), d as f64);
+            st.put(&n[2], d as f64);
         }
         if let Some(d) = sim.withdrawn[i] {
-            st.set(format!("withdrawal.{id}.day"), d as f64);
-            st.set(
-                format!("withdrawal.{id}.effective_day"),
-                (d + m.notice_days) as f64,
-            );
+            st.put(&n[3], d as f64);
+            st.put(&n[4], (d + m.notice_days) as f64);
         }
     }
-    for k in 0..nk {
+    for (k, n) in names.issue.iter().enumerate() {
         let (med, mean) = sim.issue_stats(k);
-        st.set(format!("issue.{}", m.issue_ids[k]), med);
-        st.set(format!("issue.{}.mean", m.issue_ids[k]), mean);
+        st.put(&n[0], med);
+        st.put(&n[1], mean);
     }
-    for ((i, name), s) in pos_series.into_iter().zip(pos_s) {
-        st.set(name.clone(), sim.pos[i]);
-        st.series.insert(name, s);
+    for ((i, name), s) in pos_series.iter().zip(pos_s.iter()) {
+        st.put(name, sim.pos[*i]);
+        st.put_series(name, s);
     }
-    st.series.insert("cohesion".into(), coh_s);
-    for (a, s) in m.allies.iter().zip(align_s) {
-        st.series
-            .insert(format!("alignment.{}", m.actor_ids[a.actor]), s);
+    st.put_series("cohesion", coh_s);
+    for (n, s) in names.ally.iter().zip(align_s.iter()) {
+        st.put_series(&n[0], s);
     }
-    for d in &spec.disabled {
-        st.set(format!("disabled.{d}"), 1.0);
+    for (d, option) in &names.disabled {
+        st.put(d, 1.0);
         // a removed option was never taken (outcome predicates such as `option.x.taken < 1`
         // keep working)
-        if let Some(o) = d.strip_prefix("option.") {
-            st.set(format!("option.{o}.taken"), 0.0);
-            st.set(format!("option.{o}.orders"), 0.0);
+        if let Some([taken, orders]) = option {
+            st.put(taken, 0.0);
+            st.put(orders, 0.0);
         }
     }
     st.events = std::mem::take(&mut sim.log);
     let why = sim.ended.take().unwrap_or_else(|| "status_quo".into());
     st.events.push(format!("ended:{why}"));
-    Ok(st)
+    Ok(())
 }

@@ -43,6 +43,7 @@ impl Sim<'_> {
             Var::Pressure => self.pressure,
             Var::Threat => self.threat,
             Var::Now => self.day as f64,
+            Var::Param(i) => return self.m.params.get(i).copied(),
             Var::Const(c) => c,
             Var::Absent => return None,
         })

@@ -452,7 +452,8 @@ impl Runs {
     /// Fold one run in. Every `disabled.<id>` var of the job reads 1 (whatever the run function
     /// set), as if it had been inserted into the run's vars before the outcome predicates are
     /// evaluated; `disabled` holds those names, sorted.
-    fn push(&mut self, st: RunState, cx: &FoldCx) {
+    /// Gives `st` back (for reuse) unless [`Keep::All`] kept it.
+    fn push(&mut self, st: RunState, cx: &FoldCx) -> Option<RunState> {
         let disabled = &cx.disabled[..];
         if self.outcomes.len() < cx.outcomes.len() {
             self.outcomes.resize(cx.outcomes.len(), Vec::new());
@@ -482,7 +483,7 @@ impl Runs {
         }
         if cx.keep == Keep::Outcomes {
             self.n += 1;
-            return;
+            return Some(st);
         }
         // A run's vars and series come sorted by name, as do the accumulators: walk both in
         // step (one name comparison per var instead of a tree search), then add the names
@@ -544,10 +545,14 @@ impl Runs {
                 entry.0 += 1;
             }
         }
-        if cx.keep == Keep::All {
+        let back = if cx.keep == Keep::All {
             self.keep_run(st, disabled);
-        }
+            None
+        } else {
+            Some(st)
+        };
         self.n += 1;
+        back
     }
 
     /// [`Keep::All`]: store run `self.n`'s vars and series columnwise.
@@ -682,6 +687,108 @@ pub const CHUNK: u64 = 128;
 /// Runs one worker takes at a time inside a chunk (one scenario buffer per piece).
 const PIECE: u64 = 8;
 
+/// A run function prepared once per job: [`Runner::worker`] builds, from the job's template
+/// scenario (edits applied, disabled elements removed; every number at its stated value), the
+/// state a run needs that does not depend on the sampled numbers (e.g. a compiled crisis model,
+/// `crate::engine::Prepared`); [`Runner::run`] then runs one sampled copy of that template.
+/// A job builds one worker per piece of runs in flight and reuses it for later pieces, so a
+/// worker must give the same result for a run whatever runs it did before.
+pub trait Runner: Sync {
+    type Worker: Send;
+    type Error: Display;
+    /// The per-job state for `template`. An error here is reported as the error of the first
+    /// run that would have used the worker.
+    fn worker(&self, template: &Scenario) -> Result<Self::Worker, Self::Error>;
+    /// One run of `scn` (a sampled copy of the template) with the run's stream `rng`.
+    fn run(
+        &self,
+        worker: &mut Self::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+    ) -> Result<RunState, Self::Error>;
+    /// [`Runner::run`] into `st`, a state recycled from an earlier run (any content): after
+    /// `Ok`, `st` must equal what `run` returns. The default overwrites it; a runner may reuse
+    /// its keys and buffers instead ([`RunState::begin_reuse`]).
+    fn run_into(
+        &self,
+        worker: &mut Self::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+    ) -> Result<(), Self::Error> {
+        *st = self.run(worker, scn, rng)?;
+        Ok(())
+    }
+}
+
+/// A plain run function `Fn(&Scenario, &mut Rng)` as a [`Runner`] that prepares nothing.
+pub struct PerRun<F>(pub F);
+
+impl<F, E> Runner for PerRun<F>
+where
+    F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
+    E: Display,
+{
+    type Worker = ();
+    type Error = E;
+    fn worker(&self, _: &Scenario) -> Result<(), E> {
+        Ok(())
+    }
+    fn run(&self, _: &mut (), scn: &Scenario, rng: &mut Rng) -> Result<RunState, E> {
+        (self.0)(scn, rng)
+    }
+}
+
+impl<R: Runner + ?Sized> Runner for &R {
+    type Worker = R::Worker;
+    type Error = R::Error;
+    fn worker(&self, template: &Scenario) -> Result<R::Worker, R::Error> {
+        (**self).worker(template)
+    }
+    fn run(&self, w: &mut R::Worker, scn: &Scenario, rng: &mut Rng) -> Result<RunState, R::Error> {
+        (**self).run(w, scn, rng)
+    }
+    fn run_into(
+        &self,
+        w: &mut R::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+    ) -> Result<(), R::Error> {
+        (**self).run_into(w, scn, rng, st)
+    }
+}
+
+/// `runner` calling `tick` after every run (a caller's progress count across several jobs).
+pub struct Tick<'a, R> {
+    pub runner: R,
+    pub tick: &'a (dyn Fn() + Sync),
+}
+
+impl<R: Runner> Runner for Tick<'_, R> {
+    type Worker = R::Worker;
+    type Error = R::Error;
+    fn worker(&self, template: &Scenario) -> Result<R::Worker, R::Error> {
+        self.runner.worker(template)
+    }
+    fn run(&self, w: &mut R::Worker, scn: &Scenario, rng: &mut Rng) -> Result<RunState, R::Error> {
+        let out = self.runner.run(w, scn, rng);
+        (self.tick)();
+        out
+    }
+    fn run_into(
+        &self,
+        w: &mut R::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        st: &mut RunState,
+    ) -> Result<(), R::Error> {
+        let out = self.runner.run_into(w, scn, rng, st);
+        (self.tick)();
+        out
+    }
+}
+
 /// Run the Monte Carlo job and keep every run's data ([`Keep::All`]; for pairing and custom
 /// aggregation in tests).
 pub fn simulate<F, E>(
@@ -713,6 +820,16 @@ where
     simulate_keep(scn, cfg, f, progress, Keep::Outcomes)
 }
 
+/// [`simulate_outcomes`] with a prepared [`Runner`].
+pub fn simulate_outcomes_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Runs, McError> {
+    simulate_keep_with(scn, cfg, runner, progress, Keep::Outcomes)
+}
+
 /// [`simulate`] keeping what `keep` says. Runs are computed in chunks of [`CHUNK`] on the
 /// rayon pool; chunk k is folded into the result (in run order) while chunk k + 1 computes.
 pub fn simulate_keep<F, E>(
@@ -726,13 +843,31 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    simulate_keep_with(scn, cfg, &PerRun(f), progress, keep)
+}
+
+/// [`simulate_keep`] with a prepared [`Runner`]: its worker is built from the job's template
+/// (`Prepared::run_scn`) once per piece in flight and reused, with its scenario buffer, by
+/// later pieces.
+pub fn simulate_keep_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+    keep: Keep,
+) -> Result<Runs, McError> {
     let outcomes = compile_outcomes(scn)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
     let cx = FoldCx::new(scn, outcomes, &p, keep, cfg.bins);
     let done = AtomicU64::new(0);
-    // Scenario buffers, one per piece in flight: `apply` overwrites every uncertain number and
-    // certain numbers never change, so a reused buffer equals a fresh sampled copy.
-    let buffers: std::sync::Mutex<Vec<Scenario>> = std::sync::Mutex::new(Vec::new());
+    // Scenario buffers with their workers, one per piece in flight: `apply` overwrites every
+    // uncertain number and certain numbers never change, so a reused buffer equals a fresh
+    // sampled copy; a worker depends only on the template.
+    type Slot<W> = (Scenario, W);
+    let buffers: std::sync::Mutex<Vec<Slot<R::Worker>>> = std::sync::Mutex::new(Vec::new());
+    // Run states folded and handed back for reuse (not with `Keep::All`, which keeps them):
+    // at most the two chunks alive at a time.
+    let states: std::sync::Mutex<Vec<RunState>> = std::sync::Mutex::new(Vec::new());
     let compute = |from: u64, to: u64| -> Vec<Result<RunState, String>> {
         let pieces = (to - from).div_ceil(PIECE);
         let out: Vec<Vec<Result<RunState, String>>> = (0..pieces)
@@ -741,7 +876,23 @@ where
                 let a = from + k * PIECE;
                 let b = (a + PIECE).min(to);
                 let taken = buffers.lock().ok().and_then(|mut v| v.pop());
-                let mut s = taken.unwrap_or_else(|| p.run_scn.clone());
+                let (mut s, mut w) = match taken {
+                    Some(slot) => slot,
+                    None => match runner.worker(&p.run_scn) {
+                        Ok(w) => (p.run_scn.clone(), w),
+                        Err(e) => {
+                            let m = e.to_string();
+                            return (a..b).map(|_| Err(m.clone())).collect();
+                        }
+                    },
+                };
+                let mut spare: Vec<RunState> = match states.lock() {
+                    Ok(mut v) => {
+                        let n = v.len().saturating_sub((b - a) as usize);
+                        v.split_off(n)
+                    }
+                    Err(_) => Vec::new(),
+                };
                 let res: Vec<Result<RunState, String>> = (a..b)
                     .map(|i| {
                         if cfg.cancel.is_cancelled() {
@@ -749,7 +900,11 @@ where
                         }
                         sample_into(&p, cfg.seed, i, &mut s);
                         let mut r = rng::stream(cfg.seed, i);
-                        let out = f(&s, &mut r).map_err(|e| e.to_string());
+                        let mut st = spare.pop().unwrap_or_default();
+                        let out = runner
+                            .run_into(&mut w, &s, &mut r, &mut st)
+                            .map(|()| st)
+                            .map_err(|e| e.to_string());
                         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                         if let Some(cb) = progress {
                             cb(n);
@@ -758,7 +913,7 @@ where
                     })
                     .collect();
                 if let Ok(mut v) = buffers.lock() {
-                    v.push(s);
+                    v.push((s, w));
                 }
                 res
             })
@@ -768,7 +923,13 @@ where
     let fold = |runs: &mut Runs, from: u64, batch: Vec<Result<RunState, String>>| {
         for (k, r) in batch.into_iter().enumerate() {
             match r {
-                Ok(st) => runs.push(st, &cx),
+                Ok(st) => {
+                    if let Some(st) = runs.push(st, &cx) {
+                        if let Ok(mut v) = states.lock() {
+                            v.push(st);
+                        }
+                    }
+                }
                 Err(message) => {
                     return Err(McError::Run {
                         run: from + k as u64,
@@ -1096,7 +1257,27 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
-    let runs = simulate_keep(scn, cfg, f, progress, Keep::Stream)?;
+    run_keep_with(scn, cfg, &PerRun(f), progress)
+}
+
+/// [`run`] with a prepared [`Runner`].
+pub fn run_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<McResult, McError> {
+    run_keep_with(scn, cfg, runner, progress).map(|(r, _)| r)
+}
+
+/// [`run_keep`] with a prepared [`Runner`].
+pub fn run_keep_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<(McResult, Runs), McError> {
+    let runs = simulate_keep_with(scn, cfg, runner, progress, Keep::Stream)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
     let agg = McConfig {
         runs: runs.n,
@@ -1441,11 +1622,20 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    evaluate_hypotheses_with(scn, cfg, &PerRun(f))
+}
+
+/// [`evaluate_hypotheses`] with a prepared [`Runner`].
+pub fn evaluate_hypotheses_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+) -> Result<Vec<HypothesisResult>, McError> {
     if !check_testable(scn)? {
         return Ok(Vec::new());
     }
-    let base = simulate_outcomes(scn, cfg, &f, None)?;
-    evaluate_hypotheses_on(scn, cfg, &base, f)
+    let base = simulate_outcomes_with(scn, cfg, runner, None)?;
+    evaluate_hypotheses_on_with(scn, cfg, &base, runner)
 }
 
 /// [`evaluate_hypotheses`] against base runs already simulated with `cfg` (e.g. the main Monte
@@ -1460,6 +1650,16 @@ where
     F: Fn(&Scenario, &mut Rng) -> Result<RunState, E> + Sync,
     E: Display,
 {
+    evaluate_hypotheses_on_with(scn, cfg, base, &PerRun(f))
+}
+
+/// [`evaluate_hypotheses_on`] with a prepared [`Runner`].
+pub fn evaluate_hypotheses_on_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    base: &Runs,
+    runner: &R,
+) -> Result<Vec<HypothesisResult>, McError> {
     check_testable(scn)?;
     let mut out = Vec::new();
     let mut found = Vec::new();
@@ -1467,7 +1667,7 @@ where
         let edits = h.counterfactual.edits();
         let mut alt_cfg = cfg.clone();
         alt_cfg.edits.extend(edits.iter().cloned());
-        let alt = simulate_outcomes(scn, &alt_cfg, &f, None)?;
+        let alt = simulate_outcomes_with(scn, &alt_cfg, runner, None)?;
         let ds = deltas(scn, base, &alt);
         let Some(d) = ds.into_iter().find(|d| d.outcome == h.outcome) else {
             continue;
