@@ -433,6 +433,10 @@ pub(super) fn compile<'s>(
         }
         None => (Expr::constant(false), 0.0, 0.0, 365),
     };
+    let modifiers = gates::compile_modifiers(c, &|t: &str, cx: &dyn Display| nm.pred(t, cx))?;
+    let threat_decay = coercion::compile_decay(c);
+    let spatial = cascade::compile_spatial(scn, c, initiator, crisis_issue);
+    let round_days = calendar(scn)?.1;
     Ok(Model {
         actor_ids: scn.actors.iter().map(|a| a.id.as_str()).collect(),
         issue_ids: scn.issues.iter().map(|i| i.id.as_str()).collect(),
@@ -457,5 +461,9 @@ pub(super) fn compile<'s>(
         withdrawal_damage,
         notice_days,
         consent_bound,
+        modifiers,
+        threat_decay,
+        round_days,
+        spatial,
     })
 }

@@ -203,6 +203,14 @@ struct Model<'s> {
     withdrawal_damage: f64,
     notice_days: i64,
     consent_bound: Vec<bool>,
+    /// per option (index of `opts`), its propensity modifiers: (predicate, factor) (§3)
+    modifiers: gates::Modifiers,
+    /// δ: per-round erosion of the threat when no coercive act renewed it (§4)
+    threat_decay: f64,
+    /// days per round (the threat's "previous round", §4)
+    round_days: i64,
+    /// β and (initiator, target, crisis issue): spatial alignment in the cascade (§5.1)
+    spatial: cascade::Spatial,
 }
 
 /// The mutable state of one run.
