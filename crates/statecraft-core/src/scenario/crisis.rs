@@ -866,6 +866,61 @@ mod tests {
     }
 
     #[test]
+    fn issue_12_numbers_have_paths_and_a_sign_keeping_threat_domain() {
+        let mut s: CrisisSpec = toml::from_str(
+            r#"
+            [coercion]
+            rate = 0.1
+            decay = 0.05
+            [alliance]
+            name = "N"
+            group = "N"
+            position_weight = 0.3
+            [[options]]
+            id = "resist"
+            name = "Resist"
+            propensity = 0.1
+            threat = -0.2
+            modifiers = [{ when = "day >= 7", factor = 2 }]
+            "#,
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        s.visit_nums_impl(true, Domain::new(0.0, 100.0), &mut |p, d, n| {
+            seen.push((p.to_string(), d, n.value));
+        });
+        let d = |p: &str| {
+            seen.iter()
+                .find(|(q, _, _)| q == p)
+                .map(|(_, d, v)| (*d, *v))
+        };
+        assert_eq!(d("crisis.coercion.decay"), Some((Domain::UNIT, 0.05)));
+        assert_eq!(
+            d("crisis.alliance.position_weight"),
+            Some((Domain::NON_NEGATIVE, 0.3))
+        );
+        assert_eq!(
+            d("crisis.option.resist.modifier.0.factor"),
+            Some((Domain::NON_NEGATIVE, 2.0))
+        );
+        // a resistance is sampled on [−1, 0], a threat on [0, 1], a two-signed one on [−1, 1]
+        assert_eq!(
+            d("crisis.option.resist.threat"),
+            Some((Domain::new(-1.0, 0.0), -0.2))
+        );
+        assert_eq!(threat_domain(&Num::new(0.4)), Domain::UNIT);
+        assert_eq!(threat_domain(&Num::new(0.0)), Domain::UNIT);
+        let two = Num {
+            dist: Some(crate::scenario::Dist::Uniform {
+                min: -0.2,
+                max: 0.3,
+            }),
+            ..Num::new(0.0)
+        };
+        assert_eq!(threat_domain(&two), Domain::SIGNED_UNIT);
+    }
+
+    #[test]
     fn disable_removes_gate_from_chains() {
         let mut s = spec();
         assert!(s.disable("gate.jcs"));
