@@ -122,8 +122,10 @@ fn allocations_per_run_stay_within_todays_bounds() {
     assert!(full <= model + 120.0, "full {full} vs model {model}");
     // Today's model (1,020 on 2026-12-02; 1,100.8 after `[params]`, which records each of
     // Greenland's 8 params as a named var per run, and the crisis bargaining step going through
-    // `models::step`): its compiled index form and named RunState.
-    assert!(model <= 1150.0, "model {model}");
+    // `models::step`): its compiled index form and named RunState. 1,170.1 after issue 12 step I
+    // (branch `mech`: Denmark's two options with their modifiers and the `dk_alarm` param, each
+    // compiled and recorded per run like the others), hence 1,200.
+    assert!(model <= 1200.0, "model {model}");
 }
 
 /// Peak live heap bytes of `job(runs)` on a one-thread pool, above what was live before.
