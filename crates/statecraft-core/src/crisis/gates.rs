@@ -6,6 +6,9 @@ use super::*;
 /// Per option, its propensity modifiers as (predicate, factor) (docs/crisis.md §3).
 pub(super) type Modifiers = Vec<Vec<(Expr<Var>, f64)>>;
 
+/// The compiler's predicate resolver (text, error context) → predicate over [`Var`]s.
+pub(super) type PredFn<'a> = dyn Fn(&str, &dyn Display) -> Result<Expr<Var>, CrisisError> + 'a;
+
 /// Error context of an option's modifier, formatted only when an error is reported.
 struct ModCx<'a>(&'a str, usize);
 
@@ -17,10 +20,7 @@ impl Display for ModCx<'_> {
 
 /// Resolve every option's `modifiers` (in the order of `c.options`, as `Model::opts`) with the
 /// compiler's predicate resolver `pred`.
-pub(super) fn compile_modifiers(
-    c: &CrisisSpec,
-    pred: &dyn Fn(&str, &dyn Display) -> Result<Expr<Var>, CrisisError>,
-) -> Result<Modifiers, CrisisError> {
+pub(super) fn compile_modifiers(c: &CrisisSpec, pred: &PredFn) -> Result<Modifiers, CrisisError> {
     c.options
         .iter()
         .map(|o| {
