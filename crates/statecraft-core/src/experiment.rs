@@ -531,7 +531,9 @@ when = "issue.x >= 0"
                     path: "stance.a.x.positon".into(),
                     value: 5.0,
                 },
-                Edit::Without { actor: "zzzz".into() },
+                Edit::Without {
+                    actor: "zzzz".into(),
+                },
                 Edit::Set {
                     path: "stance.a.x.salience".into(),
                     value: 1.5,

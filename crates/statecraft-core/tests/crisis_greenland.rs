@@ -347,7 +347,11 @@ fn denmark_never_gives_withdrawal_notice() {
         let st = simulate(&s, &mut stream(4, i)).unwrap();
         assert!(st.get("withdrawals").unwrap() >= 1.0, "run {i}");
         assert_eq!(st.get("withdrawal.dk.day"), None, "run {i}");
-        assert_eq!(st.get("withdrawal.us.day"), None, "run {i}");
+        // the US only through its own option past the Senate gate, never by the rule (since
+        // issue 12 step I a run of this extreme world reaches that option: run 1 of seed 4)
+        if st.get("withdrawal.us.day").is_some() {
+            assert_eq!(st.get("option.nato_exit.taken"), Some(1.0), "run {i}");
+        }
     }
 }
 
@@ -575,16 +579,21 @@ fn default_run_figures() {
         statecraft_core::engine::RunOptions::resolve(&s, &Default::default()).unwrap(),
     );
     let st = statecraft_core::study::study(&s, &cfg, None).unwrap();
+    // Issue 12 step I (docs/greenland.md): threat erosion, Denmark's own options and spatial
+    // alignment. Source: `statecraft run scenarios/greenland-2026.toml --format json --runs 3072
+    // --seed 1` on branch `mech`, 2026-12-02. Before (step H): force 164, coerced_severance 60,
+    // compromise 2413, nato_fracture 22, unilateral_dominance 0, steered_away 279,
+    // invasion_stopped 4, coercion_short_of_force 254, status_quo 20.
     let golden = [
-        ("force", 164),
-        ("coerced_severance", 60),
-        ("compromise", 2413),
-        ("nato_fracture", 22),
-        ("unilateral_dominance", 0),
-        ("steered_away", 279),
-        ("invasion_stopped", 4),
-        ("coercion_short_of_force", 254),
-        ("status_quo", 20),
+        ("force", 178),
+        ("coerced_severance", 71),
+        ("compromise", 1859),
+        ("nato_fracture", 19),
+        ("unilateral_dominance", 2),
+        ("steered_away", 457),
+        ("invasion_stopped", 12),
+        ("coercion_short_of_force", 627),
+        ("status_quo", 14),
     ];
     assert_eq!(st.mc.outcomes.len(), golden.len());
     for (id, hits) in golden {
@@ -596,4 +605,71 @@ fn default_run_figures() {
         let want = f64::from(hits) / 3072.0;
         assert!((o.p - want).abs() <= 0.015, "{id}: {} against {want}", o.p);
     }
+}
+
+#[test]
+fn the_uks_position_reaches_the_cascade_through_spatial_alignment() {
+    // Issue 12: with the scenario's β (`crisis.alliance.position_weight`) the UK's *position*
+    // moves its alignment (docs/crisis.md §5.1); with β = 0 it does not (positions then act
+    // only through bargaining).
+    let s = load();
+    let beta = s.crisis.alliance.as_ref().unwrap().position_weight.value;
+    assert!(beta > 0.0);
+    let with = |s: &Scenario, path: &str, v: f64| {
+        let mut t = s.clone();
+        t.visit_nums_mut(&mut |p, n| {
+            if p == path {
+                n.value = v;
+                n.dist = None;
+            }
+        });
+        t
+    };
+    let far = with(&s, "stance.uk.mil_rights.position", 100.0);
+    let flat = with(&s, "crisis.alliance.position_weight", 0.0);
+    let flat_far = with(&far, "crisis.alliance.position_weight", 0.0);
+    let (mut moved, mut moved_flat, mut plus) = (0, 0, 0);
+    for i in 0..200 {
+        let a = simulate(&s, &mut stream(9, i)).unwrap();
+        let b = simulate(&far, &mut stream(9, i)).unwrap();
+        let c = simulate(&flat, &mut stream(9, i)).unwrap();
+        let d = simulate(&flat_far, &mut stream(9, i)).unwrap();
+        moved += usize::from(a.series["alignment.uk"] != b.series["alignment.uk"]);
+        plus += usize::from(b.get("alignment.uk") == Some(1.0));
+        // β = 0: the UK's round-0 alignment is its stated one whatever its position (later
+        // rounds may differ through bargaining-driven options, not through the position)
+        moved_flat += usize::from(c.series["alignment.uk"][0] != d.series["alignment.uk"][0]);
+    }
+    assert!(
+        moved > 20,
+        "the UK's position moved its alignment in {moved} of 200 runs"
+    );
+    assert!(plus > 0, "at 100 the UK sometimes backs the US");
+    assert_eq!(moved_flat, 0, "β = 0: the position reached the cascade");
+}
+
+#[test]
+fn denmark_acts_with_options_of_its_own() {
+    // Issue 12: the target seeks allies and makes a counter-offer, each an option of actor dk
+    // with a negative threat (resistance lowers Θ) and a modifier on the threat.
+    let s = load();
+    for id in ["dk_allied_presence", "dk_counter_offer"] {
+        let o = s.crisis.options.iter().find(|o| o.id == id).unwrap();
+        assert_eq!(o.actor.as_deref(), Some("dk"), "{id}");
+        assert!(o.threat.value < 0.0, "{id}");
+        assert_eq!(o.modifiers.len(), 1, "{id}");
+        assert!(o.modifiers[0].when.contains("params.dk_alarm"), "{id}");
+    }
+    let (mut taken, mut lowered) = (0, 0);
+    for i in 0..200 {
+        let st = simulate(&s, &mut stream(4, i)).unwrap();
+        let a = st.get("option.dk_allied_presence.taken") == Some(1.0);
+        let b = st.get("option.dk_counter_offer.taken") == Some(1.0);
+        taken += usize::from(a || b);
+        lowered += usize::from(st.events.iter().any(|e| {
+            e.starts_with("option:dk_allied_presence") || e.starts_with("option:dk_counter_offer")
+        }));
+    }
+    assert!(taken > 20, "Denmark acted in {taken} of 200 runs");
+    assert_eq!(taken, lowered);
 }

@@ -576,3 +576,261 @@ threat = 0
         "P = 1: {m1}"
     );
 }
+
+// ---------------------------------------------------------------- issue 12: mechanisms that
+// compose. Each test checks the documented formula (docs/crisis.md) and that the cause acts
+// once: once per round, never accumulated, never applied twice.
+
+/// BASE with `g` as the target, coercion κ = `kappa` with decay `decay`.
+fn coerced(kappa: f64, decay: f64, extra: &str) -> Scenario {
+    let text = format!(
+        "{}\n[crisis.coercion]\nrate = {kappa}\ndecay = {decay}\n\n{extra}",
+        BASE.replace(
+            "issue = \"k\"\n\n[crisis.bargaining]",
+            "issue = \"k\"\ntarget = \"g\"\n\n[crisis.bargaining]"
+        ),
+    );
+    toml::from_str(&text).unwrap()
+}
+
+const COERCE: &str = r#"
+[[crisis.options]]
+id = "coerce"
+name = "Coerce"
+propensity = 1
+threat = 0.8
+"#;
+
+#[test]
+fn threat_erodes_once_per_quiet_round() {
+    // Round 1 (day 7): the concession step runs first (Θ = 0), then `coerce` is carried out:
+    // Θ = 0.8. Round 2 (day 14): the act was in the previous round, so no erosion. Rounds 3-8
+    // (days 21 … 56): six quiet rounds, Θ = 0.8·(1 − δ)^6. Erosion twice a round would give
+    // 0.8·(1 − δ)^12; erosion in the renewal round 0.8·(1 − δ)^7.
+    for delta in [0.25, 0.1] {
+        let st = run(&coerced(0.0, delta, COERCE), 1);
+        assert!(has(&st, "option:coerce@day7"), "{:?}", st.events);
+        let want = 0.8 * (1.0f64 - delta).powi(6);
+        let got = st.get("threat").unwrap();
+        assert!(
+            (got - want).abs() < 1e-12,
+            "δ = {delta}: {got} against {want}"
+        );
+    }
+    // δ = 0: the threat never falls by itself (the behaviour before issue 12).
+    let st = run(&coerced(0.0, 0.0, COERCE), 1);
+    assert_eq!(st.get("threat"), Some(0.8));
+}
+
+#[test]
+fn eroding_threat_slows_the_concession() {
+    // κ = 0.1: the target concedes by κ·Θ·ρ of the gap each round; with erosion it concedes
+    // less in total, and the first move (round 2, Θ = 0.8 unchanged) is the same.
+    let full = run(&coerced(0.1, 0.0, COERCE), 1);
+    let eroded = run(&coerced(0.1, 0.5, COERCE), 1);
+    let (a, b) = (&full.series["position.g.k"], &eroded.series["position.g.k"]);
+    assert_eq!(a[2], b[2], "round 2 sees the fresh threat in both");
+    assert!(
+        b[8] < a[8],
+        "erosion slows concession: {} vs {}",
+        b[8],
+        a[8]
+    );
+}
+
+#[test]
+fn resistance_lowers_the_threat_once_and_never_below_zero() {
+    // `resist`, ordered by the target, becomes possible once `coerce` is taken (day 7) and is
+    // carried out on day 14: Θ = 0.8 − 0.3 = 0.5 for the rest of the run (δ = 0). It is taken
+    // once, so it lowers Θ once.
+    let resist = |t: f64| {
+        format!(
+            "{COERCE}\n[[crisis.options]]\nid = \"resist\"\nname = \"Resist\"\nactor = \"g\"\nwhen = \"option.coerce.taken >= 1\"\npropensity = 1\nthreat = {t}\n"
+        )
+    };
+    let st = run(&coerced(0.0, 0.0, &resist(-0.3)), 1);
+    assert!(has(&st, "option:resist@day14"), "{:?}", st.events);
+    assert!((st.get("threat").unwrap() - 0.5).abs() < 1e-12);
+    // A resistance larger than the threat leaves Θ at 0, not negative.
+    let st = run(&coerced(0.0, 0.0, &resist(-1.0)), 1);
+    assert_eq!(st.get("threat"), Some(0.0));
+    // ... and with Θ = 0 the target stops conceding (κ = 0.1): from day 14 its position holds.
+    let st = run(&coerced(0.1, 0.0, &resist(-1.0)), 1);
+    let g = &st.series["position.g.k"];
+    assert!(g[2] > 10.0, "conceded once under Θ = 0.8: {g:?}");
+    assert!(g[3..].iter().all(|x| *x == g[2]), "{g:?}");
+}
+
+#[test]
+fn a_negative_threat_passes_the_range_check() {
+    use statecraft_core::scenario::load;
+    let text = format!(
+        "{}\n[[sources]]\nid = \"assumption\"\ntitle = \"a\"\nkind = \"assumption\"\nreliability = 0.5\n",
+        BASE
+    );
+    let with = |t: &str| {
+        format!("{text}\n[[crisis.options]]\nid = \"resist\"\nname = \"Resist\"\npropensity = 0.1\nthreat = {t}\n")
+    };
+    assert!(load::from_str_auto("t.toml", &with("-0.4")).is_ok());
+    let err = format!(
+        "{:?}",
+        load::from_str_auto("t.toml", &with("-1.5")).unwrap_err()
+    );
+    assert!(err.contains("threat -1.5"), "{err}");
+}
+
+/// `poke`: ordered with propensity 0.3 (× 2 from day 28) every round, blocked every round by
+/// a gate with σ(50) ≈ 1, so each round's order is one keyed draw.
+const POKE: &str = r#"
+[[crisis.gates]]
+id = "wall"
+name = "Wall"
+actor = "g"
+block = 50
+[[crisis.options]]
+id = "poke"
+name = "Poke"
+propensity = 0.3
+gates = ["wall"]
+modifiers = [{ when = "day >= 28", factor = 2 }]
+"#;
+
+#[test]
+fn a_modifier_multiplies_the_propensity_once_while_it_holds() {
+    use statecraft_core::rng;
+    // Expected orders from the keyed draws themselves (docs/uncertainty.md): the option's
+    // order in the round of day d happens iff u(option.poke, d) < p(d), with
+    // p(d) = 0.3 before day 28 and 0.3·2 = 0.6 from day 28. Applying the factor twice
+    // (p = 1.2) would order every round from day 28; not applying it would give 0.3.
+    let mut hit_lo = false;
+    let mut hit_mid = false;
+    for seed in 1..=40u64 {
+        let st = run(&scn(POKE), seed);
+        let key = rng::run_key(&mut stream(seed, 0));
+        let id = rng::element_id_parts(&["option.", "poke"]);
+        let mut want = Vec::new();
+        for d in (7..=56).step_by(7) {
+            let p = if d >= 28 { 0.6 } else { 0.3 };
+            let u = rng::draw(key, id, d as u64, 0);
+            if u < p {
+                want.push(format!("order:poke@day{d}"));
+            }
+            // a draw that only the factor turns into an order, and one in [0.6, 1.2) that a
+            // double application would order
+            hit_lo |= d >= 28 && (0.3..0.6).contains(&u);
+            hit_mid |= d >= 28 && u >= 0.6;
+        }
+        let got: Vec<String> = st
+            .events
+            .iter()
+            .filter(|e| e.starts_with("order:"))
+            .cloned()
+            .collect();
+        assert_eq!(got, want, "seed {seed}");
+    }
+    assert!(
+        hit_lo && hit_mid,
+        "the seeds exercise both sides of the factor"
+    );
+}
+
+#[test]
+fn modifiers_multiply_and_an_unresolved_name_is_an_error() {
+    // Two modifiers that both hold multiply: 0.3 · 2 · 0.5 = 0.3, the same orders as none.
+    let both = POKE.replace(
+        "modifiers = [{ when = \"day >= 28\", factor = 2 }]",
+        "modifiers = [{ when = \"day >= 0\", factor = 2 }, { when = \"day >= 0\", factor = 0.5 }]",
+    );
+    let none = POKE.replace("modifiers = [{ when = \"day >= 28\", factor = 2 }]", "");
+    for seed in 1..=10 {
+        assert_eq!(run(&scn(&both), seed).events, run(&scn(&none), seed).events);
+    }
+    // factor 0 switches the option off while the predicate holds
+    let off = POKE.replace("factor = 2", "factor = 0");
+    let st = run(&scn(&off), 3);
+    assert!(!st
+        .events
+        .iter()
+        .any(|e| e.starts_with("order:poke@day") && e[14..].parse::<i64>().unwrap() >= 28));
+    // an unknown variable in a modifier is a located error of the simulation, not a panic
+    let bad = POKE.replace("day >= 28", "position.zz.k >= 28");
+    let e = simulate(&scn(&bad), &mut stream(1, 0)).unwrap_err();
+    assert!(
+        matches!(&e, CrisisError::Unknown { kind: "actor", id, context } if id == "zz" && context.contains("poke")),
+        "{e}"
+    );
+}
+
+/// Allies for spatial alignment: the initiator `us` (90, locked +1), the target `g` (10), `a`
+/// (position set by the test, salience 0.8, θ = 0.2) and `b` (no stance, backing the target,
+/// θ high). Cohesion over members us, a, b, with capabilities 4, 1, 1.
+fn spatial(beta: f64, x_a: f64) -> Scenario {
+    let text = format!(
+        r#"{}
+[[stances]]
+actor = "a"
+issue = "k"
+position = {x_a}
+salience = 0.8
+
+[[crisis.allies]]
+actor = "us"
+alignment = 1
+threshold = 1
+lock = 1
+
+[[crisis.allies]]
+actor = "a"
+threshold = 0.2
+
+[[crisis.allies]]
+actor = "b"
+alignment = -1
+threshold = 5
+
+[crisis.alliance]
+name = "NATO"
+group = "NATO"
+position_weight = {beta}
+"#,
+        BASE.replace(
+            "issue = \"k\"\n\n[crisis.bargaining]",
+            "issue = \"k\"\ntarget = \"g\"\n\n[crisis.bargaining]"
+        )
+    );
+    toml::from_str(&text).unwrap()
+}
+
+#[test]
+fn an_allys_position_reaches_the_cascade_through_spatial_alignment() {
+    // Pull on a = β·s_a·(|x_a − x_T| − |x_a − x_I|)/100 with x_I = 90, x_T = 10, s_a = 0.8.
+    // x_a = 80, β = 1: 0.8·(70 − 10)/100 = 0.48 ≥ θ = 0.2 → +1 at round 0;
+    // cohesion = 1 − 2·min(5, 1)/6 = 2/3.
+    let st = run(&spatial(1.0, 80.0), 1);
+    assert_eq!(st.get("alignment.a"), Some(1.0));
+    assert_eq!(st.get("alignment.a.plus_day"), Some(0.0));
+    assert!(has(&st, "tipped:lean->a"), "{:?}", st.events);
+    assert!((st.get("cohesion").unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    // x_a = 20: 0.8·(10 − 70)/100 = −0.48 → −1; cohesion = 1 − 2·min(4, 2)/6 = 1/3.
+    let st = run(&spatial(1.0, 20.0), 1);
+    assert_eq!(st.get("alignment.a"), Some(-1.0));
+    assert!((st.get("cohesion").unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    // β = 0: positions do not reach the cascade; a stays neutral wherever it stands.
+    for x in [20.0, 80.0] {
+        let st = run(&spatial(0.0, x), 1);
+        assert_eq!(st.get("alignment.a"), Some(0.0), "x_a = {x}");
+        assert!((st.get("cohesion").unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn the_spatial_pull_is_not_accumulated_over_rounds() {
+    // x_a = 60, β = 0.5: pull = 0.5·0.8·(50 − 30)/100 = 0.08 < θ = 0.2 every round. Were it
+    // added up round after round it would pass θ in round 3; it is recomputed, so a holds.
+    let st = run(&spatial(0.5, 60.0), 1);
+    assert_eq!(st.get("alignment.a"), Some(0.0));
+    assert!(st.series["alignment.a"].iter().all(|x| *x == 0.0));
+    // β = 2: pull = 0.32 ≥ 0.2 → +1 (the same ally, the same place: only β differs).
+    let st = run(&spatial(2.0, 60.0), 1);
+    assert_eq!(st.get("alignment.a"), Some(1.0));
+}

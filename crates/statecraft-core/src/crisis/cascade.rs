@@ -1,8 +1,53 @@
-//! The alliance alignment cascade (E8, docs/crisis.md §5) and cohesion.
+//! The alliance alignment cascade (E8, docs/crisis.md §5) with spatial alignment (allies'
+//! positions on the crisis issue), and cohesion.
 
 use super::*;
 
+/// Spatial alignment (docs/crisis.md §5.1): β and (initiator, target, crisis issue); `None`
+/// when β = 0 (positions then do not reach the cascade).
+pub(super) type Spatial = Option<(f64, usize, usize, usize)>;
+
+/// `[crisis.alliance] position_weight` β with the roles it needs (none without a role).
+pub(super) fn compile_spatial(
+    scn: &Scenario,
+    c: &CrisisSpec,
+    initiator: Option<usize>,
+    issue: Option<usize>,
+) -> Spatial {
+    let beta = c
+        .alliance
+        .as_ref()
+        .map_or(0.0, |a| a.position_weight.value.max(0.0));
+    // β ≤ 0 still keeps the roles: β is a sampled number, refreshed per run
+    // (`compile::refresh`), and a run whose β is 0 gets no pull (`spatial_pull`).
+    // The loader requires initiator, target and issue with β > 0; a role removed by a
+    // `without` counterfactual leaves no side to be closer to, so no pull.
+    let tgt = c.target.as_deref().and_then(|t| scn.actor_index(t));
+    Some((beta, initiator?, tgt?, issue?))
+}
+
 impl Sim<'_> {
+    /// The spatial pull on ally `i` this round (docs/crisis.md §5.1), signed: > 0 toward the
+    /// initiator, < 0 toward the target: β·s_i·(|x_i − x_T| − |x_i − x_I|)/(max − min). 0 for
+    /// the parties themselves, an ally without a stance on the crisis issue, or β = 0.
+    pub(super) fn spatial_pull(&self, i: usize) -> f64 {
+        let Some((beta, ini, tgt, k)) = self.m.spatial else {
+            return 0.0;
+        };
+        if beta <= 0.0 {
+            return 0.0;
+        }
+        let a = self.m.allies[i].actor;
+        let nk = self.m.n_issues;
+        if a == ini || a == tgt || !self.m.stance[a * nk + k] {
+            return 0.0;
+        }
+        let range = (self.m.hi[k] - self.m.lo[k]).max(1e-9);
+        let x = self.pos[a * nk + k];
+        let (xi, xt) = (self.pos[ini * nk + k], self.pos[tgt * nk + k]);
+        beta * self.sal[a * nk + k].clamp(0.0, 1.0) * ((x - xt).abs() - (x - xi).abs()) / range
+    }
+
     /// Cohesion (docs/crisis.md §5): 1 − 2·min(C⁺, C⁻)/C over members' capabilities, minus the
     /// accumulated damage from options and withdrawal notices, clamped to [0, 1].
     pub(super) fn cohesion(&self) -> f64 {
@@ -39,8 +84,16 @@ impl Sim<'_> {
                 if a.locked {
                     continue;
                 }
-                let ex_p = self.lean[i].max(0.0) + self.push_i;
-                let ex_n = (-self.lean[i]).max(0.0) + self.push_t;
+                let mut ex_p = self.lean[i].max(0.0) + self.push_i;
+                let mut ex_n = (-self.lean[i]).max(0.0) + self.push_t;
+                // spatial alignment (§5.1), recomputed from this round's positions, never
+                // accumulated: it is an exogenous pull like the lean
+                let sp = self.spatial_pull(i);
+                if sp > 0.0 {
+                    ex_p += sp;
+                } else if sp < 0.0 {
+                    ex_n -= sp;
+                }
                 let (mut np, mut nn) = (0.0, 0.0);
                 for &(j, w) in &a.inn {
                     match self.align[j] {

@@ -496,6 +496,10 @@ pub(super) fn compile(
             })
             .collect(),
     };
+    let modifiers = gates::compile_modifiers(c, &|t: &str, cx: &dyn Display| nm.pred(t, cx))?;
+    let threat_decay = coercion::compile_decay(c);
+    let spatial = cascade::compile_spatial(scn, c, initiator, crisis_issue);
+    let round_days = calendar(scn)?.1;
     Ok(Model {
         actor_ids: scn.actors.iter().map(|a| a.id.clone()).collect(),
         n_issues: nk,
@@ -523,6 +527,10 @@ pub(super) fn compile(
         consent_bound,
         pos_names,
         names,
+        modifiers,
+        threat_decay,
+        round_days,
+        spatial,
     })
 }
 
@@ -613,4 +621,14 @@ pub(super) fn refresh(m: &mut Model, scn: &Scenario, c: &CrisisSpec, key: u64) {
     }
     m.params.clear();
     m.params.extend(scn.params.values().map(|n| n.value));
+    // the mechanisms' numbers (docs/crisis.md §3 modifiers, §4 decay, §5.1 spatial alignment)
+    for (ms, o) in m.modifiers.iter_mut().zip(&c.options) {
+        for ((_, f), spec) in ms.iter_mut().zip(&o.modifiers) {
+            *f = spec.factor.value.max(0.0);
+        }
+    }
+    m.threat_decay = coercion::compile_decay(c);
+    if let (Some(s), Some(a)) = (&mut m.spatial, &c.alliance) {
+        s.0 = a.position_weight.value.max(0.0);
+    }
 }

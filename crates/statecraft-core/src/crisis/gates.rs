@@ -3,7 +3,48 @@
 
 use super::*;
 
+/// Per option, its propensity modifiers as (predicate, factor) (docs/crisis.md §3).
+pub(super) type Modifiers = Vec<Vec<(Expr<Var>, f64)>>;
+
+/// The compiler's predicate resolver (text, error context) → predicate over [`Var`]s.
+pub(super) type PredFn<'a> = dyn Fn(&str, &dyn Display) -> Result<Expr<Var>, CrisisError> + 'a;
+
+/// Error context of an option's modifier, formatted only when an error is reported.
+struct ModCx<'a>(&'a str, usize);
+
+impl Display for ModCx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "option {} modifier {}", self.0, self.1)
+    }
+}
+
+/// Resolve every option's `modifiers` (in the order of `c.options`, as `Model::opts`) with the
+/// compiler's predicate resolver `pred`.
+pub(super) fn compile_modifiers(c: &CrisisSpec, pred: &PredFn) -> Result<Modifiers, CrisisError> {
+    c.options
+        .iter()
+        .map(|o| {
+            o.modifiers
+                .iter()
+                .enumerate()
+                .map(|(j, m)| Ok((pred(&m.when, &ModCx(&o.id, j))?, m.factor.value.max(0.0))))
+                .collect()
+        })
+        .collect()
+}
+
 impl Sim<'_> {
+    /// The product of the factors of option `o`'s modifiers whose predicate holds now
+    /// (docs/crisis.md §3: piecewise-constant proportional hazards); 1 with none.
+    pub(super) fn hazard_factor(&self, o: usize) -> f64 {
+        self.m.modifiers.get(o).map_or(1.0, |ms| {
+            ms.iter()
+                .filter(|(w, _)| self.holds(w))
+                .map(|(_, f)| *f)
+                .product()
+        })
+    }
+
     /// Probability that gate `g` stops option `o` (docs/crisis.md §3):
     /// σ(β₀ + β_d·s_g·d(x_g, level) + β_L·(1 − legality)).
     pub(super) fn p_stop(&self, g: usize, o: usize) -> f64 {
@@ -127,8 +168,9 @@ impl Sim<'_> {
                 continue;
             }
             // Propensities are not scaled by deadline pressure (it acts once, on the target's
-            // concession: docs/crisis.md, "Deadline pressure").
-            let p = self.prop[o].clamp(0.0, 1.0);
+            // concession: docs/crisis.md, "Deadline pressure"); the option's own modifiers
+            // multiply it once (§3).
+            let p = (self.prop[o] * self.hazard_factor(o)).clamp(0.0, 1.0);
             if self.u(m.opts[o].rid, 0) < p {
                 self.orders[o] += 1;
                 self.log

@@ -222,6 +222,14 @@ struct Model {
     pos_names: Vec<(usize, String)>,
     /// the other names of the run's vars and series, built once
     names: OutNames,
+    /// per option (index of `opts`), its propensity modifiers: (predicate, factor) (§3)
+    modifiers: gates::Modifiers,
+    /// δ: per-round erosion of the threat when no coercive act renewed it (§4)
+    threat_decay: f64,
+    /// days per round (the threat's "previous round", §4)
+    round_days: i64,
+    /// β and (initiator, target, crisis issue): spatial alignment in the cascade (§5.1)
+    spatial: cascade::Spatial,
 }
 
 /// Names of a run's vars and series (docs in [`simulate`]), built when the model is compiled.

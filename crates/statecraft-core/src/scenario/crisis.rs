@@ -101,6 +101,25 @@ fn default_access() -> Num {
 pub struct CoercionSpec {
     /// κ: maximum fraction of the gap to the initiator closed per round under full threat.
     pub rate: Num,
+    /// δ: fraction of the threat Θ that erodes in a round after which no option with a
+    /// positive `threat` was carried out (credibility decays unless renewed; docs/crisis.md §4).
+    /// 0 = threat never falls by itself (the behaviour before issue 12).
+    #[serde(default, skip_serializing_if = "is_default_num")]
+    pub decay: Num,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+/// A time- or state-dependent factor on an option's weekly propensity (docs/crisis.md §3,
+/// piecewise-constant proportional hazards): while `when` holds, the propensity is multiplied
+/// by `factor`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Modifier {
+    /// Predicate on the current state (grammar as in `when`; `day` reads the round's day).
+    pub when: String,
+    /// Multiplier of the propensity while `when` holds (≥ 0).
+    pub factor: Num,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
 }
@@ -126,6 +145,13 @@ pub struct Volatility {
     pub salience: Num,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
+}
+
+/// A number left at its default (absent from the file): not serialised, so that adding a
+/// defaulted key leaves older scenarios' serialised form (and `scenario_hash`) unchanged.
+/// (The loader's `implied` certainty is not data: it does not count.)
+fn is_default_num(n: &Num) -> bool {
+    n.value == 0.0 && n.is_bare() && n.source.is_none()
 }
 
 fn half() -> Num {
@@ -232,9 +258,12 @@ pub struct CrisisOption {
     pub when: String,
     #[serde(default = "yes")]
     pub available: bool,
-    /// Probability per round that the actor orders it while the precondition holds (scaled by
-    /// deadline pressure).
+    /// Probability per round that the actor orders it while the precondition holds (not scaled
+    /// by deadline pressure; multiplied by the factors of the `modifiers` that hold).
     pub propensity: Num,
+    /// State- and time-dependent factors on the propensity (docs/crisis.md §3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifiers: Vec<Modifier>,
     /// 0 = plainly unlawful … 1 = plainly lawful; gates resist unlawful orders.
     #[serde(default = "one_num")]
     pub legality: Num,
@@ -244,7 +273,9 @@ pub struct CrisisOption {
     /// Gate ids the order must pass, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gates: Vec<String>,
-    /// Cost to the target if carried out (0–1); adds to the coercive threat.
+    /// Cost to the target if carried out (−1…1); adds to the coercive threat Θ (kept in
+    /// [0, 1]). Negative: an act that lowers the threat's bite (a target's resistance raising
+    /// the cost of coercion, a counter-offer).
     #[serde(default)]
     pub threat: Num,
     #[serde(default)]
@@ -391,6 +422,11 @@ pub struct AllianceSpec {
     /// Cohesion lost per withdrawal notice.
     #[serde(default)]
     pub withdrawal_damage: Num,
+    /// β: weight of spatial alignment in the cascade (docs/crisis.md §5.1): each round an ally
+    /// with a stance on the crisis issue is pulled toward the side whose position it is closer
+    /// to by β·s_i·(|x_i − x_T| − |x_i − x_I|)/range. 0 = positions do not reach the cascade.
+    #[serde(default, skip_serializing_if = "is_default_num")]
+    pub position_weight: Num,
     /// Cohesion below this counts as fracture (for outcome predicates and reports).
     #[serde(default = "default_fracture")]
     pub fracture_cohesion: Num,
@@ -409,6 +445,20 @@ fn default_notice() -> u32 {
 }
 fn default_fracture() -> Num {
     Num::new(0.5)
+}
+
+/// The domain an option's `threat` is sampled on: a threat (≥ 0) is a cost on [0, 1], a
+/// resistance (< 0, lowering the threat) lives on [−1, 0], so sampling never flips the sign the
+/// author gave; a distribution that spans both signs is sampled on [−1, 1] (docs/crisis.md §4).
+pub fn threat_domain(n: &Num) -> Domain {
+    let (lo, hi) = n.dist.as_ref().map_or((n.value, n.value), |d| d.support());
+    if lo < 0.0 && hi > 0.0 {
+        Domain::SIGNED_UNIT
+    } else if lo < 0.0 || n.value < 0.0 {
+        Domain::new(-1.0, 0.0)
+    } else {
+        Domain::UNIT
+    }
 }
 
 impl CrisisSpec {
@@ -589,6 +639,7 @@ impl CrisisSpec {
         }
         if let Some(c) = &mut self.coercion {
             f("crisis.coercion.rate", Domain::UNIT, &mut c.rate);
+            f("crisis.coercion.decay", Domain::UNIT, &mut c.decay);
         }
         for v in &mut self.volatility {
             let p = crate::scenario::path_if!(named, "crisis.volatility.{}", v.actor);
@@ -644,11 +695,19 @@ impl CrisisSpec {
             if let Some(l) = &mut o.level {
                 f(&crate::scenario::path_if!(named, "{p}.level"), scale, l);
             }
+            let threat_domain = threat_domain(&o.threat);
             f(
                 &crate::scenario::path_if!(named, "{p}.threat"),
-                Domain::UNIT,
+                threat_domain,
                 &mut o.threat,
             );
+            for (i, m) in o.modifiers.iter_mut().enumerate() {
+                f(
+                    &crate::scenario::path_if!(named, "{p}.modifier.{i}.factor"),
+                    Domain::NON_NEGATIVE,
+                    &mut m.factor,
+                );
+            }
             f(
                 &crate::scenario::path_if!(named, "{p}.alliance.target"),
                 Domain::UNBOUNDED,
@@ -753,6 +812,11 @@ impl CrisisSpec {
                 Domain::UNIT,
                 &mut a.fracture_cohesion,
             );
+            f(
+                "crisis.alliance.position_weight",
+                Domain::NON_NEGATIVE,
+                &mut a.position_weight,
+            );
         }
     }
 }
@@ -799,6 +863,61 @@ mod tests {
         assert_eq!(d("crisis.gate.jcs.block"), Some(Domain::UNBOUNDED));
         assert!(paths.contains(&"crisis.gate.jcs.block".to_string()));
         assert!(paths.contains(&"crisis.option.invasion.propensity".to_string()));
+    }
+
+    #[test]
+    fn issue_12_numbers_have_paths_and_a_sign_keeping_threat_domain() {
+        let mut s: CrisisSpec = toml::from_str(
+            r#"
+            [coercion]
+            rate = 0.1
+            decay = 0.05
+            [alliance]
+            name = "N"
+            group = "N"
+            position_weight = 0.3
+            [[options]]
+            id = "resist"
+            name = "Resist"
+            propensity = 0.1
+            threat = -0.2
+            modifiers = [{ when = "day >= 7", factor = 2 }]
+            "#,
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        s.visit_nums_impl(true, Domain::new(0.0, 100.0), &mut |p, d, n| {
+            seen.push((p.to_string(), d, n.value));
+        });
+        let d = |p: &str| {
+            seen.iter()
+                .find(|(q, _, _)| q == p)
+                .map(|(_, d, v)| (*d, *v))
+        };
+        assert_eq!(d("crisis.coercion.decay"), Some((Domain::UNIT, 0.05)));
+        assert_eq!(
+            d("crisis.alliance.position_weight"),
+            Some((Domain::NON_NEGATIVE, 0.3))
+        );
+        assert_eq!(
+            d("crisis.option.resist.modifier.0.factor"),
+            Some((Domain::NON_NEGATIVE, 2.0))
+        );
+        // a resistance is sampled on [−1, 0], a threat on [0, 1], a two-signed one on [−1, 1]
+        assert_eq!(
+            d("crisis.option.resist.threat"),
+            Some((Domain::new(-1.0, 0.0), -0.2))
+        );
+        assert_eq!(threat_domain(&Num::new(0.4)), Domain::UNIT);
+        assert_eq!(threat_domain(&Num::new(0.0)), Domain::UNIT);
+        let two = Num {
+            dist: Some(crate::scenario::Dist::Uniform {
+                min: -0.2,
+                max: 0.3,
+            }),
+            ..Num::new(0.0)
+        };
+        assert_eq!(threat_domain(&two), Domain::SIGNED_UNIT);
     }
 
     #[test]

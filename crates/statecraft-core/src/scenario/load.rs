@@ -224,7 +224,13 @@ pub fn from_toml_str_with(text: &str, resolve: &Resolve) -> Result<Scenario, Sce
                 .options
                 .iter()
                 .map(|o| o.when.as_str())
-                .chain(s.crisis.alliance.iter().map(|a| a.withdraw_when.as_str())),
+                .chain(s.crisis.alliance.iter().map(|a| a.withdraw_when.as_str()))
+                .chain(
+                    s.crisis
+                        .options
+                        .iter()
+                        .flat_map(|o| o.modifiers.iter().map(|m| m.when.as_str())),
+                ),
         );
         Ok(s)
     } else {

@@ -121,6 +121,7 @@ pub(super) fn check(c: &mut Checker) {
     }
     if let Some(k) = &cr.coercion {
         c.in_range("crisis.coercion.rate".into(), &k.rate, UNIT, "rate");
+        c.in_range("crisis.coercion.decay".into(), &k.decay, UNIT, "decay");
     }
     for (i, v) in cr.volatility.iter().enumerate() {
         let p = format!("crisis.volatility[{i}]");
@@ -144,7 +145,16 @@ pub(super) fn check(c: &mut Checker) {
         let p = format!("crisis.options[{i}]");
         c.in_range(format!("{p}.propensity"), &o.propensity, UNIT, "propensity");
         c.in_range(format!("{p}.legality"), &o.legality, UNIT, "legality");
-        c.in_range(format!("{p}.threat"), &o.threat, UNIT, "threat");
+        // negative: resistance or a counter-offer lowering the threat (docs/crisis.md §4)
+        c.in_range(format!("{p}.threat"), &o.threat, SIGNED, "threat");
+        for (j, md) in o.modifiers.iter().enumerate() {
+            c.in_range(
+                format!("{p}.modifiers[{j}].factor"),
+                &md.factor,
+                NONNEG,
+                "factor",
+            );
+        }
         if let Some(l) = &o.level {
             c.in_range(format!("{p}.level"), l, REAL, "level");
         }
@@ -221,6 +231,12 @@ pub(super) fn check(c: &mut Checker) {
             &al.fracture_cohesion,
             UNIT,
             "cohesion",
+        );
+        c.in_range(
+            format!("{p}.position_weight"),
+            &al.position_weight,
+            NONNEG,
+            "weight",
         );
     }
 }

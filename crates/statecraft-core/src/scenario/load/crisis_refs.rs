@@ -353,6 +353,9 @@ pub(super) fn check(c: &mut Checker) {
             c.crisis_ref(&names, format!("{p}.gates[{k}]"), "gate", g);
         }
         c.predicate(&names, format!("{p}.when"), &o.when);
+        for (j, md) in o.modifiers.iter().enumerate() {
+            c.predicate(&names, format!("{p}.modifiers[{j}].when"), &md.when);
+        }
         c.effects(&names, &format!("{p}.effects"), &o.effects);
         c.effects(&names, &format!("{p}.on_withdraw"), &o.on_withdraw);
     }
@@ -402,6 +405,21 @@ pub(super) fn check(c: &mut Checker) {
             "crisis.alliance.withdraw_when".into(),
             &al.withdraw_when,
         );
+        if al.position_weight.value > 0.0 || al.position_weight.dist.is_some() {
+            for (key, set) in [
+                ("initiator", cr.initiator.is_some()),
+                ("target", cr.target.is_some()),
+                ("issue", cr.issue.is_some()),
+            ] {
+                if !set {
+                    c.err(
+                        "crisis.alliance.position_weight".into(),
+                        format!("spatial alignment needs `crisis.{key}`"),
+                        "position_weight pulls each ally toward the side (initiator or target) whose position on the crisis issue it is closer to; set initiator, target and issue under [crisis], or position_weight = 0",
+                    );
+                }
+            }
+        }
         for (k, r) in al.rules.iter().enumerate() {
             if let Some(a) = &r.actor {
                 c.crisis_ref(
