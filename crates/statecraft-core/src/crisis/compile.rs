@@ -13,10 +13,6 @@ impl Display for Cx<'_> {
     }
 }
 
-fn split3<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    s.strip_prefix(prefix)?.strip_prefix('.')
-}
-
 struct Names<'a> {
     scn: &'a Scenario,
     crisis: &'a CrisisSpec,
@@ -47,105 +43,65 @@ impl Names<'_> {
             .position(|a| a.actor == id)
             .ok_or_else(|| CrisisError::unknown("ally", id, ctx))
     }
-    /// `actor.issue` → flat stance index
-    fn slot<C: Display + ?Sized>(&self, rest: &str, ctx: &C) -> Result<usize, CrisisError> {
-        let (a, k) = rest.split_once('.').ok_or_else(|| CrisisError::Name {
-            context: ctx.to_string(),
-            name: rest.into(),
-        })?;
-        Ok(self.actor(a, ctx)? * self.scn.issues.len() + self.issue(k, ctx)?)
-    }
-
+    /// Resolve a variable of the grammar ([`names::var`]) to indices.
     fn var<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Var, CrisisError> {
+        use names::VarName as V;
         let bad = || CrisisError::Name {
             context: ctx.to_string(),
             name: name.into(),
         };
-        Ok(match name {
-            "cohesion" => Var::Cohesion,
-            "withdrawals" => Var::Withdrawals,
-            "pressure" => Var::Pressure,
-            "threat" => Var::Threat,
-            "day" => Var::Now,
-            _ => {
-                if let Some(r) = split3(name, "position") {
-                    Var::Pos(self.slot(r, ctx)?)
-                } else if let Some(r) = split3(name, "salience") {
-                    Var::Sal(self.slot(r, ctx)?)
-                } else if let Some(r) = split3(name, "capability") {
-                    Var::Cap(self.actor(r, ctx)?)
-                } else if let Some(r) = split3(name, "alignment") {
-                    Var::Align(self.ally(r, ctx)?)
-                } else if let Some(r) = split3(name, "params") {
-                    // `[params]`: this run's sampled value (`Model::params`, rewritten by
-                    // `refresh` each run).
-                    Var::Param(
-                        self.scn
-                            .params
-                            .keys()
-                            .position(|k| k == r)
-                            .ok_or_else(bad)?,
-                    )
-                } else if let Some(r) = split3(name, "disabled") {
-                    Var::Const(if self.crisis.disabled.iter().any(|d| d == r) {
-                        1.0
-                    } else {
-                        0.0
-                    })
-                } else if let Some(r) = split3(name, "issue") {
-                    match r.strip_suffix(".mean") {
-                        Some(k) => Var::IssueMean(self.issue(k, ctx)?),
-                        None => Var::Issue(self.issue(r, ctx)?),
-                    }
-                } else if let Some(r) = split3(name, "option") {
-                    if let Some(o) = r.strip_suffix(".taken") {
-                        Var::Taken(self.option(o, ctx)?)
-                    } else if let Some(o) = r.strip_suffix(".day") {
-                        Var::Day(self.option(o, ctx)?)
-                    } else {
-                        return Err(bad());
-                    }
-                } else {
-                    return Err(bad());
-                }
-            }
+        let nk = self.scn.issues.len();
+        Ok(match names::var(name).ok_or_else(bad)? {
+            V::Cohesion => Var::Cohesion,
+            V::Withdrawals => Var::Withdrawals,
+            V::Pressure => Var::Pressure,
+            V::Threat => Var::Threat,
+            V::Day => Var::Now,
+            V::Position(a, k) => Var::Pos(self.actor(a, ctx)? * nk + self.issue(k, ctx)?),
+            V::Salience(a, k) => Var::Sal(self.actor(a, ctx)? * nk + self.issue(k, ctx)?),
+            V::Capability(a) => Var::Cap(self.actor(a, ctx)?),
+            V::Alignment(a) => Var::Align(self.ally(a, ctx)?),
+            // `[params]`: this run's sampled value (`Model::params`, rewritten by `refresh`
+            // each run).
+            V::Param(r) => Var::Param(
+                self.scn
+                    .params
+                    .keys()
+                    .position(|k| k == r)
+                    .ok_or_else(bad)?,
+            ),
+            V::Disabled(r) => Var::Const(if self.crisis.disabled.iter().any(|d| d == r) {
+                1.0
+            } else {
+                0.0
+            }),
+            V::IssueMean(k) => Var::IssueMean(self.issue(k, ctx)?),
+            V::Issue(k) => Var::Issue(self.issue(k, ctx)?),
+            V::Taken(o) => Var::Taken(self.option(o, ctx)?),
+            V::OptionDay(o) => Var::Day(self.option(o, ctx)?),
         })
     }
 
+    /// Resolve an effect parameter of the grammar ([`names::param`]) to indices.
     fn param<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Param, CrisisError> {
+        use names::ParamName as P;
         let bad = || CrisisError::Name {
             context: ctx.to_string(),
             name: name.into(),
         };
-        Ok(match name {
-            "pressure" => Param::Pressure,
-            "threat" => Param::Threat,
-            "cohesion" => Param::Cohesion,
-            _ => {
-                if let Some(r) = split3(name, "position") {
-                    Param::Pos(self.slot(r, ctx)?)
-                } else if let Some(r) = split3(name, "salience") {
-                    Param::Sal(self.slot(r, ctx)?)
-                } else if let Some(r) = split3(name, "capability") {
-                    Param::Cap(self.actor(r, ctx)?)
-                } else if let Some(r) = split3(name, "lean") {
-                    Param::Lean(self.ally(r, ctx)?)
-                } else if let Some(r) = split3(name, "alignment") {
-                    Param::Align(self.ally(r, ctx)?)
-                } else if let Some(r) = split3(name, "withdraw") {
-                    Param::Withdraw(self.ally(r, ctx)?)
-                } else if let Some(r) = split3(name, "option") {
-                    if let Some(o) = r.strip_suffix(".available") {
-                        Param::OptAvail(self.option(o, ctx)?)
-                    } else if let Some(o) = r.strip_suffix(".propensity") {
-                        Param::OptProp(self.option(o, ctx)?)
-                    } else {
-                        return Err(bad());
-                    }
-                } else {
-                    return Err(bad());
-                }
-            }
+        let nk = self.scn.issues.len();
+        Ok(match names::param(name).ok_or_else(bad)? {
+            P::Pressure => Param::Pressure,
+            P::Threat => Param::Threat,
+            P::Cohesion => Param::Cohesion,
+            P::Position(a, k) => Param::Pos(self.actor(a, ctx)? * nk + self.issue(k, ctx)?),
+            P::Salience(a, k) => Param::Sal(self.actor(a, ctx)? * nk + self.issue(k, ctx)?),
+            P::Capability(a) => Param::Cap(self.actor(a, ctx)?),
+            P::Lean(a) => Param::Lean(self.ally(a, ctx)?),
+            P::Alignment(a) => Param::Align(self.ally(a, ctx)?),
+            P::Withdraw(a) => Param::Withdraw(self.ally(a, ctx)?),
+            P::Available(o) => Param::OptAvail(self.option(o, ctx)?),
+            P::Propensity(o) => Param::OptProp(self.option(o, ctx)?),
         })
     }
 

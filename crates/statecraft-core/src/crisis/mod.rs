@@ -27,6 +27,7 @@ mod coercion;
 mod compile;
 mod events;
 mod gates;
+pub(crate) mod names;
 mod run;
 mod salience;
 mod state;

@@ -1,14 +1,16 @@
 //! Load-time checks of the crisis layer's references (`[crisis]`, docs/crisis.md): every actor,
 //! issue, option, gate and ally id it names exists; effect parameters and predicate variables
 //! follow the grammar of `crate::crisis` and name known things; options, gates and events have
-//! unique ids; the roles the simulation needs are present. The same names are resolved again
-//! when the crisis model compiles a run, but here each problem is reported with its key path
-//! (e.g. `crisis.options[2].gates[0]`), so `statecraft check` locates it in the file.
+//! unique ids; the roles the simulation needs are present. The grammar of names is the crisis
+//! layer's own (`crisis::names`), parsed once there; the compiler resolves the same parse to
+//! indices, and here each problem is reported with its key path (e.g.
+//! `crisis.options[2].gates[0]`), so `statecraft check` locates it in the file.
 //!
 //! Elements removed by `disabled` (`actor.<id>`, `option.<id>`) may still be named, as the
 //! simulation reads them as absent.
 
 use super::{did_you_mean, Checker};
+use crate::crisis::names;
 use crate::expr as cond;
 use crate::scenario::Effect;
 use std::collections::HashMap;
@@ -32,10 +34,6 @@ struct Names<'a> {
     allies: Vec<&'a str>,
     params: Vec<&'a str>,
     removed: Vec<&'a str>,
-}
-
-fn split3<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    s.strip_prefix(prefix)?.strip_prefix('.')
 }
 
 impl<'a> Names<'a> {
@@ -65,66 +63,39 @@ impl<'a> Names<'a> {
         }
     }
 
-    /// `<actor>.<issue>`
-    fn slot(&self, rest: &str) -> Result<(), Bad> {
-        let (a, k) = rest.split_once('.').ok_or(Bad::Name)?;
-        self.is("actor", a)?;
-        self.is("issue", k)
-    }
-
-    /// A variable a predicate may read (as `crate::crisis` resolves it).
+    /// A variable a predicate may read: of the crisis layer's grammar
+    /// ([`crate::crisis::names::var`]), naming known things.
     fn var(&self, name: &str) -> Result<(), Bad> {
-        if matches!(
-            name,
-            "cohesion" | "withdrawals" | "pressure" | "threat" | "day"
-        ) || split3(name, "disabled").is_some()
-        {
-            return Ok(());
-        }
-        if let Some(r) = split3(name, "position").or_else(|| split3(name, "salience")) {
-            self.slot(r)
-        } else if let Some(r) = split3(name, "capability") {
-            self.is("actor", r)
-        } else if let Some(r) = split3(name, "params") {
-            self.is("param", r)
-        } else if let Some(r) = split3(name, "alignment") {
-            self.is("ally", r)
-        } else if let Some(r) = split3(name, "issue") {
-            self.is("issue", r.strip_suffix(".mean").unwrap_or(r))
-        } else if let Some(r) = split3(name, "option") {
-            match r.strip_suffix(".taken").or_else(|| r.strip_suffix(".day")) {
-                Some(o) => self.is("option", o),
-                None => Err(Bad::Name),
+        use crate::crisis::names::VarName as V;
+        match names::var(name).ok_or(Bad::Name)? {
+            V::Cohesion | V::Withdrawals | V::Pressure | V::Threat | V::Day | V::Disabled(_) => {
+                Ok(())
             }
-        } else {
-            Err(Bad::Name)
+            V::Position(a, k) | V::Salience(a, k) => {
+                self.is("actor", a)?;
+                self.is("issue", k)
+            }
+            V::Capability(a) => self.is("actor", a),
+            V::Param(p) => self.is("param", p),
+            V::Alignment(a) => self.is("ally", a),
+            V::Issue(k) | V::IssueMean(k) => self.is("issue", k),
+            V::Taken(o) | V::OptionDay(o) => self.is("option", o),
         }
     }
 
-    /// A parameter an effect may change.
+    /// A parameter an effect may change: of the grammar ([`crate::crisis::names::param`]),
+    /// naming known things.
     fn param(&self, name: &str) -> Result<(), Bad> {
-        if matches!(name, "pressure" | "threat" | "cohesion") {
-            return Ok(());
-        }
-        if let Some(r) = split3(name, "position").or_else(|| split3(name, "salience")) {
-            self.slot(r)
-        } else if let Some(r) = split3(name, "capability") {
-            self.is("actor", r)
-        } else if let Some(r) = split3(name, "lean")
-            .or_else(|| split3(name, "alignment"))
-            .or_else(|| split3(name, "withdraw"))
-        {
-            self.is("ally", r)
-        } else if let Some(r) = split3(name, "option") {
-            match r
-                .strip_suffix(".available")
-                .or_else(|| r.strip_suffix(".propensity"))
-            {
-                Some(o) => self.is("option", o),
-                None => Err(Bad::Name),
+        use crate::crisis::names::ParamName as P;
+        match names::param(name).ok_or(Bad::Name)? {
+            P::Pressure | P::Threat | P::Cohesion => Ok(()),
+            P::Position(a, k) | P::Salience(a, k) => {
+                self.is("actor", a)?;
+                self.is("issue", k)
             }
-        } else {
-            Err(Bad::Name)
+            P::Capability(a) => self.is("actor", a),
+            P::Lean(a) | P::Alignment(a) | P::Withdraw(a) => self.is("ally", a),
+            P::Available(o) | P::Propensity(o) => self.is("option", o),
         }
     }
 }
