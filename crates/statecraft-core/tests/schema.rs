@@ -105,3 +105,27 @@ fn bargaining_runs_record_exactly_the_schema() {
     );
     assert!(s.var("cohesion").is_none());
 }
+
+/// Aggregation reads the schema, not a var's name: a continuous var's histogram spans its
+/// declared range (cohesion: [0, 1]; an issue: its scale), whatever values the runs saw.
+#[test]
+fn histograms_span_the_declared_range_of_continuous_vars() {
+    let scn = load::from_str_auto("greenland-2026.toml", GREENLAND).unwrap();
+    let run = RunOptions::resolve(&scn, &Default::default()).unwrap();
+    let cfg = McConfig {
+        runs: 30,
+        seed: 3,
+        ..McConfig::default()
+    };
+    let r = mc::run(&scn, &cfg, |s, rng| simulate_once(s, &run, rng), None).unwrap();
+    let edges = |name: &str| {
+        let h = &r.vars[name].histogram;
+        (h.edges[0], h.edges[h.edges.len() - 1])
+    };
+    assert_eq!(edges("cohesion"), (0.0, 1.0));
+    assert_eq!(edges("cohesion.min"), (0.0, 1.0));
+    assert_eq!(edges("issue.mil_rights"), (0.0, 100.0));
+    // a count has no declared range: its histogram spans the values seen
+    let w = &r.vars["option.coercion.orders"];
+    assert_eq!(w.histogram.edges[0], w.min);
+}

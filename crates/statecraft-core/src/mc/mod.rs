@@ -419,22 +419,22 @@ fn disabled_names(disabled: &BTreeSet<String>) -> Vec<String> {
 }
 
 /// What folding a run needs, built once per job.
-struct FoldCx<'a> {
-    scn: &'a Scenario,
+struct FoldCx {
     outcomes: Vec<Expr>,
     /// Per question of the scenario: its parsed `when` (None if it does not parse).
     questions: Vec<Option<Expr>>,
     disabled: Vec<String>,
     keep: Keep,
     bins: usize,
+    /// What the runs record, typed: a continuous var's histogram spans its declared range.
+    schema: crate::schema::OutputSchema,
 }
 
-impl<'a> FoldCx<'a> {
+impl FoldCx {
     /// `outcomes` = [`compile_outcomes`] of `scn` (compiled first, so its error comes first).
-    fn new(scn: &'a Scenario, outcomes: Vec<Expr>, p: &Prepared, keep: Keep, bins: usize) -> Self {
+    fn new(scn: &Scenario, outcomes: Vec<Expr>, p: &Prepared, keep: Keep, bins: usize) -> Self {
         let as_of = scn.scenario.as_of;
         FoldCx {
-            scn,
             outcomes,
             questions: scn
                 .questions
@@ -444,6 +444,7 @@ impl<'a> FoldCx<'a> {
             disabled: disabled_names(&p.scn.disabled),
             keep,
             bins,
+            schema: crate::schema::outputs(scn),
         }
     }
 }
@@ -503,7 +504,7 @@ impl Runs {
             }
         }
         for (k, v) in fresh {
-            let mut a = agg::VarAcc::new(var_range(cx.scn, k), cx.bins);
+            let mut a = agg::VarAcc::new(var_range(&cx.schema, k), cx.bins);
             a.push(v);
             self.var_acc.insert(k.clone(), a);
         }
@@ -511,7 +512,7 @@ impl Runs {
             match self.var_acc.get_mut(d) {
                 Some(a) => a.push(1.0),
                 None => {
-                    let mut a = agg::VarAcc::new(var_range(cx.scn, d), cx.bins);
+                    let mut a = agg::VarAcc::new(var_range(&cx.schema, d), cx.bins);
                     a.push(1.0);
                     self.var_acc.insert(d.clone(), a);
                 }
@@ -1286,17 +1287,15 @@ pub fn run_keep_with<R: Runner>(
     Ok((aggregate(scn, &agg, &p.sampler, &runs), runs))
 }
 
-fn var_range(scn: &Scenario, name: &str) -> Option<(f64, f64)> {
-    let parts: Vec<&str> = name.split('.').collect();
-    let issue = match parts.as_slice() {
-        ["issue", i] | ["issue", i, "mean"] => *i,
-        ["position", _, i] => *i,
-        _ => return None,
-    };
-    scn.issues
-        .iter()
-        .find(|x| x.id == issue)
-        .map(|x| (x.min.min(x.max), x.max.max(x.min)))
+/// The histogram range of var `name`: the declared range of a continuous var of the output
+/// schema (an issue's scale, cohesion's [0, 1], a param's domain); other kinds and unbounded
+/// vars get a histogram over the values seen.
+fn var_range(schema: &crate::schema::OutputSchema, name: &str) -> Option<(f64, f64)> {
+    let v = schema.var(name)?;
+    match v.kind {
+        crate::schema::Kind::Continuous { .. } => v.kind.range(),
+        _ => None,
+    }
 }
 
 /// Aggregate per-run data into an [`McResult`].
