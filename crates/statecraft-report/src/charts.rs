@@ -1192,6 +1192,21 @@ pub fn tornado_svg(d: &ReportData) -> String {
             "text-anchor=\"end\" font-size=\"11\" font-family=\"Menlo, Consolas, monospace\"",
         );
         let at = |v: Option<f64>| v.map(|v| format!(" ({})", fixed(v, 2))).unwrap_or_default();
+        // Effect labels sit past each bar's end. When both bars point the same way and the
+        // inner label would run into the outer one (e.g. "0.0 pp" and "+5.0 pp"), the inner
+        // label goes to the other side of the base line, where this row has no bar.
+        let end = |e: f64| sx.map_clamped(b0 + e);
+        let flip_inner = match (b.low_effect.is_finite(), b.high_effect.is_finite()) {
+            (true, true) => {
+                let (l, h) = (b.low_effect, b.high_effect);
+                let same_side = (end(l) >= xb) == (end(h) >= xb);
+                let (inner, outer) = if l.abs() <= h.abs() { (l, h) } else { (h, l) };
+                let gap = (end(outer) - end(inner)).abs();
+                let inner_w = TORNADO_LABEL_CHAR_PX * pp(inner).chars().count() as f64;
+                (same_side && gap < inner_w + 4.0).then_some(inner)
+            }
+            _ => None,
+        };
         for (e, fill, which) in [
             (
                 b.low_effect,
@@ -1221,10 +1236,13 @@ pub fn tornado_svg(d: &ReportData) -> String {
                     pp(e)
                 ),
             );
-            let (xt, anchor) = if xe >= xb {
-                (xe + 4.0, "start")
-            } else {
-                (xe - 4.0, "end")
+            let right = xe >= xb;
+            let flipped = flip_inner.is_some_and(|i| i.to_bits() == e.to_bits());
+            let (xt, anchor) = match (right, flipped) {
+                (true, false) => (xe + 4.0, "start"),
+                (false, false) => (xe - 4.0, "end"),
+                (true, true) => (xb - 4.0, "end"),
+                (false, true) => (xb + 4.0, "start"),
             };
             s.text(
                 xt,
@@ -1244,6 +1262,10 @@ pub fn tornado_svg(d: &ReportData) -> String {
     s.x_axis(&sx, bottom, &ticks, pct_tick, &format!("P({outcome}) (%)"));
     s.finish()
 }
+
+/// Width of one character of a tornado effect label ("+5.0 pp", 10 px sans-serif), an upper
+/// estimate used to keep a row's two labels apart.
+const TORNADO_LABEL_CHAR_PX: f64 = 6.0;
 
 /// Characters per warning line in the Sobol chart (11 px sans-serif in 840 px).
 const WARN_CHARS: usize = 128;

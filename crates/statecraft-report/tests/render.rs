@@ -507,3 +507,62 @@ fn a_dense_network_is_drawn_as_a_matrix() {
         n - 1
     )));
 }
+
+/// A tornado row whose two effects point the same way with a short gap ("0.0 pp" and
+/// "+5.0 pp", as on the Greenland report) keeps its two labels apart: the inner one moves to
+/// the other side of the base line. Widths estimated at 6 px per character of 10 px text.
+#[test]
+fn tornado_labels_of_one_row_do_not_overlap() {
+    let mut d = small();
+    d.tornado = Tornado {
+        outcome: "o".into(),
+        base: 0.6,
+        bars: vec![
+            TornadoBar {
+                input: "wide".into(),
+                low_effect: -0.6,
+                high_effect: 0.05,
+                ..Default::default()
+            },
+            TornadoBar {
+                input: "zero low".into(),
+                low_effect: 0.0,
+                high_effect: 0.05,
+                ..Default::default()
+            },
+            TornadoBar {
+                input: "both down".into(),
+                low_effect: -0.05,
+                high_effect: -0.04,
+                ..Default::default()
+            },
+        ],
+    };
+    let svg = charts::tornado_svg(&d);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let labels: Vec<(f64, f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.text().is_some_and(|t| t.ends_with(" pp")))
+        .map(|n| {
+            let x: f64 = n.attribute("x").unwrap().parse().unwrap();
+            let y: f64 = n.attribute("y").unwrap().parse().unwrap();
+            let w = 6.0 * n.text().unwrap().chars().count() as f64;
+            let (a, b) = match n.attribute("text-anchor") {
+                Some("end") => (x - w, x),
+                _ => (x, x + w),
+            };
+            (y, a, b)
+        })
+        .collect();
+    assert_eq!(labels.len(), 6, "{labels:?}");
+    for (i, p) in labels.iter().enumerate() {
+        for q in &labels[i + 1..] {
+            if p.0 == q.0 {
+                assert!(
+                    p.2 <= q.1 || q.2 <= p.1,
+                    "labels overlap in a row: {p:?} {q:?}"
+                );
+            }
+        }
+    }
+}
