@@ -65,5 +65,10 @@ let failed = false;
 if (bad.length) { console.error(`FAIL responses other than 200/429/503: ${bad.join(', ')}`); failed = true; }
 if (transportErrors) { console.error(`FAIL ${transportErrors} transport errors`); failed = true; }
 if (!latencies.length) { console.error('FAIL no job completed'); failed = true; }
-if (!(Math.abs(change) <= 0.10)) { console.error('FAIL resident memory not flat within ±10%'); failed = true; }
+// A leak shows as growth: resident memory must not grow by more than 10% from the second to the
+// last quarter. A fall (memory handed back as fewer jobs are in flight near the end) is reported,
+// not failed: on 2026-12-02 compile-once jobs peaked at 216 MB in the second quarter and ended
+// at 173 MB (−20.2%).
+if (!(change <= 0.10)) { console.error('FAIL resident memory grew by more than 10% (a leak?)'); failed = true; }
+else if (change < -0.10) console.log(`load test: note: resident memory fell by ${(-100 * change).toFixed(1)}% (returned, not retained)`);
 process.exit(failed ? 1 : 0);
