@@ -64,12 +64,8 @@ fn baseline_compromise_10_rounds_same_actors(bencher: divan::Bencher) {
     });
 }
 
-/// A whole Monte Carlo job of 256 runs on one thread (divide by 256 for one run with sampling
-/// and aggregation included).
-#[divan::bench(sample_count = 10)]
-fn greenland_job_of_256_runs(bencher: divan::Bencher) {
-    let s = load();
-    let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
+/// A one-thread pool and the 256-run job configuration of the whole-job benches.
+fn one_thread_job() -> (rayon::ThreadPool, McConfig) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
@@ -78,6 +74,16 @@ fn greenland_job_of_256_runs(bencher: divan::Bencher) {
         runs: 256,
         ..McConfig::default()
     };
+    (pool, cfg)
+}
+
+/// A whole Monte Carlo job of 256 runs on one thread (divide by 256 for one run with sampling
+/// and aggregation included).
+#[divan::bench(sample_count = 10)]
+fn greenland_job_of_256_runs(bencher: divan::Bencher) {
+    let s = load();
+    let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
+    let (pool, cfg) = one_thread_job();
     bencher.bench_local(|| {
         pool.install(|| {
             mc::run_keep(
@@ -97,14 +103,7 @@ fn greenland_prepared_job_of_256_runs(bencher: divan::Bencher) {
     let s = load();
     let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
     let prepared = engine::Prepared::new(&opts);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("a one-thread pool");
-    let cfg = McConfig {
-        runs: 256,
-        ..McConfig::default()
-    };
+    let (pool, cfg) = one_thread_job();
     bencher.bench_local(|| {
         pool.install(|| {
             mc::run_keep_with(divan::black_box(&s), &cfg, &prepared, None).expect("runs")

@@ -470,6 +470,18 @@ pub fn run_options(scn: &Scenario, opts: &RunOptions, seed: u64) -> Result<RunRe
     )
 }
 
+/// The crisis layer's weekly bargaining round is the resolved registered model
+/// (docs/crisis.md §2): only a model with a round ([`models::step::CRISIS_IDS`]) can be it.
+fn check_crisis_model(opts: &RunOptions) -> Result<(), EngineError> {
+    if models::step::CRISIS_IDS.contains(&opts.model.as_str()) {
+        Ok(())
+    } else {
+        Err(EngineError::CrisisModel {
+            id: opts.model.clone(),
+        })
+    }
+}
+
 /// One stochastic run of an already-sampled scenario (used by Monte Carlo).
 ///
 /// Records, for every issue: `issue.<id>` (final c·s-weighted median), `issue.<id>.mean`,
@@ -481,13 +493,7 @@ pub fn simulate_once(
     rng: &mut Rng,
 ) -> Result<RunState, EngineError> {
     if !scn.crisis.is_empty() {
-        // The crisis layer's weekly bargaining round is the resolved registered model
-        // (docs/crisis.md §2).
-        if !models::step::CRISIS_IDS.contains(&opts.model.as_str()) {
-            return Err(EngineError::CrisisModel {
-                id: opts.model.clone(),
-            });
-        }
+        check_crisis_model(opts)?;
         let mut st = crate::crisis::simulate_with(scn, &opts.model, &opts.options, rng)
             .map_err(EngineError::Crisis)?;
         record_params(scn, &mut st);
@@ -551,12 +557,8 @@ impl crate::mc::Runner for Prepared<'_> {
         if template.crisis.is_empty() {
             return Ok(None);
         }
-        // the same checks, in the same order, as `simulate_once`
-        if !models::step::CRISIS_IDS.contains(&self.opts.model.as_str()) {
-            return Err(EngineError::CrisisModel {
-                id: self.opts.model.clone(),
-            });
-        }
+        // the same check as `simulate_once`
+        check_crisis_model(self.opts)?;
         let compiled =
             crate::crisis::Compiled::with_model(template, &self.opts.model, &self.opts.options)
                 .map_err(EngineError::Crisis)?;

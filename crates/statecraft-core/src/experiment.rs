@@ -89,7 +89,11 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl fmt::Display for Diagnostics {
+    /// One diagnostic per line, after an "N problems:" line when there are several.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.len() > 1 {
+            writeln!(f, "{} problems:", self.0.len())?;
+        }
         for (i, d) in self.0.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
@@ -135,6 +139,15 @@ pub struct Experiment {
     questions: Vec<Option<Expr>>,
 }
 
+fn error(at: String, message: String, help: Option<String>) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        at,
+        message,
+        help,
+    }
+}
+
 /// Compile `scn` with `req`: resolve the model, check each edit alone and then together, and
 /// build the input space, the output schema and the parsed predicates. Every error found is
 /// returned, each located at what caused it, with a did-you-mean where one applies.
@@ -143,20 +156,12 @@ pub struct Experiment {
 /// every reference, range and predicate name of the file itself, so the diagnostics here are
 /// about the request (model, edits) and what they do to the scenario.
 pub fn compile(scn: &Scenario, req: &Request) -> Result<Experiment, Diagnostics> {
-    let mut diags = Vec::new();
-    let error = |at: String, message: String, help: Option<String>| Diagnostic {
-        severity: Severity::Error,
-        at,
-        message,
-        help,
-    };
-    let run = match RunOptions::resolve(scn, &req.model) {
-        Ok(r) => Some(r),
+    match RunOptions::resolve(scn, &req.model) {
+        Ok(run) => compile_resolved(scn, run, &req.edits),
         Err(e) => {
-            let at = if req.model.id.is_some() {
-                format!("--model {}", req.model.id.as_deref().unwrap_or_default())
-            } else {
-                "[model]".to_string()
+            let at = match req.model.id.as_deref() {
+                Some(id) => format!("--model {id}"),
+                None => "[model]".to_string(),
             };
             let help = match &e {
                 engine::EngineError::UnknownModel {
@@ -168,35 +173,23 @@ pub fn compile(scn: &Scenario, req: &Request) -> Result<Experiment, Diagnostics>
                 }
                 _ => None,
             };
-            diags.push(error(at, e.to_string(), help));
-            None
-        }
-    };
-    for e in &req.edits {
-        if let Err(err) = mc::apply_edits(scn, std::slice::from_ref(e)) {
-            let help = match e {
-                Edit::Without { actor } => Some(
-                    match crate::suggest::suggest(actor, scn.actors.iter().map(|a| a.id.as_str())) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!(
-                            "actors: {}",
-                            scn.actors
-                                .iter()
-                                .map(|a| a.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    },
-                ),
-                _ => None,
-            };
-            diags.push(error(edit_flag(e), edit_message(err), help));
+            let mut diags = vec![error(at, e.to_string(), help)];
+            diags.extend(single_edit_errors(scn, &req.edits));
+            Err(Diagnostics(diags))
         }
     }
-    let edited = if diags.iter().any(|d| d.at.starts_with("--")) {
-        None
-    } else {
-        match mc::apply_edits(scn, &req.edits) {
+}
+
+/// [`compile`] with the model already resolved (`RunOptions::resolve`, as a front end does to
+/// word its own flag errors): the same checks of the edits, the model is not resolved again.
+pub fn compile_resolved(
+    scn: &Scenario,
+    run: RunOptions,
+    edits: &[Edit],
+) -> Result<Experiment, Diagnostics> {
+    let mut diags = single_edit_errors(scn, edits);
+    let edited = if diags.is_empty() {
+        match mc::apply_edits(scn, edits) {
             Ok(s) => Some(s),
             Err(err) => {
                 // Each edit applies alone but not in this order (e.g. `--without uk` then
@@ -212,6 +205,8 @@ pub fn compile(scn: &Scenario, req: &Request) -> Result<Experiment, Diagnostics>
                 None
             }
         }
+    } else {
+        None
     };
     let outcomes = match mc::compile_outcomes(scn) {
         Ok(o) => Some(o),
@@ -220,8 +215,7 @@ pub fn compile(scn: &Scenario, req: &Request) -> Result<Experiment, Diagnostics>
             None
         }
     };
-    let (Some(run), Some(edited), Some(outcomes), true) = (run, edited, outcomes, diags.is_empty())
-    else {
+    let (Some(edited), Some(outcomes)) = (edited, outcomes) else {
         return Err(Diagnostics(diags));
     };
     let questions = scn
@@ -238,11 +232,30 @@ pub fn compile(scn: &Scenario, req: &Request) -> Result<Experiment, Diagnostics>
         outputs: crate::schema::outputs(&edited),
         base: scn.clone(),
         edited,
-        edits: req.edits.clone(),
+        edits: edits.to_vec(),
         run,
         outcomes,
         questions,
     })
+}
+
+/// Every edit that does not apply to `scn` on its own, as an error at its flag.
+fn single_edit_errors(scn: &Scenario, edits: &[Edit]) -> Vec<Diagnostic> {
+    let ids = || scn.actors.iter().map(|a| a.id.as_str());
+    edits
+        .iter()
+        .filter_map(|e| {
+            let err = mc::apply_edits(scn, std::slice::from_ref(e)).err()?;
+            let help = match e {
+                Edit::Without { actor } => Some(match crate::suggest::suggest(actor, ids()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("actors: {}", ids().collect::<Vec<_>>().join(", ")),
+                }),
+                _ => None,
+            };
+            Some(error(edit_flag(e), edit_message(err), help))
+        })
+        .collect()
 }
 
 fn edit_flag(e: &Edit) -> String {
@@ -263,12 +276,16 @@ fn edit_message(e: McError) -> String {
 /// The uncertain numbers of `scn`, in the sampler's visit order.
 fn input_space(scn: &Scenario) -> Vec<InputSpec> {
     let sampler = Sampler::new(scn, 0.0);
-    let catalog = crate::catalog::parameters(scn);
+    let catalog: std::collections::HashMap<String, crate::catalog::ParamInfo> =
+        crate::catalog::parameters(scn)
+            .into_iter()
+            .map(|p| (p.path.clone(), p))
+            .collect();
     sampler
         .inputs
         .iter()
         .map(|i| {
-            let info = catalog.iter().find(|p| p.path == i.path);
+            let info = catalog.get(&i.path);
             InputSpec {
                 path: i.path.clone(),
                 nominal: i.nominal,
@@ -397,11 +414,10 @@ impl Experiment {
     /// then do not sum to 100%) or leave runs in no class.
     pub fn pilot(&self, runs: u64, seed: u64) -> Result<Pilot, McError> {
         let cfg = self.mc_config(runs.max(1), seed);
-        let run = &self.run;
-        let r = mc::simulate_keep(
+        let r = mc::simulate_keep_with(
             &self.base,
             &cfg,
-            |s, rng: &mut Rng| engine::simulate_once(s, run, rng),
+            &engine::Prepared::new(&self.run),
             None,
             Keep::Outcomes,
         )?;

@@ -323,7 +323,8 @@ fn request(scn: &Scenario, f: &Flags, s: &StudyFlags) -> Result<PlanRequest, Err
 /// Run a study; the `Study` JSON exactly as `statecraft run --format json` prints it.
 pub fn study_json(scn: &Scenario, f: &Flags, s: &StudyFlags) -> Result<String, Error> {
     let req = request(scn, f, s)?;
-    let exp = experiment(scn, req.edits.clone())?;
+    let run = req.run.clone().map_or_else(|| run_options(scn), Ok)?;
+    let exp = experiment(scn, run, &req.edits)?;
     let p = exp.plan(&req).map_err(study_error)?;
     let st = exp.execute(&p, None).map_err(study_error)?;
     serde_json::to_string_pretty(&st)
@@ -334,26 +335,17 @@ pub fn study_json(scn: &Scenario, f: &Flags, s: &StudyFlags) -> Result<String, E
         .map_err(|e| Error::Other(format!("cannot encode JSON: {e}")))
 }
 
-/// The compiled experiment of `scn` with `edits` (every problem at once, as `statecraft run`).
-fn experiment(scn: &Scenario, edits: Vec<Edit>) -> Result<Experiment, Error> {
-    let req = statecraft_core::experiment::Request {
-        edits,
-        ..Default::default()
-    };
-    statecraft_core::experiment::compile(scn, &req).map_err(|d| {
-        let n = d.0.len();
-        Error::Input(if n == 1 {
-            d.to_string()
-        } else {
-            format!("{n} problems:\n{d}")
-        })
-    })
+/// The compiled experiment of `scn` with `run` and `edits` (every problem at once, as
+/// `statecraft run`).
+fn experiment(scn: &Scenario, run: RunOptions, edits: &[Edit]) -> Result<Experiment, Error> {
+    statecraft_core::experiment::compile_resolved(scn, run, edits)
+        .map_err(|d| Error::Input(d.to_string()))
 }
 
 /// The experiment's model, input space and output schema (`statecraft check --schema --format
 /// json`, byte for byte).
 pub fn experiment_json(scn: &Scenario) -> Result<String, Error> {
-    let exp = experiment(scn, Vec::new())?;
+    let exp = experiment(scn, run_options(scn)?, &[])?;
     serde_json::to_string_pretty(&exp.describe())
         .map(|mut t| {
             t.push('\n');

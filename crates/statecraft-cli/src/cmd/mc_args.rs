@@ -365,33 +365,8 @@ pub fn experiment(
     rounds: Option<usize>,
     edits: Vec<Edit>,
 ) -> Result<statecraft_core::experiment::Experiment, Failure> {
-    use statecraft_core::experiment::{compile, Request};
     let run = resolve_model(scn, model, model_opt, rounds)?;
-    let req = Request {
-        model: statecraft_core::engine::ModelOverride {
-            id: Some(run.model.clone()),
-            rounds,
-            options: options_of(model_opt),
-        },
-        edits,
-    };
-    compile(scn, &req).map_err(|d| {
-        let n = d.0.len();
-        if n == 1 {
-            Failure::input(&d)
-        } else {
-            Failure::input(format!("{n} problems:\n{d}"))
-        }
-    })
-}
-
-/// `--model-opt KEY=VALUE` pairs (already checked by [`resolve_model`]).
-fn options_of(model_opt: &[String]) -> Vec<(String, String)> {
-    model_opt
-        .iter()
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect()
+    statecraft_core::experiment::compile_resolved(scn, run, &edits).map_err(Failure::input)
 }
 
 /// The model that runs on `scn`: `--model`, `--model-opt` and `--rounds` over the scenario's

@@ -43,6 +43,11 @@ impl Names<'_> {
             .position(|a| a.actor == id)
             .ok_or_else(|| CrisisError::unknown("ally", id, ctx))
     }
+    /// `<actor>.<issue>` → flat stance index
+    fn slot<C: Display + ?Sized>(&self, a: &str, k: &str, ctx: &C) -> Result<usize, CrisisError> {
+        Ok(self.actor(a, ctx)? * self.scn.issues.len() + self.issue(k, ctx)?)
+    }
+
     /// Resolve a variable of the grammar ([`names::var`]) to indices.
     fn var<C: Display + ?Sized>(&self, name: &str, ctx: &C) -> Result<Var, CrisisError> {
         use names::VarName as V;
@@ -50,15 +55,14 @@ impl Names<'_> {
             context: ctx.to_string(),
             name: name.into(),
         };
-        let nk = self.scn.issues.len();
         Ok(match names::var(name).ok_or_else(bad)? {
             V::Cohesion => Var::Cohesion,
             V::Withdrawals => Var::Withdrawals,
             V::Pressure => Var::Pressure,
             V::Threat => Var::Threat,
             V::Day => Var::Now,
-            V::Position(a, k) => Var::Pos(self.actor(a, ctx)? * nk + self.issue(k, ctx)?),
-            V::Salience(a, k) => Var::Sal(self.actor(a, ctx)? * nk + self.issue(k, ctx)?),
+            V::Position(a, k) => Var::Pos(self.slot(a, k, ctx)?),
+            V::Salience(a, k) => Var::Sal(self.slot(a, k, ctx)?),
             V::Capability(a) => Var::Cap(self.actor(a, ctx)?),
             V::Alignment(a) => Var::Align(self.ally(a, ctx)?),
             // `[params]`: this run's sampled value (`Model::params`, rewritten by `refresh`
@@ -89,13 +93,12 @@ impl Names<'_> {
             context: ctx.to_string(),
             name: name.into(),
         };
-        let nk = self.scn.issues.len();
         Ok(match names::param(name).ok_or_else(bad)? {
             P::Pressure => Param::Pressure,
             P::Threat => Param::Threat,
             P::Cohesion => Param::Cohesion,
-            P::Position(a, k) => Param::Pos(self.actor(a, ctx)? * nk + self.issue(k, ctx)?),
-            P::Salience(a, k) => Param::Sal(self.actor(a, ctx)? * nk + self.issue(k, ctx)?),
+            P::Position(a, k) => Param::Pos(self.slot(a, k, ctx)?),
+            P::Salience(a, k) => Param::Sal(self.slot(a, k, ctx)?),
             P::Capability(a) => Param::Cap(self.actor(a, ctx)?),
             P::Lean(a) => Param::Lean(self.ally(a, ctx)?),
             P::Alignment(a) => Param::Align(self.ally(a, ctx)?),
