@@ -546,6 +546,9 @@ pub struct CrisisWorker {
     compiled: crate::crisis::Compiled,
     /// `params.<name>` of every `[params]` number, in name order ([`record_params`])
     params: Vec<String>,
+    /// the compiled model's layout followed by the params' vars, and their slots
+    layout: crate::state::Layout,
+    param_slots: Vec<usize>,
 }
 
 impl crate::mc::Runner for Prepared<'_> {
@@ -562,13 +565,18 @@ impl crate::mc::Runner for Prepared<'_> {
         let compiled =
             crate::crisis::Compiled::with_model(template, &self.opts.model, &self.opts.options)
                 .map_err(EngineError::Crisis)?;
+        let params: Vec<String> = template
+            .params
+            .keys()
+            .map(|name| format!("params.{name}"))
+            .collect();
+        let mut layout = compiled.layout().clone();
+        let param_slots = params.iter().map(|p| layout.var_slot(p)).collect();
         Ok(Some(CrisisWorker {
             compiled,
-            params: template
-                .params
-                .keys()
-                .map(|name| format!("params.{name}"))
-                .collect(),
+            params,
+            layout,
+            param_slots,
         }))
     }
 
@@ -608,6 +616,38 @@ impl crate::mc::Runner for Prepared<'_> {
             }
             None => {
                 *st = simulate_once(scn, self.opts, rng)?;
+                Ok(())
+            }
+        }
+    }
+
+    fn layout(&self, worker: &Self::Worker) -> Option<crate::state::Layout> {
+        worker.as_ref().map(|w| w.layout.clone())
+    }
+
+    fn run_slots(
+        &self,
+        worker: &mut Self::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        layout: &crate::state::Layout,
+        out: &mut crate::state::SlotRun,
+    ) -> Result<(), EngineError> {
+        match worker {
+            Some(w) => {
+                out.begin(layout);
+                w.compiled
+                    .run_slots(scn, rng, out)
+                    .map_err(EngineError::Crisis)?;
+                for (&k, n) in w.param_slots.iter().zip(scn.params.values()) {
+                    if let Some(x) = out.vars.get_mut(k) {
+                        *x = n.value;
+                    }
+                }
+                Ok(())
+            }
+            None => {
+                out.place(simulate_once(scn, self.opts, rng)?, layout);
                 Ok(())
             }
         }

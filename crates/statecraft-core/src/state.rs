@@ -83,3 +83,109 @@ impl RunState {
         self.vars.get(name).copied()
     }
 }
+
+/// The names of the vars and series a compiled model writes, each at a fixed index (slot): the
+/// layout of a [`SlotRun`]. Built once per job; the order is the model's, not sorted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layout {
+    pub vars: Vec<String>,
+    pub series: Vec<String>,
+}
+
+impl Layout {
+    /// The slot of var `name`, adding it if new (a name written twice has one slot: the later
+    /// write wins, as with [`RunState::put`]).
+    pub fn var_slot(&mut self, name: &str) -> usize {
+        match self.vars.iter().position(|v| v == name) {
+            Some(i) => i,
+            None => {
+                self.vars.push(name.to_owned());
+                self.vars.len() - 1
+            }
+        }
+    }
+
+    /// The slot of series `name`, adding it if new.
+    pub fn series_slot(&mut self, name: &str) -> usize {
+        match self.series.iter().position(|v| v == name) {
+            Some(i) => i,
+            None => {
+                self.series.push(name.to_owned());
+                self.series.len() - 1
+            }
+        }
+    }
+}
+
+/// One run's result addressed by the slots of a [`Layout`]: what a Monte Carlo job folds when
+/// its run function has a layout (no name is built, compared or looked up per run). Equivalent
+/// to the [`RunState`] with, for every written var slot, `vars[name] = value`, and for every
+/// non-empty series slot, `series[name] = values`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SlotRun {
+    /// Per var slot: the value, or [`SlotRun::UNSET`]'s bits when the run did not write it.
+    pub vars: Vec<f64>,
+    /// Per series slot: the values (empty = not written).
+    pub series: Vec<Vec<f64>>,
+    pub events: Vec<String>,
+}
+
+impl SlotRun {
+    /// What an unwritten var slot holds: the signalling NaN of a recycled [`RunState`], which no
+    /// arithmetic produces, so a written NaN stays distinguishable from an absent var.
+    pub const UNSET: f64 = f64::from_bits(UNWRITTEN);
+
+    /// Start a run: every var unwritten, every series empty, no events (buffers kept).
+    pub fn begin(&mut self, layout: &Layout) {
+        self.vars.clear();
+        self.vars.resize(layout.vars.len(), Self::UNSET);
+        self.series.resize_with(layout.series.len(), Vec::new);
+        self.series.truncate(layout.series.len());
+        self.series.iter_mut().for_each(Vec::clear);
+        self.events.clear();
+    }
+
+    /// Whether var slot `i` was written.
+    pub fn written(x: f64) -> bool {
+        x.to_bits() != UNWRITTEN
+    }
+
+    /// The value of var slot `i`, if written.
+    pub fn get(&self, i: usize) -> Option<f64> {
+        self.vars.get(i).copied().filter(|x| Self::written(*x))
+    }
+
+    /// Place `st`'s vars and series by name at their slots of `layout` (what `st` has
+    /// outside the layout is dropped), after [`SlotRun::begin`].
+    pub fn place(&mut self, st: RunState, layout: &Layout) {
+        self.begin(layout);
+        for (x, name) in self.vars.iter_mut().zip(&layout.vars) {
+            if let Some(v) = st.vars.get(name) {
+                *x = *v;
+            }
+        }
+        for (x, name) in self.series.iter_mut().zip(&layout.series) {
+            if let Some(v) = st.series.get(name) {
+                x.extend_from_slice(v);
+            }
+        }
+        self.events = st.events;
+    }
+
+    /// The [`RunState`] this run stands for under `layout`.
+    pub fn to_state(&self, layout: &Layout) -> RunState {
+        let mut st = RunState::default();
+        for (name, &x) in layout.vars.iter().zip(&self.vars) {
+            if Self::written(x) {
+                st.vars.insert(name.clone(), x);
+            }
+        }
+        for (name, s) in layout.series.iter().zip(&self.series) {
+            if !s.is_empty() {
+                st.series.insert(name.clone(), s.clone());
+            }
+        }
+        st.events = self.events.clone();
+        st
+    }
+}

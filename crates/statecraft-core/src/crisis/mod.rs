@@ -18,7 +18,7 @@ use crate::models::step::Stepper;
 use crate::models::ModelOptions;
 use crate::rng::{self, Rng};
 use crate::scenario::{CrisisSpec, EffectOp, InfluenceKind, Scenario};
-use crate::state::RunState;
+use crate::state::{Layout, RunState, SlotRun};
 use std::fmt::Display;
 
 mod bargaining;
@@ -28,6 +28,7 @@ mod compile;
 mod events;
 mod gates;
 pub(crate) mod names;
+mod out;
 mod run;
 mod salience;
 mod state;
@@ -354,6 +355,8 @@ pub struct Compiled {
     calendar: (i64, i64),
     /// the per-round series of the last run (reused)
     bufs: run::SeriesBufs,
+    /// the slot of every var and series a run writes ([`Compiled::layout`])
+    slots: out::OutSlots,
 }
 
 impl Compiled {
@@ -389,6 +392,7 @@ impl Compiled {
             compile::compile(scn, &spec, 0, stepper)?
         };
         Ok(Compiled {
+            slots: out::OutSlots::of(&model),
             model,
             extra,
             calendar,
@@ -425,23 +429,41 @@ impl Compiled {
         Ok(())
     }
 
+    /// The names of the vars and series [`Compiled::run_slots`] writes, by slot.
+    pub fn layout(&self) -> &Layout {
+        &self.slots.layout
+    }
+
+    /// [`Compiled::run`] writing into `out` by the slots of [`Compiled::layout`] (after
+    /// [`SlotRun::begin`] with that layout, which the caller does, so that it can add vars of
+    /// its own at slots past the layout's): the same values, no name built or looked up.
+    pub fn run_slots(
+        &mut self,
+        scn: &Scenario,
+        rng: &mut Rng,
+        out: &mut SlotRun,
+    ) -> Result<(), CrisisError> {
+        let key = rng::run_key(rng);
+        self.run_keyed(scn, key, out)
+    }
+
     fn run_keyed(
         &mut self,
         scn: &Scenario,
         key: u64,
-        st: &mut RunState,
+        st: &mut impl out::Sink,
     ) -> Result<(), CrisisError> {
-        let (m, bufs, cal) = (&mut self.model, &mut self.bufs, self.calendar);
+        let (m, bufs, cal, slots) = (&mut self.model, &mut self.bufs, self.calendar, &self.slots);
         if self.extra.is_empty() {
             compile::refresh(m, scn, &scn.crisis, key);
-            return run::run_model(m, bufs, scn, &scn.crisis, key, cal, st);
+            return run::run_model(m, bufs, scn, &scn.crisis, key, cal, (slots, st));
         }
         let mut spec = scn.crisis.clone();
         for d in &self.extra {
             spec.disable(d);
         }
         compile::refresh(m, scn, &spec, key);
-        run::run_model(m, bufs, scn, &spec, key, cal, st)
+        run::run_model(m, bufs, scn, &spec, key, cal, (slots, st))
     }
 }
 

@@ -2,6 +2,7 @@
 //! [`RunState`].
 
 use super::compile::{calendar, compile};
+use super::out::{OutSlots, Sink};
 use super::*;
 
 pub(super) fn run(
@@ -14,6 +15,8 @@ pub(super) fn run(
     // One word of the run's stream keys every draw of the run (docs/uncertainty.md).
     let key = rng::run_key(rng);
     let model = compile(scn, spec, key, stepper)?;
+    // a name-keyed state reads no slot: none are built for a single run
+    let slots = OutSlots::default();
     let mut st = RunState::default();
     run_model(
         &model,
@@ -22,7 +25,7 @@ pub(super) fn run(
         spec,
         key,
         cal,
-        &mut st,
+        (&slots, &mut st),
     )?;
     Ok(st)
 }
@@ -47,7 +50,7 @@ pub(super) fn run_model(
     spec: &CrisisSpec,
     key: u64,
     (total, rd): (i64, i64),
-    st: &mut RunState,
+    (slots, st): (&OutSlots, &mut impl Sink),
 ) -> Result<(), CrisisError> {
     let nk = scn.issues.len();
     let na = scn.actors.len();
@@ -153,58 +156,67 @@ pub(super) fn run_model(
     }
 
     let names = &m.names;
+    let sl = slots;
     for (o, n) in names.opt.iter().enumerate() {
-        st.put(&n[0], f64::from(u8::from(sim.taken[o].is_some())));
+        let k = sl.opt.get(o).copied().unwrap_or_default();
+        st.var(&n[0], k[0], f64::from(u8::from(sim.taken[o].is_some())));
         if let Some(d) = sim.taken[o] {
-            st.put(&n[1], d as f64);
+            st.var(&n[1], k[1], d as f64);
         }
-        st.put(&n[2], f64::from(sim.orders[o]));
+        st.var(&n[2], k[2], f64::from(sim.orders[o]));
         if sim.withdrawn_opt[o] {
-            st.put(&n[3], 1.0);
+            st.var(&n[3], k[3], 1.0);
         }
     }
-    st.put("cohesion", sim.cohesion());
-    st.put("cohesion.min", sim.cohesion_min);
-    st.put("withdrawals", f64::from(sim.n_withdrawals));
-    st.put("pressure", sim.pressure);
-    st.put("threat", sim.threat);
+    let f = &sl.fixed;
+    st.var("cohesion", f[0], sim.cohesion());
+    st.var("cohesion.min", f[1], sim.cohesion_min);
+    st.var("withdrawals", f[2], f64::from(sim.n_withdrawals));
+    st.var("pressure", f[3], sim.pressure);
+    st.var("threat", f[4], sim.threat);
     for (i, n) in names.ally.iter().enumerate() {
-        st.put(&n[0], f64::from(sim.align[i]));
+        let k = sl.ally.get(i).copied().unwrap_or_default();
+        st.var(&n[0], k[0], f64::from(sim.align[i]));
         if let Some(d) = sim.plus_day[i] {
-            st.put(&n[1], d as f64);
+            st.var(&n[1], k[1], d as f64);
         }
         if let Some(d) = sim.minus_day[i] {
-            st.put(&n[2], d as f64);
+            st.var(&n[2], k[2], d as f64);
         }
         if let Some(d) = sim.withdrawn[i] {
-            st.put(&n[3], d as f64);
-            st.put(&n[4], (d + m.notice_days) as f64);
+            st.var(&n[3], k[3], d as f64);
+            st.var(&n[4], k[4], (d + m.notice_days) as f64);
         }
     }
     for (k, n) in names.issue.iter().enumerate() {
         let (med, mean) = sim.issue_stats(k);
-        st.put(&n[0], med);
-        st.put(&n[1], mean);
+        let at = sl.issue.get(k).copied().unwrap_or_default();
+        st.var(&n[0], at[0], med);
+        st.var(&n[1], at[1], mean);
     }
-    for ((i, name), s) in pos_series.iter().zip(pos_s.iter()) {
-        st.put(name, sim.pos[*i]);
-        st.put_series(name, s);
+    for (j, ((i, name), s)) in pos_series.iter().zip(pos_s.iter()).enumerate() {
+        let (v, ser) = sl.pos.get(j).copied().unwrap_or_default();
+        st.var(name, v, sim.pos[*i]);
+        st.series(name, ser, s);
     }
-    st.put_series("cohesion", coh_s);
-    for (n, s) in names.ally.iter().zip(align_s.iter()) {
-        st.put_series(&n[0], s);
+    st.series("cohesion", sl.cohesion_series, coh_s);
+    for (j, (n, s)) in names.ally.iter().zip(align_s.iter()).enumerate() {
+        st.series(&n[0], sl.ally_series.get(j).copied().unwrap_or_default(), s);
     }
-    for (d, option) in &names.disabled {
-        st.put(d, 1.0);
+    for (j, (d, option)) in names.disabled.iter().enumerate() {
+        let (kd, ko) = sl.disabled.get(j).copied().unwrap_or_default();
+        st.var(d, kd, 1.0);
         // a removed option was never taken (outcome predicates such as `option.x.taken < 1`
         // keep working)
         if let Some([taken, orders]) = option {
-            st.put(taken, 0.0);
-            st.put(orders, 0.0);
+            let [kt, ko] = ko.unwrap_or_default();
+            st.var(taken, kt, 0.0);
+            st.var(orders, ko, 0.0);
         }
     }
-    st.events = std::mem::take(&mut sim.log);
     let why = sim.ended.take().unwrap_or_else(|| "status_quo".into());
-    st.events.push(format!("ended:{why}"));
+    let log = st.events();
+    *log = std::mem::take(&mut sim.log);
+    log.push(format!("ended:{why}"));
     Ok(())
 }

@@ -22,7 +22,7 @@ use crate::expr::{Expr, ParseError};
 use crate::rng::{self, Rng};
 use crate::sample::Sampler;
 use crate::scenario::{Dist, Edit, Expect, Scenario};
-use crate::state::RunState;
+use crate::state::{Layout, RunState, SlotRun};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -449,7 +449,157 @@ impl FoldCx {
     }
 }
 
+/// Where a var a predicate reads is found in a [`SlotRun`].
+#[derive(Clone, Copy, Debug)]
+enum At {
+    /// a `disabled.<id>` var of the job: 1 (whatever the run wrote), as in [`Runs::push`]
+    One,
+    Slot(usize),
+    /// not in the layout: never written
+    Absent,
+}
+
+/// What folding a [`SlotRun`] needs beyond the [`FoldCx`], built once per job from the
+/// runner's [`Layout`], and the job's var and series accumulators by slot (moved into
+/// [`Runs::var_acc`] and [`Runs::series_acc`] by name when the job ends, [`SlotFold::finish`]).
+struct SlotFold {
+    layout: Layout,
+    outcomes: Vec<Expr<At>>,
+    questions: Vec<Option<Expr<At>>>,
+    /// per var slot: whether its name is a `disabled.<id>` of the job (folded as the job's 1)
+    skip: Vec<bool>,
+    vars: Vec<Option<agg::VarAcc>>,
+    series: Vec<Option<agg::SeriesAcc>>,
+}
+
+impl SlotFold {
+    fn new(layout: Layout, cx: &FoldCx) -> SlotFold {
+        let index: HashMap<&str, usize> = layout
+            .vars
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let mut at = |v: &String| -> Result<At, std::convert::Infallible> {
+            Ok(if cx.disabled.binary_search(v).is_ok() {
+                At::One
+            } else {
+                index.get(v.as_str()).map_or(At::Absent, |&i| At::Slot(i))
+            })
+        };
+        let outcomes = cx
+            .outcomes
+            .iter()
+            .filter_map(|e| e.map_vars(&mut at).ok())
+            .collect();
+        let questions = cx
+            .questions
+            .iter()
+            .map(|q| q.as_ref().and_then(|e| e.map_vars(&mut at).ok()))
+            .collect();
+        let skip = layout
+            .vars
+            .iter()
+            .map(|v| cx.disabled.binary_search(v).is_ok())
+            .collect();
+        SlotFold {
+            vars: vec![None; layout.vars.len()],
+            series: vec![None; layout.series.len()],
+            layout,
+            outcomes,
+            questions,
+            skip,
+        }
+    }
+
+    /// Move the accumulators into `runs`, by name.
+    fn finish(self, runs: &mut Runs) {
+        for (name, acc) in self.layout.vars.into_iter().zip(self.vars) {
+            if let Some(a) = acc {
+                runs.var_acc.insert(name, a);
+            }
+        }
+        for (name, acc) in self.layout.series.into_iter().zip(self.series) {
+            if let Some(a) = acc {
+                runs.series_acc.insert(name, a);
+            }
+        }
+    }
+}
+
 impl Runs {
+    /// [`Runs::push`] of the run `sr` stands for (not with [`Keep::All`]): the same indicators,
+    /// accumulators and counts, read by slot.
+    fn push_slots(&mut self, sr: &SlotRun, cx: &FoldCx, sf: &mut SlotFold) {
+        if self.outcomes.len() < sf.outcomes.len() {
+            self.outcomes.resize(sf.outcomes.len(), Vec::new());
+        }
+        let mut lookup = |a: &At| -> Option<f64> {
+            match *a {
+                At::One => Some(1.0),
+                At::Slot(i) => sr.get(i),
+                At::Absent => None,
+            }
+        };
+        for (k, e) in sf.outcomes.iter().enumerate() {
+            self.outcomes[k].push(e.eval(&mut lookup));
+        }
+        if cx.keep == Keep::Outcomes {
+            self.n += 1;
+            return;
+        }
+        if self.questions.len() < sf.questions.len() {
+            self.questions.resize(sf.questions.len(), Vec::new());
+        }
+        for (k, e) in sf.questions.iter().enumerate() {
+            if let Some(e) = e {
+                self.questions[k].push(e.eval(&mut lookup));
+            }
+        }
+        for (i, (&v, acc)) in sr.vars.iter().zip(sf.vars.iter_mut()).enumerate() {
+            if !SlotRun::written(v) || sf.skip[i] {
+                continue;
+            }
+            acc.get_or_insert_with(|| {
+                agg::VarAcc::new(var_range(&cx.schema, &sf.layout.vars[i]), cx.bins)
+            })
+            .push(v);
+        }
+        for d in &cx.disabled {
+            match self.var_acc.get_mut(d) {
+                Some(a) => a.push(1.0),
+                None => {
+                    let mut a = agg::VarAcc::new(var_range(&cx.schema, d), cx.bins);
+                    a.push(1.0);
+                    self.var_acc.insert(d.clone(), a);
+                }
+            }
+        }
+        for (s, acc) in sr.series.iter().zip(sf.series.iter_mut()) {
+            if !s.is_empty() {
+                acc.get_or_insert_with(agg::SeriesAcc::default).push(s);
+            }
+        }
+        self.count_events(&sr.events);
+        self.n += 1;
+    }
+
+    /// Count a run's events: occurrences, and runs in which each occurred.
+    fn count_events(&mut self, events: &[String]) {
+        for (j, e) in events.iter().enumerate() {
+            // first occurrence in this run (a run logs few events: a scan, no set)
+            let first = !events[..j].contains(e);
+            let entry = match self.events.get_mut(e) {
+                Some(x) => x,
+                None => self.events.entry(e.clone()).or_insert((0, 0)),
+            };
+            entry.1 += 1;
+            if first {
+                entry.0 += 1;
+            }
+        }
+    }
+
     /// Fold one run in. Every `disabled.<id>` var of the job reads 1 (whatever the run function
     /// set), as if it had been inserted into the run's vars before the outcome predicates are
     /// evaluated; `disabled` holds those names, sorted.
@@ -534,18 +684,7 @@ impl Runs {
             a.push(s);
             self.series_acc.insert(k.clone(), a);
         }
-        for (j, e) in st.events.iter().enumerate() {
-            // first occurrence in this run (a run logs few events: a scan, no set)
-            let first = !st.events[..j].contains(e);
-            let entry = match self.events.get_mut(e) {
-                Some(x) => x,
-                None => self.events.entry(e.clone()).or_insert((0, 0)),
-            };
-            entry.1 += 1;
-            if first {
-                entry.0 += 1;
-            }
-        }
+        self.count_events(&st.events);
         let back = if cx.keep == Keep::All {
             self.keep_run(st, disabled);
             None
@@ -720,6 +859,29 @@ pub trait Runner: Sync {
         *st = self.run(worker, scn, rng)?;
         Ok(())
     }
+    /// The names of the vars and series this runner's runs write, by slot, when it can write
+    /// them index-addressed ([`Runner::run_slots`]): a job then folds [`SlotRun`]s, with no
+    /// name compared per run. `None` (the default): the job folds [`RunState`]s. Every worker
+    /// of one template must give the same layout.
+    fn layout(&self, _worker: &Self::Worker) -> Option<Layout> {
+        None
+    }
+    /// [`Runner::run`] into `out` by the slots of `layout` (= [`Runner::layout`] of a worker of
+    /// the same template): the same values. The default runs [`Runner::run`] and places its
+    /// vars and series by name (a var or series missing from the layout would be lost, which
+    /// is why [`Runner::layout`] must list every name a run may write).
+    fn run_slots(
+        &self,
+        worker: &mut Self::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        layout: &Layout,
+        out: &mut SlotRun,
+    ) -> Result<(), Self::Error> {
+        let st = self.run(worker, scn, rng)?;
+        out.place(st, layout);
+        Ok(())
+    }
 }
 
 /// A plain run function `Fn(&Scenario, &mut Rng)` as a [`Runner`] that prepares nothing.
@@ -758,6 +920,19 @@ impl<R: Runner + ?Sized> Runner for &R {
     ) -> Result<(), R::Error> {
         (**self).run_into(w, scn, rng, st)
     }
+    fn layout(&self, w: &R::Worker) -> Option<Layout> {
+        (**self).layout(w)
+    }
+    fn run_slots(
+        &self,
+        w: &mut R::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        layout: &Layout,
+        out: &mut SlotRun,
+    ) -> Result<(), R::Error> {
+        (**self).run_slots(w, scn, rng, layout, out)
+    }
 }
 
 /// `runner` calling `tick` after every run (a caller's progress count across several jobs).
@@ -787,6 +962,21 @@ impl<R: Runner> Runner for Tick<'_, R> {
         let out = self.runner.run_into(w, scn, rng, st);
         (self.tick)();
         out
+    }
+    fn layout(&self, w: &R::Worker) -> Option<Layout> {
+        self.runner.layout(w)
+    }
+    fn run_slots(
+        &self,
+        w: &mut R::Worker,
+        scn: &Scenario,
+        rng: &mut Rng,
+        layout: &Layout,
+        out: &mut SlotRun,
+    ) -> Result<(), R::Error> {
+        let r = self.runner.run_slots(w, scn, rng, layout, out);
+        (self.tick)();
+        r
     }
 }
 
@@ -847,6 +1037,12 @@ where
     simulate_keep_with(scn, cfg, &PerRun(f), progress, keep)
 }
 
+/// One computed run as a job hands it to the fold (and back, for reuse).
+enum RunOut {
+    State(RunState),
+    Slots(SlotRun),
+}
+
 /// [`simulate_keep`] with a prepared [`Runner`]: its worker is built from the job's template
 /// (`Prepared::run_scn`) once per piece in flight and reused, with its scenario buffer, by
 /// later pieces.
@@ -866,12 +1062,30 @@ pub fn simulate_keep_with<R: Runner>(
     // sampled copy; a worker depends only on the template.
     type Slot<W> = (Scenario, W);
     let buffers: std::sync::Mutex<Vec<Slot<R::Worker>>> = std::sync::Mutex::new(Vec::new());
+    // A runner with a layout writes index-addressed runs (not with `Keep::All`, which keeps
+    // every run's named vars): build the first worker now to read it, and pool it.
+    let limit = match &cfg.precision {
+        Some(p) => p.max_runs.max(cfg.runs),
+        None => cfg.runs,
+    };
+    let mut slot_fold: Option<SlotFold> = None;
+    if keep != Keep::All && limit > 0 {
+        if let Ok(w) = runner.worker(&p.run_scn) {
+            if let Some(layout) = runner.layout(&w) {
+                slot_fold = Some(SlotFold::new(layout, &cx));
+            }
+            if let Ok(mut v) = buffers.lock() {
+                v.push((p.run_scn.clone(), w));
+            }
+        }
+    }
+    let layout = slot_fold.as_ref().map(|f| f.layout.clone());
     // Run states folded and handed back for reuse (not with `Keep::All`, which keeps them):
     // at most the two chunks alive at a time.
-    let states: std::sync::Mutex<Vec<RunState>> = std::sync::Mutex::new(Vec::new());
-    let compute = |from: u64, to: u64| -> Vec<Result<RunState, String>> {
+    let states: std::sync::Mutex<Vec<RunOut>> = std::sync::Mutex::new(Vec::new());
+    let compute = |from: u64, to: u64| -> Vec<Result<RunOut, String>> {
         let pieces = (to - from).div_ceil(PIECE);
-        let out: Vec<Vec<Result<RunState, String>>> = (0..pieces)
+        let out: Vec<Vec<Result<RunOut, String>>> = (0..pieces)
             .into_par_iter()
             .map(|k| {
                 let a = from + k * PIECE;
@@ -887,25 +1101,41 @@ pub fn simulate_keep_with<R: Runner>(
                         }
                     },
                 };
-                let mut spare: Vec<RunState> = match states.lock() {
+                let mut spare: Vec<RunOut> = match states.lock() {
                     Ok(mut v) => {
                         let n = v.len().saturating_sub((b - a) as usize);
                         v.split_off(n)
                     }
                     Err(_) => Vec::new(),
                 };
-                let res: Vec<Result<RunState, String>> = (a..b)
+                let res: Vec<Result<RunOut, String>> = (a..b)
                     .map(|i| {
                         if cfg.cancel.is_cancelled() {
                             return Err(String::new());
                         }
                         sample_into(&p, cfg.seed, i, &mut s);
                         let mut r = rng::stream(cfg.seed, i);
-                        let mut st = spare.pop().unwrap_or_default();
-                        let out = runner
-                            .run_into(&mut w, &s, &mut r, &mut st)
-                            .map(|()| st)
-                            .map_err(|e| e.to_string());
+                        let out = match (&layout, spare.pop()) {
+                            (Some(l), spare) => {
+                                let mut sr = match spare {
+                                    Some(RunOut::Slots(sr)) => sr,
+                                    _ => SlotRun::default(),
+                                };
+                                runner
+                                    .run_slots(&mut w, &s, &mut r, l, &mut sr)
+                                    .map(|()| RunOut::Slots(sr))
+                            }
+                            (None, spare) => {
+                                let mut st = match spare {
+                                    Some(RunOut::State(st)) => st,
+                                    _ => RunState::default(),
+                                };
+                                runner
+                                    .run_into(&mut w, &s, &mut r, &mut st)
+                                    .map(|()| RunOut::State(st))
+                            }
+                        }
+                        .map_err(|e| e.to_string());
                         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                         if let Some(cb) = progress {
                             cb(n);
@@ -921,51 +1151,57 @@ pub fn simulate_keep_with<R: Runner>(
             .collect();
         out.into_iter().flatten().collect()
     };
-    let fold = |runs: &mut Runs, from: u64, batch: Vec<Result<RunState, String>>| {
+    let fold = |(runs, sf): &mut (Runs, Option<SlotFold>),
+                from: u64,
+                batch: Vec<Result<RunOut, String>>| {
         for (k, r) in batch.into_iter().enumerate() {
-            match r {
-                Ok(st) => {
-                    if let Some(st) = runs.push(st, &cx) {
-                        if let Ok(mut v) = states.lock() {
-                            v.push(st);
-                        }
-                    }
+            let back = match (r, sf.as_mut()) {
+                (Ok(RunOut::Slots(sr)), Some(sf)) => {
+                    runs.push_slots(&sr, &cx, sf);
+                    Some(RunOut::Slots(sr))
                 }
-                Err(message) => {
+                (Ok(RunOut::State(st)), _) => runs.push(st, &cx).map(RunOut::State),
+                (Ok(RunOut::Slots(sr)), None) => {
+                    // unreachable: slot runs only come with a layout
+                    let st = sr.to_state(&Layout::default());
+                    runs.push(st, &cx).map(RunOut::State)
+                }
+                (Err(message), _) => {
                     return Err(McError::Run {
                         run: from + k as u64,
                         message,
                     })
                 }
+            };
+            if let Some(b) = back {
+                if let Ok(mut v) = states.lock() {
+                    v.push(b);
+                }
             }
         }
         Ok(())
     };
-    let mut runs = Runs::default();
+    let mut acc = (Runs::default(), slot_fold);
     let mut start = 0;
-    let limit = match &cfg.precision {
-        Some(p) => p.max_runs.max(cfg.runs),
-        None => cfg.runs,
-    };
     while start < limit {
         if cfg.cancel.is_cancelled() {
             return Err(McError::Cancelled);
         }
         if let Some(p) = &cfg.precision {
-            if start >= cfg.runs && p.met(&runs.hits(), runs.n) {
+            if start >= cfg.runs && p.met(&acc.0.hits(), acc.0.n) {
                 break;
             }
         }
         let end = (start + BATCH).min(limit);
         // pipeline: fold the previous chunk while the next one computes
-        let mut pending: Option<(u64, Vec<Result<RunState, String>>)> = None;
+        let mut pending: Option<(u64, Vec<Result<RunOut, String>>)> = None;
         let mut c = start;
         loop {
             let next = (c + CHUNK).min(end);
             let (computed, folded) = rayon::join(
                 || (c < end).then(|| compute(c, next)),
                 || match pending.take() {
-                    Some((from, batch)) => fold(&mut runs, from, batch),
+                    Some((from, batch)) => fold(&mut acc, from, batch),
                     None => Ok(()),
                 },
             );
@@ -980,6 +1216,10 @@ pub fn simulate_keep_with<R: Runner>(
             c = next;
         }
         start = end;
+    }
+    let (mut runs, sf) = acc;
+    if let Some(sf) = sf {
+        sf.finish(&mut runs);
     }
     Ok(runs)
 }
