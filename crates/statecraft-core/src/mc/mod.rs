@@ -1575,28 +1575,12 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
             hi,
         });
     }
-    let vars = runs
-        .var_acc
-        .iter()
-        .filter_map(|(k, a)| a.summary().map(|s| (k.clone(), s)))
-        .collect();
-    let series = runs
-        .series_acc
-        .iter()
-        .filter_map(|(k, a)| {
-            let bands = a.bands();
-            if bands.is_empty() || a.present() == 0 {
-                return None;
-            }
-            Some((
-                k.clone(),
-                SeriesBands {
-                    n: a.present(),
-                    bands,
-                },
-            ))
-        })
-        .collect();
+    // Each summary is a pure function of its accumulator (sorting its exact values, or reading
+    // its sketch), so computing them in parallel gives the same maps for any thread count.
+    let (vars, series) = rayon::join(
+        || var_summaries(&runs.var_acc),
+        || series_summaries(&runs.series_acc),
+    );
     let events = runs
         .events
         .iter()
@@ -1649,6 +1633,32 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
         alignment: alignment_counts(scn, runs),
         tipping: tip_steps(runs),
     }
+}
+
+/// [`agg::VarAcc::summary`] of every var, computed on the rayon pool.
+fn var_summaries(acc: &BTreeMap<String, agg::VarAcc>) -> BTreeMap<String, VarSummary> {
+    acc.par_iter()
+        .filter_map(|(k, a)| a.summary().map(|s| (k.clone(), s)))
+        .collect()
+}
+
+/// The per-round bands of every series present in some run, computed on the rayon pool.
+fn series_summaries(acc: &BTreeMap<String, agg::SeriesAcc>) -> BTreeMap<String, SeriesBands> {
+    acc.par_iter()
+        .filter_map(|(k, a)| {
+            let bands = a.bands();
+            if bands.is_empty() || a.present() == 0 {
+                return None;
+            }
+            Some((
+                k.clone(),
+                SeriesBands {
+                    n: a.present(),
+                    bands,
+                },
+            ))
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
