@@ -326,6 +326,12 @@ mod tests {
                 assert!(x >= prev, "a {a} b {b} u {u}: {x} < {prev}");
                 prev = x;
             }
+            // and across every interval boundary: the float just below its start
+            for iv in t.ivs.iter().skip(1).filter(|iv| iv.u0 > 0.0) {
+                let below = f64::from_bits(iv.u0.to_bits() - 1);
+                let (x0, x1) = (t.eval(below), t.eval(iv.u0));
+                assert!(x1 >= x0, "a {a} b {b} at u {}: {x1} < {x0}", iv.u0);
+            }
         }
     }
 
