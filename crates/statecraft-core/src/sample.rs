@@ -8,6 +8,9 @@
 
 use crate::scenario::{Dist, Num, Scenario, Source};
 use std::collections::HashMap;
+use std::sync::Arc;
+
+pub mod pinv;
 
 // ---------------------------------------------------------------------------------------------
 // Special functions
@@ -493,15 +496,19 @@ pub fn quantile(dist: &Dist, u: f64) -> f64 {
     }
 }
 
-/// A PERT distribution's beta shape and `ln B(α, β)`, computed once per input rather than per
-/// draw. [`PertShape::quantile`] returns exactly what [`quantile`] returns for the same PERT.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A PERT distribution's beta shape, `ln B(α, β)` and its inverse-CDF table ([`pinv`]), computed
+/// once per input rather than per draw (the table is shared process-wide by shape). [`PertShape::quantile`] returns exactly what [`quantile`] returns for the same PERT: both go through
+/// this type.
+#[derive(Clone, Debug, PartialEq)]
 struct PertShape {
     a: f64,
     b: f64,
     alpha: f64,
     beta: f64,
     ln_beta: f64,
+    /// The interpolated inverse of `I_x(α, β)` (u-error ≤ [`pinv::TOL`]), `None` when the
+    /// shape could not be tabulated within [`pinv::MAX_INTERVALS`] (then the exact inversion).
+    table: Option<Arc<pinv::Table>>,
 }
 
 impl PertShape {
@@ -514,18 +521,25 @@ impl PertShape {
         let c = mode.clamp(a, b);
         let alpha = 1.0 + PERT_LAMBDA * (c - a) / (b - a);
         let beta = 1.0 + PERT_LAMBDA * (b - c) / (b - a);
+        let ln_beta = ln_beta(alpha, beta);
         Ok(PertShape {
             a,
             b,
             alpha,
             beta,
-            ln_beta: ln_beta(alpha, beta),
+            ln_beta,
+            table: pinv::table(alpha, beta, ln_beta),
         })
     }
 
-    /// The quantile at `u`, already clamped to `[0, 1]`.
+    /// The quantile at `u`, already clamped to `[0, 1]`: the table's `Q̂(u)` inside `(0, 1)`,
+    /// the exact ends 0 and 1 (and the exact inversion when there is no table).
     fn quantile(&self, u: f64) -> f64 {
-        self.a + (self.b - self.a) * beta_inc_inv_lb(self.alpha, self.beta, u, self.ln_beta)
+        let x = match &self.table {
+            Some(t) if u > 0.0 && u < 1.0 => t.eval(u),
+            _ => beta_inc_inv_lb(self.alpha, self.beta, u, self.ln_beta),
+        };
+        self.a + (self.b - self.a) * x
     }
 }
 

@@ -1,0 +1,361 @@
+//! Fast numerical inversion of the beta CDF for PERT shapes.
+//!
+//! Hörmann & Leydold (2003), "Continuous random variate generation by fast numerical inversion",
+//! ACM TOMACS 13(4), §3–4: the inverse CDF `x(u)` is interpolated on intervals `[u_i, u_{i+1}]`
+//! by quintic Hermite polynomials matching `x`, `x′ = 1/f` and `x″ = −f′/f³` at both ends (their
+//! eq. (6) for the cubic case, extended with second derivatives as in their §3.2). Intervals are
+//! split in half (in `x`) until the *u-error* `|F(Q̂(u)) − u|` at check points inside each is at
+//! most [`BUILD_TOL`]. An interval whose probability mass is at most [`BUILD_TOL`] is linear: any
+//! value inside it has u-error ≤ its mass (this handles the ends where the density is 0, α > 1 at
+//! 0 and β > 1 at 1). The interval is found by a guide table (Chen & Asau 1974): `guide[j]` is
+//! the interval holding `u = j/G`, then a short forward search.
+//!
+//! The table is a pure function of `(α, β)`; [`table`] memoises it process-wide (built outside
+//! the lock; two threads building the same shape build the same bits). A table that cannot meet
+//! the tolerance within [`MAX_INTERVALS`] intervals is `None`, and the caller uses the exact
+//! inversion.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+/// The u-error the table guarantees (tested on random and dense `u`): `|F(Q̂(u)) − u| ≤ TOL`.
+pub const TOL: f64 = 1e-12;
+
+/// The u-error each interval must meet at its check points while the table is built (a margin
+/// below [`TOL`] for points between the check points).
+const BUILD_TOL: f64 = 0.25 * TOL;
+
+/// Most intervals in one table; beyond, the shape uses the exact inversion.
+pub const MAX_INTERVALS: usize = 2000;
+
+/// Most shapes held in the memo; further shapes get a fresh (identical) table per build.
+pub const MAX_MEMO_SHAPES: usize = 4096;
+
+/// Fractions of an interval where the u-error is checked.
+const CHECK_T: [f64; 5] = [0.15, 0.35, 0.5, 0.65, 0.85];
+
+/// Points where each polynomial must be non-decreasing (cheap: no CDF evaluation).
+const MONO_STEPS: usize = 32;
+
+/// One interval: `x(u) ≈ Σ c_k t^k` with `t = (u − u0) · inv_h`, clamped to `[x0, x1]`.
+#[derive(Clone, Debug, PartialEq)]
+struct Interval {
+    u0: f64,
+    inv_h: f64,
+    c: [f64; 6],
+    x0: f64,
+    x1: f64,
+}
+
+/// An interpolated inverse of the Beta(α, β) CDF.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    ivs: Vec<Interval>,
+    guide: Vec<u32>,
+}
+
+/// The CDF, density and `f′/f` of Beta(a, b) at a node.
+#[derive(Clone, Copy)]
+struct Node {
+    x: f64,
+    u: f64,
+    f: f64,
+    dlf: f64,
+}
+
+impl Table {
+    /// Build the table for Beta(a, b), `a, b ≥ 1`, or `None` if it would need more than
+    /// [`MAX_INTERVALS`] intervals (or the shape is outside the PERT range).
+    pub fn build(a: f64, b: f64, ln_beta: f64) -> Option<Table> {
+        if !(a.is_finite() && b.is_finite() && a >= 1.0 && b >= 1.0) {
+            return None;
+        }
+        let node = |x: f64| -> Node {
+            let u = super::beta_inc_lb(a, b, x, ln_beta);
+            let (lx, l1x) = (x.ln(), (1.0 - x).ln());
+            // density with the limits at the ends: 0 when the exponent is positive
+            let term = |e: f64, l: f64| if e == 0.0 { 0.0 } else { e * l };
+            let f = (term(a - 1.0, lx) + term(b - 1.0, l1x) - ln_beta).exp();
+            let dlf = (a - 1.0) / x - (b - 1.0) / (1.0 - x);
+            Node { x, u, f, dlf }
+        };
+        let cdf = |x: f64| super::beta_inc_lb(a, b, x, ln_beta);
+        let mut ivs: Vec<Interval> = Vec::new();
+        // explicit stack of pending intervals, right halves pushed first so they come out in
+        // order
+        const START: usize = 8;
+        let nodes: Vec<Node> = (0..=START).map(|k| node(k as f64 / START as f64)).collect();
+        let mut stack: Vec<(Node, Node)> = nodes.windows(2).rev().map(|w| (w[0], w[1])).collect();
+        while let Some((n0, n1)) = stack.pop() {
+            if ivs.len() >= MAX_INTERVALS {
+                return None;
+            }
+            let mass = n1.u - n0.u;
+            if mass <= BUILD_TOL {
+                ivs.push(Interval {
+                    u0: n0.u,
+                    inv_h: if mass > 0.0 { 1.0 / mass } else { 0.0 },
+                    c: [n0.x, n1.x - n0.x, 0.0, 0.0, 0.0, 0.0],
+                    x0: n0.x,
+                    x1: n1.x,
+                });
+                continue;
+            }
+            if let Some(iv) = hermite(&n0, &n1, &cdf) {
+                ivs.push(iv);
+                continue;
+            }
+            let xm = 0.5 * (n0.x + n1.x);
+            if !(xm > n0.x && xm < n1.x) {
+                return None;
+            }
+            let m = node(xm);
+            stack.push((m, n1));
+            stack.push((n0, m));
+        }
+        // guide table: guide[j] = the last interval with u0 ≤ j / G
+        let g = ivs.len();
+        let mut guide = Vec::with_capacity(g);
+        let mut i = 0usize;
+        for j in 0..g {
+            let uj = j as f64 / g as f64;
+            while i + 1 < g && ivs[i + 1].u0 <= uj {
+                i += 1;
+            }
+            guide.push(u32::try_from(i).ok()?);
+        }
+        Some(Table { ivs, guide })
+    }
+
+    /// `Q̂(u)` for `u` in `(0, 1)`.
+    #[inline]
+    pub fn eval(&self, u: f64) -> f64 {
+        let g = self.guide.len();
+        let j = ((u * g as f64) as usize).min(g - 1);
+        let mut i = self.guide[j] as usize;
+        while i + 1 < self.ivs.len() && self.ivs[i + 1].u0 <= u {
+            i += 1;
+        }
+        let iv = &self.ivs[i];
+        let t = ((u - iv.u0) * iv.inv_h).clamp(0.0, 1.0);
+        let c = &iv.c;
+        let x = c[0] + t * (c[1] + t * (c[2] + t * (c[3] + t * (c[4] + t * c[5]))));
+        x.clamp(iv.x0, iv.x1)
+    }
+
+    /// Number of intervals.
+    pub fn len(&self) -> usize {
+        self.ivs.len()
+    }
+
+    /// Whether the table has no interval (never, for a built table).
+    pub fn is_empty(&self) -> bool {
+        self.ivs.is_empty()
+    }
+
+    /// Heap bytes of the table.
+    pub fn bytes(&self) -> usize {
+        self.ivs.len() * std::mem::size_of::<Interval>()
+            + self.guide.len() * std::mem::size_of::<u32>()
+    }
+}
+
+/// The quintic Hermite interval between two nodes, if both densities are positive, the
+/// polynomial is non-decreasing and its u-error at [`CHECK_T`] is at most [`BUILD_TOL`].
+fn hermite(n0: &Node, n1: &Node, cdf: &impl Fn(f64) -> f64) -> Option<Interval> {
+    if !(n0.f > 0.0 && n1.f > 0.0 && n0.f.is_finite() && n1.f.is_finite()) {
+        return None;
+    }
+    let h = n1.u - n0.u;
+    // derivatives of x(u) scaled to t ∈ [0, 1]: x′ = 1/f, x″ = −(f′/f)/f²
+    let (p0, p1) = (n0.x, n1.x);
+    let d0 = h / n0.f;
+    let d1 = h / n1.f;
+    let s0 = -h * h * n0.dlf / (n0.f * n0.f);
+    let s1 = -h * h * n1.dlf / (n1.f * n1.f);
+    if !(d0.is_finite() && d1.is_finite() && s0.is_finite() && s1.is_finite()) {
+        return None;
+    }
+    let dp = p1 - p0;
+    let c = [
+        p0,
+        d0,
+        0.5 * s0,
+        10.0 * dp - 6.0 * d0 - 4.0 * d1 - 0.5 * (3.0 * s0 - s1),
+        -15.0 * dp + 8.0 * d0 + 7.0 * d1 + 0.5 * (3.0 * s0 - 2.0 * s1),
+        6.0 * dp - 3.0 * d0 - 3.0 * d1 - 0.5 * (s0 - s1),
+    ];
+    let iv = Interval {
+        u0: n0.u,
+        inv_h: 1.0 / h,
+        c,
+        x0: p0,
+        x1: p1,
+    };
+    let poly = |t: f64| c[0] + t * (c[1] + t * (c[2] + t * (c[3] + t * (c[4] + t * c[5]))));
+    let mut prev = p0;
+    for k in 1..=MONO_STEPS {
+        let x = poly(k as f64 / MONO_STEPS as f64);
+        if x.is_nan() || x < prev {
+            return None;
+        }
+        prev = x;
+    }
+    for &t in &CHECK_T {
+        let x = poly(t).clamp(p0, p1);
+        let err = (cdf(x) - (n0.u + t * h)).abs();
+        if err.is_nan() || err > BUILD_TOL {
+            return None;
+        }
+    }
+    Some(iv)
+}
+
+type Memo = RwLock<HashMap<(u64, u64), Option<Arc<Table>>>>;
+
+fn memo() -> &'static Memo {
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    MEMO.get_or_init(|| RwLock::new(HashMap::new()))
+}
+
+/// The table of Beta(a, b) (with `ln B(a, b)`), shared process-wide; `None` when the shape
+/// uses the exact inversion. The same bits whichever thread or job builds it first.
+pub fn table(a: f64, b: f64, ln_beta: f64) -> Option<Arc<Table>> {
+    let key = (a.to_bits(), b.to_bits());
+    if let Ok(m) = memo().read() {
+        if let Some(t) = m.get(&key) {
+            return t.clone();
+        }
+    }
+    let built = Table::build(a, b, ln_beta).map(Arc::new);
+    match memo().write() {
+        Ok(mut m) => {
+            if m.len() < MAX_MEMO_SHAPES || m.contains_key(&key) {
+                m.entry(key).or_insert(built).clone()
+            } else {
+                built
+            }
+        }
+        Err(_) => built,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::{beta_inc, ln_beta};
+
+    fn uni(k: u64, slot: u64) -> f64 {
+        crate::rng::draw(11, k, 0, slot)
+    }
+
+    /// Random shapes with α, β in [1, 5], random PERT shapes (α + β = 6) and near-degenerate
+    /// ones (mode at min or max, α = 1 + 1e-9, α = β = 3).
+    fn shapes() -> Vec<(f64, f64)> {
+        let mut v = vec![
+            (1.0, 5.0),
+            (5.0, 1.0),
+            (1.0 + 1e-9, 5.0 - 1e-9),
+            (5.0 - 1e-9, 1.0 + 1e-9),
+            (3.0, 3.0),
+            (1.0, 1.0),
+            (5.0, 5.0),
+            (1.0 + 1e-9, 1.0 + 1e-9),
+        ];
+        for k in 0..40 {
+            v.push((1.0 + 4.0 * uni(k, 0), 1.0 + 4.0 * uni(k, 1)));
+            let m = uni(k, 2);
+            v.push((1.0 + 4.0 * m, 1.0 + 4.0 * (1.0 - m)));
+        }
+        v
+    }
+
+    fn built(a: f64, b: f64) -> Table {
+        match Table::build(a, b, ln_beta(a, b)) {
+            Some(t) => t,
+            None => panic!("no table for a {a} b {b}"),
+        }
+    }
+
+    /// The u-error |F(Q̂(u)) − u| with the exact `beta_inc`, at the ends, extreme u, random u and
+    /// densely spaced u; Q̂(0) = 0 and Q̂(1) = 1.
+    #[test]
+    fn u_error_within_tolerance() {
+        let mut worst = 0.0_f64;
+        let mut most = 0;
+        for (s, &(a, b)) in shapes().iter().enumerate() {
+            let t = built(a, b);
+            most = most.max(t.len());
+            let mut us = vec![
+                0.0,
+                1.0,
+                1e-300,
+                1e-16,
+                1.0 - 1e-16,
+                0.5,
+                1e-12,
+                1.0 - 1e-12,
+            ];
+            us.extend((0..300).map(|k| uni(1000 + s as u64, k)));
+            us.extend((0..=3000).map(|k| k as f64 / 3000.0));
+            us.extend((0..=300).map(|k| 1e-3 * k as f64 / 300.0));
+            us.extend((0..=300).map(|k| 1.0 - 1e-3 * k as f64 / 300.0));
+            for &u in &us {
+                let x = t.eval(u);
+                assert!((0.0..=1.0).contains(&x), "a {a} b {b} u {u}: {x}");
+                let err = (beta_inc(a, b, x) - u).abs();
+                worst = worst.max(err);
+                assert!(err <= TOL, "a {a} b {b} u {u}: x {x} u-error {err:e}");
+            }
+            assert!(t.eval(0.0).abs() <= TOL, "a {a} b {b}");
+            assert!((t.eval(1.0) - 1.0).abs() <= TOL, "a {a} b {b}");
+        }
+        println!("worst u-error {worst:e}, most intervals {most}");
+    }
+
+    /// Q̂ is non-decreasing in u on a dense grid (across interval boundaries too).
+    #[test]
+    fn table_is_monotone() {
+        for &(a, b) in shapes().iter().take(20) {
+            let t = built(a, b);
+            let n = 200_000;
+            let mut prev = t.eval(0.0);
+            for k in 1..=n {
+                let u = k as f64 / n as f64;
+                let x = t.eval(u);
+                assert!(x >= prev, "a {a} b {b} u {u}: {x} < {prev}");
+                prev = x;
+            }
+            // and across every interval boundary: the float just below its start
+            for iv in t.ivs.iter().skip(1).filter(|iv| iv.u0 > 0.0) {
+                let below = f64::from_bits(iv.u0.to_bits() - 1);
+                let (x0, x1) = (t.eval(below), t.eval(iv.u0));
+                assert!(x1 >= x0, "a {a} b {b} at u {}: {x1} < {x0}", iv.u0);
+            }
+        }
+    }
+
+    /// The same table (and bits) from a fresh build, from the memo, and from two threads.
+    #[test]
+    fn same_bits_fresh_cached_and_threads() {
+        let (a, b) = (1.0 + 4.0 * 0.123_456_789, 1.0 + 4.0 * (1.0 - 0.123_456_789));
+        let lb = ln_beta(a, b);
+        let handles: Vec<_> = (0..2)
+            .map(|_| std::thread::spawn(move || table(a, b, lb)))
+            .collect();
+        let from_threads: Vec<_> = handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect();
+        let fresh = built(a, b);
+        let cached = table(a, b, lb);
+        let grid: Vec<f64> = (0..=10_000).map(|k| k as f64 / 10_000.0).collect();
+        for got in from_threads.iter().chain(std::iter::once(&cached)) {
+            let Some(got) = got else { panic!("no table") };
+            assert_eq!(**got, fresh);
+            for &u in &grid {
+                assert_eq!(got.eval(u).to_bits(), fresh.eval(u).to_bits(), "u {u}");
+            }
+        }
+    }
+}
