@@ -49,8 +49,18 @@ impl Sim<'_> {
     }
 
     /// Cohesion (docs/crisis.md §5): 1 − 2·min(C⁺, C⁻)/C over members' capabilities, minus the
-    /// accumulated damage from options and withdrawal notices, clamped to [0, 1].
+    /// accumulated damage from options and withdrawal notices, clamped to [0, 1]. Cached
+    /// between the state changes that move it (`Sim::coh`).
     pub(super) fn cohesion(&self) -> f64 {
+        if let Some(c) = self.coh.get() {
+            return c;
+        }
+        let c = self.cohesion_now();
+        self.coh.set(Some(c));
+        c
+    }
+
+    fn cohesion_now(&self) -> f64 {
         let (mut plus, mut minus, mut total) = (0.0, 0.0, 0.0);
         for (i, a) in self.m.allies.iter().enumerate() {
             if !a.counted {
@@ -74,34 +84,54 @@ impl Sim<'_> {
     }
 
     /// Linear-threshold cascade of alignments (docs/crisis.md §5), iterated to a fixed point.
+    /// The exogenous pulls are summed once per call (nothing the cascade changes moves them)
+    /// and the neighbour sums once per change of a neighbour (`Sim::nb`), in the same order
+    /// of operations as summing them afresh for every ally in every iteration.
     pub(super) fn cascade(&mut self) {
         let m = self.m;
         let n = m.allies.len();
-        let mut next = self.align.clone();
+        let mut ex = std::mem::take(&mut self.ex);
+        ex.clear();
+        for (i, a) in m.allies.iter().enumerate() {
+            if a.locked {
+                ex.push((0.0, 0.0));
+                continue;
+            }
+            let mut ex_p = self.lean[i].max(0.0) + self.push_i;
+            let mut ex_n = (-self.lean[i]).max(0.0) + self.push_t;
+            // spatial alignment (§5.1), recomputed from this round's positions, never
+            // accumulated: it is an exogenous pull like the lean
+            let sp = self.spatial_pull(i);
+            if sp > 0.0 {
+                ex_p += sp;
+            } else if sp < 0.0 {
+                ex_n -= sp;
+            }
+            ex.push((ex_p, ex_n));
+        }
+        let mut next = std::mem::take(&mut self.next);
+        next.clear();
+        next.extend_from_slice(&self.align);
         for _ in 0..(2 * n + 2) {
             let mut changed = false;
             for (i, a) in m.allies.iter().enumerate() {
                 if a.locked {
                     continue;
                 }
-                let mut ex_p = self.lean[i].max(0.0) + self.push_i;
-                let mut ex_n = (-self.lean[i]).max(0.0) + self.push_t;
-                // spatial alignment (§5.1), recomputed from this round's positions, never
-                // accumulated: it is an exogenous pull like the lean
-                let sp = self.spatial_pull(i);
-                if sp > 0.0 {
-                    ex_p += sp;
-                } else if sp < 0.0 {
-                    ex_n -= sp;
-                }
-                let (mut np, mut nn) = (0.0, 0.0);
-                for &(j, w) in &a.inn {
-                    match self.align[j] {
-                        1 => np += w,
-                        -1 => nn += w,
-                        _ => {}
+                let (ex_p, ex_n) = ex[i];
+                if self.nb_stale[i] {
+                    let (mut np, mut nn) = (0.0, 0.0);
+                    for &(j, w) in &a.inn {
+                        match self.align[j] {
+                            1 => np += w,
+                            -1 => nn += w,
+                            _ => {}
+                        }
                     }
+                    self.nb[i] = (np, nn);
+                    self.nb_stale[i] = false;
                 }
+                let (np, nn) = self.nb[i];
                 let (p, q) = (ex_p + np, ex_n + nn);
                 let cur = self.align[i];
                 let new = if p >= a.theta && p > q {
@@ -121,13 +151,13 @@ impl Sim<'_> {
                             .iter()
                             .filter(|(j, _)| self.align[*j] == new)
                             .max_by(|x, y| x.1.total_cmp(&y.1))
-                            .map(|(j, _)| m.actor_ids[m.allies[*j].actor].to_string())
+                            .map(|(j, _)| m.actor_ids[m.allies[*j].actor].as_str())
                     } else {
                         None
                     };
                     let who = who.unwrap_or_else(|| match self.last_push {
-                        Some(o) => m.opts[o].id.to_string(),
-                        None => "lean".into(),
+                        Some(o) => m.opts[o].id.as_str(),
+                        None => "lean",
                     });
                     self.log
                         .push(format!("tipped:{who}->{}", m.actor_ids[a.actor]));
@@ -142,5 +172,7 @@ impl Sim<'_> {
                 }
             }
         }
+        self.ex = ex;
+        self.next = next;
     }
 }

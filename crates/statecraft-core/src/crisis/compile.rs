@@ -319,6 +319,7 @@ pub(super) fn compile(
             member,
             counted,
             inn: Vec::new(),
+            out: Vec::new(),
         });
     }
     let mut links = Vec::with_capacity(c.links.len());
@@ -328,6 +329,13 @@ pub(super) fn compile(
         let t = nm.ally(&l.to, &ctx)?;
         allies[t].inn.push((f, l.weight.value.max(0.0)));
         links.push((f, t));
+    }
+    for &(f, t) in &links {
+        allies[f].out.push(t);
+    }
+    for a in &mut allies {
+        a.out.sort_unstable();
+        a.out.dedup();
     }
     let mut vol = Vec::new();
     for v in &c.volatility {

@@ -9,7 +9,7 @@ impl Sim<'_> {
         let m = self.m;
         for (e, ev) in m.events.iter().enumerate() {
             if ev.day > lo && ev.day <= hi {
-                self.saved[e] = Some(self.apply(&ev.effects));
+                self.saved[e] = Some(self.apply_saving(&ev.effects));
                 self.log.push(format!("event:{}@day{}", ev.id, self.day));
             }
         }

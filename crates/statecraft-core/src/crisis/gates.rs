@@ -185,7 +185,8 @@ impl Sim<'_> {
             }
         }
         let mut queue = std::mem::take(&mut self.pending);
-        let mut keep = Vec::new();
+        let mut keep = std::mem::take(&mut self.keep);
+        keep.clear();
         let mut i = 0;
         while i < queue.len() {
             let (still, sub) = self.advance(queue[i]);
@@ -198,6 +199,8 @@ impl Sim<'_> {
             i += 1;
         }
         self.pending = keep;
+        queue.clear();
+        self.keep = queue;
         // statutory clocks (War Powers): judge when the time runs out
         let mut clocks = std::mem::take(&mut self.clocks);
         clocks.retain(|&(o, g, due)| {

@@ -172,6 +172,10 @@ struct CAlly {
     counted: bool,
     /// (ally index of the source, weight)
     inn: Vec<(usize, f64)>,
+    /// the allies this one's alignment reaches: the targets of its links, each once, in
+    /// ascending order (whose neighbour sums go stale when it changes; structure only, never
+    /// refreshed)
+    out: Vec<usize>,
 }
 
 #[derive(Clone, Copy)]
@@ -282,6 +286,26 @@ struct Sim<'m> {
     saved: Vec<Option<Vec<f64>>>,
     ended: Option<String>,
     log: Vec<String>,
+    /// [`Sim::cohesion`] of the current state, `None` once a state change that moves it
+    /// (capability, alignment, damage, withdrawals) has made it stale
+    coh: std::cell::Cell<Option<f64>>,
+    /// per ally, the cascade's neighbour sums (Σ w over aligned +1, Σ w over aligned −1
+    /// in-neighbours), valid unless the ally's `nb_stale` is set
+    nb: Vec<(f64, f64)>,
+    /// per ally, a neighbour's alignment changed since its `nb` was summed
+    nb_stale: Vec<bool>,
+    /// scratch of the cascade: per ally, this call's exogenous pulls (toward the initiator,
+    /// toward the target), and the next alignments
+    ex: Vec<(f64, f64)>,
+    next: Vec<i8>,
+    /// scratch of the bargaining round: one issue's positions, saliences and stances
+    b_pos: Vec<f64>,
+    b_sal: Vec<f64>,
+    b_has: Vec<bool>,
+    /// the orders kept pending by the option step (swapped with `pending`)
+    keep: Vec<Pending>,
+    /// scratch of [`Sim::issue_stats`]: positions and weights of the actors with a stance
+    stats: std::cell::RefCell<(Vec<f64>, Vec<f64>)>,
 }
 
 fn sigmoid(z: f64) -> f64 {

@@ -100,6 +100,16 @@ pub(super) fn run_model(
         saved: vec![None; m.events.len()],
         ended: None,
         log: Vec::new(),
+        coh: std::cell::Cell::new(None),
+        nb: vec![(0.0, 0.0); nl],
+        nb_stale: vec![true; nl],
+        ex: Vec::with_capacity(nl),
+        next: Vec::with_capacity(nl),
+        b_pos: vec![0.0; na],
+        b_sal: vec![0.0; na],
+        b_has: vec![false; na],
+        keep: Vec::new(),
+        stats: std::cell::RefCell::default(),
     };
     for (i, a) in spec.allies.iter().enumerate() {
         let v = a.alignment.value.round().clamp(-1.0, 1.0) as i8;

@@ -9,8 +9,10 @@ impl Sim<'_> {
     pub(super) fn issue_stats(&self, k: usize) -> (f64, f64) {
         let nk = self.m.n_issues;
         let n = self.cap.len();
-        let mut p = Vec::with_capacity(n);
-        let mut w = Vec::with_capacity(n);
+        let mut scratch = self.stats.borrow_mut();
+        let (p, w) = &mut *scratch;
+        p.clear();
+        w.clear();
         for a in 0..n {
             let i = a * nk + k;
             if self.m.stance[i] {
@@ -23,8 +25,8 @@ impl Sim<'_> {
             return (f64::NAN, f64::NAN);
         }
         (
-            stats::weighted_median(&p, &w, TieRule::Lower),
-            stats::weighted_mean(&p, &w),
+            stats::weighted_median(p, w, TieRule::Lower),
+            stats::weighted_mean(p, w),
         )
     }
 
@@ -75,12 +77,18 @@ impl Sim<'_> {
         match p {
             Param::Pos(i) => self.pos[i] = v.clamp(self.m.lo[i % nk], self.m.hi[i % nk]),
             Param::Sal(i) => self.base_sal[i] = v.clamp(0.0, 1.0),
-            Param::Cap(a) => self.cap[a] = v.max(0.0),
+            Param::Cap(a) => {
+                self.cap[a] = v.max(0.0);
+                self.coh.set(None);
+            }
             Param::OptAvail(o) => self.avail[o] = v >= 0.5,
             Param::OptProp(o) => self.prop[o] = v.clamp(0.0, 1.0),
             Param::Pressure => self.pressure = v.max(0.0),
             Param::Threat => self.threat = v.clamp(0.0, 1.0),
-            Param::Cohesion => self.cohesion_shift = -v,
+            Param::Cohesion => {
+                self.cohesion_shift = -v;
+                self.coh.set(None);
+            }
             Param::Lean(a) => self.lean[a] = v,
             Param::Align(a) => self.set_align(a, v.round().clamp(-1.0, 1.0) as i8),
             Param::Withdraw(a) => {
@@ -92,20 +100,32 @@ impl Sim<'_> {
         }
     }
 
+    /// Apply effects.
+    pub(super) fn apply(&mut self, effects: &[CEffect]) {
+        for e in effects {
+            self.apply_one(e);
+        }
+    }
+
     /// Apply effects; returns the values before, so that they can be undone.
-    pub(super) fn apply(&mut self, effects: &[CEffect]) -> Vec<f64> {
+    pub(super) fn apply_saving(&mut self, effects: &[CEffect]) -> Vec<f64> {
         let mut before = Vec::with_capacity(effects.len());
         for e in effects {
-            let old = self.read(e.param);
-            before.push(old);
-            let new = match e.op {
-                EffectOp::Set => e.value,
-                EffectOp::Add => old + e.value,
-                EffectOp::Mul => old * e.value,
-            };
-            self.write(e.param, new);
+            before.push(self.apply_one(e));
         }
         before
+    }
+
+    /// Apply one effect; returns the value before.
+    fn apply_one(&mut self, e: &CEffect) -> f64 {
+        let old = self.read(e.param);
+        let new = match e.op {
+            EffectOp::Set => e.value,
+            EffectOp::Add => old + e.value,
+            EffectOp::Mul => old * e.value,
+        };
+        self.write(e.param, new);
+        old
     }
 
     pub(super) fn undo(&mut self, effects: &[CEffect], before: &[f64]) {
@@ -122,6 +142,12 @@ impl Sim<'_> {
     }
 
     pub(super) fn set_align(&mut self, a: usize, v: i8) {
+        if self.align[a] != v {
+            self.coh.set(None);
+            for &t in &self.m.allies[a].out {
+                self.nb_stale[t] = true;
+            }
+        }
         self.align[a] = v;
         if v == 1 && self.plus_day[a].is_none() {
             self.plus_day[a] = Some(self.day);
@@ -135,6 +161,7 @@ impl Sim<'_> {
         if self.withdrawn[a].is_none() {
             self.withdrawn[a] = Some(self.day);
             self.n_withdrawals += 1;
+            self.coh.set(None);
             let id = &self.m.actor_ids[self.m.allies[a].actor];
             self.log.push(format!("withdrawal:{id}@day{}", self.day));
         }
