@@ -13,41 +13,64 @@ impl Sim<'_> {
         // Deadline pressure does not act here: it acts once, on the target's concession below
         // (docs/crisis.md, "Deadline pressure").
         let rate = self.m.rate;
-        let (mut pos, mut sal, mut has) = (
-            std::mem::take(&mut self.b_pos),
-            std::mem::take(&mut self.b_sal),
-            std::mem::take(&mut self.b_has),
-        );
+        // Only SMP draws from the stream; the other steppers are handed an unused one.
+        let smp = matches!(self.m.stepper, Stepper::Smp(_));
         let purpose = rng::element_id("crisis.bargaining");
-        let mut result = Ok(());
-        for k in 0..nk {
-            for a in 0..n {
-                pos[a] = self.pos[a * nk + k];
-                sal[a] = self.sal[a * nk + k];
-                has[a] = self.m.stance[a * nk + k];
+        if nk == 1 {
+            // one issue: the run's own vectors are the issue's (no copies)
+            if smp {
+                self.brng = rng::substream(self.key, self.day as u64, rng::combine(purpose, 0));
             }
-            let mut brng =
-                rng::substream(self.key, self.day as u64, rng::combine(purpose, k as u64));
-            if let Err(e) = self.m.stepper.step(
-                &mut pos,
-                &sal,
-                &self.cap,
-                &has,
-                rate,
-                (self.m.lo[k], self.m.hi[k]),
-                &mut brng,
-            ) {
-                result = Err(CrisisError::Model(e.0));
-                break;
+            self.m
+                .stepper
+                .step(
+                    &mut self.pos,
+                    &self.sal,
+                    &self.cap,
+                    &self.m.stance,
+                    rate,
+                    (self.m.lo[0], self.m.hi[0]),
+                    &mut self.brng,
+                )
+                .map_err(|e| CrisisError::Model(e.0))?;
+        } else {
+            let (mut pos, mut sal, mut has) = (
+                std::mem::take(&mut self.b_pos),
+                std::mem::take(&mut self.b_sal),
+                std::mem::take(&mut self.b_has),
+            );
+            let mut result = Ok(());
+            for k in 0..nk {
+                for a in 0..n {
+                    pos[a] = self.pos[a * nk + k];
+                    sal[a] = self.sal[a * nk + k];
+                    has[a] = self.m.stance[a * nk + k];
+                }
+                if smp {
+                    self.brng =
+                        rng::substream(self.key, self.day as u64, rng::combine(purpose, k as u64));
+                }
+                if let Err(e) = self.m.stepper.step(
+                    &mut pos,
+                    &sal,
+                    &self.cap,
+                    &has,
+                    rate,
+                    (self.m.lo[k], self.m.hi[k]),
+                    &mut self.brng,
+                ) {
+                    result = Err(CrisisError::Model(e.0));
+                    break;
+                }
+                for (a, x) in pos.iter().enumerate() {
+                    self.pos[a * nk + k] = *x;
+                }
             }
-            for (a, x) in pos.iter().enumerate() {
-                self.pos[a * nk + k] = *x;
-            }
+            self.b_pos = pos;
+            self.b_sal = sal;
+            self.b_has = has;
+            result?;
         }
-        self.b_pos = pos;
-        self.b_sal = sal;
-        self.b_has = has;
-        result?;
         for &(f, t, k, w) in &self.m.access {
             let (xf, sf) = (self.pos[f * nk + k], self.sal[f * nk + k]);
             let xt = &mut self.pos[t * nk + k];

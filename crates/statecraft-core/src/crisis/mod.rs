@@ -302,6 +302,9 @@ struct Sim<'m> {
     b_pos: Vec<f64>,
     b_sal: Vec<f64>,
     b_has: Vec<bool>,
+    /// the bargaining stream of the current issue (SMP's stochastic mode; unused, and never
+    /// reseeded, with the other steppers)
+    brng: Rng,
     /// the orders kept pending by the option step (swapped with `pending`)
     keep: Vec<Pending>,
     /// scratch of [`Sim::issue_stats`]: positions and weights of the actors with a stance

@@ -108,6 +108,7 @@ pub(super) fn run_model(
         b_pos: vec![0.0; na],
         b_sal: vec![0.0; na],
         b_has: vec![false; na],
+        brng: rng::stream(0, 0),
         keep: Vec::new(),
         stats: std::cell::RefCell::default(),
     };
