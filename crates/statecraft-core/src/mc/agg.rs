@@ -431,13 +431,24 @@ pub fn exact_summary(values: &[f64], range: Option<(f64, f64)>, bins: usize) -> 
     })
 }
 
-/// One series across runs: per-round [`Quant`]s. A run whose series is shorter than the
-/// longest so far is carried forward at its last value; when a run is longer, the new rounds
-/// start as copies of the last round (which holds every earlier run's last value), so the
-/// bands equal those of padding every run to the longest length after the fact.
+/// One series across runs. A run whose series is shorter than the longest so far is carried
+/// forward at its last value; when a run is longer, the new rounds start as copies of the last
+/// round (which holds every earlier run's last value), so the bands equal those of padding
+/// every run to the longest length after the fact.
+///
+/// While at most [`SERIES_EXACT_CAP`] runs have the series, their values are kept as rows, one
+/// per run (a run's whole series appended at once); past that, each round becomes a [`Quant`]
+/// built from its column in run order — the same state pushing the values one round at a time
+/// would have reached — and later runs are pushed round by round.
 #[derive(Clone, Debug, Default)]
 pub struct SeriesAcc {
+    /// Rounds per row (the longest series so far).
+    width: usize,
+    /// Row-major values, `width` per present run (NaN kept: skipped when read), until the cap.
+    rows: Vec<f64>,
+    /// Per round, after the cap.
     rounds: Vec<Quant>,
+    switched: bool,
     present: u64,
 }
 
@@ -448,6 +459,18 @@ impl SeriesAcc {
             return;
         };
         self.present += 1;
+        if !self.switched {
+            if s.len() > self.width {
+                self.widen(s.len());
+            }
+            self.rows.extend_from_slice(s);
+            let pad = self.width - s.len();
+            self.rows.extend(std::iter::repeat_n(last, pad));
+            if self.present > SERIES_EXACT_CAP as u64 {
+                self.switch();
+            }
+            return;
+        }
         if s.len() > self.rounds.len() {
             let fill = self
                 .rounds
@@ -464,6 +487,38 @@ impl SeriesAcc {
         }
     }
 
+    /// Pad every row to `width` rounds with its value in the last round.
+    fn widen(&mut self, width: usize) {
+        let old = self.width;
+        if old > 0 {
+            let mut rows = Vec::with_capacity(self.rows.len() / old * width);
+            for row in self.rows.chunks_exact(old) {
+                rows.extend_from_slice(row);
+                rows.extend(std::iter::repeat_n(row[old - 1], width - old));
+            }
+            self.rows = rows;
+        }
+        self.width = width;
+    }
+
+    /// Past the cap: one [`Quant`] per round, fed its column in run order.
+    fn switch(&mut self) {
+        let w = self.width;
+        self.rounds = (0..w)
+            .map(|r| {
+                let mut q = Quant::new(SERIES_EXACT_CAP);
+                for x in self.rows.iter().skip(r).step_by(w.max(1)) {
+                    if !x.is_nan() {
+                        q.push(*x);
+                    }
+                }
+                q
+            })
+            .collect();
+        self.rows = Vec::new();
+        self.switched = true;
+    }
+
     /// Runs with the series present.
     pub fn present(&self) -> u64 {
         self.present
@@ -471,7 +526,24 @@ impl SeriesAcc {
 
     /// Per-round quantiles at [`QUANTILES`] (a round with no value gives NaN).
     pub fn bands(&self) -> Vec<[f64; 5]> {
-        self.rounds.iter().map(Quant::quantiles).collect()
+        if self.switched {
+            return self.rounds.iter().map(Quant::quantiles).collect();
+        }
+        let w = self.width;
+        (0..w)
+            .map(|r| {
+                let mut v: Vec<f64> = self
+                    .rows
+                    .iter()
+                    .skip(r)
+                    .step_by(w)
+                    .copied()
+                    .filter(|x| !x.is_nan())
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                QUANTILES.map(|q| quantile_sorted(&v, q))
+            })
+            .collect()
     }
 }
 
@@ -613,5 +685,61 @@ mod tests {
             .collect();
         assert_eq!(acc.present(), 4);
         assert_eq!(acc.bands(), want);
+    }
+
+    /// The series accumulator's rows, and their switch to per-round quantiles past the cap,
+    /// give exactly the bands of pushing every run round by round into per-round [`Quant`]s (the
+    /// accumulator before rows), for runs of varying length with NaNs, below and past the cap.
+    #[test]
+    fn series_rows_equal_per_round_quantiles() {
+        fn reference(runs: &[Vec<f64>]) -> Vec<[f64; 5]> {
+            let mut rounds: Vec<Quant> = Vec::new();
+            for s in runs {
+                let Some(&last) = s.last() else { continue };
+                if s.len() > rounds.len() {
+                    let fill = rounds
+                        .last()
+                        .cloned()
+                        .unwrap_or_else(|| Quant::new(SERIES_EXACT_CAP));
+                    rounds.resize(s.len(), fill);
+                }
+                for (r, q) in rounds.iter_mut().enumerate() {
+                    let x = s.get(r).copied().unwrap_or(last);
+                    if !x.is_nan() {
+                        q.push(x);
+                    }
+                }
+            }
+            rounds.iter().map(Quant::quantiles).collect()
+        }
+        let key = crate::rng::run_key(&mut crate::rng::stream(3, 0));
+        let runs: Vec<Vec<f64>> = (0..SERIES_EXACT_CAP + 600)
+            .map(|i| {
+                let len = [3usize, 5, 0, 4, 6][i % 5] + usize::from(i > 900);
+                (0..len)
+                    .map(|r| {
+                        let u = crate::rng::draw(key, i as u64, r as u64, 0);
+                        if u < 0.03 {
+                            f64::NAN
+                        } else {
+                            (u - 0.3) * 40.0 * (r + 1) as f64
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        for n in [7, 600, SERIES_EXACT_CAP + 1, SERIES_EXACT_CAP + 600] {
+            let mut acc = SeriesAcc::default();
+            for s in &runs[..n] {
+                acc.push(s);
+            }
+            let (a, b) = (acc.bands(), reference(&runs[..n]));
+            assert_eq!(a.len(), b.len(), "{n} runs");
+            for (x, y) in a.iter().zip(&b) {
+                for (p, q) in x.iter().zip(y) {
+                    assert!(p.to_bits() == q.to_bits(), "{n} runs: {x:?} vs {y:?}");
+                }
+            }
+        }
     }
 }
