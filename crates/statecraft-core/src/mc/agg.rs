@@ -490,8 +490,8 @@ impl SeriesAcc {
     /// Pad every row to `width` rounds with its value in the last round.
     fn widen(&mut self, width: usize) {
         let old = self.width;
-        if old > 0 {
-            let mut rows = Vec::with_capacity(self.rows.len() / old * width);
+        if let Some(n) = self.rows.len().checked_div(old) {
+            let mut rows = Vec::with_capacity(n * width);
             for row in self.rows.chunks_exact(old) {
                 rows.extend_from_slice(row);
                 rows.extend(std::iter::repeat_n(row[old - 1], width - old));
