@@ -1161,10 +1161,12 @@ pub fn simulate_keep_with<R: Runner>(
                     Some(RunOut::Slots(sr))
                 }
                 (Ok(RunOut::State(st)), _) => runs.push(st, &cx).map(RunOut::State),
-                (Ok(RunOut::Slots(sr)), None) => {
-                    // unreachable: slot runs only come with a layout
-                    let st = sr.to_state(&Layout::default());
-                    runs.push(st, &cx).map(RunOut::State)
+                (Ok(RunOut::Slots(_)), None) => {
+                    // slot runs come only with a layout, which made the slot fold: never here
+                    return Err(McError::Run {
+                        run: from + k as u64,
+                        message: "internal: a slot run without a layout".into(),
+                    });
                 }
                 (Err(message), _) => {
                     return Err(McError::Run {
