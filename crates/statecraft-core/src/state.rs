@@ -96,25 +96,22 @@ impl Layout {
     /// The slot of var `name`, adding it if new (a name written twice has one slot: the later
     /// write wins, as with [`RunState::put`]).
     pub fn var_slot(&mut self, name: &str) -> usize {
-        match self.vars.iter().position(|v| v == name) {
-            Some(i) => i,
-            None => {
-                self.vars.push(name.to_owned());
-                self.vars.len() - 1
-            }
-        }
+        slot_in(&mut self.vars, name)
     }
 
     /// The slot of series `name`, adding it if new.
     pub fn series_slot(&mut self, name: &str) -> usize {
-        match self.series.iter().position(|v| v == name) {
-            Some(i) => i,
-            None => {
-                self.series.push(name.to_owned());
-                self.series.len() - 1
-            }
-        }
+        slot_in(&mut self.series, name)
     }
+}
+
+/// The index of `name` in `names`, appended if absent (layouts are built once per compiled
+/// model, so a scan is enough).
+fn slot_in(names: &mut Vec<String>, name: &str) -> usize {
+    names.iter().position(|v| v == name).unwrap_or_else(|| {
+        names.push(name.to_owned());
+        names.len() - 1
+    })
 }
 
 /// One run's result addressed by the slots of a [`Layout`]: what a Monte Carlo job folds when
@@ -145,7 +142,7 @@ impl SlotRun {
         self.events.clear();
     }
 
-    /// Whether var slot `i` was written.
+    /// Whether a var slot's value `x` was written (is not [`SlotRun::UNSET`]).
     pub fn written(x: f64) -> bool {
         x.to_bits() != UNWRITTEN
     }
@@ -156,7 +153,7 @@ impl SlotRun {
     }
 
     /// Place `st`'s vars and series by name at their slots of `layout` (what `st` has
-    /// outside the layout is dropped), after [`SlotRun::begin`].
+    /// outside the layout is dropped); starts the run with [`SlotRun::begin`].
     pub fn place(&mut self, st: RunState, layout: &Layout) {
         self.begin(layout);
         for (x, name) in self.vars.iter_mut().zip(&layout.vars) {
@@ -170,22 +167,5 @@ impl SlotRun {
             }
         }
         self.events = st.events;
-    }
-
-    /// The [`RunState`] this run stands for under `layout`.
-    pub fn to_state(&self, layout: &Layout) -> RunState {
-        let mut st = RunState::default();
-        for (name, &x) in layout.vars.iter().zip(&self.vars) {
-            if Self::written(x) {
-                st.vars.insert(name.clone(), x);
-            }
-        }
-        for (name, s) in layout.series.iter().zip(&self.series) {
-            if !s.is_empty() {
-                st.series.insert(name.clone(), s.clone());
-            }
-        }
-        st.events = self.events.clone();
-        st
     }
 }
