@@ -148,6 +148,10 @@ pub struct PlanRequest {
     /// Runs per ensemble model; `None` = the smaller of the main runs and [`ENSEMBLE_RUNS`].
     #[serde(default)]
     pub ensemble_runs: Option<u64>,
+    /// Most looks of each counterfactual hypothesis test (`--hypothesis-looks`; 1 = one
+    /// fixed-sample test); `None` = [`crate::mc::Looks::DEFAULT`].
+    #[serde(default)]
+    pub hypothesis_looks: Option<usize>,
 }
 
 impl PlanRequest {
@@ -176,6 +180,7 @@ impl PlanRequest {
             nested: None,
             ensemble: None,
             ensemble_runs: None,
+            hypothesis_looks: None,
         }
     }
 }
@@ -389,6 +394,19 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         }
         None => None,
     };
+    let hypothesis_looks = match req.hypothesis_looks {
+        None => crate::mc::Looks::DEFAULT,
+        Some(k) if (1..=crate::mc::Looks::MAX_LOOKS).contains(&k) => crate::mc::Looks {
+            max: k,
+            ..crate::mc::Looks::DEFAULT
+        },
+        Some(k) => {
+            return Err(config_error(format!(
+                "--hypothesis-looks {k} is outside 1..={} (1 = one test at the full run count)",
+                crate::mc::Looks::MAX_LOOKS
+            )))
+        }
+    };
     let base = StudyConfig {
         mc,
         run,
@@ -407,6 +425,7 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         discount_runs: None,
         nested: req.nested,
         ensemble,
+        hypothesis_looks,
     };
     let levels = |skip: bool, levels: &[f64]| {
         if skip {

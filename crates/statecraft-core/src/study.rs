@@ -73,6 +73,10 @@ pub struct StudyConfig {
     /// scenarios only; [`crate::ensemble`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensemble: Option<EnsembleConfig>,
+    /// Interim looks of the counterfactual hypothesis tests ([`mc::seq`]; `Looks::FIXED` = one
+    /// test at the full run count).
+    #[serde(default)]
+    pub hypothesis_looks: mc::Looks,
 }
 
 impl Default for StudyConfig {
@@ -95,6 +99,7 @@ impl Default for StudyConfig {
             discount_runs: None,
             nested: None,
             ensemble: None,
+            hypothesis_looks: mc::Looks::DEFAULT,
         }
     }
 }
@@ -331,6 +336,9 @@ pub struct HypothesisVerdict {
     pub rank: Option<RankTest>,
     /// Runs per world behind the figures.
     pub runs: u64,
+    /// The look the figures come from, when the test had sequential looks ([`mc::seq`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequential: Option<mc::SeqLook>,
 }
 
 impl HypothesisVerdict {
@@ -353,6 +361,7 @@ impl HypothesisVerdict {
             correction: r.correction,
             rank: None,
             runs: r.provenance.runs,
+            sequential: r.sequential,
         }
     }
 }
@@ -523,12 +532,18 @@ pub fn study(
     if cfg.hypotheses {
         if cfg.hypotheses_share_base() {
             // The main job's runs are the base world (common random numbers).
-            counterfactual = mc::evaluate_hypotheses_on_with(scn, &cfg.mc, &runs, &prepared)?;
+            // Each counterfactual world stops at the first look that settles it.
+            counterfactual =
+                mc::evaluate_hypotheses_seq_with(scn, &cfg.mc, &runs, &prepared, cfg.hypothesis_looks)?;
         } else {
             // Fewer runs than the main job (`hypothesis_runs`): base and counterfactuals anew.
             let mut hc = cfg.mc.clone();
             hc.runs = cfg.hypothesis_runs();
-            counterfactual = mc::evaluate_hypotheses_with(scn, &hc, &prepared)?;
+            if mc::check_testable(scn)? {
+                let base = mc::simulate_outcomes_with(scn, &hc, &prepared, None)?;
+                counterfactual =
+                    mc::evaluate_hypotheses_seq_with(scn, &hc, &base, &prepared, cfg.hypothesis_looks)?;
+            }
         }
     }
     drop(runs);
@@ -869,6 +884,7 @@ fn rank_verdict(
             ranking,
         }),
         runs: p.runs,
+        sequential: None,
     })
 }
 

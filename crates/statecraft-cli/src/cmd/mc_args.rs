@@ -184,6 +184,12 @@ pub struct AnalysisArgs {
     /// the scale or are removed.
     #[arg(long)]
     pub pivotal: bool,
+    /// Most looks of each counterfactual hypothesis test (default 5: at n/16, n/8, n/4, n/2
+    /// and n pairs, none below 256): a test stops at the first look that settles it, with α
+    /// spent in proportion to the pairs (docs/uncertainty.md §6). 1 = one fixed-sample test at
+    /// the full run count.
+    #[arg(long, value_name = "K")]
+    pub hypothesis_looks: Option<usize>,
 }
 
 impl Default for AnalysisArgs {
@@ -195,6 +201,7 @@ impl Default for AnalysisArgs {
             sobol_groups: None,
             tornado: None,
             pivotal: false,
+            hypothesis_looks: None,
         }
     }
 }
@@ -211,6 +218,7 @@ impl AnalysisArgs {
             req.sobol_n = Some(self.sobol_n);
         }
         req.sobol_groups.clone_from(&self.sobol_groups);
+        req.hypothesis_looks = self.hypothesis_looks;
     }
 }
 

@@ -91,6 +91,18 @@ pub fn plan(
     exp.plan(&req).map_err(failure)
 }
 
+/// A confidence level in percent with the decimals it needs (99.0, 99.5, 99.9375): a level
+/// spent over sequential looks has more than one.
+fn level_pct(level: f64) -> String {
+    let t = format!("{:.4}", 100.0 * level);
+    let t = t.trim_end_matches('0');
+    if t.ends_with('.') {
+        format!("{t}0")
+    } else {
+        t.to_string()
+    }
+}
+
 /// Map a study error to a CLI failure (bad input exits 2).
 pub fn failure(e: StudyError) -> Failure {
     match e {
@@ -466,15 +478,22 @@ pub fn render_table(s: &Study, scn: &Scenario) -> String {
                         &mut o,
                         &head,
                         &format!(
-                            "P({}) {} → {}, Δ {} [{}, {}] at {:.1}%{dir} ({} runs); {}",
+                            "P({}) {} → {}, Δ {} [{}, {}] at {}%{dir} ({} runs{}); {}",
                             h.outcome,
                             pct(h.p_base),
                             pct(h.p_alt),
                             signed_pct(h.delta),
                             signed_pct(h.lo),
                             signed_pct(h.hi),
-                            100.0 * h.level,
+                            level_pct(h.level),
                             h.runs,
+                            match &h.sequential {
+                                Some(q) if q.early => {
+                                    format!(", settled at look {} of {}", q.look, q.looks)
+                                }
+                                Some(q) => format!(", look {} of {}", q.look, q.looks),
+                                None => String::new(),
+                            },
                             h.edits.join(", ")
                         ),
                     );

@@ -13,10 +13,12 @@
 
 pub mod agg;
 pub mod cancel;
+pub mod seq;
 pub mod stats;
 pub mod toy;
 
 pub use cancel::{Cancel, Control};
+pub use seq::{evaluate_hypotheses_seq_with, Looks, SeqLook};
 
 use crate::expr::{Expr, ParseError};
 use crate::rng::{self, Rng};
@@ -1053,6 +1055,20 @@ pub fn simulate_keep_with<R: Runner>(
     progress: Option<&(dyn Fn(u64) + Sync)>,
     keep: Keep,
 ) -> Result<Runs, McError> {
+    simulate_span_with(scn, cfg, runner, progress, keep, 0)
+}
+
+/// [`simulate_keep_with`] of the runs with indices `from..cfg.runs` only (each on its own
+/// streams, so the runs are those of the whole job; `Runs::n` counts the span). What a
+/// sequential test ([`evaluate_hypotheses_seq_with`]) adds at each look.
+pub(crate) fn simulate_span_with<R: Runner>(
+    scn: &Scenario,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+    keep: Keep,
+    from: u64,
+) -> Result<Runs, McError> {
     let outcomes = compile_outcomes(scn)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
     let cx = FoldCx::new(scn, outcomes, &p, keep, cfg.bins);
@@ -1069,7 +1085,7 @@ pub fn simulate_keep_with<R: Runner>(
         None => cfg.runs,
     };
     let mut slot_fold: Option<SlotFold> = None;
-    if keep != Keep::All && limit > 0 {
+    if keep != Keep::All && limit > from {
         if let Ok(w) = runner.worker(&p.run_scn) {
             if let Some(layout) = runner.layout(&w) {
                 slot_fold = Some(SlotFold::new(layout, &cx));
@@ -1184,7 +1200,7 @@ pub fn simulate_keep_with<R: Runner>(
         Ok(())
     };
     let mut acc = (Runs::default(), slot_fold);
-    let mut start = 0;
+    let mut start = from;
     while start < limit {
         if cfg.cancel.is_cancelled() {
             return Err(McError::Cancelled);
@@ -1783,6 +1799,19 @@ pub fn holm_note(m: usize, min_effect: f64) -> String {
 /// judged with a two-sided interval at level 1 − α/(M − r); after the first undecided test,
 /// every later one is inconclusive (its interval still shown at its Holm level).
 pub fn apply_holm(results: &mut [HypothesisResult], deltas: &[Delta], min_effect: f64) {
+    let note = holm_note(results.len(), min_effect.abs());
+    apply_holm_at(results, deltas, min_effect, FAMILY_ALPHA, &note);
+}
+
+/// [`apply_holm`] at family-wise level `alpha` (the share of [`FAMILY_ALPHA`] a sequential
+/// test's last look has left, [`seq`]), with `note` as every result's `correction`.
+pub fn apply_holm_at(
+    results: &mut [HypothesisResult],
+    deltas: &[Delta],
+    min_effect: f64,
+    alpha: f64,
+    note: &str,
+) {
     let m = min_effect.abs();
     let boundary = |r: &HypothesisResult| match r.expect {
         Expect::Increase => m,
@@ -1793,13 +1822,12 @@ pub fn apply_holm(results: &mut [HypothesisResult], deltas: &[Delta], min_effect
         .zip(deltas)
         .map(|(r, d)| d.p_value(boundary(r)))
         .collect();
-    let decided = holm_levels(&p, FAMILY_ALPHA);
+    let decided = holm_levels(&p, alpha);
     let mut order: Vec<usize> = (0..p.len()).collect();
     order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
     let n = p.len();
-    let note = holm_note(n, m);
     for (rank, &i) in order.iter().enumerate() {
-        let alpha = FAMILY_ALPHA / (n - rank) as f64;
+        let alpha = alpha / (n - rank) as f64;
         let level = 1.0 - alpha;
         let (lo, hi) = deltas[i].interval(level);
         let r = &mut results[i];
@@ -1807,7 +1835,7 @@ pub fn apply_holm(results: &mut [HypothesisResult], deltas: &[Delta], min_effect
         r.hi = hi;
         r.level = level;
         r.p_value = p[i];
-        r.correction = note.clone();
+        r.correction = note.to_string();
         r.verdict = match decided[i] {
             Some(_) => verdict(r.expect, lo, hi, m),
             None => Verdict::Inconclusive,
@@ -1840,6 +1868,10 @@ pub struct HypothesisResult {
     #[serde(default)]
     pub correction: String,
     pub provenance: Provenance,
+    /// The look the figures come from, when tested at sequential looks ([`seq`]); the
+    /// provenance's `runs` is then that look's pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequential: Option<SeqLook>,
 }
 
 /// Hypotheses without an outcome or a counterfactual are claims only (or rank tests): skipped
@@ -1849,7 +1881,7 @@ fn is_testable(h: &crate::scenario::Hypothesis) -> bool {
 }
 
 /// Check that every testable hypothesis names a known outcome class; true if there is any.
-fn check_testable(scn: &Scenario) -> Result<bool, McError> {
+pub(crate) fn check_testable(scn: &Scenario) -> Result<bool, McError> {
     let mut any = false;
     for h in scn.hypotheses.iter().filter(|h| is_testable(h)) {
         any = true;
@@ -1941,6 +1973,7 @@ pub fn evaluate_hypotheses_on_with<R: Runner>(
             p_value: 1.0,
             correction: String::new(),
             provenance: Provenance::new(scn, &alt_cfg),
+            sequential: None,
         });
     }
     apply_holm(&mut out, &found, cfg.min_effect);
@@ -2242,6 +2275,7 @@ mod verdict_tests {
             p_value: 1.0,
             correction: String::new(),
             provenance: Provenance::new(&Scenario::default(), &McConfig::default()),
+            sequential: None,
         }
     }
 
