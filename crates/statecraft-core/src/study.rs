@@ -533,16 +533,26 @@ pub fn study(
         if cfg.hypotheses_share_base() {
             // The main job's runs are the base world (common random numbers).
             // Each counterfactual world stops at the first look that settles it.
-            counterfactual =
-                mc::evaluate_hypotheses_seq_with(scn, &cfg.mc, &runs, &prepared, cfg.hypothesis_looks)?;
+            counterfactual = mc::evaluate_hypotheses_seq_with(
+                scn,
+                &cfg.mc,
+                &runs,
+                &prepared,
+                cfg.hypothesis_looks,
+            )?;
         } else {
             // Fewer runs than the main job (`hypothesis_runs`): base and counterfactuals anew.
             let mut hc = cfg.mc.clone();
             hc.runs = cfg.hypothesis_runs();
             if mc::check_testable(scn)? {
                 let base = mc::simulate_outcomes_with(scn, &hc, &prepared, None)?;
-                counterfactual =
-                    mc::evaluate_hypotheses_seq_with(scn, &hc, &base, &prepared, cfg.hypothesis_looks)?;
+                counterfactual = mc::evaluate_hypotheses_seq_with(
+                    scn,
+                    &hc,
+                    &base,
+                    &prepared,
+                    cfg.hypothesis_looks,
+                )?;
             }
         }
     }

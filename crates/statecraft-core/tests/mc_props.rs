@@ -447,3 +447,75 @@ proptest! {
         }
     }
 }
+
+/// The toy scenario's three hypotheses (H1 supported, H2 refuted, H3 equivalent) with H3's
+/// counterfactual pointed at something that exists.
+fn hypothesis_scn() -> Scenario {
+    let mut s = scn();
+    s.outcomes.truncate(2);
+    s.hypotheses[2].counterfactual.disable = vec!["actor.a".into()];
+    s
+}
+
+/// With one look the sequential procedure is the fixed-sample Holm test, field for field.
+#[test]
+fn one_sequential_look_is_the_fixed_sample_test() {
+    let s = hypothesis_scn();
+    let c = cfg(2000, 3);
+    let base = mc::simulate_outcomes(&s, &c, toy::compromise10, None).unwrap();
+    let fixed = mc::evaluate_hypotheses_on(&s, &c, &base, toy::compromise10).unwrap();
+    let one = mc::evaluate_hypotheses_seq_with(
+        &s,
+        &c,
+        &base,
+        &mc::PerRun(toy::compromise10),
+        mc::Looks::FIXED,
+    )
+    .unwrap();
+    assert_eq!(one, fixed);
+    assert_eq!(fixed.len(), 3);
+}
+
+/// Sequential looks: the same verdicts as the fixed test on these clear claims, each from
+/// fewer pairs where a look settled it, the figures those of the first n pairs, and the same
+/// bytes on one thread and on four.
+#[test]
+fn sequential_looks_settle_early_with_the_same_verdicts() {
+    let s = hypothesis_scn();
+    let c = cfg(4096, 3);
+    let base = mc::simulate_outcomes(&s, &c, toy::compromise10, None).unwrap();
+    let fixed = mc::evaluate_hypotheses_on(&s, &c, &base, toy::compromise10).unwrap();
+    let seq = |threads| {
+        pool(threads).install(|| {
+            mc::evaluate_hypotheses_seq_with(
+                &s,
+                &c,
+                &base,
+                &mc::PerRun(toy::compromise10),
+                mc::Looks::DEFAULT,
+            )
+            .unwrap()
+        })
+    };
+    let one = seq(1);
+    assert_eq!(one, seq(4));
+    for (f, q) in fixed.iter().zip(&one) {
+        assert_eq!(f.verdict, q.verdict, "{}", f.id);
+        let look = q.sequential.as_ref().unwrap();
+        assert_eq!(look.schedule, vec![256, 512, 1024, 2048, 4096]);
+        assert_eq!(q.provenance.runs, look.schedule[look.look - 1]);
+        // the figures of the first n pairs: n's own base rate
+        let k = s.outcomes.iter().position(|o| o.id == q.outcome).unwrap();
+        let n = q.provenance.runs as usize;
+        let hits = base.outcomes[k][..n].iter().filter(|b| **b).count();
+        assert_eq!(q.p_base, hits as f64 / n as f64);
+        assert!(q.lo <= q.delta && q.delta <= q.hi);
+    }
+    // H1 (a large effect) settles at the first look, H3 (exactly none) at the second
+    let runs: Vec<u64> = one.iter().map(|q| q.provenance.runs).collect();
+    assert_eq!((runs[0], runs[2]), (256, 512), "{runs:?}");
+    assert!(one[0].sequential.as_ref().unwrap().early);
+    assert!(one[0]
+        .correction
+        .contains("sequential looks at 256, 512, 1024, 2048, 4096"));
+}

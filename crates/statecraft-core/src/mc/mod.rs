@@ -1799,19 +1799,6 @@ pub fn holm_note(m: usize, min_effect: f64) -> String {
 /// judged with a two-sided interval at level 1 − α/(M − r); after the first undecided test,
 /// every later one is inconclusive (its interval still shown at its Holm level).
 pub fn apply_holm(results: &mut [HypothesisResult], deltas: &[Delta], min_effect: f64) {
-    let note = holm_note(results.len(), min_effect.abs());
-    apply_holm_at(results, deltas, min_effect, FAMILY_ALPHA, &note);
-}
-
-/// [`apply_holm`] at family-wise level `alpha` (the share of [`FAMILY_ALPHA`] a sequential
-/// test's last look has left, [`seq`]), with `note` as every result's `correction`.
-pub fn apply_holm_at(
-    results: &mut [HypothesisResult],
-    deltas: &[Delta],
-    min_effect: f64,
-    alpha: f64,
-    note: &str,
-) {
     let m = min_effect.abs();
     let boundary = |r: &HypothesisResult| match r.expect {
         Expect::Increase => m,
@@ -1822,12 +1809,13 @@ pub fn apply_holm_at(
         .zip(deltas)
         .map(|(r, d)| d.p_value(boundary(r)))
         .collect();
-    let decided = holm_levels(&p, alpha);
+    let decided = holm_levels(&p, FAMILY_ALPHA);
     let mut order: Vec<usize> = (0..p.len()).collect();
     order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
     let n = p.len();
+    let note = holm_note(n, m);
     for (rank, &i) in order.iter().enumerate() {
-        let alpha = alpha / (n - rank) as f64;
+        let alpha = FAMILY_ALPHA / (n - rank) as f64;
         let level = 1.0 - alpha;
         let (lo, hi) = deltas[i].interval(level);
         let r = &mut results[i];
@@ -1835,7 +1823,7 @@ pub fn apply_holm_at(
         r.hi = hi;
         r.level = level;
         r.p_value = p[i];
-        r.correction = note.to_string();
+        r.correction = note.clone();
         r.verdict = match decided[i] {
             Some(_) => verdict(r.expect, lo, hi, m),
             None => Verdict::Inconclusive,
