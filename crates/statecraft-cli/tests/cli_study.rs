@@ -114,6 +114,67 @@ fn json_has_hypotheses_questions_and_provenance() {
     }
 }
 
+/// Sequential looks (docs/uncertainty.md §6): with 1,024 runs the counterfactual tests look at
+/// 256, 512 and 1,024 pairs, each reports its look, every new field is documented; one look
+/// (`--hypothesis-looks 1`) reports the fixed test; a count outside 1..=12 exits 2.
+#[test]
+fn hypothesis_looks_are_reported_and_checked() {
+    let base = [
+        "run",
+        "--format",
+        "json",
+        "--runs",
+        "1024",
+        "--pivotal-runs",
+        "4",
+        "--discount-runs",
+        "0",
+    ];
+    let v: serde_json::Value = serde_json::from_str(&ok(&statecraft(&base))).unwrap();
+    let hs = v["hypotheses"].as_array().unwrap();
+    let seq: Vec<&serde_json::Value> = hs
+        .iter()
+        .filter(|h| h["test"] == "counterfactual")
+        .collect();
+    assert!(!seq.is_empty());
+    for h in &seq {
+        let q = &h["sequential"];
+        assert_eq!(q["schedule"], serde_json::json!([256, 512, 1024]), "{h}");
+        let look = q["look"].as_u64().unwrap() as usize;
+        assert_eq!(h["runs"], q["schedule"][look - 1], "{h}");
+        assert_eq!(q["early"], look < 3, "{h}");
+    }
+    // a large effect settles at the first look
+    assert!(seq.iter().any(|h| h["sequential"]["look"] == 1), "{seq:?}");
+    let doc = std::fs::read_to_string(root().join("docs/output.md")).unwrap();
+    let mut keys = Vec::new();
+    collect_keys(&v, "", &mut keys);
+    for k in keys.iter().filter(|k| k.starts_with("hypotheses")) {
+        assert!(
+            doc.contains(&format!("`{k}`")),
+            "docs/output.md does not document `{k}`"
+        );
+    }
+    let mut one = base.to_vec();
+    one.extend(["--hypothesis-looks", "1"]);
+    let v1: serde_json::Value = serde_json::from_str(&ok(&statecraft(&one))).unwrap();
+    for h in v1["hypotheses"].as_array().unwrap() {
+        assert!(h.get("sequential").is_none(), "{h}");
+        if h["test"] == "counterfactual" {
+            assert_eq!(h["runs"], 1024);
+        }
+    }
+    let mut bad = base.to_vec();
+    bad.extend(["--hypothesis-looks", "0"]);
+    let o = statecraft(&bad);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--hypothesis-looks 0 is outside 1..=12"),
+        "{err}"
+    );
+}
+
 /// Every field as a path like `hypotheses[].rank.ranking[].delta`; maps keyed by data (var,
 /// series and event names) stop at the map.
 fn collect_keys(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
