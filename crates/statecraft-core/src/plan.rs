@@ -554,6 +554,18 @@ pub fn execute(
     study::study(scn, &cfg, progress)
 }
 
+/// [`execute`] telling `progress` also when the study's plan changes
+/// ([`study::Progress::planned`]; the pilot, when the plan has one, reports as a plain count).
+pub fn execute_observed(
+    scn: &Scenario,
+    plan: &Plan,
+    progress: &dyn study::Progress,
+) -> Result<Study, StudyError> {
+    let done = |n: u64| progress.done(n);
+    let cfg = resolve(scn, plan, Some(&done))?;
+    study::study_observed(scn, &cfg, Some(progress))
+}
+
 /// [`execute`] under a front end's [`Control`]: cancelling `control.cancel` (from another
 /// thread) makes the pilot and every Monte Carlo job of the study stop at its next check and
 /// return `StudyError::Mc(McError::Cancelled)`. With a token that is never cancelled the result
@@ -580,10 +592,17 @@ pub fn run_notes(cfg: &StudyConfig) -> Vec<String> {
         "Outcome probabilities, forecasts, trajectories and the alliance cascade: {runs} runs."
     )];
     if cfg.hypotheses {
-        notes.push(format!(
-            "Hypothesis tests: {} paired runs per counterfactual (common random numbers).",
-            cfg.hypothesis_runs.unwrap_or(runs)
-        ));
+        let n = cfg.hypothesis_runs.unwrap_or(runs);
+        let looks = cfg.hypothesis_looks.schedule(n).len();
+        notes.push(if looks > 1 {
+            format!(
+                "Hypothesis tests: up to {n} paired runs per counterfactual (common random \
+                 numbers), looked at {looks} times; a test stops at the first look that settles \
+                 it, with the error spent over the looks."
+            )
+        } else {
+            format!("Hypothesis tests: {n} paired runs per counterfactual (common random numbers).")
+        });
     }
     if !cfg.discount_levels.is_empty() {
         notes.push(format!(

@@ -455,6 +455,38 @@ impl Study {
     }
 }
 
+/// What a running study tells its front end. Calls may come from several threads.
+pub trait Progress: Sync {
+    /// `n` model evaluations are done.
+    fn done(&self, n: u64);
+    /// The study now plans `total` evaluations in all: said once the adaptive main job has
+    /// fixed its run count, and again once the sequential hypothesis tests have stopped
+    /// (before, [`StudyConfig::planned_evaluations`] is the plan).
+    fn planned(&self, _total: u64) {}
+}
+
+/// A plain `Fn(n)` callback as a [`Progress`] that ignores re-planning.
+struct DoneOnly<'a>(&'a (dyn Fn(u64) + Sync));
+
+impl Progress for DoneOnly<'_> {
+    fn done(&self, n: u64) {
+        (self.0)(n)
+    }
+}
+
+impl StudyConfig {
+    /// What is left to run after the main job (`after_hypotheses`: and after the hypothesis
+    /// tests) of a configuration whose main run count is fixed.
+    fn planned_rest(&self, scn: &Scenario, after_hypotheses: bool) -> u64 {
+        let mut c = self.clone();
+        if after_hypotheses {
+            c.pivotal = self.needs_pivotality(scn);
+            c.hypotheses = false;
+        }
+        c.planned_evaluations(scn).saturating_sub(self.mc.runs)
+    }
+}
+
 /// Run the study.
 ///
 /// `progress(n)` is called with the number of model evaluations done so far (of
@@ -463,6 +495,18 @@ pub fn study(
     scn: &Scenario,
     cfg: &StudyConfig,
     progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Study, StudyError> {
+    match progress {
+        Some(f) => study_observed(scn, cfg, Some(&DoneOnly(f))),
+        None => study_observed(scn, cfg, None),
+    }
+}
+
+/// [`study`] telling `progress` also when its plan changes ([`Progress::planned`]).
+pub fn study_observed(
+    scn: &Scenario,
+    cfg: &StudyConfig,
+    progress: Option<&dyn Progress>,
 ) -> Result<Study, StudyError> {
     if cfg.mc.runs == 0 {
         return Err(StudyError::Config("runs must be at least 1".into()));
@@ -495,7 +539,7 @@ pub fn study(
         let out = engine::simulate_once(s, opts, r);
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(cb) = progress {
-            cb(n);
+            cb.done(n);
         }
         out
     };
@@ -506,7 +550,7 @@ pub fn study(
     let tick = || {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(cb) = progress {
-            cb(n);
+            cb.done(n);
         }
     };
     let prepared = mc::Tick {
@@ -521,6 +565,12 @@ pub fn study(
         ..cfg.clone()
     };
     let cfg = &fixed;
+    let replan = |after_hypotheses: bool| {
+        if let Some(p) = progress {
+            p.planned(done.load(Ordering::Relaxed) + cfg.planned_rest(scn, after_hypotheses));
+        }
+    };
+    replan(false);
 
     let questions = if cfg.forecasts && !scn.questions.is_empty() {
         forecast::from_counts(scn, |k| runs.question_yes(k), runs.n)?
@@ -557,6 +607,9 @@ pub fn study(
         }
     }
     drop(runs);
+    if cfg.hypotheses {
+        replan(true);
+    }
 
     let pivotality = if cfg.needs_pivotality(scn) {
         let mut pc = cfg.mc.clone();
@@ -703,7 +756,7 @@ fn run_ensemble(
     cfg: &StudyConfig,
     ec: &EnsembleConfig,
     done: &AtomicU64,
-    progress: Option<&(dyn Fn(u64) + Sync)>,
+    progress: Option<&dyn Progress>,
 ) -> Result<Ensemble, StudyError> {
     ens::check_ids(&ec.models, !scn.crisis.is_empty()).map_err(StudyError::Config)?;
     if ec.runs == 0 {
@@ -725,7 +778,7 @@ fn run_ensemble(
             let out = engine::simulate_once(s, &opts, r);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(cb) = progress {
-                cb(n);
+                cb.done(n);
             }
             out
         };

@@ -7,7 +7,7 @@ use statecraft_core::mc::{self, McConfig};
 use statecraft_core::plan::{PlanRequest, Preset};
 use statecraft_core::scenario::Edit;
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicU8, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering as AtomicOrdering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -278,7 +278,10 @@ pub enum Progress {
 
 pub struct LineProgress {
     what: String,
-    total: u64,
+    /// Planned steps (re-planned by [`statecraft_core::study::Progress::planned`]).
+    total: AtomicU64,
+    /// Most steps reported done.
+    done: AtomicU64,
     start: Instant,
     /// (last line printed, last tenth reported).
     last: Mutex<(Instant, u64)>,
@@ -308,23 +311,41 @@ impl Progress {
     }
 }
 
+/// A study's progress: bar positions throttled to every 64th step, re-planned totals applied.
+impl statecraft_core::study::Progress for Progress {
+    fn done(&self, n: u64) {
+        match self {
+            Progress::Bar(b) if n.is_multiple_of(64) => b.set_position(n),
+            Progress::Bar(_) => {}
+            Progress::Lines(l) => l.update(n),
+        }
+    }
+    fn planned(&self, total: u64) {
+        match self {
+            Progress::Bar(b) => b.set_length(total),
+            Progress::Lines(l) => l.total.store(total, AtomicOrdering::Relaxed),
+        }
+    }
+}
+
 impl LineProgress {
     fn update(&self, n: u64) {
+        self.done.fetch_max(n, AtomicOrdering::Relaxed);
+        let total = self.total.load(AtomicOrdering::Relaxed);
         let now = Instant::now();
-        if now.duration_since(self.start).as_secs_f64() < 1.0 || self.total == 0 {
+        if now.duration_since(self.start).as_secs_f64() < 1.0 || total == 0 {
             return;
         }
-        let tenth = (10 * n.min(self.total)) / self.total;
+        let tenth = (10 * n.min(total)) / total;
         let Ok(mut last) = self.last.lock() else {
             return;
         };
         if tenth > last.1 && now.duration_since(last.0).as_secs_f64() >= 1.0 {
             *last = (now, tenth);
             eprintln!(
-                "statecraft: {} {}% ({n}/{}, {:.0} s)",
+                "statecraft: {} {}% ({n}/{total}, {:.0} s)",
                 self.what,
                 10 * tenth,
-                self.total,
                 now.duration_since(self.start).as_secs_f64()
             );
         }
@@ -334,7 +355,8 @@ impl LineProgress {
         if t >= 1.0 || verbosity() >= 2 {
             eprintln!(
                 "statecraft: {} done ({} steps, {t:.1} s)",
-                self.what, self.total
+                self.what,
+                self.done.load(AtomicOrdering::Relaxed)
             );
         }
     }
@@ -348,7 +370,8 @@ pub fn progress_bar(total: u64, what: &str) -> Option<Progress> {
     if !std::io::stderr().is_terminal() {
         return Some(Progress::Lines(LineProgress {
             what: what.to_string(),
-            total,
+            total: AtomicU64::new(total),
+            done: AtomicU64::new(0),
             start: Instant::now(),
             last: Mutex::new((Instant::now(), 0)),
         }));

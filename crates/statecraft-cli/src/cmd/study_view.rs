@@ -116,15 +116,9 @@ pub fn failure(e: StudyError) -> Failure {
 pub fn run(scn: &Scenario, plan: &Plan, mc: &McArgs) -> Result<Study, Failure> {
     let total = plan.planned_evaluations(scn);
     let pb = progress_bar(total, "simulating");
-    let result = mc.install(|| {
-        let cb = |n: u64| {
-            if let Some(pb) = &pb {
-                if n.is_multiple_of(64) || n == total {
-                    pb.set_position(n);
-                }
-            }
-        };
-        plan::execute(scn, plan, Some(&cb))
+    let result = mc.install(|| match &pb {
+        Some(pb) => plan::execute_observed(scn, plan, pb),
+        None => plan::execute(scn, plan, None),
     })?;
     if let Some(pb) = pb {
         pb.finish_and_clear();
