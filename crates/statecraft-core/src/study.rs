@@ -974,6 +974,43 @@ mod tests {
         }
     }
 
+    /// The progress a study reports ends where its last plan said: an adaptive main job and
+    /// hypothesis tests that stop early both re-plan (the count is exact once they are done).
+    #[test]
+    fn the_last_plan_is_what_was_done() {
+        use std::sync::Mutex;
+        #[derive(Default)]
+        struct Seen {
+            done: AtomicU64,
+            plans: Mutex<Vec<u64>>,
+        }
+        impl Progress for Seen {
+            fn done(&self, n: u64) {
+                self.done.fetch_max(n, Ordering::Relaxed);
+            }
+            fn planned(&self, total: u64) {
+                if let Ok(mut v) = self.plans.lock() {
+                    v.push(total);
+                }
+            }
+        }
+        let scn = greenland();
+        let mut cfg = small(&scn);
+        cfg.mc.runs = 1024;
+        cfg.pivotal_runs = Some(4);
+        cfg.discount_levels = vec![0.5];
+        let seen = Seen::default();
+        let st = study_observed(&scn, &cfg, Some(&seen)).unwrap();
+        let plans = seen.plans.lock().unwrap().clone();
+        let done = seen.done.load(Ordering::Relaxed);
+        assert_eq!(plans.len(), 2, "{plans:?}");
+        assert_eq!(plans.last(), Some(&done), "{plans:?} vs {done}");
+        // the first plan counted every counterfactual at 1,024 pairs; some stopped earlier
+        assert!(plans[0] > plans[1], "{plans:?}");
+        assert!(st.hypotheses.iter().any(|h| h.runs < 1024));
+        assert!(cfg.planned_evaluations(&scn) >= done);
+    }
+
     #[test]
     fn greenland_study_has_every_part() {
         let scn = greenland();
