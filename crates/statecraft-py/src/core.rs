@@ -267,6 +267,8 @@ pub struct StudyFlags {
     pub sobol: Option<String>,
     pub sobol_n: Option<usize>,
     pub sobol_groups: Option<String>,
+    /// `--hypothesis-looks K`.
+    pub hypothesis_looks: Option<usize>,
 }
 
 fn preset(id: &str) -> Result<Preset, Error> {
@@ -316,6 +318,7 @@ fn request(scn: &Scenario, f: &Flags, s: &StudyFlags) -> Result<PlanRequest, Err
         sobol: s.sobol.clone(),
         sobol_n: s.sobol_n,
         sobol_groups,
+        hypothesis_looks: s.hypothesis_looks,
         ..PlanRequest::new(preset(&s.preset)?)
     })
 }

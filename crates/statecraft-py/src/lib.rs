@@ -194,7 +194,7 @@ fn rayon_pool(n: usize) -> Result<rayon::ThreadPool, Error> {
 #[pyo3(signature = (scenario, *, preset, runs, seed, evidence_discount, set, without, disable,
     tolerance, max_runs, hypotheses, pivotal, pivotal_runs, discount_runs, nested, threads,
     pivotal_top=None, pivotal_cap=None, tornado=None, sobol=None, sobol_n=None,
-    sobol_groups=None))]
+    sobol_groups=None, hypothesis_looks=None))]
 #[allow(clippy::too_many_arguments)]
 fn study_json(
     py: Python<'_>,
@@ -220,6 +220,7 @@ fn study_json(
     sobol: Option<String>,
     sobol_n: Option<usize>,
     sobol_groups: Option<String>,
+    hypothesis_looks: Option<usize>,
 ) -> PyResult<String> {
     let f = flags(
         runs,
@@ -244,6 +245,7 @@ fn study_json(
         sobol,
         sobol_n,
         sobol_groups,
+        hypothesis_looks,
     };
     let scn = &scenario.scn;
     detached(py, threads, || core::study_json(scn, &f, &s))

@@ -123,3 +123,18 @@ def test_run_batch_rejects_bad_columns():
     with pytest.raises(statecraft.InputError, match="unknown var"):
         statecraft.run_batch("greenland-2026", {"stance.us.mil_rights.position": [50.0]},
                              runs=5, vars=["issue.nope"])
+
+
+def test_hypothesis_looks_equal_cli(cli: Path):
+    """hypothesis_looks is --hypothesis-looks: the same JSON, a look per test, bad counts refused."""
+    args = ["--runs", "512", "--seed", "2", "--pivotal-runs", "2", "--discount-runs", "0",
+            "--hypothesis-looks", "2"]
+    expected = run_cli(cli, "run", "greenland-2026", "--format", "json", *args)
+    got = statecraft.study(statecraft.builtin("greenland-2026"), runs=512, seed=2,
+                           pivotal_runs=2, discount_runs=0, hypothesis_looks=2)
+    assert got.json == expected
+    d = json.loads(expected)
+    seq = [h for h in d["hypotheses"] if h["test"] == "counterfactual"]
+    assert seq and all(h["sequential"]["schedule"] == [256, 512] for h in seq)
+    with pytest.raises(statecraft.InputError, match="hypothesis-looks"):
+        statecraft.study(statecraft.builtin("greenland-2026"), runs=5, hypothesis_looks=0)

@@ -363,6 +363,7 @@ def study(
     sobol: str | None = None,
     sobol_n: int | None = None,
     sobol_groups: str | None = None,
+    hypothesis_looks: int | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     max_runs: int | None = None,
     threads: int | None = None,
@@ -374,7 +375,8 @@ def study(
     (applied removals, sets, disables). ``preset`` is one of ``run, forecast, report, explore``
     (docs/plans.md). ``pivotal_top``/``pivotal_cap``, ``tornado``, ``sobol``, ``sobol_n`` and
     ``sobol_groups`` (``"inputs"``, ``"kind"`` or ``"NAME=PATTERN,…;…"``) are the flags of the same
-    names. The GIL is released while the engine runs; ``threads`` bounds its worker threads
+    names, and ``hypothesis_looks`` is ``--hypothesis-looks`` (1 = one fixed-sample test per
+    counterfactual; default: up to 5 looks). The GIL is released while the engine runs; ``threads`` bounds its worker threads
     (results are identical for any count).
     """
     scn = _scenario(scenario)
@@ -384,7 +386,7 @@ def study(
         max_runs=max_runs, hypotheses=hypotheses, pivotal=pivotal, pivotal_runs=pivotal_runs,
         discount_runs=discount_runs, nested=nested, threads=threads, pivotal_top=pivotal_top,
         pivotal_cap=pivotal_cap, tornado=tornado, sobol=sobol, sobol_n=sobol_n,
-        sobol_groups=sobol_groups)
+        sobol_groups=sobol_groups, hypothesis_looks=hypothesis_looks)
     return Study(text)
 
 

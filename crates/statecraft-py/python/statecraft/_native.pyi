@@ -63,6 +63,7 @@ def study_json(
     sobol: str | None = None,
     sobol_n: int | None = None,
     sobol_groups: str | None = None,
+    hypothesis_looks: int | None = None,
 ) -> str: ...
 def run_batch_json(
     scenario: Scenario,
