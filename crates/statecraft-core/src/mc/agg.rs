@@ -216,16 +216,24 @@ pub(crate) fn from_order_key(k: i64) -> f64 {
     f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
 }
 
-/// [`quantile_sorted`](super::quantile_sorted) at every level of [`QUANTILES`] of the values whose [`order_key`]s are
-/// `keys`, as if the values were sorted by [`f64::total_cmp`]; NaN when `keys` is empty. Sorts
-/// `keys` in place and reads only the two order statistics each level interpolates between,
-/// with `quantile_sorted`'s own arithmetic (test `key_quantiles_equal_sorted_quantiles`).
+/// [`quantile_sorted`](super::quantile_sorted) at every level of [`QUANTILES`] of the non-NaN
+/// values whose [`order_key`]s are `keys`, as if those values were sorted by [`f64::total_cmp`];
+/// NaN when there are none. Sorts `keys` in place; NaN keys, which sort to the two ends
+/// (negative NaNs below −∞, positive above +∞), are then left out, so a column may be passed
+/// with its NaNs, as [`SeriesAcc::bands`] does. The two order statistics each level
+/// interpolates between are read with `quantile_sorted`'s own arithmetic (tests
+/// `key_quantiles_equal_sorted_quantiles*`). Sorting measured fewer instructions than selecting
+/// just those order statistics on the default run's columns (docs/performance.md §7, "Final
+/// summaries by integer keys").
 fn quantiles_of_keys(keys: &mut [i64]) -> [f64; 5] {
+    keys.sort_unstable();
+    let from = keys.partition_point(|&k| k < order_key(f64::NEG_INFINITY));
+    let to = keys.partition_point(|&k| k <= order_key(f64::INFINITY));
+    let keys = &keys[from..to];
     let n = keys.len();
     if n == 0 {
         return [f64::NAN; 5];
     }
-    keys.sort_unstable();
     QUANTILES.map(|q| {
         let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
         let lo = h.floor() as usize;
@@ -434,11 +442,14 @@ pub fn exact_summary(values: &[f64], range: Option<(f64, f64)>, bins: usize) -> 
     } else {
         0.0
     };
-    // the order statistics by sorting integer keys (the bits of sorting `v` by `total_cmp`);
-    // `v` stays in run order, which the bin counts below do not depend on
+    // the extremes and order statistics from integer keys (the bits of sorting `v` by
+    // `total_cmp`); `v` stays in run order, which the bin counts below do not depend on
     let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
+    let (kmin, kmax) = keys
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(a, b), &k| (a.min(k), b.max(k)));
+    let (min, max) = (from_order_key(kmin), from_order_key(kmax));
     let quantiles = quantiles_of_keys(&mut keys);
-    let (min, max) = (from_order_key(keys[0]), from_order_key(keys[n - 1]));
     let (lo, hi) = match range {
         Some((a, b)) if a <= min && max <= b && b > a => (a, b),
         _ => (min, max),
@@ -571,21 +582,20 @@ impl SeriesAcc {
             return self.rounds.iter().map(Quant::quantiles).collect();
         }
         let w = self.width;
-        // one key buffer for every round's column
-        let mut keys: Vec<i64> = Vec::with_capacity(self.rows.len().checked_div(w).unwrap_or(0));
+        if w == 0 {
+            return Vec::new();
+        }
+        // every round's column of keys, NaNs included (`quantiles_of_keys` leaves them out),
+        // in one pass over the rows
+        let n = self.rows.len() / w;
+        let mut cols = vec![0i64; n * w];
+        for (j, row) in self.rows.chunks_exact(w).enumerate() {
+            for (r, &x) in row.iter().enumerate() {
+                cols[r * n + j] = order_key(x);
+            }
+        }
         (0..w)
-            .map(|r| {
-                keys.clear();
-                keys.extend(
-                    self.rows
-                        .iter()
-                        .skip(r)
-                        .step_by(w)
-                        .filter(|x| !x.is_nan())
-                        .map(|&x| order_key(x)),
-                );
-                quantiles_of_keys(&mut keys)
-            })
+            .map(|r| quantiles_of_keys(&mut cols[r * n..(r + 1) * n]))
             .collect()
     }
 }
@@ -725,6 +735,10 @@ mod tests {
         })
     }
 
+    fn without_nan(v: &[f64]) -> Vec<f64> {
+        v.iter().copied().filter(|x| !x.is_nan()).collect()
+    }
+
     fn bits(v: &[f64]) -> Vec<u64> {
         v.iter().map(|x| x.to_bits()).collect()
     }
@@ -765,6 +779,26 @@ mod tests {
         ]
     }
 
+    /// Columns of up to 600 values: awkward values throughout, plain values in a range (so
+    /// that the extremes and every order statistic differ), or few distinct values with both
+    /// zeros and NaNs.
+    fn columns() -> impl Strategy<Value = Vec<f64>> {
+        prop_oneof![
+            prop::collection::vec(awkward(), 0..300),
+            prop::collection::vec(-10.0f64..10.0, 0..600),
+            prop::collection::vec(
+                prop_oneof![
+                    Just(0.0),
+                    Just(-0.0),
+                    Just(1.0),
+                    Just(f64::NAN),
+                    -1.0f64..1.0
+                ],
+                0..600
+            ),
+        ]
+    }
+
     #[test]
     fn order_keys_sort_as_total_cmp_and_map_back() {
         let xs = [
@@ -790,7 +824,8 @@ mod tests {
     }
 
     /// Every length from 0 to 40 (each order statistic index pattern of the five levels), then
-    /// long columns: the key quantiles are the bits of sorting by `total_cmp`, NaNs included.
+    /// long columns: the key quantiles are the bits of sorting the non-NaN values by
+    /// `total_cmp`.
     #[test]
     fn key_quantiles_equal_sorted_quantiles_at_every_short_length() {
         let mut x: u64 = 11;
@@ -811,7 +846,7 @@ mod tests {
                 let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
                 assert_eq!(
                     bits(&quantiles_of_keys(&mut keys)),
-                    bits(&exact_quantiles(&v)),
+                    bits(&exact_quantiles(&without_nan(&v))),
                     "n {n} pool {pool}"
                 );
             }
@@ -821,18 +856,19 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]
-        fn key_quantiles_equal_sorted_quantiles(
-            v in prop::collection::vec(awkward(), 0..300),
-        ) {
+        fn key_quantiles_equal_sorted_quantiles(v in columns()) {
             let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
-            prop_assert_eq!(bits(&quantiles_of_keys(&mut keys)), bits(&exact_quantiles(&v)));
+            prop_assert_eq!(
+                bits(&quantiles_of_keys(&mut keys)),
+                bits(&exact_quantiles(&without_nan(&v)))
+            );
         }
 
         /// The whole var summary (NaNs dropped first, as before) equals the sort-based one,
         /// with and without a declared range.
         #[test]
         fn exact_summary_equals_the_sort_based_summary(
-            v in prop::collection::vec(awkward(), 0..300),
+            v in columns(),
             bins in 1usize..12,
             ranged in any::<bool>(),
         ) {
