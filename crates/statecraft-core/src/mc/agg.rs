@@ -10,7 +10,7 @@
 //! standard deviation comes from Welford's (1962) online update, and a histogram over the
 //! variable's declared range keeps exact counts.
 
-use super::{quantile_sorted, Histogram, VarSummary, QUANTILES};
+use super::{Histogram, VarSummary, QUANTILES};
 
 /// Values a var column keeps exactly before it switches to the sketch. Above the default run's
 /// 3,072–5,120 main-job runs (seeds 1–3), so its printed var figures are exact.
@@ -167,7 +167,7 @@ impl Sketch {
         last
     }
 
-    /// The quantile at level `q` with the interpolation of [`quantile_sorted`] between the two
+    /// The quantile at level `q` with the interpolation of [`quantile_sorted`](super::quantile_sorted) between the two
     /// order statistics it reads, each replaced by its bucket's value; NaN when empty.
     pub fn quantile(&self, q: f64) -> f64 {
         if self.count == 0 {
@@ -195,6 +195,52 @@ impl Sketch {
         }
         counts
     }
+}
+
+/// The integer key of `x` in the order of [`f64::total_cmp`]: the bits as a signed integer with
+/// the 63 low bits flipped when the sign bit is set (the transformation `total_cmp` itself
+/// compares). Two values compare by `total_cmp` as their keys compare, and the map is one-to-one
+/// on bit patterns, so sorting keys (stably or not: equal keys are equal bits) and mapping back
+/// gives exactly the bits of sorting the values by `total_cmp` — integer comparisons are just
+/// cheaper (docs/performance.md §7, "Final summaries by integer keys").
+#[inline]
+pub(crate) fn order_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+/// The value whose [`order_key`] is `k` (the transformation is its own inverse: the sign bit,
+/// which selects the flip, is kept).
+#[inline]
+pub(crate) fn from_order_key(k: i64) -> f64 {
+    f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
+}
+
+/// [`quantile_sorted`](super::quantile_sorted) at every level of [`QUANTILES`] of the non-NaN
+/// values whose [`order_key`]s are `keys`, as if those values were sorted by [`f64::total_cmp`];
+/// NaN when there are none. Sorts `keys` in place; NaN keys, which sort to the two ends
+/// (negative NaNs below −∞, positive above +∞), are then left out, so a column may be passed
+/// with its NaNs, as [`SeriesAcc::bands`] does. The two order statistics each level
+/// interpolates between are read with `quantile_sorted`'s own arithmetic (tests
+/// `key_quantiles_equal_sorted_quantiles*`). Sorting measured fewer instructions than selecting
+/// just those order statistics on the default run's columns (docs/performance.md §7, "Final
+/// summaries by integer keys").
+fn quantiles_of_keys(keys: &mut [i64]) -> [f64; 5] {
+    keys.sort_unstable();
+    let from = keys.partition_point(|&k| k < order_key(f64::NEG_INFINITY));
+    let to = keys.partition_point(|&k| k <= order_key(f64::INFINITY));
+    let keys = &keys[from..to];
+    let n = keys.len();
+    if n == 0 {
+        return [f64::NAN; 5];
+    }
+    QUANTILES.map(|q| {
+        let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(n - 1);
+        let (a, b) = (from_order_key(keys[lo]), from_order_key(keys[hi]));
+        a + (h - lo as f64) * (b - a)
+    })
 }
 
 /// Quantiles of one column: exact values in run order up to `cap`, a [`Sketch`] past it.
@@ -250,14 +296,13 @@ impl Quant {
         self.sketch.is_none()
     }
 
-    /// Quantiles at [`QUANTILES`]: exact (sorting) below the cap, from the sketch (clamped to
+    /// Quantiles at [`QUANTILES`]: exact (sorting order keys) below the cap, from the sketch (clamped to
     /// the exact minimum and maximum) above it.
     pub fn quantiles(&self) -> [f64; 5] {
         match &self.sketch {
             None => {
-                let mut v = self.exact.clone();
-                v.sort_by(f64::total_cmp);
-                QUANTILES.map(|q| quantile_sorted(&v, q))
+                let mut keys: Vec<i64> = self.exact.iter().map(|&x| order_key(x)).collect();
+                quantiles_of_keys(&mut keys)
             }
             Some(s) => QUANTILES.map(|q| s.quantile(q).clamp(self.min, self.max)),
         }
@@ -382,10 +427,11 @@ impl VarAcc {
 }
 
 /// The summary of every value (no NaN) in run order: two-pass mean and standard deviation,
-/// sorted quantiles and equal-width bins over the declared range when every value lies in it,
+/// exact quantiles (of the values sorted by [`f64::total_cmp`], through [`order_key`]), the
+/// extremes in that order, and equal-width bins over the declared range when every value lies in it,
 /// else over [min, max].
 pub fn exact_summary(values: &[f64], range: Option<(f64, f64)>, bins: usize) -> Option<VarSummary> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    let v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
     if v.is_empty() {
         return None;
     }
@@ -396,8 +442,14 @@ pub fn exact_summary(values: &[f64], range: Option<(f64, f64)>, bins: usize) -> 
     } else {
         0.0
     };
-    v.sort_by(f64::total_cmp);
-    let (min, max) = (v[0], v[n - 1]);
+    // the extremes and order statistics from integer keys (the bits of sorting `v` by
+    // `total_cmp`); `v` stays in run order, which the bin counts below do not depend on
+    let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
+    let (kmin, kmax) = keys
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(a, b), &k| (a.min(k), b.max(k)));
+    let (min, max) = (from_order_key(kmin), from_order_key(kmax));
+    let quantiles = quantiles_of_keys(&mut keys);
     let (lo, hi) = match range {
         Some((a, b)) if a <= min && max <= b && b > a => (a, b),
         _ => (min, max),
@@ -426,7 +478,7 @@ pub fn exact_summary(values: &[f64], range: Option<(f64, f64)>, bins: usize) -> 
         sd,
         min,
         max,
-        quantiles: QUANTILES.map(|q| quantile_sorted(&v, q)),
+        quantiles,
         histogram: Histogram { edges, counts },
     })
 }
@@ -530,25 +582,27 @@ impl SeriesAcc {
             return self.rounds.iter().map(Quant::quantiles).collect();
         }
         let w = self.width;
+        if w == 0 {
+            return Vec::new();
+        }
+        // every round's column of keys, NaNs included (`quantiles_of_keys` leaves them out),
+        // in one pass over the rows
+        let n = self.rows.len() / w;
+        let mut cols = vec![0i64; n * w];
+        for (j, row) in self.rows.chunks_exact(w).enumerate() {
+            for (r, &x) in row.iter().enumerate() {
+                cols[r * n + j] = order_key(x);
+            }
+        }
         (0..w)
-            .map(|r| {
-                let mut v: Vec<f64> = self
-                    .rows
-                    .iter()
-                    .skip(r)
-                    .step_by(w)
-                    .copied()
-                    .filter(|x| !x.is_nan())
-                    .collect();
-                v.sort_by(f64::total_cmp);
-                QUANTILES.map(|q| quantile_sorted(&v, q))
-            })
+            .map(|r| quantiles_of_keys(&mut cols[r * n..(r + 1) * n]))
             .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::quantile_sorted;
     use super::*;
     use proptest::prelude::*;
 
@@ -625,6 +679,238 @@ mod tests {
             for q in QUANTILES {
                 prop_assert_eq!(x.quantile(q).to_bits(), one.quantile(q).to_bits());
             }
+        }
+    }
+
+    /// The sort-based [`exact_summary`] this module had before the integer keys (the reference
+    /// the key-based one must equal bit for bit).
+    fn exact_summary_by_sorting(
+        values: &[f64],
+        range: Option<(f64, f64)>,
+        bins: usize,
+    ) -> Option<VarSummary> {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+        if v.is_empty() {
+            return None;
+        }
+        let n = v.len();
+        let mean = v.iter().sum::<f64>() / n as f64;
+        let sd = if n > 1 {
+            (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        v.sort_by(f64::total_cmp);
+        let (min, max) = (v[0], v[n - 1]);
+        let (lo, hi) = match range {
+            Some((a, b)) if a <= min && max <= b && b > a => (a, b),
+            _ => (min, max),
+        };
+        let bins = bins.max(1);
+        let edges: Vec<f64> = if hi > lo {
+            (0..=bins)
+                .map(|k| lo + (hi - lo) * k as f64 / bins as f64)
+                .collect()
+        } else {
+            vec![lo, lo]
+        };
+        let nb = edges.len() - 1;
+        let mut counts = vec![0u64; nb];
+        for x in &v {
+            let k = if hi > lo {
+                (((x - lo) / (hi - lo)) * nb as f64).floor() as usize
+            } else {
+                0
+            };
+            counts[k.min(nb - 1)] += 1;
+        }
+        Some(VarSummary {
+            n: n as u64,
+            mean,
+            sd,
+            min,
+            max,
+            quantiles: QUANTILES.map(|q| quantile_sorted(&v, q)),
+            histogram: Histogram { edges, counts },
+        })
+    }
+
+    fn without_nan(v: &[f64]) -> Vec<f64> {
+        v.iter().copied().filter(|x| !x.is_nan()).collect()
+    }
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// A summary's count, then every float of it as bits (NaN and ±0.0 told apart), then its
+    /// bin counts, as one vector.
+    fn summary_bits(s: &Option<VarSummary>) -> Option<Vec<u64>> {
+        s.as_ref().map(|s| {
+            let floats = [
+                &[s.mean, s.sd, s.min, s.max],
+                &s.quantiles[..],
+                &s.histogram.edges[..],
+            ];
+            [
+                vec![s.n],
+                bits(&floats.concat()),
+                s.histogram.counts.clone(),
+            ]
+            .concat()
+        })
+    }
+
+    /// Values with ties, both zeros, both infinities, NaNs of both signs, subnormals and
+    /// arbitrary bit patterns.
+    fn awkward() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(0.0),
+            Just(-0.0),
+            Just(f64::NAN),
+            Just(-f64::NAN),
+            Just(f64::INFINITY),
+            Just(f64::NEG_INFINITY),
+            Just(f64::MIN_POSITIVE / 4.0),
+            Just(1.5),
+            Just(-2.0),
+            -10.0f64..10.0,
+            any::<f64>(),
+        ]
+    }
+
+    /// Columns of up to 600 values: awkward values throughout, plain values in a range (so
+    /// that the extremes and every order statistic differ), or few distinct values with both
+    /// zeros and NaNs.
+    fn columns() -> impl Strategy<Value = Vec<f64>> {
+        prop_oneof![
+            prop::collection::vec(awkward(), 0..300),
+            prop::collection::vec(-10.0f64..10.0, 0..600),
+            prop::collection::vec(
+                prop_oneof![
+                    Just(0.0),
+                    Just(-0.0),
+                    Just(1.0),
+                    Just(f64::NAN),
+                    -1.0f64..1.0
+                ],
+                0..600
+            ),
+        ]
+    }
+
+    #[test]
+    fn order_keys_sort_as_total_cmp_and_map_back() {
+        let xs = [
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE / 8.0,
+            f64::MAX,
+            f64::MIN,
+        ];
+        for &a in &xs {
+            assert_eq!(from_order_key(order_key(a)).to_bits(), a.to_bits());
+            for &b in &xs {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+    }
+
+    /// Every length from 0 to 40 (each order statistic index pattern of the five levels), then
+    /// long columns: the key quantiles are the bits of sorting the non-NaN values by
+    /// `total_cmp`.
+    #[test]
+    fn key_quantiles_equal_sorted_quantiles_at_every_short_length() {
+        let mut x: u64 = 11;
+        for n in (0..=40).chain([255, 256, 512, 1023, 1024, 8192]) {
+            for pool in [3u64, 1000] {
+                let v: Vec<f64> = (0..n)
+                    .map(|_| {
+                        x = crate::rng::mix64(x);
+                        match x % 11 {
+                            0 => 0.0,
+                            1 => -0.0,
+                            2 if pool > 3 => f64::NAN,
+                            3 => f64::INFINITY,
+                            _ => ((x >> 20) % pool) as f64 - 1.0,
+                        }
+                    })
+                    .collect();
+                let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
+                assert_eq!(
+                    bits(&quantiles_of_keys(&mut keys)),
+                    bits(&exact_quantiles(&without_nan(&v))),
+                    "n {n} pool {pool}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn key_quantiles_equal_sorted_quantiles(v in columns()) {
+            let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
+            prop_assert_eq!(
+                bits(&quantiles_of_keys(&mut keys)),
+                bits(&exact_quantiles(&without_nan(&v)))
+            );
+        }
+
+        /// The whole var summary (NaNs dropped first, as before) equals the sort-based one,
+        /// with and without a declared range.
+        #[test]
+        fn exact_summary_equals_the_sort_based_summary(
+            v in columns(),
+            bins in 1usize..12,
+            ranged in any::<bool>(),
+        ) {
+            let range = ranged.then_some((-10.0, 10.0));
+            prop_assert_eq!(
+                summary_bits(&exact_summary(&v, range, bins)),
+                summary_bits(&exact_summary_by_sorting(&v, range, bins))
+            );
+            let mut acc = VarAcc::new(range, bins);
+            for &x in &v {
+                acc.push(x);
+            }
+            prop_assert_eq!(
+                summary_bits(&acc.summary()),
+                summary_bits(&exact_summary_by_sorting(&v, range, bins))
+            );
+        }
+
+        /// Series bands below the cap equal sorting every round's column (NaNs skipped,
+        /// shorter runs carried forward at their last value).
+        #[test]
+        fn series_bands_equal_sorted_columns(
+            runs in prop::collection::vec(prop::collection::vec(awkward(), 0..8), 0..60),
+        ) {
+            let mut acc = SeriesAcc::default();
+            for r in &runs {
+                acc.push(r);
+            }
+            let present: Vec<&Vec<f64>> = runs.iter().filter(|s| !s.is_empty()).collect();
+            let width = present.iter().map(|s| s.len()).max().unwrap_or(0);
+            let want: Vec<Vec<u64>> = (0..width)
+                .map(|r| {
+                    let col: Vec<f64> = present
+                        .iter()
+                        .filter_map(|s| s.get(r).or(s.last()).copied())
+                        .filter(|x| !x.is_nan())
+                        .collect();
+                    bits(&exact_quantiles(&col))
+                })
+                .collect();
+            let got: Vec<Vec<u64>> = acc.bands().iter().map(|b| bits(b)).collect();
+            prop_assert_eq!(got, want);
         }
     }
 
