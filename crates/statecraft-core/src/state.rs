@@ -90,6 +90,86 @@ impl RunState {
 pub struct Layout {
     pub vars: Vec<String>,
     pub series: Vec<String>,
+    /// How the [`EventKey`]s of a [`SlotRun`] are named.
+    pub events: EventNames,
+}
+
+/// One event of a run as a key into its layout's [`EventNames`]: a template, up to three
+/// indices into the name tables and a day. A run logs keys; a job counts them and names each
+/// distinct key once ([`EventNames::name`]), so no event text is built per run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventKey {
+    pub template: u16,
+    pub args: [u32; 3],
+    /// the day a [`Part::Day`] writes (ignored by a template without one)
+    pub day: i64,
+}
+
+impl EventKey {
+    /// An event of `template` naming `args` on `day`.
+    pub fn new(template: u16, args: [u32; 3], day: i64) -> EventKey {
+        EventKey {
+            template,
+            args,
+            day,
+        }
+    }
+}
+
+/// A piece of an event template.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Part {
+    Text(&'static str),
+    /// the name `tables[table][key.args[arg]]`
+    Name {
+        arg: u8,
+        table: u8,
+    },
+    /// the key's day, in decimal
+    Day,
+}
+
+/// Templates and name tables that turn an [`EventKey`] into its event text, e.g.
+/// `[Text("order:"), Name{arg: 0, table: 0}, Text("@day"), Day]` with table 0 the option ids
+/// names `EventKey{template, args: [2, 0, 0], day: 35}` as `order:invade@day35`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventNames {
+    pub templates: Vec<Vec<Part>>,
+    pub tables: Vec<Vec<String>>,
+}
+
+impl EventNames {
+    /// The text of `key`. A template or index outside the tables (which a model that names its
+    /// own events never writes) is named `?`, so naming never fails.
+    pub fn name(&self, key: &EventKey) -> String {
+        let mut out = String::new();
+        self.write(key, &mut out);
+        out
+    }
+
+    /// Append the text of `key` to `out` ([`EventNames::name`]).
+    pub fn write(&self, key: &EventKey, out: &mut String) {
+        let Some(parts) = self.templates.get(usize::from(key.template)) else {
+            out.push('?');
+            return;
+        };
+        for part in parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Name { arg, table } => {
+                    let name = key
+                        .args
+                        .get(usize::from(*arg))
+                        .and_then(|&i| self.tables.get(usize::from(*table))?.get(i as usize));
+                    out.push_str(name.map_or("?", String::as_str));
+                }
+                Part::Day => {
+                    use std::fmt::Write;
+                    let _ = write!(out, "{}", key.day);
+                }
+            }
+        }
+    }
 }
 
 impl Layout {
@@ -124,7 +204,11 @@ pub struct SlotRun {
     pub vars: Vec<f64>,
     /// Per series slot: the values (empty = not written).
     pub series: Vec<Vec<f64>>,
+    /// Events by text (a run placed by name, [`SlotRun::place`]).
     pub events: Vec<String>,
+    /// Events by key of the layout's [`EventNames`] (a model writing by slot), in the order
+    /// logged; counted as the events their texts name.
+    pub keys: Vec<EventKey>,
 }
 
 impl SlotRun {
@@ -140,6 +224,7 @@ impl SlotRun {
         self.series.truncate(layout.series.len());
         self.series.iter_mut().for_each(Vec::clear);
         self.events.clear();
+        self.keys.clear();
     }
 
     /// Whether a var slot's value `x` was written (is not [`SlotRun::UNSET`]).

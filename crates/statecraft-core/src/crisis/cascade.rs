@@ -146,21 +146,22 @@ impl Sim<'_> {
                     changed = true;
                     let neigh = if new == 1 { np } else { nn };
                     let exo = if new == 1 { ex_p } else { ex_n };
-                    let who = if neigh >= exo {
+                    let by_neighbour = if neigh >= exo {
                         a.inn
                             .iter()
                             .filter(|(j, _)| self.align[*j] == new)
                             .max_by(|x, y| x.1.total_cmp(&y.1))
-                            .map(|(j, _)| m.actor_ids[m.allies[*j].actor].as_str())
+                            .map(|(j, _)| m.allies[*j].actor)
                     } else {
                         None
                     };
-                    let who = who.unwrap_or_else(|| match self.last_push {
-                        Some(o) => m.opts[o].id.as_str(),
-                        None => "lean",
-                    });
-                    self.log
-                        .push(format!("tipped:{who}->{}", m.actor_ids[a.actor]));
+                    let t = &m.tippers;
+                    let who = match (by_neighbour, self.last_push) {
+                        (Some(who), _) => t.actor[who],
+                        (None, Some(o)) => t.opt[o],
+                        (None, None) => t.lean,
+                    };
+                    self.log.push(log::key(log::TIPPED, [who, a.actor, 0], 0));
                 }
             }
             if !changed {

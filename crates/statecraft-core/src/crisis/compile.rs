@@ -467,7 +467,7 @@ pub(super) fn compile(
     let threat_decay = coercion::compile_decay(c);
     let spatial = cascade::compile_spatial(scn, c, initiator, crisis_issue);
     let round_days = calendar(scn)?.1;
-    Ok(Model {
+    let mut m = Model {
         actor_ids: scn.actors.iter().map(|a| a.id.clone()).collect(),
         n_issues: nk,
         lo: scn.issues.iter().map(|i| i.min).collect(),
@@ -498,7 +498,11 @@ pub(super) fn compile(
         threat_decay,
         round_days,
         spatial,
-    })
+        ev_names: EventNames::default(),
+        tippers: log::Tippers::default(),
+    };
+    (m.ev_names, m.tippers) = log::names(&m);
+    Ok(m)
 }
 
 /// An ally's tipping threshold in the run keyed by `key`: the stated threshold plus its keyed

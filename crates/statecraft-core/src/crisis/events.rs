@@ -10,7 +10,7 @@ impl Sim<'_> {
         for (e, ev) in m.events.iter().enumerate() {
             if ev.day > lo && ev.day <= hi {
                 self.saved[e] = Some(self.apply_saving(&ev.effects));
-                self.log.push(format!("event:{}@day{}", ev.id, self.day));
+                self.log.push(log::key(log::EVENT_ON, [e, 0, 0], self.day));
             }
         }
         for (e, ev) in m.events.iter().enumerate() {
@@ -18,8 +18,7 @@ impl Sim<'_> {
                 if u > lo && u <= hi {
                     if let Some(before) = self.saved[e].take() {
                         self.undo(&ev.effects, &before);
-                        self.log
-                            .push(format!("event_end:{}@day{}", ev.id, self.day));
+                        self.log.push(log::key(log::EVENT_END, [e, 0, 0], self.day));
                     }
                 }
             }

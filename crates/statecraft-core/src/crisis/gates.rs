@@ -69,8 +69,8 @@ impl Sim<'_> {
         let m = self.m;
         let opt = &m.opts[o];
         self.taken[o] = Some(self.day);
-        self.log.push(format!("option:{}@day{}", opt.id, self.day));
-        self.ended = Some(format!("option:{}", opt.id));
+        self.log.push(log::key(log::OPTION, [o, 0, 0], self.day));
+        self.ended = Some(log::key(log::ENDED_OPTION, [o, 0, 0], 0));
         self.apply(&opt.effects);
         self.push_t += opt.push_t;
         self.push_i += opt.push_i;
@@ -81,10 +81,7 @@ impl Sim<'_> {
         for &g in &opt.gates {
             if let Some((report, limit, ext)) = m.gates[g].clock {
                 let report_day = self.day + i64::from(report);
-                self.log.push(format!(
-                    "report:{}@day{report_day}->{}",
-                    opt.id, m.gates[g].id
-                ));
+                self.log.push(log::key(log::REPORT, [o, g, 0], report_day));
                 self.clocks
                     .push((o, g, report_day + i64::from(limit) + i64::from(ext)));
             }
@@ -106,7 +103,7 @@ impl Sim<'_> {
                 p.gate_pos += 1;
                 continue;
             }
-            let oid = &m.opts[p.opt].id;
+            let oid = p.opt;
             // keyed by (gate, option, which order): other elements never shift these draws
             let e = rng::combine(
                 rng::combine(gate.rid, m.opts[p.opt].rid),
@@ -120,13 +117,11 @@ impl Sim<'_> {
             if u < gate.delay {
                 p.delays += 1;
                 if p.delays > gate.max_delays {
-                    self.log
-                        .push(format!("lapsed:{oid}@{}@day{}", gate.id, self.day));
-                    self.ended = Some(format!("lapsed@{}", gate.id));
+                    self.log.push(log::key(log::LAPSED, [oid, g, 0], self.day));
+                    self.ended = Some(log::key(log::ENDED_LAPSED, [g, 0, 0], 0));
                     return (None, None);
                 }
-                self.log
-                    .push(format!("delayed:{oid}@{}@day{}", gate.id, self.day));
+                self.log.push(log::key(log::DELAYED, [oid, g, 0], self.day));
                 return (Some(p), None);
             }
             if u < gate.delay + gate.subst {
@@ -134,10 +129,8 @@ impl Sim<'_> {
                     s != p.opt && self.avail[s] && self.taken[s].is_none() && !self.is_pending(s)
                 });
                 if let Some(s) = sub {
-                    self.log.push(format!(
-                        "substituted:{oid}->{}@{}@day{}",
-                        m.opts[s].id, gate.id, self.day
-                    ));
+                    self.log
+                        .push(log::key(log::SUBSTITUTED, [oid, s, g], self.day));
                     self.orders[s] += 1;
                     let np = Pending {
                         opt: s,
@@ -149,9 +142,8 @@ impl Sim<'_> {
                     return (None, Some(np));
                 }
             }
-            self.log
-                .push(format!("blocked:{oid}@{}@day{}", gate.id, self.day));
-            self.ended = Some(format!("blocked@{}", gate.id));
+            self.log.push(log::key(log::BLOCKED, [oid, g, 0], self.day));
+            self.ended = Some(log::key(log::ENDED_BLOCKED, [g, 0, 0], 0));
             return (None, None);
         }
         self.execute(p.opt);
@@ -173,8 +165,7 @@ impl Sim<'_> {
             let p = (self.prop[o] * self.hazard_factor(o)).clamp(0.0, 1.0);
             if self.u(m.opts[o].rid, 0) < p {
                 self.orders[o] += 1;
-                self.log
-                    .push(format!("order:{}@day{}", m.opts[o].id, self.day));
+                self.log.push(log::key(log::ORDER, [o, 0, 0], self.day));
                 self.pending.push(Pending {
                     opt: o,
                     order: self.orders[o],
@@ -207,16 +198,14 @@ impl Sim<'_> {
             if due > self.day {
                 return true;
             }
-            let (oid, gid) = (&m.opts[o].id, &m.gates[g].id);
             let e = rng::combine(m.gates[g].rid, m.opts[o].rid);
             if self.u(e, 0) < self.p_stop(g, o) {
-                self.log
-                    .push(format!("withdrawn:{oid}@{gid}@day{}", self.day));
+                self.log.push(log::key(log::WITHDRAWN, [o, g, 0], self.day));
                 self.withdrawn_opt[o] = true;
                 self.apply(&m.opts[o].on_withdraw);
             } else {
                 self.log
-                    .push(format!("authorized:{oid}@{gid}@day{}", self.day));
+                    .push(log::key(log::AUTHORIZED, [o, g, 0], self.day));
             }
             false
         });

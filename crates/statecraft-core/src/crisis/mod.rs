@@ -18,7 +18,7 @@ use crate::models::step::Stepper;
 use crate::models::ModelOptions;
 use crate::rng::{self, Rng};
 use crate::scenario::{CrisisSpec, EffectOp, InfluenceKind, Scenario};
-use crate::state::{Layout, RunState, SlotRun};
+use crate::state::{EventKey, EventNames, Layout, RunState, SlotRun};
 use std::fmt::Display;
 
 mod bargaining;
@@ -27,6 +27,7 @@ mod coercion;
 mod compile;
 mod events;
 mod gates;
+mod log;
 pub(crate) mod names;
 mod out;
 mod run;
@@ -228,6 +229,10 @@ struct Model {
     pos_names: Vec<(usize, String)>,
     /// the other names of the run's vars and series, built once
     names: OutNames,
+    /// the names of the run's events ([`log`]), built once
+    ev_names: EventNames,
+    /// where each possible tipper is in the event names' tipper table ([`log::Tippers`])
+    tippers: log::Tippers,
     /// per option (index of `opts`), its propensity modifiers: (predicate, factor) (§3)
     modifiers: gates::Modifiers,
     /// δ: per-round erosion of the threat when no coercive act renewed it (§4)
@@ -284,8 +289,10 @@ struct Sim<'m> {
     cohesion_min: f64,
     day: i64,
     saved: Vec<Option<Vec<f64>>>,
-    ended: Option<String>,
-    log: Vec<String>,
+    /// what ended the crisis last (an `ended:` event, [`log`])
+    ended: Option<EventKey>,
+    /// the run's events, in order ([`log`])
+    log: Vec<EventKey>,
     /// [`Sim::cohesion`] of the current state, `None` once a state change that moves it
     /// (capability, alignment, damage, withdrawals) has made it stale
     coh: std::cell::Cell<Option<f64>>,

@@ -4,7 +4,7 @@
 //! (`run::run_model`), so both carry the same values.
 
 use super::Model;
-use crate::state::{Layout, RunState, SlotRun};
+use crate::state::{EventKey, EventNames, Layout, RunState, SlotRun};
 
 /// The slot of every output of a compiled [`Model`], in the order `run::run_model` writes them.
 /// A [`RunState`] sink reads no slot, so the single-run path passes `OutSlots::default()` (an
@@ -33,7 +33,10 @@ pub(super) struct OutSlots {
 
 impl OutSlots {
     pub fn of(m: &Model) -> OutSlots {
-        let mut l = Layout::default();
+        let mut l = Layout {
+            events: m.ev_names.clone(),
+            ..Layout::default()
+        };
         let n = &m.names;
         let opt = n
             .opt
@@ -90,11 +93,11 @@ impl OutSlots {
 }
 
 /// What a run writes into: a var or a series by name and slot (a sink uses one of the two),
-/// and the event log.
+/// and the event log (keys of `names`: a name-keyed sink writes their texts).
 pub(super) trait Sink {
     fn var(&mut self, name: &str, slot: usize, v: f64);
     fn series(&mut self, name: &str, slot: usize, values: &[f64]);
-    fn events(&mut self) -> &mut Vec<String>;
+    fn events(&mut self, log: &[EventKey], names: &EventNames);
 }
 
 /// The name-keyed sink: the slots are not read.
@@ -105,8 +108,9 @@ impl Sink for RunState {
     fn series(&mut self, name: &str, _: usize, values: &[f64]) {
         self.put_series(name, values);
     }
-    fn events(&mut self) -> &mut Vec<String> {
-        &mut self.events
+    fn events(&mut self, log: &[EventKey], names: &EventNames) {
+        self.events.clear();
+        self.events.extend(log.iter().map(|k| names.name(k)));
     }
 }
 
@@ -122,7 +126,8 @@ impl Sink for SlotRun {
             s.extend_from_slice(values);
         }
     }
-    fn events(&mut self) -> &mut Vec<String> {
-        &mut self.events
+    fn events(&mut self, log: &[EventKey], _: &EventNames) {
+        self.keys.clear();
+        self.keys.extend_from_slice(log);
     }
 }

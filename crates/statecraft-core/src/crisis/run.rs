@@ -36,6 +36,8 @@ pub(super) struct SeriesBufs {
     pos: Vec<Vec<f64>>,
     coh: Vec<f64>,
     align: Vec<Vec<f64>>,
+    /// the event log's buffer
+    log: Vec<EventKey>,
 }
 
 /// One run of the compiled `m` (its numbers already those of `scn`, see
@@ -99,7 +101,11 @@ pub(super) fn run_model(
         day: 0,
         saved: vec![None; m.events.len()],
         ended: None,
-        log: Vec::new(),
+        log: {
+            let mut l = std::mem::take(&mut bufs.log);
+            l.clear();
+            l
+        },
         coh: std::cell::Cell::new(None),
         nb: vec![(0.0, 0.0); nl],
         nb_stale: vec![true; nl],
@@ -132,6 +138,7 @@ pub(super) fn run_model(
         pos: pos_s,
         coh: coh_s,
         align: align_s,
+        log: log_buf,
     } = bufs;
 
     // round 0: events dated on or before as_of, then the initial cascade
@@ -225,9 +232,12 @@ pub(super) fn run_model(
             st.var(orders, ko, 0.0);
         }
     }
-    let why = sim.ended.take().unwrap_or_else(|| "status_quo".into());
-    let log = st.events();
-    *log = std::mem::take(&mut sim.log);
-    log.push(format!("ended:{why}"));
+    let ended = sim
+        .ended
+        .take()
+        .unwrap_or_else(|| log::key(log::ENDED_STATUS_QUO, [0; 3], 0));
+    sim.log.push(ended);
+    st.events(&sim.log, &m.ev_names);
+    *log_buf = std::mem::take(&mut sim.log);
     Ok(())
 }

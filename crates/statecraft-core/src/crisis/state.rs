@@ -162,8 +162,9 @@ impl Sim<'_> {
             self.withdrawn[a] = Some(self.day);
             self.n_withdrawals += 1;
             self.coh.set(None);
-            let id = &self.m.actor_ids[self.m.allies[a].actor];
-            self.log.push(format!("withdrawal:{id}@day{}", self.day));
+            let id = self.m.allies[a].actor;
+            self.log
+                .push(log::key(log::WITHDRAWAL, [id, 0, 0], self.day));
         }
     }
 

@@ -14,8 +14,7 @@ impl Sim<'_> {
                     let ds = if self.u(id, 2) < 0.5 { sal } else { -sal };
                     self.base_sal[i] = (self.base_sal[i] + ds).clamp(0.0, 1.0);
                 }
-                let a = &self.m.actor_ids[i / nk];
-                self.log.push(format!("jump:{a}@day{}", self.day));
+                self.log.push(log::key(log::JUMP, [i / nk, 0, 0], self.day));
             }
         }
     }

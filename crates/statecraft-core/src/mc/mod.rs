@@ -24,7 +24,7 @@ use crate::expr::{Expr, ParseError};
 use crate::rng::{self, Rng};
 use crate::sample::Sampler;
 use crate::scenario::{Dist, Edit, Expect, Scenario};
-use crate::state::{Layout, RunState, SlotRun};
+use crate::state::{EventKey, Layout, RunState, SlotRun};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -472,6 +472,9 @@ struct SlotFold {
     skip: Vec<bool>,
     vars: Vec<Option<agg::VarAcc>>,
     series: Vec<Option<agg::SeriesAcc>>,
+    /// per event key of the runs ([`SlotRun::keys`]): (runs in which it occurred, total
+    /// occurrences), named into [`Runs::events`] when the job ends
+    keys: HashMap<EventKey, (u64, u64)>,
 }
 
 impl SlotFold {
@@ -511,11 +514,36 @@ impl SlotFold {
             outcomes,
             questions,
             skip,
+            keys: HashMap::new(),
         }
     }
 
-    /// Move the accumulators into `runs`, by name.
+    /// Count a run's event keys as [`Runs::count_events`] counts texts.
+    fn count_keys(&mut self, keys: &[EventKey]) {
+        for (j, k) in keys.iter().enumerate() {
+            let first = !keys[..j].contains(k);
+            let entry = self.keys.entry(*k).or_insert((0, 0));
+            entry.1 += 1;
+            if first {
+                entry.0 += 1;
+            }
+        }
+    }
+
+    /// Move the accumulators and event counts into `runs`, by name (keys naming the same text
+    /// add up, as their texts would have been counted).
     fn finish(self, runs: &mut Runs) {
+        let mut text = String::new();
+        for (k, (r, n)) in self.keys {
+            text.clear();
+            self.layout.events.write(&k, &mut text);
+            let e = match runs.events.get_mut(text.as_str()) {
+                Some(e) => e,
+                None => runs.events.entry(text.clone()).or_insert((0, 0)),
+            };
+            e.0 += r;
+            e.1 += n;
+        }
         for (name, acc) in self.layout.vars.into_iter().zip(self.vars) {
             if let Some(a) = acc {
                 runs.var_acc.insert(name, a);
@@ -583,6 +611,7 @@ impl Runs {
             }
         }
         self.count_events(&sr.events);
+        sf.count_keys(&sr.keys);
         self.n += 1;
     }
 
