@@ -474,7 +474,7 @@ struct SlotFold {
     series: Vec<Option<agg::SeriesAcc>>,
     /// per event key of the runs ([`SlotRun::keys`]): (runs in which it occurred, total
     /// occurrences), named into [`Runs::events`] when the job ends
-    keys: HashMap<EventKey, (u64, u64)>,
+    keys: BTreeMap<EventKey, (u64, u64)>,
 }
 
 impl SlotFold {
@@ -514,7 +514,7 @@ impl SlotFold {
             outcomes,
             questions,
             skip,
-            keys: HashMap::new(),
+            keys: BTreeMap::new(),
         }
     }
 
