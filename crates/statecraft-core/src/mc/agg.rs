@@ -42,6 +42,15 @@ pub struct Sketch {
     count: u64,
 }
 
+/// Where [`Sketch::add`] counts a value: below [`SKETCH_MIN_ABS`] in magnitude, or bucket `i`
+/// of its sign.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Bin {
+    Zero,
+    Pos(i32),
+    Neg(i32),
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Buckets {
     /// Index of `counts[0]`.
@@ -51,6 +60,14 @@ struct Buckets {
 
 impl Buckets {
     fn add(&mut self, i: i32, k: u64) {
+        // the common case first: a bucket inside the range
+        if let Some(c) = usize::try_from(i.wrapping_sub(self.offset))
+            .ok()
+            .and_then(|j| self.counts.get_mut(j))
+        {
+            *c += k;
+            return;
+        }
         if self.counts.is_empty() {
             self.offset = i;
             self.counts.push(0);
@@ -98,16 +115,29 @@ impl Sketch {
         if x.is_nan() {
             return;
         }
-        self.count += 1;
+        let b = self.bin(x);
+        self.add_bin(b);
+    }
+
+    /// The bucket of a (non-NaN) value.
+    fn bin(&self, x: f64) -> Bin {
         let a = x.abs();
         if a < SKETCH_MIN_ABS {
-            self.zero += 1;
+            Bin::Zero
         } else if x > 0.0 {
-            let i = self.index(a);
-            self.pos.add(i, 1);
+            Bin::Pos(self.index(a))
         } else {
-            let i = self.index(a);
-            self.neg.add(i, 1);
+            Bin::Neg(self.index(a))
+        }
+    }
+
+    /// Count one value in bucket `b` (= [`Sketch::bin`] of it).
+    fn add_bin(&mut self, b: Bin) {
+        self.count += 1;
+        match b {
+            Bin::Zero => self.zero += 1,
+            Bin::Pos(i) => self.pos.add(i, 1),
+            Bin::Neg(i) => self.neg.add(i, 1),
         }
     }
 
@@ -285,6 +315,29 @@ impl Quant {
                 }
             }
         }
+    }
+
+    /// [`Quant::push`] with `memo` holding the last value (by bits) this caller binned in a
+    /// default sketch, and its bucket: a repeated value is not binned again (a run's series
+    /// often repeats its value from round to round). Every [`Quant`] sketches with
+    /// [`SKETCH_ALPHA`], so one memo serves the quantiles of every round.
+    fn push_memo(&mut self, x: f64, memo: &mut Option<(u64, Bin)>) {
+        let Some(s) = &mut self.sketch else {
+            self.push(x);
+            return;
+        };
+        self.n += 1;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+        let b = match *memo {
+            Some((bits, b)) if bits == x.to_bits() => b,
+            _ => {
+                let b = s.bin(x);
+                *memo = Some((x.to_bits(), b));
+                b
+            }
+        };
+        s.add_bin(b);
     }
 
     pub fn n(&self) -> u64 {
@@ -531,10 +584,11 @@ impl SeriesAcc {
                 .unwrap_or_else(|| Quant::new(SERIES_EXACT_CAP));
             self.rounds.resize(s.len(), fill);
         }
+        let mut memo = None;
         for (r, q) in self.rounds.iter_mut().enumerate() {
             let x = s.get(r).copied().unwrap_or(last);
             if !x.is_nan() {
-                q.push(x);
+                q.push_memo(x, &mut memo);
             }
         }
     }
