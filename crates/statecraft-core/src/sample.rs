@@ -890,14 +890,27 @@ impl Sampler {
         n_slots: usize,
     ) -> Sampler {
         let mut s = scn.clone();
+        Sampler::with_layout_in(&mut s, discount, slots, n_slots)
+    }
+
+    /// [`Sampler::with_layout`] walking `scn` itself instead of a copy: its numbers are read,
+    /// not written, and `scn` is left as it was.
+    pub(crate) fn with_layout_in(
+        scn: &mut Scenario,
+        discount: f64,
+        slots: &HashMap<String, usize>,
+        n_slots: usize,
+    ) -> Sampler {
+        // the sources are read during the walk, which borrows the rest of `scn` mutably
+        let sources = std::mem::take(&mut scn.sources);
         let mut inputs = Vec::new();
         let mut visit_map = Vec::new();
         let mut next = n_slots;
-        s.visit_nums_declared(&mut |path, domain, num| {
+        scn.visit_nums_declared(&mut |path, domain, num| {
             let reliability = num
                 .source
                 .as_deref()
-                .and_then(|c| find_source(&scn.sources, c))
+                .and_then(|c| find_source(&sources, c))
                 .map_or(1.0, |s| s.reliability);
             match effective_dist(num, reliability, discount, domain) {
                 Some(dist) => {
@@ -920,6 +933,7 @@ impl Sampler {
                 None => visit_map.push(None),
             }
         });
+        scn.sources = sources;
         let pert = inputs.iter().map(|i| pert_cache(&i.dist)).collect();
         let mut seen: HashMap<&str, u64> = HashMap::new();
         let keys = inputs

@@ -1005,6 +1005,10 @@ where
 }
 
 /// [`pivotality`] with a run function prepared once per job ([`mc::Runner`]).
+///
+/// The variant jobs (3 per actor) run concurrently (rayon), each a pure function of
+/// (scenario, configuration, seed), and are assembled in actor and variant order, so the
+/// result does not depend on the thread count; the first error in that order is returned.
 pub fn pivotality_with<R: mc::Runner>(
     scn: &Scenario,
     cfg: &McConfig,
@@ -1012,35 +1016,62 @@ pub fn pivotality_with<R: mc::Runner>(
 ) -> Result<Vec<Pivot>, McError> {
     let base_runs = mc::simulate_outcomes_with(scn, cfg, runner, None)?;
     let edited = mc::apply_edits(scn, &cfg.edits)?;
-    let mut out = Vec::new();
-    for actor in &edited.actors {
-        let mut variants = Vec::new();
-        let mut best = (-1.0_f64, String::new(), String::new(), 0.0, 0.0);
-        for (name, edits) in actor_variants(&edited, &actor.id) {
-            let mut c = cfg.clone();
-            c.edits.extend(edits);
-            let alt = mc::simulate_outcomes_with(scn, &c, runner, None)?;
-            let deltas = mc::deltas(scn, &base_runs, &alt);
-            for d in &deltas {
-                if d.delta.abs() > best.0 {
-                    best = (d.delta.abs(), d.outcome.clone(), name.clone(), d.lo, d.hi);
-                }
-            }
-            variants.push(VariantEffect {
-                variant: name,
-                deltas,
-            });
-        }
-        out.push(Pivot {
+    let jobs: Vec<(usize, String, McConfig)> = edited
+        .actors
+        .iter()
+        .enumerate()
+        .flat_map(|(k, actor)| {
+            actor_variants(&edited, &actor.id)
+                .into_iter()
+                .map(move |(name, edits)| {
+                    let mut c = cfg.clone();
+                    c.edits.extend(edits);
+                    (k, name, c)
+                })
+        })
+        .collect();
+    // the base's slot layout, shared by every variant job
+    let layout = mc::BaseLayout::new(scn);
+    let results: Vec<Result<Vec<Delta>, McError>> = jobs
+        .par_iter()
+        .map(|(_, _, c)| {
+            let alt = mc::simulate_outcomes_on(scn, &layout, c, runner)?;
+            Ok(mc::deltas(scn, &base_runs, &alt))
+        })
+        .collect();
+    let mut out: Vec<Pivot> = edited
+        .actors
+        .iter()
+        .map(|actor| Pivot {
             actor: actor.id.clone(),
-            variants,
-            max_abs_delta: best.0.max(0.0),
-            max_outcome: best.1,
-            max_variant: best.2,
-            max_lo: best.3,
-            max_hi: best.4,
+            variants: Vec::new(),
+            max_abs_delta: -1.0,
+            max_outcome: String::new(),
+            max_variant: String::new(),
+            max_lo: 0.0,
+            max_hi: 0.0,
             significant: false,
+        })
+        .collect();
+    for ((k, name, _), deltas) in jobs.into_iter().zip(results) {
+        let deltas = deltas?;
+        let a = &mut out[k];
+        for d in &deltas {
+            if d.delta.abs() > a.max_abs_delta {
+                a.max_abs_delta = d.delta.abs();
+                a.max_outcome = d.outcome.clone();
+                a.max_variant = name.clone();
+                a.max_lo = d.lo;
+                a.max_hi = d.hi;
+            }
+        }
+        a.variants.push(VariantEffect {
+            variant: name,
+            deltas,
         });
+    }
+    for a in &mut out {
+        a.max_abs_delta = a.max_abs_delta.max(0.0);
     }
     // Holm over every delta of the analysis (H₀: Δ = 0).
     let p: Vec<f64> = out
@@ -1166,6 +1197,47 @@ mod tests {
         let f = e.indices[0].0;
         assert!(f.lo <= f.value && f.value <= f.hi);
         assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+    }
+
+    /// The concurrent variant jobs assemble as the serial loop did: per actor its variants in
+    /// order with their deltas, and the largest |Δ| over them (Greenland, whose removal
+    /// variants disable crisis elements).
+    #[test]
+    fn pivotality_assembles_as_the_serial_loop() {
+        let text = include_str!("../../../scenarios/greenland-2026.toml");
+        let scn = crate::scenario::load::from_toml_str(text).expect("the scenario loads");
+        let cfg = McConfig {
+            runs: 8,
+            seed: 3,
+            ..Default::default()
+        };
+        let opts = crate::engine::RunOptions::default();
+        let runner = crate::engine::Prepared::new(&opts);
+        let got = pivotality_with(&scn, &cfg, &runner).expect("pivotality");
+        let base = mc::simulate_outcomes_with(&scn, &cfg, &runner, None).expect("base job");
+        assert_eq!(got.len(), scn.actors.len());
+        for actor in &scn.actors {
+            let p = got.iter().find(|p| p.actor == actor.id).expect("ranked");
+            let variants = actor_variants(&scn, &actor.id);
+            assert_eq!(p.variants.len(), variants.len());
+            let mut best = (-1.0_f64, String::new(), String::new(), 0.0, 0.0);
+            for ((name, edits), v) in variants.into_iter().zip(&p.variants) {
+                let mut c = cfg.clone();
+                c.edits.extend(edits);
+                let alt = mc::simulate_outcomes_with(&scn, &c, &runner, None).expect("variant");
+                let deltas = mc::deltas(&scn, &base, &alt);
+                for d in &deltas {
+                    if d.delta.abs() > best.0 {
+                        best = (d.delta.abs(), d.outcome.clone(), name.clone(), d.lo, d.hi);
+                    }
+                }
+                assert_eq!(v.variant, name);
+                assert_eq!(v.deltas, deltas, "{} {name}", actor.id);
+            }
+            assert_eq!(p.max_abs_delta, best.0.max(0.0), "{}", actor.id);
+            assert_eq!((&p.max_outcome, &p.max_variant), (&best.1, &best.2));
+            assert_eq!((p.max_lo, p.max_hi), (best.3, best.4));
+        }
     }
 
     fn pivot(actor: &str, d: f64, lo: f64, hi: f64, significant: bool) -> Pivot {

@@ -222,10 +222,23 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
                 if !value.is_finite() {
                     return Err(fail("value must be a finite number".into()));
                 }
-                let probe = crate::scenario::Num::new(*value);
-                let domain = crate::sample::domain_of(&out, path, &probe);
-                let known = path_known(&out, path);
-                if !known {
+                // One walk: the first number at `path` gives the declared domain (what
+                // `sample::domain_of` reads) and every number there gets the value; on an
+                // error below `out` is dropped, so writing before the range check changes
+                // nothing. A domain is declared before its number is visited, so it is the
+                // domain of the number as it was.
+                let mut found = None;
+                out.visit_nums_declared(&mut |p, d, n| {
+                    if p == path {
+                        found.get_or_insert(d);
+                        n.value = *value;
+                        n.dist = None;
+                        n.confidence = Some(1.0);
+                        n.source = None;
+                        n.reference = None;
+                    }
+                });
+                let Some(domain) = found else {
                     let paths = num_paths(&out);
                     let hint = match crate::suggest::suggest(path, paths.iter().map(String::as_str))
                     {
@@ -235,7 +248,7 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
                             .into(),
                     };
                     return Err(fail(format!("no number at `{path}`; {hint}")));
-                }
+                };
                 // Every number's range is declared by the format (`visit_nums_declared`), so
                 // every set value is checked against it.
                 if !domain.contains(*value) {
@@ -244,15 +257,6 @@ pub fn apply_edits(scn: &Scenario, edits: &[Edit]) -> Result<Scenario, McError> 
                         domain.min, domain.max
                     )));
                 }
-                out.visit_nums_mut(&mut |p, n| {
-                    if p == path {
-                        n.value = *value;
-                        n.dist = None;
-                        n.confidence = Some(1.0);
-                        n.source = None;
-                        n.reference = None;
-                    }
-                });
             }
         }
     }
@@ -265,13 +269,6 @@ pub fn num_paths(scn: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
     s.visit_nums_mut(&mut |p, _| out.push(p.to_string()));
     out
-}
-
-fn path_known(scn: &Scenario, path: &str) -> bool {
-    let mut s = scn.clone();
-    let mut found = false;
-    s.visit_nums_mut(&mut |p, _| found |= p == path);
-    found
 }
 
 /// Parse every outcome class's predicate.
@@ -287,6 +284,24 @@ pub fn compile_outcomes(scn: &Scenario) -> Result<Vec<Expr>, McError> {
         .collect()
 }
 
+/// A base scenario's slot layout: every number's path ([`crate::sample::layout`], in visit
+/// order) → its slot in the `u` vector. What every job on that base shares; built once per
+/// base by a caller that runs many jobs on it ([`simulate_outcomes_on`]).
+pub(crate) struct BaseLayout {
+    slots: HashMap<String, usize>,
+    n_slots: usize,
+}
+
+impl BaseLayout {
+    pub(crate) fn new(base: &Scenario) -> BaseLayout {
+        let paths = crate::sample::layout(base);
+        let n_slots = paths.len();
+        // in visit order, so a repeated path keeps its last slot
+        let slots = paths.into_iter().enumerate().map(|(i, p)| (p, i)).collect();
+        BaseLayout { slots, n_slots }
+    }
+}
+
 /// Prepared job: the edited scenario and its sampler on the base layout.
 struct Prepared {
     scn: Scenario,
@@ -295,42 +310,60 @@ struct Prepared {
     /// [`crate::scenario::crisis::CrisisSpec::disable`] (in the order `crisis::simulate` would
     /// remove them each run), and a sampler writing into it through the same slots. Disabling
     /// only drops elements by id, so sampling then disabling equals disabling then sampling,
-    /// and the crisis model no longer copies its spec every run.
-    run_scn: Scenario,
-    run_sampler: Sampler,
+    /// and the crisis model no longer copies its spec every run. `None` when that would be
+    /// `(scn, sampler)` itself (nothing newly disabled, or nothing removed; or the plain path,
+    /// see [`prepare_on`]).
+    run: Option<(Scenario, Sampler)>,
+}
+
+impl Prepared {
+    /// The template every run of the job samples into.
+    fn run_scn(&self) -> &Scenario {
+        self.run.as_ref().map_or(&self.scn, |(s, _)| s)
+    }
+
+    /// The sampler writing into [`Prepared::run_scn`].
+    fn run_sampler(&self) -> &Sampler {
+        self.run.as_ref().map_or(&self.sampler, |(_, s)| s)
+    }
 }
 
 fn prepare(base: &Scenario, discount: f64, edits: &[Edit]) -> Result<Prepared, McError> {
-    let paths = crate::sample::layout(base);
-    let slots: HashMap<String, usize> = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.clone(), i))
-        .collect();
-    let scn = apply_edits(base, edits)?;
-    let sampler = Sampler::with_layout(&scn, discount, &slots, paths.len());
-    let mut run_scn = scn.clone();
+    prepare_on(base, &BaseLayout::new(base), discount, edits)
+}
+
+/// [`prepare`] on the layout of `base` built beforehand.
+fn prepare_on(
+    base: &Scenario,
+    layout: &BaseLayout,
+    discount: f64,
+    edits: &[Edit],
+) -> Result<Prepared, McError> {
+    let mut scn = apply_edits(base, edits)?;
+    let sampler = Sampler::with_layout_in(&mut scn, discount, &layout.slots, layout.n_slots);
     let new: Vec<&String> = scn
         .disabled
         .iter()
         .filter(|d| !scn.crisis.disabled.iter().any(|x| x == *d))
         .collect();
-    for d in new {
-        run_scn.crisis.disable(d);
+    let mut run = None;
+    if !new.is_empty() {
+        let mut run_scn = scn.clone();
+        for d in new {
+            run_scn.crisis.disable(d);
+        }
+        // Nothing removed: the template is `scn`, its sampler `sampler` (the same inputs).
+        if run_scn.crisis != scn.crisis {
+            let run_sampler =
+                Sampler::with_layout_in(&mut run_scn, discount, &layout.slots, layout.n_slots);
+            // Numbers outside the base layout got fresh slots, which removal could renumber:
+            // keep the plain path so every run draws exactly the uniforms it always drew.
+            if run_sampler.n_slots == sampler.n_slots {
+                run = Some((run_scn, run_sampler));
+            }
+        }
     }
-    let mut run_sampler = Sampler::with_layout(&run_scn, discount, &slots, paths.len());
-    if run_sampler.n_slots != sampler.n_slots {
-        // Numbers outside the base layout got fresh slots, which removal could renumber: keep
-        // the plain path so every run draws exactly the uniforms it always drew.
-        run_scn = scn.clone();
-        run_sampler = sampler.clone();
-    }
-    Ok(Prepared {
-        scn,
-        sampler,
-        run_scn,
-        run_sampler,
-    })
+    Ok(Prepared { scn, sampler, run })
 }
 
 /// Run `i`'s sampled scenario (before the model runs).
@@ -347,8 +380,8 @@ fn sampled(p: &Prepared, seed: u64, i: u64) -> Scenario {
 /// elements already removed.
 fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario) {
     let mut r = rng::substream(seed, i, SAMPLE_PURPOSE);
-    let u = p.run_sampler.draw_u(&mut r);
-    p.run_sampler.apply(s, &u);
+    let u = p.run_sampler().draw_u(&mut r);
+    p.run_sampler().apply(s, &u);
 }
 
 /// Run `i` of a job exactly as [`run_keep`] runs it (same sampled inputs, same stream), for a
@@ -359,7 +392,7 @@ where
     E: Display,
 {
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
-    let mut s = p.run_scn.clone();
+    let mut s = p.run_scn().clone();
     sample_into(&p, cfg.seed, i, &mut s);
     let mut r = rng::stream(cfg.seed, i);
     f(&s, &mut r).map_err(|e| McError::Run {
@@ -446,7 +479,12 @@ impl FoldCx {
             disabled: disabled_names(&p.scn.disabled),
             keep,
             bins,
-            schema: crate::schema::outputs(scn),
+            // read only by the var accumulators, which `Keep::Outcomes` does not keep
+            schema: if keep == Keep::Outcomes {
+                crate::schema::OutputSchema::default()
+            } else {
+                crate::schema::outputs(scn)
+            },
         }
     }
 }
@@ -1101,6 +1139,33 @@ pub(crate) fn simulate_span_with<R: Runner>(
     let outcomes = compile_outcomes(scn)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
     let cx = FoldCx::new(scn, outcomes, &p, keep, cfg.bins);
+    simulate_prepared(&p, &cx, cfg, runner, progress, from)
+}
+
+/// [`simulate_outcomes_with`] on the layout of `scn` built beforehand: what a caller running
+/// many jobs on one base scenario (pivotality's variants) uses, so the layout is built once.
+pub(crate) fn simulate_outcomes_on<R: Runner>(
+    scn: &Scenario,
+    layout: &BaseLayout,
+    cfg: &McConfig,
+    runner: &R,
+) -> Result<Runs, McError> {
+    let outcomes = compile_outcomes(scn)?;
+    let p = prepare_on(scn, layout, cfg.evidence_discount, &cfg.edits)?;
+    let cx = FoldCx::new(scn, outcomes, &p, Keep::Outcomes, cfg.bins);
+    simulate_prepared(&p, &cx, cfg, runner, None, 0)
+}
+
+/// The runs `from..` of the prepared job `p` folded by `cx` ([`simulate_span_with`]).
+fn simulate_prepared<R: Runner>(
+    p: &Prepared,
+    cx: &FoldCx,
+    cfg: &McConfig,
+    runner: &R,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+    from: u64,
+) -> Result<Runs, McError> {
+    let keep = cx.keep;
     let done = AtomicU64::new(0);
     // Scenario buffers with their workers, one per piece in flight: `apply` overwrites every
     // uncertain number and certain numbers never change, so a reused buffer equals a fresh
@@ -1115,12 +1180,12 @@ pub(crate) fn simulate_span_with<R: Runner>(
     };
     let mut slot_fold: Option<SlotFold> = None;
     if keep != Keep::All && limit > from {
-        if let Ok(w) = runner.worker(&p.run_scn) {
+        if let Ok(w) = runner.worker(p.run_scn()) {
             if let Some(layout) = runner.layout(&w) {
-                slot_fold = Some(SlotFold::new(layout, &cx));
+                slot_fold = Some(SlotFold::new(layout, cx));
             }
             if let Ok(mut v) = buffers.lock() {
-                v.push((p.run_scn.clone(), w));
+                v.push((p.run_scn().clone(), w));
             }
         }
     }
@@ -1138,8 +1203,8 @@ pub(crate) fn simulate_span_with<R: Runner>(
                 let taken = buffers.lock().ok().and_then(|mut v| v.pop());
                 let (mut s, mut w) = match taken {
                     Some(slot) => slot,
-                    None => match runner.worker(&p.run_scn) {
-                        Ok(w) => (p.run_scn.clone(), w),
+                    None => match runner.worker(p.run_scn()) {
+                        Ok(w) => (p.run_scn().clone(), w),
                         Err(e) => {
                             let m = e.to_string();
                             return (a..b).map(|_| Err(m.clone())).collect();
@@ -1158,7 +1223,7 @@ pub(crate) fn simulate_span_with<R: Runner>(
                         if cfg.cancel.is_cancelled() {
                             return Err(String::new());
                         }
-                        sample_into(&p, cfg.seed, i, &mut s);
+                        sample_into(p, cfg.seed, i, &mut s);
                         let mut r = rng::stream(cfg.seed, i);
                         let out = match (&layout, spare.pop()) {
                             (Some(l), spare) => {
@@ -1202,10 +1267,10 @@ pub(crate) fn simulate_span_with<R: Runner>(
         for (k, r) in batch.into_iter().enumerate() {
             let back = match (r, sf.as_mut()) {
                 (Ok(RunOut::Slots(sr)), Some(sf)) => {
-                    runs.push_slots(&sr, &cx, sf);
+                    runs.push_slots(&sr, cx, sf);
                     Some(RunOut::Slots(sr))
                 }
-                (Ok(RunOut::State(st)), _) => runs.push(st, &cx).map(RunOut::State),
+                (Ok(RunOut::State(st)), _) => runs.push(st, cx).map(RunOut::State),
                 (Ok(RunOut::Slots(_)), None) => {
                     // slot runs come only with a layout, which made the slot fold: never here
                     return Err(McError::Run {
@@ -1565,8 +1630,12 @@ pub fn run_keep_with<R: Runner>(
     runner: &R,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<(McResult, Runs), McError> {
-    let runs = simulate_keep_with(scn, cfg, runner, progress, Keep::Stream)?;
+    // [`simulate_keep_with`] with `Keep::Stream`, on the job prepared once for the runs and
+    // for the aggregate's sampler.
+    let outcomes = compile_outcomes(scn)?;
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
+    let cx = FoldCx::new(scn, outcomes, &p, Keep::Stream, cfg.bins);
+    let runs = simulate_prepared(&p, &cx, cfg, runner, progress, 0)?;
     let agg = McConfig {
         runs: runs.n,
         ..cfg.clone()
@@ -2382,7 +2451,7 @@ where
             if cfg.cancel.is_cancelled() {
                 return Err(McError::Cancelled);
             }
-            let mut s = p.run_scn.clone();
+            let mut s = p.run_scn().clone();
             sample_into(&p, cfg.seed, o, &mut s);
             let mut runs = Runs::default();
             for i in 0..inner {
@@ -2436,4 +2505,72 @@ where
         outcomes: out,
         provenance: Provenance::new(scn, &cfg.fixed(outer * inner)),
     })
+}
+
+#[cfg(test)]
+mod prepare_tests {
+    use super::*;
+
+    fn greenland() -> Scenario {
+        let text = include_str!("../../../../scenarios/greenland-2026.toml");
+        crate::scenario::load::from_toml_str(text).expect("the Greenland scenario loads")
+    }
+
+    /// A job's template and sampler built as they were before [`prepare_on`] shared them: the
+    /// edited scenario's sampler, then the template with the newly disabled elements removed
+    /// and its own sampler (the plain path when the slot counts differ).
+    fn reference(base: &Scenario, discount: f64, edits: &[Edit]) -> (Scenario, Sampler) {
+        let paths = crate::sample::layout(base);
+        let slots: HashMap<String, usize> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i))
+            .collect();
+        let scn = apply_edits(base, edits).expect("the edits apply");
+        let sampler = Sampler::with_layout(&scn, discount, &slots, paths.len());
+        let mut run_scn = scn.clone();
+        for d in &scn.disabled {
+            if !scn.crisis.disabled.iter().any(|x| x == d) {
+                run_scn.crisis.disable(d);
+            }
+        }
+        let run_sampler = Sampler::with_layout(&run_scn, discount, &slots, paths.len());
+        if run_sampler.n_slots != sampler.n_slots {
+            return (scn, sampler);
+        }
+        (run_scn, run_sampler)
+    }
+
+    /// Every pivotality variant of the Greenland crisis (positions to either end, actor
+    /// removed) and the unedited job: the shared template and sampler equal the two-sampler
+    /// construction, and both the shared and the own-template path are taken.
+    #[test]
+    fn prepared_templates_equal_the_two_sampler_construction() {
+        let base = greenland();
+        let layout = BaseLayout::new(&base);
+        let mut cases: Vec<Vec<Edit>> = vec![Vec::new()];
+        for a in &base.actors {
+            for (_, edits) in crate::sensitivity::actor_variants(&base, &a.id) {
+                cases.push(edits);
+            }
+        }
+        let (mut shared, mut own) = (0, 0);
+        for edits in &cases {
+            let p = prepare_on(&base, &layout, 0.5, edits).expect("prepares");
+            let (scn, sampler) = reference(&base, 0.5, edits);
+            assert!(p.run_scn() == &scn, "template of {edits:?}");
+            assert_eq!(p.run_sampler().inputs, sampler.inputs, "{edits:?}");
+            assert_eq!(p.run_sampler().n_slots, sampler.n_slots, "{edits:?}");
+            let (mut a, mut b) = (p.run_scn().clone(), scn.clone());
+            sample_into(&p, 7, 3, &mut a);
+            let mut r = rng::substream(7, 3, SAMPLE_PURPOSE);
+            sampler.apply(&mut b, &sampler.draw_u(&mut r));
+            assert!(a == b, "sampled run of {edits:?}");
+            match p.run {
+                Some(_) => own += 1,
+                None => shared += 1,
+            }
+        }
+        assert!(shared > 0 && own > 0, "shared {shared}, own {own}");
+    }
 }
