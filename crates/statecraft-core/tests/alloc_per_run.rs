@@ -140,9 +140,12 @@ fn allocations_per_run_stay_within_todays_bounds() {
     // compiled every run; 341.3 and 1,202.2 before the crisis round stopped allocating per
     // round: the bargaining round's, the cascade's and the option step's scratch vectors and
     // the events' undo vectors are now the run's): the run's `Sim` vectors and its event log
-    // strings.
+    // strings. 2026-12-03: 121.0, the events logged as keys and named into one allocation each.
     assert!(model <= 200.0, "model {model}");
-    assert!(uncompiled <= 1_150.0, "uncompiled {uncompiled}");
+    // The model compiled every run also builds its event names (the id tables of
+    // `crisis::log::names`): 1,212.6 on 2026-12-03 (1,132.4 before). Only single runs and
+    // plain run functions take this path; a job compiles once.
+    assert!(uncompiled <= 1_250.0, "uncompiled {uncompiled}");
 }
 
 /// Peak live heap bytes of `job(runs)` on a one-thread pool, above what was live before.
