@@ -103,7 +103,6 @@ impl Sim<'_> {
                 p.gate_pos += 1;
                 continue;
             }
-            let oid = p.opt;
             // keyed by (gate, option, which order): other elements never shift these draws
             let e = rng::combine(
                 rng::combine(gate.rid, m.opts[p.opt].rid),
@@ -117,11 +116,13 @@ impl Sim<'_> {
             if u < gate.delay {
                 p.delays += 1;
                 if p.delays > gate.max_delays {
-                    self.log.push(log::key(log::LAPSED, [oid, g, 0], self.day));
+                    self.log
+                        .push(log::key(log::LAPSED, [p.opt, g, 0], self.day));
                     self.ended = Some(log::key(log::ENDED_LAPSED, [g, 0, 0], 0));
                     return (None, None);
                 }
-                self.log.push(log::key(log::DELAYED, [oid, g, 0], self.day));
+                self.log
+                    .push(log::key(log::DELAYED, [p.opt, g, 0], self.day));
                 return (Some(p), None);
             }
             if u < gate.delay + gate.subst {
@@ -130,7 +131,7 @@ impl Sim<'_> {
                 });
                 if let Some(s) = sub {
                     self.log
-                        .push(log::key(log::SUBSTITUTED, [oid, s, g], self.day));
+                        .push(log::key(log::SUBSTITUTED, [p.opt, s, g], self.day));
                     self.orders[s] += 1;
                     let np = Pending {
                         opt: s,
@@ -142,7 +143,8 @@ impl Sim<'_> {
                     return (None, Some(np));
                 }
             }
-            self.log.push(log::key(log::BLOCKED, [oid, g, 0], self.day));
+            self.log
+                .push(log::key(log::BLOCKED, [p.opt, g, 0], self.day));
             self.ended = Some(log::key(log::ENDED_BLOCKED, [g, 0, 0], 0));
             return (None, None);
         }

@@ -298,9 +298,7 @@ impl Quant {
 
     /// Add one (non-NaN) value.
     pub fn push(&mut self, x: f64) {
-        self.n += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        self.note(x);
         match &mut self.sketch {
             Some(s) => s.add(x),
             None => {
@@ -326,9 +324,6 @@ impl Quant {
             self.push(x);
             return;
         };
-        self.n += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
         let b = match *memo {
             Some((bits, b)) if bits == x.to_bits() => b,
             _ => {
@@ -338,6 +333,14 @@ impl Quant {
             }
         };
         s.add_bin(b);
+        self.note(x);
+    }
+
+    /// Count `x` and widen the extremes to it.
+    fn note(&mut self, x: f64) {
+        self.n += 1;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
     }
 
     pub fn n(&self) -> u64 {

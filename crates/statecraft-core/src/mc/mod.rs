@@ -366,6 +366,24 @@ fn prepare_on(
     Ok(Prepared { scn, sampler, run })
 }
 
+/// A job's outcome predicates (compiled first, so their error comes first), its prepared
+/// scenario and sampler (on `layout` when the caller built it beforehand) and its fold context.
+fn job(
+    scn: &Scenario,
+    cfg: &McConfig,
+    keep: Keep,
+    layout: Option<&BaseLayout>,
+) -> Result<(Prepared, FoldCx), McError> {
+    let outcomes = compile_outcomes(scn)?;
+    let (d, e) = (cfg.evidence_discount, &cfg.edits);
+    let p = match layout {
+        Some(l) => prepare_on(scn, l, d, e)?,
+        None => prepare(scn, d, e)?,
+    };
+    let cx = FoldCx::new(scn, outcomes, &p, keep, cfg.bins);
+    Ok((p, cx))
+}
+
 /// Run `i`'s sampled scenario (before the model runs).
 fn sampled(p: &Prepared, seed: u64, i: u64) -> Scenario {
     let mut s = p.scn.clone();
@@ -489,6 +507,22 @@ impl FoldCx {
     }
 }
 
+/// Count one run's `events` into `counts`: per event, (runs in which it occurred, total
+/// occurrences). A run logs few events: its first occurrences are found by a scan, no set.
+fn count_run_events<K: Ord + Clone>(counts: &mut BTreeMap<K, (u64, u64)>, events: &[K]) {
+    for (j, e) in events.iter().enumerate() {
+        let first = !events[..j].contains(e);
+        let entry = match counts.get_mut(e) {
+            Some(x) => x,
+            None => counts.entry(e.clone()).or_insert((0, 0)),
+        };
+        entry.1 += 1;
+        if first {
+            entry.0 += 1;
+        }
+    }
+}
+
 /// Where a var a predicate reads is found in a [`SlotRun`].
 #[derive(Clone, Copy, Debug)]
 enum At {
@@ -558,14 +592,7 @@ impl SlotFold {
 
     /// Count a run's event keys as [`Runs::count_events`] counts texts.
     fn count_keys(&mut self, keys: &[EventKey]) {
-        for (j, k) in keys.iter().enumerate() {
-            let first = !keys[..j].contains(k);
-            let entry = self.keys.entry(*k).or_insert((0, 0));
-            entry.1 += 1;
-            if first {
-                entry.0 += 1;
-            }
-        }
+        count_run_events(&mut self.keys, keys);
     }
 
     /// Move the accumulators and event counts into `runs`, by name (keys naming the same text
@@ -655,18 +682,7 @@ impl Runs {
 
     /// Count a run's events: occurrences, and runs in which each occurred.
     fn count_events(&mut self, events: &[String]) {
-        for (j, e) in events.iter().enumerate() {
-            // first occurrence in this run (a run logs few events: a scan, no set)
-            let first = !events[..j].contains(e);
-            let entry = match self.events.get_mut(e) {
-                Some(x) => x,
-                None => self.events.entry(e.clone()).or_insert((0, 0)),
-            };
-            entry.1 += 1;
-            if first {
-                entry.0 += 1;
-            }
-        }
+        count_run_events(&mut self.events, events);
     }
 
     /// Fold one run in. Every `disabled.<id>` var of the job reads 1 (whatever the run function
@@ -1136,9 +1152,7 @@ pub(crate) fn simulate_span_with<R: Runner>(
     keep: Keep,
     from: u64,
 ) -> Result<Runs, McError> {
-    let outcomes = compile_outcomes(scn)?;
-    let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
-    let cx = FoldCx::new(scn, outcomes, &p, keep, cfg.bins);
+    let (p, cx) = job(scn, cfg, keep, None)?;
     simulate_prepared(&p, &cx, cfg, runner, progress, from)
 }
 
@@ -1150,9 +1164,7 @@ pub(crate) fn simulate_outcomes_on<R: Runner>(
     cfg: &McConfig,
     runner: &R,
 ) -> Result<Runs, McError> {
-    let outcomes = compile_outcomes(scn)?;
-    let p = prepare_on(scn, layout, cfg.evidence_discount, &cfg.edits)?;
-    let cx = FoldCx::new(scn, outcomes, &p, Keep::Outcomes, cfg.bins);
+    let (p, cx) = job(scn, cfg, Keep::Outcomes, Some(layout))?;
     simulate_prepared(&p, &cx, cfg, runner, None, 0)
 }
 
@@ -1632,9 +1644,7 @@ pub fn run_keep_with<R: Runner>(
 ) -> Result<(McResult, Runs), McError> {
     // [`simulate_keep_with`] with `Keep::Stream`, on the job prepared once for the runs and
     // for the aggregate's sampler.
-    let outcomes = compile_outcomes(scn)?;
-    let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
-    let cx = FoldCx::new(scn, outcomes, &p, Keep::Stream, cfg.bins);
+    let (p, cx) = job(scn, cfg, Keep::Stream, None)?;
     let runs = simulate_prepared(&p, &cx, cfg, runner, progress, 0)?;
     let agg = McConfig {
         runs: runs.n,
@@ -2442,9 +2452,7 @@ where
             "a nested job needs at least 2 outer and 2 inner runs".into(),
         ));
     }
-    let outcomes = compile_outcomes(scn)?;
-    let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
-    let cx = FoldCx::new(scn, outcomes, &p, Keep::Outcomes, cfg.bins);
+    let (p, cx) = job(scn, cfg, Keep::Outcomes, None)?;
     let per_outer: Vec<Result<Vec<u64>, McError>> = (0..outer)
         .into_par_iter()
         .map(|o| {
