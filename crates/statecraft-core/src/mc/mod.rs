@@ -15,6 +15,7 @@ pub mod agg;
 pub mod cancel;
 pub mod seq;
 pub mod stats;
+mod tally;
 pub mod toy;
 
 pub use cancel::{Cancel, Control};
@@ -546,7 +547,7 @@ struct SlotFold {
     series: Vec<Option<agg::SeriesAcc>>,
     /// per event key of the runs ([`SlotRun::keys`]): (runs in which it occurred, total
     /// occurrences), named into [`Runs::events`] when the job ends
-    keys: BTreeMap<EventKey, (u64, u64)>,
+    keys: tally::KeyTally,
 }
 
 impl SlotFold {
@@ -586,20 +587,20 @@ impl SlotFold {
             outcomes,
             questions,
             skip,
-            keys: BTreeMap::new(),
+            keys: tally::KeyTally::default(),
         }
     }
 
     /// Count a run's event keys as [`Runs::count_events`] counts texts.
     fn count_keys(&mut self, keys: &[EventKey]) {
-        count_run_events(&mut self.keys, keys);
+        self.keys.count(keys);
     }
 
     /// Move the accumulators and event counts into `runs`, by name (keys naming the same text
     /// add up, as their texts would have been counted).
     fn finish(self, runs: &mut Runs) {
         let mut text = String::new();
-        for (k, (r, n)) in self.keys {
+        for (k, (r, n)) in self.keys.into_counts() {
             text.clear();
             self.layout.events.write(&k, &mut text);
             let e = match runs.events.get_mut(text.as_str()) {
