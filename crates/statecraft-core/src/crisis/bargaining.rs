@@ -77,9 +77,15 @@ impl Sim<'_> {
             *xt += (self.m.access_rate * w * sf).clamp(0.0, 1.0) * (xf - *xt);
         }
         self.concession();
-        for i in 0..self.pos.len() {
-            let k = i % nk;
-            self.pos[i] = self.pos[i].clamp(self.m.lo[k], self.m.hi[k]);
+        // every position back into its issue's scale: row by row (actor a's row holds issues
+        // 0..nk), no division per position
+        if nk > 0 {
+            let (lo, hi) = (&self.m.lo[..nk], &self.m.hi[..nk]);
+            for row in self.pos.chunks_exact_mut(nk) {
+                for ((x, &l), &h) in row.iter_mut().zip(lo).zip(hi) {
+                    *x = x.clamp(l, h);
+                }
+            }
         }
         Ok(())
     }

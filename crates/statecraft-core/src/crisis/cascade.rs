@@ -26,10 +26,27 @@ pub(super) fn compile_spatial(
     Some((beta, initiator?, tgt?, issue?))
 }
 
+/// The constants of the spatial pull (docs/crisis.md §5.1) within one cascade call
+/// ([`Sim::spatial_now`]).
+struct SpatialNow {
+    beta: f64,
+    nk: usize,
+    k: usize,
+    ini: usize,
+    tgt: usize,
+    xi: f64,
+    xt: f64,
+    range: f64,
+}
+
 impl Sim<'_> {
+    /// The reference form of the cascade's hoisted pull ([`Sim::spatial_pull_with`]), checked
+    /// against it bit for bit in every cascade of the lib tests.
+    ///
     /// The spatial pull on ally `i` this round (docs/crisis.md §5.1), signed: > 0 toward the
     /// initiator, < 0 toward the target: β·s_i·(|x_i − x_T| − |x_i − x_I|)/(max − min). 0 for
     /// the parties themselves, an ally without a stance on the crisis issue, or β = 0.
+    #[cfg(test)]
     pub(super) fn spatial_pull(&self, i: usize) -> f64 {
         let Some((beta, ini, tgt, k)) = self.m.spatial else {
             return 0.0;
@@ -46,6 +63,38 @@ impl Sim<'_> {
         let x = self.pos[a * nk + k];
         let (xi, xt) = (self.pos[ini * nk + k], self.pos[tgt * nk + k]);
         beta * self.sal[a * nk + k].clamp(0.0, 1.0) * ((x - xt).abs() - (x - xi).abs()) / range
+    }
+
+    /// The per-call constants of [`Sim::spatial_pull`]: (β, crisis issue, initiator, target,
+    /// x_I, x_T, range), `None` when no ally gets a pull (no roles, or β ≤ 0). Nothing the
+    /// cascade changes moves them (positions and saliences are read, never written, by it).
+    fn spatial_now(&self) -> Option<SpatialNow> {
+        let (beta, ini, tgt, k) = self.m.spatial?;
+        if beta <= 0.0 {
+            return None;
+        }
+        let nk = self.m.n_issues;
+        Some(SpatialNow {
+            beta,
+            nk,
+            k,
+            ini,
+            tgt,
+            xi: self.pos[ini * nk + k],
+            xt: self.pos[tgt * nk + k],
+            range: (self.m.hi[k] - self.m.lo[k]).max(1e-9),
+        })
+    }
+
+    /// [`Sim::spatial_pull`] of the ally on `actor` with the hoisted constants `c`: the same
+    /// operations in the same order (β·s, ·(|x − x_T| − |x − x_I|), /range), so the same bits.
+    fn spatial_pull_with(&self, c: &SpatialNow, actor: usize) -> f64 {
+        let at = actor * c.nk + c.k;
+        if actor == c.ini || actor == c.tgt || !self.m.stance[at] {
+            return 0.0;
+        }
+        let x = self.pos[at];
+        c.beta * self.sal[at].clamp(0.0, 1.0) * ((x - c.xt).abs() - (x - c.xi).abs()) / c.range
     }
 
     /// Cohesion (docs/crisis.md §5): 1 − 2·min(C⁺, C⁻)/C over members' capabilities, minus the
@@ -92,6 +141,9 @@ impl Sim<'_> {
         let n = m.allies.len();
         let mut ex = std::mem::take(&mut self.ex);
         ex.clear();
+        // β, the parties' positions and the range are read once per call, not once per ally
+        // (`spatial_pull_with` gives `spatial_pull`'s bits: tests::hoisted_pulls_are_the_pulls)
+        let spn = self.spatial_now();
         for (i, a) in m.allies.iter().enumerate() {
             if a.locked {
                 ex.push((0.0, 0.0));
@@ -101,7 +153,11 @@ impl Sim<'_> {
             let mut ex_n = (-self.lean[i]).max(0.0) + self.push_t;
             // spatial alignment (§5.1), recomputed from this round's positions, never
             // accumulated: it is an exogenous pull like the lean
-            let sp = self.spatial_pull(i);
+            let sp = spn
+                .as_ref()
+                .map_or(0.0, |c| self.spatial_pull_with(c, a.actor));
+            #[cfg(test)]
+            tests::check_hoisted(sp, self.spatial_pull(i));
             if sp > 0.0 {
                 ex_p += sp;
             } else if sp < 0.0 {
@@ -175,5 +231,45 @@ impl Sim<'_> {
         }
         self.ex = ex;
         self.next = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// (hoisted pulls compared, of which nonzero) on this thread
+        static CHECKED: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    }
+
+    /// Called by every cascade of the lib tests: the hoisted pull has the reference's bits.
+    pub(super) fn check_hoisted(hoisted: f64, reference: f64) {
+        assert_eq!(
+            hoisted.to_bits(),
+            reference.to_bits(),
+            "hoisted spatial pull {hoisted} != spatial_pull {reference}"
+        );
+        CHECKED.with(|c| {
+            let (n, nz) = c.get();
+            c.set((n + 1, nz + u64::from(reference != 0.0)));
+        });
+    }
+
+    /// Greenland runs (β = 0.3, positions moving every week) go through `check_hoisted` with
+    /// nonzero pulls: the cascade's hoisted constants give `spatial_pull`'s bits.
+    #[test]
+    fn hoisted_pulls_are_the_pulls() {
+        let text = include_str!("../../../../scenarios/greenland-2026.toml");
+        let s = crate::scenario::load::from_toml_str(text).expect("the Greenland scenario loads");
+        let cfg = crate::mc::McConfig::default();
+        CHECKED.with(|c| c.set((0, 0)));
+        for i in 0..8 {
+            let x = crate::mc::sampled_scenario(&s, &cfg, i).expect("samples");
+            simulate(&x, &mut rng::stream(3, i)).expect("runs");
+        }
+        let (n, nz) = CHECKED.with(Cell::get);
+        assert!(nz > 1000, "{n} pulls checked, {nz} nonzero");
     }
 }

@@ -148,12 +148,12 @@ pub(super) fn run_model(
     sim.cohesion_min = sim.cohesion();
     let record =
         |sim: &Sim, pos_s: &mut Vec<Vec<f64>>, coh_s: &mut Vec<f64>, al: &mut Vec<Vec<f64>>| {
-            for (j, (i, _)) in pos_series.iter().enumerate() {
-                pos_s[j].push(sim.pos[*i]);
+            for (s, (i, _)) in pos_s.iter_mut().zip(pos_series) {
+                s.push(sim.pos[*i]);
             }
             coh_s.push(sim.cohesion());
-            for (j, s) in al.iter_mut().enumerate() {
-                s.push(f64::from(sim.align[j]));
+            for (s, &v) in al.iter_mut().zip(&sim.align) {
+                s.push(f64::from(v));
             }
         };
     record(&sim, pos_s, coh_s, align_s);
