@@ -218,9 +218,12 @@ pub(super) fn compile(
         .as_of
         .ok_or(CrisisError::Missing("scenario.as_of"))?;
     let mut stance = vec![false; na * nk];
+    let mut stance_at = Vec::with_capacity(scn.stances.len());
     for s in &scn.stances {
         let ctx = Cx(&["stance ", &s.actor, ".", &s.issue]);
-        stance[nm.actor(&s.actor, &ctx)? * nk + nm.issue(&s.issue, &ctx)?] = true;
+        let at = nm.actor(&s.actor, &ctx)? * nk + nm.issue(&s.issue, &ctx)?;
+        stance[at] = true;
+        stance_at.push(at);
     }
     let crisis_issue = match &c.issue {
         Some(i) => Some(nm.issue(i, "crisis.issue")?),
@@ -473,6 +476,7 @@ pub(super) fn compile(
         lo: scn.issues.iter().map(|i| i.min).collect(),
         hi: scn.issues.iter().map(|i| i.max).collect(),
         stance,
+        stance_at,
         events,
         opts,
         gates,

@@ -63,11 +63,12 @@ pub(super) fn run_model(
             pos[a * nk + k] = 0.5 * (m.lo[k] + m.hi[k]);
         }
     }
-    for s in &scn.stances {
-        if let (Some(a), Some(k)) = (scn.actor_index(&s.actor), scn.issue_index(&s.issue)) {
-            pos[a * nk + k] = s.position.value.clamp(m.lo[k], m.hi[k]);
-            sal[a * nk + k] = s.salience.value.clamp(0.0, 1.0);
-        }
+    // every stance resolved when the model was compiled (from a scenario with the same
+    // elements): its flat slot, in the stances' order, so a repeated stance still overwrites
+    for (s, &at) in scn.stances.iter().zip(&m.stance_at) {
+        let k = at % nk.max(1);
+        pos[at] = s.position.value.clamp(m.lo[k], m.hi[k]);
+        sal[at] = s.salience.value.clamp(0.0, 1.0);
     }
     let no = m.opts.len();
     let nl = m.allies.len();
