@@ -142,7 +142,8 @@ impl EventNames {
     /// The text of `key`. A template or index outside the tables (which a model that names its
     /// own events never writes) is named `?`, so naming never fails.
     pub fn name(&self, key: &EventKey) -> String {
-        let mut out = String::new();
+        // one allocation per text (the texts are short: an id or two and a day)
+        let mut out = String::with_capacity(48);
         self.write(key, &mut out);
         out
     }

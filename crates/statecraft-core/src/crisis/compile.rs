@@ -221,9 +221,11 @@ pub(super) fn compile(
     let mut stance_at = Vec::with_capacity(scn.stances.len());
     for s in &scn.stances {
         let ctx = Cx(&["stance ", &s.actor, ".", &s.issue]);
-        let at = nm.actor(&s.actor, &ctx)? * nk + nm.issue(&s.issue, &ctx)?;
+        let a = nm.actor(&s.actor, &ctx)?;
+        let k = nm.issue(&s.issue, &ctx)?;
+        let at = a * nk + k;
         stance[at] = true;
-        stance_at.push(at);
+        stance_at.push((at, k));
     }
     let crisis_issue = match &c.issue {
         Some(i) => Some(nm.issue(i, "crisis.issue")?),

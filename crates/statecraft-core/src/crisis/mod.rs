@@ -200,9 +200,9 @@ struct Model {
     lo: Vec<f64>,
     hi: Vec<f64>,
     stance: Vec<bool>,
-    /// per stance of the scenario, in its order: the flat slot `actor · n_issues + issue` (the
-    /// run reads the stances' numbers by these, no id looked up per run)
-    stance_at: Vec<usize>,
+    /// per stance of the scenario, in its order: (flat slot `actor · n_issues + issue`, issue)
+    /// (the run reads the stances' numbers by these, no id looked up per run)
+    stance_at: Vec<(usize, usize)>,
     events: Vec<CEvent>,
     opts: Vec<COpt>,
     gates: Vec<CGate>,

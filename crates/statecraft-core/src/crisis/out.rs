@@ -110,12 +110,7 @@ impl Sink for RunState {
     }
     fn events(&mut self, log: &[EventKey], names: &EventNames) {
         self.events.clear();
-        self.events.extend(log.iter().map(|k| {
-            // one allocation per text (the texts are short: an id or two and a day)
-            let mut s = String::with_capacity(48);
-            names.write(k, &mut s);
-            s
-        }));
+        self.events.extend(log.iter().map(|k| names.name(k)));
     }
 }
 

@@ -65,8 +65,7 @@ pub(super) fn run_model(
     }
     // every stance resolved when the model was compiled (from a scenario with the same
     // elements): its flat slot, in the stances' order, so a repeated stance still overwrites
-    for (s, &at) in scn.stances.iter().zip(&m.stance_at) {
-        let k = at % nk.max(1);
+    for (s, &(at, k)) in scn.stances.iter().zip(&m.stance_at) {
         pos[at] = s.position.value.clamp(m.lo[k], m.hi[k]);
         sal[at] = s.salience.value.clamp(0.0, 1.0);
     }

@@ -25,7 +25,7 @@ use crate::expr::{Expr, ParseError};
 use crate::rng::{self, Rng};
 use crate::sample::Sampler;
 use crate::scenario::{Dist, Edit, Expect, Scenario};
-use crate::state::{EventKey, Layout, RunState, SlotRun};
+use crate::state::{Layout, RunState, SlotRun};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -591,11 +591,6 @@ impl SlotFold {
         }
     }
 
-    /// Count a run's event keys as [`Runs::count_events`] counts texts.
-    fn count_keys(&mut self, keys: &[EventKey]) {
-        self.keys.count(keys);
-    }
-
     /// Move the accumulators and event counts into `runs`, by name (keys naming the same text
     /// add up, as their texts would have been counted).
     fn finish(self, runs: &mut Runs) {
@@ -677,7 +672,7 @@ impl Runs {
             }
         }
         self.count_events(&sr.events);
-        sf.count_keys(&sr.keys);
+        sf.keys.count(&sr.keys);
         self.n += 1;
     }
 
