@@ -64,9 +64,10 @@ node tests/browser/render.mjs target/report-test/report.html target/report-scree
 
 # ---------------------------------------------------------------------------------------------
 # The what-if explorer (issue 14): end-to-end in the same headless Chromium (tests/browser/serve.mjs;
-# screenshots target/serve-*.png), then a short load test on loopback (50 clients re-running
-# 1,000-run jobs; only 200/429/503 allowed, resident memory not growing). The 60 s figures in
-# docs/performance.md come from `scripts/load-serve.sh 60 50 1000`.
+# screenshots target/serve-*.png), then a 30 s load test on loopback (50 clients re-running
+# 1,000-run jobs; only 200/429/503 allowed, resident memory bounded; leaks are tested exactly by
+# crates/statecraft-serve/tests/leak.rs, run above). The 60 s figures in docs/performance.md come
+# from `scripts/load-serve.sh 60 50 1000`.
 cargo build --release -p statecraft-cli
 node tests/browser/serve.mjs target/release/statecraft
-scripts/load-serve.sh "${SERVE_LOAD_SECONDS:-60}" 50 1000
+scripts/load-serve.sh "${SERVE_LOAD_SECONDS:-30}" 50 1000
