@@ -957,14 +957,22 @@ impl Sampler {
     /// uniform keyed by its path ([`crate::rng::draw`]); slots of certain numbers get 0.5.
     /// Removing an actor (or any number) leaves every other number's draw unchanged.
     pub fn draw_u(&self, rng: &mut crate::rng::Rng) -> Vec<f64> {
+        let mut u = Vec::new();
+        self.draw_u_into(rng, &mut u);
+        u
+    }
+
+    /// [`Sampler::draw_u`] into `u`'s buffer (its old contents are overwritten): what a job's
+    /// worker calls per run, so sampling allocates nothing.
+    pub fn draw_u_into(&self, rng: &mut crate::rng::Rng, u: &mut Vec<f64>) {
         let key = crate::rng::run_key(rng);
-        let mut u = vec![0.5; self.n_slots];
+        u.clear();
+        u.resize(self.n_slots, 0.5);
         for (inp, &k) in self.inputs.iter().zip(&self.keys) {
             if let Some(x) = u.get_mut(inp.slot) {
                 *x = crate::rng::draw(key, k, 0, 0);
             }
         }
-        u
     }
 
     /// Write sampled values into `scn` (which must be the scenario this sampler was built for).

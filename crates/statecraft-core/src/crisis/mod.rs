@@ -179,7 +179,7 @@ struct CAlly {
     out: Vec<usize>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Pending {
     opt: usize,
     /// which order of this option (its `orders` count when made): part of the gate draws' key
@@ -291,7 +291,9 @@ struct Sim<'m> {
     cohesion_shift: f64,
     cohesion_min: f64,
     day: i64,
-    saved: Vec<Option<Vec<f64>>>,
+    /// per event, the values its effects overwrote (valid while its `saved_on` is set)
+    saved: Vec<Vec<f64>>,
+    saved_on: Vec<bool>,
     /// what ended the crisis last (an `ended:` event, [`log`])
     ended: Option<EventKey>,
     /// the run's events, in order ([`log`])

@@ -38,6 +38,91 @@ pub(super) struct SeriesBufs {
     align: Vec<Vec<f64>>,
     /// the event log's buffer
     log: Vec<EventKey>,
+    /// the vectors of the last run's [`Sim`]
+    sim: SimBufs,
+}
+
+/// The vectors of a [`Sim`], handed from one run to the next (each refilled before it is
+/// read, so a run never sees the last run's values): a compiled run allocates nothing for its
+/// state once the worker has run once.
+#[derive(Default)]
+pub(super) struct SimBufs {
+    pos: Vec<f64>,
+    base_sal: Vec<f64>,
+    sal: Vec<f64>,
+    cap: Vec<f64>,
+    avail: Vec<bool>,
+    prop: Vec<f64>,
+    taken: Vec<Option<i64>>,
+    orders: Vec<u32>,
+    withdrawn_opt: Vec<bool>,
+    pending: Vec<Pending>,
+    clocks: Vec<(usize, usize, i64)>,
+    align: Vec<i8>,
+    lean: Vec<f64>,
+    plus_day: Vec<Option<i64>>,
+    minus_day: Vec<Option<i64>>,
+    withdrawn: Vec<Option<i64>>,
+    saved: Vec<Vec<f64>>,
+    saved_on: Vec<bool>,
+    nb: Vec<(f64, f64)>,
+    nb_stale: Vec<bool>,
+    ex: Vec<(f64, f64)>,
+    next: Vec<i8>,
+    b_pos: Vec<f64>,
+    b_sal: Vec<f64>,
+    b_has: Vec<bool>,
+    keep: Vec<Pending>,
+    stats: (Vec<f64>, Vec<f64>),
+}
+
+/// `v`'s buffer holding `n` copies of `x`.
+fn filled<T: Clone>(v: &mut Vec<T>, n: usize, x: T) -> Vec<T> {
+    let mut v = std::mem::take(v);
+    v.clear();
+    v.resize(n, x);
+    v
+}
+
+/// `v`'s buffer holding the items of `it`.
+fn collected<T>(v: &mut Vec<T>, it: impl Iterator<Item = T>) -> Vec<T> {
+    let mut v = std::mem::take(v);
+    v.clear();
+    v.extend(it);
+    v
+}
+
+impl Sim<'_> {
+    /// Hand this run's vectors to the next run.
+    fn stash(self, b: &mut SimBufs) {
+        b.pos = self.pos;
+        b.base_sal = self.base_sal;
+        b.sal = self.sal;
+        b.cap = self.cap;
+        b.avail = self.avail;
+        b.prop = self.prop;
+        b.taken = self.taken;
+        b.orders = self.orders;
+        b.withdrawn_opt = self.withdrawn_opt;
+        b.pending = self.pending;
+        b.clocks = self.clocks;
+        b.align = self.align;
+        b.lean = self.lean;
+        b.plus_day = self.plus_day;
+        b.minus_day = self.minus_day;
+        b.withdrawn = self.withdrawn;
+        b.saved = self.saved;
+        b.saved_on = self.saved_on;
+        b.nb = self.nb;
+        b.nb_stale = self.nb_stale;
+        b.ex = self.ex;
+        b.next = self.next;
+        b.b_pos = self.b_pos;
+        b.b_sal = self.b_sal;
+        b.b_has = self.b_has;
+        b.keep = self.keep;
+        b.stats = self.stats.into_inner();
+    }
 }
 
 /// One run of the compiled `m` (its numbers already those of `scn`, see
@@ -56,13 +141,12 @@ pub(super) fn run_model(
 ) -> Result<(), CrisisError> {
     let nk = scn.issues.len();
     let na = scn.actors.len();
-    let mut pos = vec![0.0; na * nk];
-    let mut sal = vec![0.0; na * nk];
-    for (a, _) in scn.actors.iter().enumerate() {
-        for k in 0..nk {
-            pos[a * nk + k] = 0.5 * (m.lo[k] + m.hi[k]);
-        }
-    }
+    let b = &mut bufs.sim;
+    let mut pos = collected(
+        &mut b.pos,
+        (0..na).flat_map(|_| (0..nk).map(|k| 0.5 * (m.lo[k] + m.hi[k]))),
+    );
+    let mut sal = filled(&mut b.sal, na * nk, 0.0);
     // every stance resolved when the model was compiled (from a scenario with the same
     // elements): its flat slot, in the stances' order, so a repeated stance still overwrites
     for (s, &(at, k)) in scn.stances.iter().zip(&m.stance_at) {
@@ -71,25 +155,28 @@ pub(super) fn run_model(
     }
     let no = m.opts.len();
     let nl = m.allies.len();
+    let (mut sp, mut sw) = std::mem::take(&mut b.stats);
+    sp.clear();
+    sw.clear();
     let mut sim = Sim {
         m,
         key,
         pos,
-        base_sal: sal.clone(),
+        base_sal: collected(&mut b.base_sal, sal.iter().copied()),
         sal,
-        cap: scn.actors.iter().map(|a| a.capability.value).collect(),
-        avail: spec.options.iter().map(|o| o.available).collect(),
-        prop: spec.options.iter().map(|o| o.propensity.value).collect(),
-        taken: vec![None; no],
-        orders: vec![0; no],
-        withdrawn_opt: vec![false; no],
-        pending: Vec::new(),
-        clocks: Vec::new(),
-        align: vec![0; nl],
-        lean: m.allies.iter().map(|a| a.lean).collect(),
-        plus_day: vec![None; nl],
-        minus_day: vec![None; nl],
-        withdrawn: vec![None; nl],
+        cap: collected(&mut b.cap, scn.actors.iter().map(|a| a.capability.value)),
+        avail: collected(&mut b.avail, spec.options.iter().map(|o| o.available)),
+        prop: collected(&mut b.prop, spec.options.iter().map(|o| o.propensity.value)),
+        taken: filled(&mut b.taken, no, None),
+        orders: filled(&mut b.orders, no, 0),
+        withdrawn_opt: filled(&mut b.withdrawn_opt, no, false),
+        pending: filled(&mut b.pending, 0, Pending::default()),
+        clocks: filled(&mut b.clocks, 0, (0, 0, 0)),
+        align: filled(&mut b.align, nl, 0),
+        lean: collected(&mut b.lean, m.allies.iter().map(|a| a.lean)),
+        plus_day: filled(&mut b.plus_day, nl, None),
+        minus_day: filled(&mut b.minus_day, nl, None),
+        withdrawn: filled(&mut b.withdrawn, nl, None),
         n_withdrawals: 0,
         push_t: 0.0,
         push_i: 0.0,
@@ -99,7 +186,14 @@ pub(super) fn run_model(
         cohesion_shift: 0.0,
         cohesion_min: 1.0,
         day: 0,
-        saved: vec![None; m.events.len()],
+        // the undo values' buffers are kept (cleared when an event saves into them)
+        saved: {
+            let mut v = std::mem::take(&mut b.saved);
+            v.resize_with(m.events.len(), Vec::new);
+            v.truncate(m.events.len());
+            v
+        },
+        saved_on: filled(&mut b.saved_on, m.events.len(), false),
         ended: None,
         log: {
             let mut l = std::mem::take(&mut bufs.log);
@@ -107,16 +201,16 @@ pub(super) fn run_model(
             l
         },
         coh: std::cell::Cell::new(None),
-        nb: vec![(0.0, 0.0); nl],
-        nb_stale: vec![true; nl],
-        ex: Vec::with_capacity(nl),
-        next: Vec::with_capacity(nl),
-        b_pos: vec![0.0; na],
-        b_sal: vec![0.0; na],
-        b_has: vec![false; na],
+        nb: filled(&mut b.nb, nl, (0.0, 0.0)),
+        nb_stale: filled(&mut b.nb_stale, nl, true),
+        ex: filled(&mut b.ex, 0, (0.0, 0.0)),
+        next: filled(&mut b.next, 0, 0),
+        b_pos: filled(&mut b.b_pos, na, 0.0),
+        b_sal: filled(&mut b.b_sal, na, 0.0),
+        b_has: filled(&mut b.b_has, na, false),
         brng: rng::stream(0, 0),
-        keep: Vec::new(),
-        stats: std::cell::RefCell::default(),
+        keep: filled(&mut b.keep, 0, Pending::default()),
+        stats: std::cell::RefCell::new((sp, sw)),
     };
     for (i, a) in spec.allies.iter().enumerate() {
         let v = a.alignment.value.round().clamp(-1.0, 1.0) as i8;
@@ -139,6 +233,7 @@ pub(super) fn run_model(
         coh: coh_s,
         align: align_s,
         log: log_buf,
+        sim: sim_buf,
     } = bufs;
 
     // round 0: events dated on or before as_of, then the initial cascade
@@ -239,5 +334,6 @@ pub(super) fn run_model(
     sim.log.push(ended);
     st.events(&sim.log, &m.ev_names);
     *log_buf = std::mem::take(&mut sim.log);
+    sim.stash(sim_buf);
     Ok(())
 }

@@ -108,12 +108,12 @@ impl Sim<'_> {
     }
 
     /// Apply effects; returns the values before, so that they can be undone.
-    pub(super) fn apply_saving(&mut self, effects: &[CEffect]) -> Vec<f64> {
-        let mut before = Vec::with_capacity(effects.len());
+    /// Apply `effects`, writing the values they overwrite into `before` (cleared first).
+    pub(super) fn apply_saving(&mut self, effects: &[CEffect], before: &mut Vec<f64>) {
+        before.clear();
         for e in effects {
             before.push(self.apply_one(e));
         }
-        before
     }
 
     /// Apply one effect; returns the value before.

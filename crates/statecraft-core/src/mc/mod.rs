@@ -396,11 +396,11 @@ fn sampled(p: &Prepared, seed: u64, i: u64) -> Scenario {
 
 /// Write run `i`'s sampled values into `s` (a copy of `p.run_scn`, possibly holding an earlier
 /// run's values): the scenario handed to the model, i.e. [`sampled`] with the disabled crisis
-/// elements already removed.
-fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario) {
+/// elements already removed. `u` is the worker's buffer of uniforms (overwritten).
+fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario, u: &mut Vec<f64>) {
     let mut r = rng::substream(seed, i, SAMPLE_PURPOSE);
-    let u = p.run_sampler().draw_u(&mut r);
-    p.run_sampler().apply(s, &u);
+    p.run_sampler().draw_u_into(&mut r, u);
+    p.run_sampler().apply(s, u);
 }
 
 /// Run `i` of a job exactly as [`run_keep`] runs it (same sampled inputs, same stream), for a
@@ -412,7 +412,7 @@ where
 {
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
     let mut s = p.run_scn().clone();
-    sample_into(&p, cfg.seed, i, &mut s);
+    sample_into(&p, cfg.seed, i, &mut s, &mut Vec::new());
     let mut r = rng::stream(cfg.seed, i);
     f(&s, &mut r).map_err(|e| McError::Run {
         run: i,
@@ -908,6 +908,40 @@ pub const CHUNK: u64 = 128;
 /// Runs one worker takes at a time inside a chunk (one scenario buffer per piece).
 const PIECE: u64 = 8;
 
+/// Most slot runs kept between jobs ([`spare_runs`]): the two chunks one job has alive.
+pub const MAX_SPARE_RUNS: usize = 2 * CHUNK as usize;
+
+/// Slot runs handed back by finished jobs, lent to the next job's first chunks: a study runs
+/// many short jobs (88 pivotality variants of 50 runs, the sequential looks), and a job's first
+/// two chunks have no run of its own to recycle yet, so without this every run of a short job
+/// grew ≈ 80 fresh buffers (its series). Which buffer a run gets never changes its result:
+/// [`SlotRun::begin`] resets every field before the model writes it.
+mod spare_runs {
+    use super::{SlotRun, MAX_SPARE_RUNS};
+    use std::sync::Mutex;
+
+    static SPARE: Mutex<Vec<SlotRun>> = Mutex::new(Vec::new());
+
+    /// Up to `want` spare runs (fewer, or none, when other jobs hold them).
+    pub(super) fn take(want: usize) -> Vec<SlotRun> {
+        match SPARE.lock() {
+            Ok(mut v) => {
+                let n = v.len().saturating_sub(want);
+                v.split_off(n)
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Keep `runs` for later jobs, up to [`MAX_SPARE_RUNS`] in all.
+    pub(super) fn give(runs: impl IntoIterator<Item = SlotRun>) {
+        if let Ok(mut v) = SPARE.lock() {
+            let room = MAX_SPARE_RUNS.saturating_sub(v.len());
+            v.extend(runs.into_iter().take(room));
+        }
+    }
+}
+
 /// A run function prepared once per job: [`Runner::worker`] builds, from the job's template
 /// scenario (edits applied, disabled elements removed; every number at its stated value), the
 /// state a run needs that does not depend on the sampled numbers (e.g. a compiled crisis model,
@@ -1178,7 +1212,7 @@ fn simulate_prepared<R: Runner>(
     // Scenario buffers with their workers, one per piece in flight: `apply` overwrites every
     // uncertain number and certain numbers never change, so a reused buffer equals a fresh
     // sampled copy; a worker depends only on the template.
-    type Slot<W> = (Scenario, W);
+    type Slot<W> = (Scenario, W, Vec<f64>);
     let buffers: std::sync::Mutex<Vec<Slot<R::Worker>>> = std::sync::Mutex::new(Vec::new());
     // A runner with a layout writes index-addressed runs (not with `Keep::All`, which keeps
     // every run's named vars): build the first worker now to read it, and pool it.
@@ -1193,14 +1227,21 @@ fn simulate_prepared<R: Runner>(
                 slot_fold = Some(SlotFold::new(layout, cx));
             }
             if let Ok(mut v) = buffers.lock() {
-                v.push((p.run_scn().clone(), w));
+                v.push((p.run_scn().clone(), w, Vec::new()));
             }
         }
     }
     let layout = slot_fold.as_ref().map(|f| f.layout.clone());
     // Run states folded and handed back for reuse (not with `Keep::All`, which keeps them):
-    // at most the two chunks alive at a time.
-    let states: std::sync::Mutex<Vec<RunOut>> = std::sync::Mutex::new(Vec::new());
+    // at most the two chunks alive at a time; the first ones lent by earlier jobs.
+    let lent = match &layout {
+        Some(_) => {
+            spare_runs::take((limit.saturating_sub(from)).min(MAX_SPARE_RUNS as u64) as usize)
+        }
+        None => Vec::new(),
+    };
+    let states: std::sync::Mutex<Vec<RunOut>> =
+        std::sync::Mutex::new(lent.into_iter().map(RunOut::Slots).collect());
     let compute = |from: u64, to: u64| -> Vec<Result<RunOut, String>> {
         let pieces = (to - from).div_ceil(PIECE);
         let out: Vec<Vec<Result<RunOut, String>>> = (0..pieces)
@@ -1209,10 +1250,10 @@ fn simulate_prepared<R: Runner>(
                 let a = from + k * PIECE;
                 let b = (a + PIECE).min(to);
                 let taken = buffers.lock().ok().and_then(|mut v| v.pop());
-                let (mut s, mut w) = match taken {
+                let (mut s, mut w, mut u) = match taken {
                     Some(slot) => slot,
                     None => match runner.worker(p.run_scn()) {
-                        Ok(w) => (p.run_scn().clone(), w),
+                        Ok(w) => (p.run_scn().clone(), w, Vec::new()),
                         Err(e) => {
                             let m = e.to_string();
                             return (a..b).map(|_| Err(m.clone())).collect();
@@ -1231,7 +1272,7 @@ fn simulate_prepared<R: Runner>(
                         if cfg.cancel.is_cancelled() {
                             return Err(String::new());
                         }
-                        sample_into(p, cfg.seed, i, &mut s);
+                        sample_into(p, cfg.seed, i, &mut s, &mut u);
                         let mut r = rng::stream(cfg.seed, i);
                         let out = match (&layout, spare.pop()) {
                             (Some(l), spare) => {
@@ -1262,7 +1303,7 @@ fn simulate_prepared<R: Runner>(
                     })
                     .collect();
                 if let Ok(mut v) = buffers.lock() {
-                    v.push((s, w));
+                    v.push((s, w, u));
                 }
                 res
             })
@@ -1340,6 +1381,12 @@ fn simulate_prepared<R: Runner>(
     let (mut runs, sf) = acc;
     if let Some(sf) = sf {
         sf.finish(&mut runs);
+    }
+    if let Ok(left) = states.into_inner() {
+        spare_runs::give(left.into_iter().filter_map(|r| match r {
+            RunOut::Slots(sr) => Some(sr),
+            RunOut::State(_) => None,
+        }));
     }
     Ok(runs)
 }
@@ -2456,7 +2503,7 @@ where
                 return Err(McError::Cancelled);
             }
             let mut s = p.run_scn().clone();
-            sample_into(&p, cfg.seed, o, &mut s);
+            sample_into(&p, cfg.seed, o, &mut s, &mut Vec::new());
             let mut runs = Runs::default();
             for i in 0..inner {
                 let idx = o * inner + i;
@@ -2566,7 +2613,7 @@ mod prepare_tests {
             assert_eq!(p.run_sampler().inputs, sampler.inputs, "{edits:?}");
             assert_eq!(p.run_sampler().n_slots, sampler.n_slots, "{edits:?}");
             let (mut a, mut b) = (p.run_scn().clone(), scn.clone());
-            sample_into(&p, 7, 3, &mut a);
+            sample_into(&p, 7, 3, &mut a, &mut vec![f64::NAN; 3]);
             let mut r = rng::substream(7, 3, SAMPLE_PURPOSE);
             sampler.apply(&mut b, &sampler.draw_u(&mut r));
             assert!(a == b, "sampled run of {edits:?}");
