@@ -59,15 +59,22 @@ struct Buckets {
 }
 
 impl Buckets {
+    #[inline]
     fn add(&mut self, i: i32, k: u64) {
-        // the common case first: a bucket inside the range
-        if let Some(c) = usize::try_from(i.wrapping_sub(self.offset))
-            .ok()
-            .and_then(|j| self.counts.get_mut(j))
-        {
+        // the common case inline: a bucket inside the range (an index below `offset` wraps to
+        // a position past any length)
+        let j = i.wrapping_sub(self.offset) as u32 as usize;
+        if let Some(c) = self.counts.get_mut(j) {
             *c += k;
-            return;
+        } else {
+            self.grow_add(i, k);
         }
+    }
+
+    /// [`Buckets::add`] of a bucket outside the range: widen it first.
+    #[cold]
+    #[inline(never)]
+    fn grow_add(&mut self, i: i32, k: u64) {
         if self.counts.is_empty() {
             self.offset = i;
             self.counts.push(0);
@@ -165,6 +172,7 @@ impl Sketch {
     }
 
     /// Count one value in bucket `b` (= [`Sketch::bin`] of it).
+    #[inline]
     fn add_bin(&mut self, b: Bin) {
         self.count += 1;
         match b {
@@ -458,24 +466,24 @@ impl Quant {
     /// default sketch, and its bucket: a repeated value is not binned again (a run's series
     /// often repeats its value from round to round). Every [`Quant`] sketches with
     /// [`SKETCH_ALPHA`], so one memo serves the quantiles of every round.
-    fn push_memo(&mut self, x: f64, memo: &mut Option<(u64, Bin)>) {
+    /// `memo.0` starts as the bits of a NaN, which no pushed value has; `table` is
+    /// [`index_table`], read once by the caller.
+    #[inline]
+    fn push_memo(&mut self, table: &IndexTable, x: f64, memo: &mut (u64, Bin)) {
         let Some(s) = &mut self.sketch else {
             self.push(x);
             return;
         };
-        let b = match *memo {
-            Some((bits, b)) if bits == x.to_bits() => b,
-            _ => {
-                let b = fast_bin(index_table(), x);
-                *memo = Some((x.to_bits(), b));
-                b
-            }
-        };
-        s.add_bin(b);
+        let bits = x.to_bits();
+        if bits != memo.0 {
+            *memo = (bits, fast_bin(table, x));
+        }
+        s.add_bin(memo.1);
         self.note(x);
     }
 
     /// Count `x` and widen the extremes to it.
+    #[inline]
     fn note(&mut self, x: f64) {
         self.n += 1;
         self.min = self.min.min(x);
@@ -726,11 +734,19 @@ impl SeriesAcc {
                 .unwrap_or_else(|| Quant::new(SERIES_EXACT_CAP));
             self.rounds.resize(s.len(), fill);
         }
-        let mut memo = None;
-        for (r, q) in self.rounds.iter_mut().enumerate() {
-            let x = s.get(r).copied().unwrap_or(last);
+        let table = index_table();
+        let mut memo = (f64::NAN.to_bits(), Bin::Zero);
+        // `rounds` has at least `s.len()` rounds: the run's own values, then its last value
+        // in every later round
+        let (own, tail) = self.rounds.split_at_mut(s.len());
+        for (q, &x) in own.iter_mut().zip(s) {
             if !x.is_nan() {
-                q.push_memo(x, &mut memo);
+                q.push_memo(table, x, &mut memo);
+            }
+        }
+        if !last.is_nan() {
+            for q in tail {
+                q.push_memo(table, last, &mut memo);
             }
         }
     }
