@@ -468,7 +468,7 @@ impl Quant {
     /// [`SKETCH_ALPHA`], so one memo serves the quantiles of every round.
     /// `memo.0` starts as the bits of a NaN, which no pushed value has; `table` is
     /// [`index_table`], read once by the caller.
-    #[inline]
+    #[inline(always)]
     fn push_memo(&mut self, table: &IndexTable, x: f64, memo: &mut (u64, Bin)) {
         let Some(s) = &mut self.sketch else {
             self.push(x);
@@ -482,12 +482,15 @@ impl Quant {
         self.note(x);
     }
 
-    /// Count `x` and widen the extremes to it.
+    /// Count `x` and widen the extremes to it. With neither operand NaN (`x` is not, and the
+    /// extremes start at ±∞ and only ever take pushed values) this is `f64::min`/`f64::max`
+    /// as x86-64 compiles them (`minsd`/`maxsd`: the old extreme is kept when the two compare
+    /// equal, so of ±0 the first pushed stays), without their NaN fix-up.
     #[inline]
     fn note(&mut self, x: f64) {
         self.n += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        self.min = if x < self.min { x } else { self.min };
+        self.max = if x > self.max { x } else { self.max };
     }
 
     pub fn n(&self) -> u64 {
