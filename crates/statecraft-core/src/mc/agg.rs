@@ -59,15 +59,22 @@ struct Buckets {
 }
 
 impl Buckets {
+    #[inline]
     fn add(&mut self, i: i32, k: u64) {
-        // the common case first: a bucket inside the range
-        if let Some(c) = usize::try_from(i.wrapping_sub(self.offset))
-            .ok()
-            .and_then(|j| self.counts.get_mut(j))
-        {
+        // the common case inline: a bucket inside the range (an index below `offset` wraps to
+        // a position past any length)
+        let j = i.wrapping_sub(self.offset) as u32 as usize;
+        if let Some(c) = self.counts.get_mut(j) {
             *c += k;
-            return;
+        } else {
+            self.grow_add(i, k);
         }
+    }
+
+    /// [`Buckets::add`] of a bucket outside the range: widen it first.
+    #[cold]
+    #[inline(never)]
+    fn grow_add(&mut self, i: i32, k: u64) {
         if self.counts.is_empty() {
             self.offset = i;
             self.counts.push(0);
@@ -106,6 +113,31 @@ impl Sketch {
         (a.ln() / self.ln_gamma).ceil() as i32
     }
 
+    /// [`Sketch::index`] of the default sketch (the fallback of [`fast_index`]).
+    #[cold]
+    fn default_index(a: f64) -> i32 {
+        Sketch::default().index(a)
+    }
+
+    /// The smallest positive `f64` whose [`Sketch::index`] is `i` (assuming the index is
+    /// monotone near it): exp((i − 1)·ln γ), the bucket's lower end γ^(i−1), then stepped by
+    /// ULPs with the index itself.
+    fn boundary(&self, i: i32) -> f64 {
+        let mut x = (f64::from(i - 1) * self.ln_gamma).exp();
+        // exp is within an ULP or two of γ^(i−1), so a few steps suffice; the bound only
+        // keeps a broken premise from looping (tests check every boundary)
+        for _ in 0..4096 {
+            if self.index(x) < i {
+                x = x.next_up();
+            } else if x > 0.0 && self.index(x.next_down()) >= i {
+                x = x.next_down();
+            } else {
+                break;
+            }
+        }
+        x
+    }
+
     fn value(&self, i: i32) -> f64 {
         2.0 * self.gamma.powi(i) / (self.gamma + 1.0)
     }
@@ -117,6 +149,14 @@ impl Sketch {
         }
         let b = self.bin(x);
         self.add_bin(b);
+    }
+
+    /// [`Sketch::add`] of a default sketch, indexing by `table` ([`fast_bin`]).
+    fn add_fast(&mut self, table: &IndexTable, x: f64) {
+        if x.is_nan() {
+            return;
+        }
+        self.add_bin(fast_bin(table, x));
     }
 
     /// The bucket of a (non-NaN) value.
@@ -132,6 +172,7 @@ impl Sketch {
     }
 
     /// Count one value in bucket `b` (= [`Sketch::bin`] of it).
+    #[inline]
     fn add_bin(&mut self, b: Bin) {
         self.count += 1;
         match b {
@@ -227,6 +268,111 @@ impl Sketch {
     }
 }
 
+/// Largest magnitude [`fast_index`] looks up in its table; larger values (and any other value
+/// outside the table) take the ln-based [`Sketch::index`].
+pub const SKETCH_TABLE_MAX: f64 = 1e12;
+/// Mantissa bits of a value that, with its exponent, select its cell in the index table: a
+/// cell spans a ratio of at most 1 + 2^−7 ≈ 1.0078 < γ ≈ 1.01005, so it holds at most one
+/// bucket boundary.
+const CELL_BITS: u32 = 7;
+/// Shift taking a positive value's bits to its cell key (exponent and top mantissa bits).
+const CELL_SHIFT: u32 = 52 - CELL_BITS;
+
+/// The exact bucket boundaries of the default sketch ([`SKETCH_ALPHA`]) over
+/// [[`SKETCH_MIN_ABS`], [`SKETCH_TABLE_MAX`]], and, per cell of values with the same exponent
+/// and top [`CELL_BITS`] mantissa bits, the ln-based index of the cell's lowest value.
+///
+/// `boundary[j]` is the smallest `f64` whose ln-based index ([`Sketch::index`], which stays the
+/// definition) is `first + j`, found from exp((first + j − 1)·ln γ) by stepping ULPs with the
+/// ln-based index itself. Where the ln-based index is monotone (nondecreasing in the value),
+/// its value at `a` is the `i` with `boundary[i] ≤ a < boundary[i + 1]`; a cell starting at
+/// `c` holds at most one boundary (it spans a ratio below γ, and consecutive boundaries are a
+/// ratio of γ apart up to a few ULPs), so for `a` in it the index is `index(c)` or
+/// `index(c) + 1`, the latter exactly when `a ≥ boundary[index(c) + 1]`. The lookup therefore
+/// equals the ln-based index for every value in the table wherever that index is monotone. It
+/// is: ln and the division by ln γ are monotone up to their rounding (under an ULP each), so
+/// the computed quotient can only step back across an integer within a few ULPs of a value
+/// where the exact quotient is that integer, i.e. near a boundary; tests
+/// `ln_index_is_monotone_around_every_boundary` (±2,000 ULPs of every boundary, exhaustively)
+/// and `every_cell_holds_at_most_one_boundary` check both premises on this table, and
+/// `fast_index_equals_the_ln_index` checks the result.
+#[derive(Debug)]
+struct IndexTable {
+    /// Cell key of the first cell (the one holding [`SKETCH_MIN_ABS`]).
+    key0: u64,
+    /// Per cell: ln-based index of its lowest value, minus `first`.
+    cell: Vec<u16>,
+    /// Index of `boundary[0]`.
+    first: i32,
+    /// `boundary[j]`: the smallest value whose ln-based index is `first + j`.
+    boundary: Vec<f64>,
+}
+
+impl IndexTable {
+    fn build() -> IndexTable {
+        let s = Sketch::default();
+        let key0 = SKETCH_MIN_ABS.to_bits() >> CELL_SHIFT;
+        let key_last = SKETCH_TABLE_MAX.to_bits() >> CELL_SHIFT;
+        let lows: Vec<f64> = (key0..=key_last)
+            .map(|k| f64::from_bits(k << CELL_SHIFT))
+            .collect();
+        let first = s.index(lows[0]);
+        // the largest value of the last cell, and one boundary past its index
+        let top = f64::from_bits(((key_last + 1) << CELL_SHIFT) - 1);
+        let last = s.index(top) + 1;
+        let boundary: Vec<f64> = (first..=last).map(|i| s.boundary(i)).collect();
+        let cell = lows
+            .iter()
+            .map(|&c| u16::try_from(s.index(c) - first).unwrap_or(u16::MAX))
+            .collect();
+        IndexTable {
+            key0,
+            cell,
+            first,
+            boundary,
+        }
+    }
+
+    /// The ln-based index of `a` (≥ [`SKETCH_MIN_ABS`], not NaN) by table when it lies in the
+    /// table, else `None`.
+    #[inline]
+    fn lookup(&self, a: f64) -> Option<i32> {
+        let k = (a.to_bits() >> CELL_SHIFT).wrapping_sub(self.key0) as usize;
+        let c = usize::from(*self.cell.get(k)?);
+        let up = *self.boundary.get(c + 1)?;
+        Some(self.first + c as i32 + i32::from(a >= up))
+    }
+}
+
+/// The table of the default sketch, built on first use.
+fn index_table() -> &'static IndexTable {
+    static TABLE: std::sync::OnceLock<IndexTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(IndexTable::build)
+}
+
+/// [`Sketch::index`] of the default sketch at `a` (≥ [`SKETCH_MIN_ABS`], not NaN), through
+/// `table` where it covers `a` (see [`IndexTable`] for why that is the same index).
+#[inline]
+fn fast_index(table: &IndexTable, a: f64) -> i32 {
+    match table.lookup(a) {
+        Some(i) => i,
+        None => Sketch::default_index(a),
+    }
+}
+
+/// [`Sketch::bin`] of the default sketch, with [`fast_index`].
+#[inline]
+fn fast_bin(table: &IndexTable, x: f64) -> Bin {
+    let a = x.abs();
+    if a < SKETCH_MIN_ABS {
+        Bin::Zero
+    } else if x > 0.0 {
+        Bin::Pos(fast_index(table, a))
+    } else {
+        Bin::Neg(fast_index(table, a))
+    }
+}
+
 /// The integer key of `x` in the order of [`f64::total_cmp`]: the bits as a signed integer with
 /// the 63 low bits flipped when the sign bit is set (the transformation `total_cmp` itself
 /// compares). Two values compare by `total_cmp` as their keys compare, and the map is one-to-one
@@ -300,13 +446,14 @@ impl Quant {
     pub fn push(&mut self, x: f64) {
         self.note(x);
         match &mut self.sketch {
-            Some(s) => s.add(x),
+            Some(s) => s.add_fast(index_table(), x),
             None => {
                 self.exact.push(x);
                 if self.exact.len() > self.cap {
                     let mut s = Sketch::default();
+                    let table = index_table();
                     for &v in &self.exact {
-                        s.add(v);
+                        s.add_fast(table, v);
                     }
                     self.exact = Vec::new();
                     self.sketch = Some(s);
@@ -319,28 +466,31 @@ impl Quant {
     /// default sketch, and its bucket: a repeated value is not binned again (a run's series
     /// often repeats its value from round to round). Every [`Quant`] sketches with
     /// [`SKETCH_ALPHA`], so one memo serves the quantiles of every round.
-    fn push_memo(&mut self, x: f64, memo: &mut Option<(u64, Bin)>) {
+    /// `memo.0` starts as the bits of a NaN, which no pushed value has; `table` is
+    /// [`index_table`], read once by the caller.
+    #[inline(always)]
+    fn push_memo(&mut self, table: &IndexTable, x: f64, memo: &mut (u64, Bin)) {
         let Some(s) = &mut self.sketch else {
             self.push(x);
             return;
         };
-        let b = match *memo {
-            Some((bits, b)) if bits == x.to_bits() => b,
-            _ => {
-                let b = s.bin(x);
-                *memo = Some((x.to_bits(), b));
-                b
-            }
-        };
-        s.add_bin(b);
+        let bits = x.to_bits();
+        if bits != memo.0 {
+            *memo = (bits, fast_bin(table, x));
+        }
+        s.add_bin(memo.1);
         self.note(x);
     }
 
-    /// Count `x` and widen the extremes to it.
+    /// Count `x` and widen the extremes to it. With neither operand NaN (`x` is not, and the
+    /// extremes start at ±∞ and only ever take pushed values) this is `f64::min`/`f64::max`
+    /// as x86-64 compiles them (`minsd`/`maxsd`: the old extreme is kept when the two compare
+    /// equal, so of ±0 the first pushed stays), without their NaN fix-up.
+    #[inline]
     fn note(&mut self, x: f64) {
         self.n += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        self.min = if x < self.min { x } else { self.min };
+        self.max = if x > self.max { x } else { self.max };
     }
 
     pub fn n(&self) -> u64 {
@@ -587,11 +737,19 @@ impl SeriesAcc {
                 .unwrap_or_else(|| Quant::new(SERIES_EXACT_CAP));
             self.rounds.resize(s.len(), fill);
         }
-        let mut memo = None;
-        for (r, q) in self.rounds.iter_mut().enumerate() {
-            let x = s.get(r).copied().unwrap_or(last);
+        let table = index_table();
+        let mut memo = (f64::NAN.to_bits(), Bin::Zero);
+        // `rounds` has at least `s.len()` rounds: the run's own values, then its last value
+        // in every later round
+        let (own, tail) = self.rounds.split_at_mut(s.len());
+        for (q, &x) in own.iter_mut().zip(s) {
             if !x.is_nan() {
-                q.push_memo(x, &mut memo);
+                q.push_memo(table, x, &mut memo);
+            }
+        }
+        if !last.is_nan() {
+            for q in tail {
+                q.push_memo(table, last, &mut memo);
             }
         }
     }
@@ -854,6 +1012,100 @@ mod tests {
                 0..600
             ),
         ]
+    }
+
+    /// Every boundary of the index table: the ln-based index over ±2,000 ULPs around it is
+    /// nondecreasing and takes a single step, from i − 1 to i, exactly at the boundary.
+    #[test]
+    fn ln_index_is_monotone_around_every_boundary() {
+        let (s, t) = (Sketch::default(), index_table());
+        assert!(t.boundary.len() > 4_000, "{}", t.boundary.len());
+        for (j, &b) in t.boundary.iter().enumerate() {
+            let i = t.first + j as i32;
+            let bits = b.to_bits();
+            for u in bits - 2_000..=bits + 2_000 {
+                let x = f64::from_bits(u);
+                let want = if u < bits { i - 1 } else { i };
+                assert_eq!(s.index(x), want, "boundary {i} at {b:e}, {x:e}");
+            }
+        }
+    }
+
+    /// Every cell of the index table starts at the ln-based index it stores and holds at most
+    /// one boundary, which the table has.
+    #[test]
+    fn every_cell_holds_at_most_one_boundary() {
+        let (s, t) = (Sketch::default(), index_table());
+        let last = SKETCH_TABLE_MAX.to_bits() >> CELL_SHIFT;
+        assert_eq!(t.cell.len() as u64, last - t.key0 + 1);
+        for (k, &c) in t.cell.iter().enumerate() {
+            let key = t.key0 + k as u64;
+            let lo = f64::from_bits(key << CELL_SHIFT);
+            let hi = f64::from_bits((key + 1) << CELL_SHIFT);
+            assert_eq!(s.index(lo), t.first + i32::from(c), "cell {k}");
+            let inside = t.boundary.iter().filter(|&&b| lo < b && b < hi).count();
+            assert!(inside <= 1, "cell {k} at {lo:e}: {inside} boundaries");
+            assert!(usize::from(c) + 1 < t.boundary.len());
+        }
+    }
+
+    /// The ln-based bin (the definition) of a value.
+    fn ln_bin(x: f64) -> Bin {
+        Sketch::default().bin(x)
+    }
+
+    /// Values around the edges of the table and of the buckets.
+    fn awkward_magnitudes() -> impl Strategy<Value = f64> {
+        let t = index_table();
+        let nb = t.boundary.len();
+        let gamma = Sketch::default().gamma;
+        prop_oneof![
+            // a boundary and its ULP neighbours
+            (0..nb, -3i64..=3).prop_map(move |(j, d)| {
+                f64::from_bits((index_table().boundary[j].to_bits() as i64 + d) as u64)
+            }),
+            // powers of γ and their ULP neighbours
+            (-2_200i32..2_900, -3i64..=3).prop_map(move |(i, d)| f64::from_bits(
+                (gamma.powi(i).to_bits() as i64 + d) as u64
+            )),
+            // the zero bucket's edge and the table's ends
+            (-5_000i64..=5_000)
+                .prop_map(|d| f64::from_bits((SKETCH_MIN_ABS.to_bits() as i64 + d) as u64)),
+            (-5_000i64..=5_000)
+                .prop_map(|d| f64::from_bits((SKETCH_TABLE_MAX.to_bits() as i64 + d) as u64)),
+            // subnormals, huge values, infinity, zeros
+            (1u64..(1 << 52)).prop_map(f64::from_bits),
+            1e12f64..1e300,
+            Just(f64::MAX),
+            Just(f64::INFINITY),
+            Just(0.0),
+            Just(f64::MIN_POSITIVE),
+            1e-9f64..1e3,
+            (0u64..0x7ff0_0000_0000_0000).prop_map(f64::from_bits),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// The table's bin equals the ln-based bin for either sign of every awkward magnitude.
+        #[test]
+        fn fast_index_equals_the_ln_index(a in awkward_magnitudes(), neg in any::<bool>()) {
+            let x = if neg { -a } else { a };
+            prop_assert_eq!(fast_bin(index_table(), x), ln_bin(x), "{:e}", x);
+        }
+    }
+
+    /// Every boundary and its two ULP neighbours: the table's index is the ln-based one.
+    #[test]
+    fn fast_index_equals_the_ln_index_at_every_boundary() {
+        let (s, t) = (Sketch::default(), index_table());
+        for &b in &t.boundary {
+            for x in [b.next_down(), b, b.next_up()] {
+                if x >= SKETCH_MIN_ABS {
+                    assert_eq!(fast_index(t, x), s.index(x), "{x:e}");
+                }
+            }
+        }
     }
 
     #[test]
