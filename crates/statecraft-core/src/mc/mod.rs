@@ -940,6 +940,21 @@ mod spare_runs {
             v.extend(runs.into_iter().take(room));
         }
     }
+
+    /// Drop every kept run; how many there were.
+    pub(super) fn release() -> usize {
+        match SPARE.lock() {
+            Ok(mut v) => std::mem::take(&mut *v).len(),
+            Err(_) => 0,
+        }
+    }
+}
+
+/// Drop the slot runs finished jobs keep for the next ones (at most [`MAX_SPARE_RUNS`], each
+/// holding the buffers of the largest run it served): memory a long-lived process may hand
+/// back, and what a leak test sets aside. No result depends on them. Returns how many were kept.
+pub fn release_spare_runs() -> usize {
+    spare_runs::release()
 }
 
 /// A run function prepared once per job: [`Runner::worker`] builds, from the job's template
