@@ -1,30 +1,13 @@
 //! API tests: every error class comes back as 4xx JSON with a located message, and the server
 //! keeps serving afterwards; the documented routes (docs/serve.openapi.json) match the router.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use common::{app, call};
 use serde_json::{json, Value};
-use statecraft_serve::{router, AppState, ServeConfig};
 use tower::ServiceExt;
-
-fn app() -> axum::Router {
-    router(AppState::new(&ServeConfig::default()).expect("state"))
-}
-
-async fn call(app: &axum::Router, method: &str, uri: &str, body: Vec<u8>) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("content-type", "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let v = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, v)
-}
 
 async fn run(app: &axum::Router, body: Value) -> (StatusCode, Value) {
     call(app, "POST", "/api/run", body.to_string().into_bytes()).await

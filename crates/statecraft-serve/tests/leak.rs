@@ -10,14 +10,13 @@
 //! server from 166–178 MB back to 21.2, 25.0 and 24.7 MB). Live bytes do not drift: a leak shows
 //! as growth that scales with the number of requests.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use serde_json::{json, Value};
-use statecraft_serve::{router, AppState, ServeConfig};
+mod common;
+
+use axum::http::StatusCode;
+use common::{app, call};
+use serde_json::json;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicI64, Ordering};
-use tower::ServiceExt;
 
 struct Counting;
 
@@ -47,22 +46,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-async fn call(app: &axum::Router, method: &str, uri: &str, body: Vec<u8>) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("content-type", "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
 
 /// Pages the requests come from: a fixed set, so the per-page maps (bounded by
 /// `limits::MAX_PAGES`) are full after the warm-up.
@@ -112,7 +95,7 @@ const SLACK_BYTES: i64 = 4 * 1024;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_memory_does_not_grow_from_batch_to_batch() {
-    let app = router(AppState::new(&ServeConfig::default()).expect("state"));
+    let app = app();
     // Warm-up: more batches than `limits::MAX_UPLOADS`, so the upload queue is full and from
     // here on every new upload drops the oldest.
     let warm = statecraft_serve::limits::MAX_UPLOADS as u64 + 4;

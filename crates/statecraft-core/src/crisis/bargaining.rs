@@ -9,7 +9,7 @@ impl Sim<'_> {
     /// mode draws from a stream keyed by (run key, day, issue), never by draw order.
     pub(super) fn bargaining(&mut self) -> Result<(), CrisisError> {
         let nk = self.m.n_issues;
-        let n = self.cap.len();
+        let n = self.v.cap.len();
         // Deadline pressure does not act here: it acts once, on the target's concession below
         // (docs/crisis.md, "Deadline pressure").
         let rate = self.m.rate;
@@ -24,9 +24,9 @@ impl Sim<'_> {
             self.m
                 .stepper
                 .step(
-                    &mut self.pos,
-                    &self.sal,
-                    &self.cap,
+                    &mut self.v.pos,
+                    &self.v.sal,
+                    &self.v.cap,
                     &self.m.stance,
                     rate,
                     (self.m.lo[0], self.m.hi[0]),
@@ -35,15 +35,15 @@ impl Sim<'_> {
                 .map_err(|e| CrisisError::Model(e.0))?;
         } else {
             let (mut pos, mut sal, mut has) = (
-                std::mem::take(&mut self.b_pos),
-                std::mem::take(&mut self.b_sal),
-                std::mem::take(&mut self.b_has),
+                std::mem::take(&mut self.v.b_pos),
+                std::mem::take(&mut self.v.b_sal),
+                std::mem::take(&mut self.v.b_has),
             );
             let mut result = Ok(());
             for k in 0..nk {
                 for a in 0..n {
-                    pos[a] = self.pos[a * nk + k];
-                    sal[a] = self.sal[a * nk + k];
+                    pos[a] = self.v.pos[a * nk + k];
+                    sal[a] = self.v.sal[a * nk + k];
                     has[a] = self.m.stance[a * nk + k];
                 }
                 if smp {
@@ -53,7 +53,7 @@ impl Sim<'_> {
                 if let Err(e) = self.m.stepper.step(
                     &mut pos,
                     &sal,
-                    &self.cap,
+                    &self.v.cap,
                     &has,
                     rate,
                     (self.m.lo[k], self.m.hi[k]),
@@ -63,17 +63,17 @@ impl Sim<'_> {
                     break;
                 }
                 for (a, x) in pos.iter().enumerate() {
-                    self.pos[a * nk + k] = *x;
+                    self.v.pos[a * nk + k] = *x;
                 }
             }
-            self.b_pos = pos;
-            self.b_sal = sal;
-            self.b_has = has;
+            self.v.b_pos = pos;
+            self.v.b_sal = sal;
+            self.v.b_has = has;
             result?;
         }
         for &(f, t, k, w) in &self.m.access {
-            let (xf, sf) = (self.pos[f * nk + k], self.sal[f * nk + k]);
-            let xt = &mut self.pos[t * nk + k];
+            let (xf, sf) = (self.v.pos[f * nk + k], self.v.sal[f * nk + k]);
+            let xt = &mut self.v.pos[t * nk + k];
             *xt += (self.m.access_rate * w * sf).clamp(0.0, 1.0) * (xf - *xt);
         }
         self.concession();
@@ -81,7 +81,7 @@ impl Sim<'_> {
         // 0..nk), no division per position
         if nk > 0 {
             let (lo, hi) = (&self.m.lo[..nk], &self.m.hi[..nk]);
-            for row in self.pos.chunks_exact_mut(nk) {
+            for row in self.v.pos.chunks_exact_mut(nk) {
                 for ((x, &l), &h) in row.iter_mut().zip(lo).zip(hi) {
                     *x = x.clamp(l, h);
                 }

@@ -60,9 +60,9 @@ impl Sim<'_> {
             return 0.0;
         }
         let range = (self.m.hi[k] - self.m.lo[k]).max(1e-9);
-        let x = self.pos[a * nk + k];
-        let (xi, xt) = (self.pos[ini * nk + k], self.pos[tgt * nk + k]);
-        beta * self.sal[a * nk + k].clamp(0.0, 1.0) * ((x - xt).abs() - (x - xi).abs()) / range
+        let x = self.v.pos[a * nk + k];
+        let (xi, xt) = (self.v.pos[ini * nk + k], self.v.pos[tgt * nk + k]);
+        beta * self.v.sal[a * nk + k].clamp(0.0, 1.0) * ((x - xt).abs() - (x - xi).abs()) / range
     }
 
     /// The per-call constants of [`Sim::spatial_pull`]: (β, crisis issue, initiator, target,
@@ -80,8 +80,8 @@ impl Sim<'_> {
             k,
             ini,
             tgt,
-            xi: self.pos[ini * nk + k],
-            xt: self.pos[tgt * nk + k],
+            xi: self.v.pos[ini * nk + k],
+            xt: self.v.pos[tgt * nk + k],
             range: (self.m.hi[k] - self.m.lo[k]).max(1e-9),
         })
     }
@@ -93,8 +93,8 @@ impl Sim<'_> {
         if actor == c.ini || actor == c.tgt || !self.m.stance[at] {
             return 0.0;
         }
-        let x = self.pos[at];
-        c.beta * self.sal[at].clamp(0.0, 1.0) * ((x - c.xt).abs() - (x - c.xi).abs()) / c.range
+        let x = self.v.pos[at];
+        c.beta * self.v.sal[at].clamp(0.0, 1.0) * ((x - c.xt).abs() - (x - c.xi).abs()) / c.range
     }
 
     /// Cohesion (docs/crisis.md §5): 1 − 2·min(C⁺, C⁻)/C over members' capabilities, minus the
@@ -115,9 +115,9 @@ impl Sim<'_> {
             if !a.counted {
                 continue;
             }
-            let c = self.cap[a.actor].max(0.0);
+            let c = self.v.cap[a.actor].max(0.0);
             total += c;
-            match self.align[i] {
+            match self.v.align[i] {
                 1 => plus += c,
                 -1 => minus += c,
                 _ => {}
@@ -139,7 +139,7 @@ impl Sim<'_> {
     pub(super) fn cascade(&mut self) {
         let m = self.m;
         let n = m.allies.len();
-        let mut ex = std::mem::take(&mut self.ex);
+        let mut ex = std::mem::take(&mut self.v.ex);
         ex.clear();
         // β, the parties' positions and the range are read once per call, not once per ally
         // (`spatial_pull_with` gives `spatial_pull`'s bits: tests::hoisted_pulls_are_the_pulls)
@@ -149,8 +149,8 @@ impl Sim<'_> {
                 ex.push((0.0, 0.0));
                 continue;
             }
-            let mut ex_p = self.lean[i].max(0.0) + self.push_i;
-            let mut ex_n = (-self.lean[i]).max(0.0) + self.push_t;
+            let mut ex_p = self.v.lean[i].max(0.0) + self.push_i;
+            let mut ex_n = (-self.v.lean[i]).max(0.0) + self.push_t;
             // spatial alignment (§5.1), recomputed from this round's positions, never
             // accumulated: it is an exogenous pull like the lean
             let sp = spn
@@ -165,9 +165,9 @@ impl Sim<'_> {
             }
             ex.push((ex_p, ex_n));
         }
-        let mut next = std::mem::take(&mut self.next);
+        let mut next = std::mem::take(&mut self.v.next);
         next.clear();
-        next.extend_from_slice(&self.align);
+        next.extend_from_slice(&self.v.align);
         for _ in 0..(2 * n + 2) {
             let mut changed = false;
             for (i, a) in m.allies.iter().enumerate() {
@@ -175,21 +175,21 @@ impl Sim<'_> {
                     continue;
                 }
                 let (ex_p, ex_n) = ex[i];
-                if self.nb_stale[i] {
+                if self.v.nb_stale[i] {
                     let (mut np, mut nn) = (0.0, 0.0);
                     for &(j, w) in &a.inn {
-                        match self.align[j] {
+                        match self.v.align[j] {
                             1 => np += w,
                             -1 => nn += w,
                             _ => {}
                         }
                     }
-                    self.nb[i] = (np, nn);
-                    self.nb_stale[i] = false;
+                    self.v.nb[i] = (np, nn);
+                    self.v.nb_stale[i] = false;
                 }
-                let (np, nn) = self.nb[i];
+                let (np, nn) = self.v.nb[i];
                 let (p, q) = (ex_p + np, ex_n + nn);
-                let cur = self.align[i];
+                let cur = self.v.align[i];
                 let new = if p >= a.theta && p > q {
                     1
                 } else if q >= a.theta && q > p {
@@ -205,7 +205,7 @@ impl Sim<'_> {
                     let by_neighbour = if neigh >= exo {
                         a.inn
                             .iter()
-                            .filter(|(j, _)| self.align[*j] == new)
+                            .filter(|(j, _)| self.v.align[*j] == new)
                             .max_by(|x, y| x.1.total_cmp(&y.1))
                             .map(|(j, _)| m.allies[*j].actor)
                     } else {
@@ -224,13 +224,13 @@ impl Sim<'_> {
                 break;
             }
             for (i, &v) in next.iter().enumerate() {
-                if v != self.align[i] {
+                if v != self.v.align[i] {
                     self.set_align(i, v);
                 }
             }
         }
-        self.ex = ex;
-        self.next = next;
+        self.v.ex = ex;
+        self.v.next = next;
     }
 }
 

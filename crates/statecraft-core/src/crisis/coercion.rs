@@ -31,7 +31,7 @@ impl Sim<'_> {
             .opts
             .iter()
             .enumerate()
-            .any(|(o, opt)| opt.threat > 0.0 && self.taken[o] == Some(prev));
+            .any(|(o, opt)| opt.threat > 0.0 && self.v.taken[o] == Some(prev));
         if !renewed {
             self.threat = (self.threat * (1.0 - d)).clamp(0.0, 1.0);
         }
@@ -44,14 +44,14 @@ impl Sim<'_> {
         let nk = self.m.n_issues;
         if let Some((ini, tgt, k, kappa)) = self.m.coercion {
             if self.threat > 0.0 {
-                let (xi, xt) = (self.pos[ini * nk + k], self.pos[tgt * nk + k]);
-                let cs = |a: usize| self.cap[a].max(0.0) * self.sal[a * nk + k].clamp(0.0, 1.0);
+                let (xi, xt) = (self.v.pos[ini * nk + k], self.v.pos[tgt * nk + k]);
+                let cs = |a: usize| self.v.cap[a].max(0.0) * self.v.sal[a * nk + k].clamp(0.0, 1.0);
                 let (mut side_i, mut side_t) = (cs(ini), cs(tgt));
                 for (j, al) in self.m.allies.iter().enumerate() {
                     if al.actor == ini || al.actor == tgt || !self.m.stance[al.actor * nk + k] {
                         continue;
                     }
-                    match self.align[j] {
+                    match self.v.align[j] {
                         1 => side_i += cs(al.actor),
                         -1 => side_t += cs(al.actor),
                         _ => {}
@@ -64,7 +64,7 @@ impl Sim<'_> {
                 };
                 let phi = (kappa * self.threat * (1.0 + self.pressure) * rho).clamp(0.0, 1.0);
                 if xi > xt {
-                    self.pos[tgt * nk + k] = xt + phi * (xi - xt);
+                    self.v.pos[tgt * nk + k] = xt + phi * (xi - xt);
                 }
             }
         }

@@ -9,20 +9,20 @@ impl Sim<'_> {
         let m = self.m;
         for (e, ev) in m.events.iter().enumerate() {
             if ev.day > lo && ev.day <= hi {
-                let mut before = std::mem::take(&mut self.saved[e]);
+                let mut before = std::mem::take(&mut self.v.saved[e]);
                 self.apply_saving(&ev.effects, &mut before);
-                self.saved[e] = before;
-                self.saved_on[e] = true;
+                self.v.saved[e] = before;
+                self.v.saved_on[e] = true;
                 self.log.push(log::key(log::EVENT_ON, [e, 0, 0], self.day));
             }
         }
         for (e, ev) in m.events.iter().enumerate() {
             if let Some(u) = ev.until {
                 // (`saved_on` is read, and cleared, only for an event ending in this round)
-                if u > lo && u <= hi && std::mem::take(&mut self.saved_on[e]) {
-                    let before = std::mem::take(&mut self.saved[e]);
+                if u > lo && u <= hi && std::mem::take(&mut self.v.saved_on[e]) {
+                    let before = std::mem::take(&mut self.v.saved[e]);
                     self.undo(&ev.effects, &before);
-                    self.saved[e] = before;
+                    self.v.saved[e] = before;
                     self.log.push(log::key(log::EVENT_END, [e, 0, 0], self.day));
                 }
             }

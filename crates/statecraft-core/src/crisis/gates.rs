@@ -54,7 +54,7 @@ impl Sim<'_> {
             (Some(level), Some(k)) => {
                 let i = gate.actor * self.m.n_issues + k;
                 let range = (self.m.hi[k] - self.m.lo[k]).max(1e-9);
-                self.sal[i].clamp(0.0, 1.0) * ((self.pos[i] - level).abs() / range).min(1.0)
+                self.v.sal[i].clamp(0.0, 1.0) * ((self.v.pos[i] - level).abs() / range).min(1.0)
             }
             _ => 0.0,
         };
@@ -62,13 +62,13 @@ impl Sim<'_> {
     }
 
     pub(super) fn is_pending(&self, o: usize) -> bool {
-        self.pending.iter().any(|p| p.opt == o)
+        self.v.pending.iter().any(|p| p.opt == o)
     }
 
     pub(super) fn execute(&mut self, o: usize) {
         let m = self.m;
         let opt = &m.opts[o];
-        self.taken[o] = Some(self.day);
+        self.v.taken[o] = Some(self.day);
         self.log.push(log::key(log::OPTION, [o, 0, 0], self.day));
         self.ended = Some(log::key(log::ENDED_OPTION, [o, 0, 0], 0));
         self.apply(&opt.effects);
@@ -82,7 +82,8 @@ impl Sim<'_> {
             if let Some((report, limit, ext)) = m.gates[g].clock {
                 let report_day = self.day + i64::from(report);
                 self.log.push(log::key(log::REPORT, [o, g, 0], report_day));
-                self.clocks
+                self.v
+                    .clocks
                     .push((o, g, report_day + i64::from(limit) + i64::from(ext)));
             }
         }
@@ -92,7 +93,7 @@ impl Sim<'_> {
     /// still pending (delayed) and a substitute order if one was made.
     pub(super) fn advance(&mut self, mut p: Pending) -> (Option<Pending>, Option<Pending>) {
         let m = self.m;
-        if self.taken[p.opt].is_some() {
+        if self.v.taken[p.opt].is_some() {
             // carried out meanwhile (e.g. as another order's substitute this round)
             return (None, None);
         }
@@ -127,15 +128,18 @@ impl Sim<'_> {
             }
             if u < gate.delay + gate.subst {
                 let sub = gate.substitutes.iter().copied().find(|&s| {
-                    s != p.opt && self.avail[s] && self.taken[s].is_none() && !self.is_pending(s)
+                    s != p.opt
+                        && self.v.avail[s]
+                        && self.v.taken[s].is_none()
+                        && !self.is_pending(s)
                 });
                 if let Some(s) = sub {
                     self.log
                         .push(log::key(log::SUBSTITUTED, [p.opt, s, g], self.day));
-                    self.orders[s] += 1;
+                    self.v.orders[s] += 1;
                     let np = Pending {
                         opt: s,
-                        order: self.orders[s],
+                        order: self.v.orders[s],
                         gate_pos: 0,
                         delays: 0,
                         skip: Some(g),
@@ -155,7 +159,7 @@ impl Sim<'_> {
     pub(super) fn options(&mut self) {
         let m = self.m;
         for o in 0..m.opts.len() {
-            if self.taken[o].is_some() || !self.avail[o] || self.is_pending(o) {
+            if self.v.taken[o].is_some() || !self.v.avail[o] || self.is_pending(o) {
                 continue;
             }
             if !self.holds(&m.opts[o].when) {
@@ -164,21 +168,21 @@ impl Sim<'_> {
             // Propensities are not scaled by deadline pressure (it acts once, on the target's
             // concession: docs/crisis.md, "Deadline pressure"); the option's own modifiers
             // multiply it once (§3).
-            let p = (self.prop[o] * self.hazard_factor(o)).clamp(0.0, 1.0);
+            let p = (self.v.prop[o] * self.hazard_factor(o)).clamp(0.0, 1.0);
             if self.u(m.opts[o].rid, 0) < p {
-                self.orders[o] += 1;
+                self.v.orders[o] += 1;
                 self.log.push(log::key(log::ORDER, [o, 0, 0], self.day));
-                self.pending.push(Pending {
+                self.v.pending.push(Pending {
                     opt: o,
-                    order: self.orders[o],
+                    order: self.v.orders[o],
                     gate_pos: 0,
                     delays: 0,
                     skip: None,
                 });
             }
         }
-        let mut queue = std::mem::take(&mut self.pending);
-        let mut keep = std::mem::take(&mut self.keep);
+        let mut queue = std::mem::take(&mut self.v.pending);
+        let mut keep = std::mem::take(&mut self.v.keep);
         keep.clear();
         let mut i = 0;
         while i < queue.len() {
@@ -191,11 +195,11 @@ impl Sim<'_> {
             }
             i += 1;
         }
-        self.pending = keep;
+        self.v.pending = keep;
         queue.clear();
-        self.keep = queue;
+        self.v.keep = queue;
         // statutory clocks (War Powers): judge when the time runs out
-        let mut clocks = std::mem::take(&mut self.clocks);
+        let mut clocks = std::mem::take(&mut self.v.clocks);
         clocks.retain(|&(o, g, due)| {
             if due > self.day {
                 return true;
@@ -203,7 +207,7 @@ impl Sim<'_> {
             let e = rng::combine(m.gates[g].rid, m.opts[o].rid);
             if self.u(e, 0) < self.p_stop(g, o) {
                 self.log.push(log::key(log::WITHDRAWN, [o, g, 0], self.day));
-                self.withdrawn_opt[o] = true;
+                self.v.withdrawn_opt[o] = true;
                 self.apply(&m.opts[o].on_withdraw);
             } else {
                 self.log
@@ -211,6 +215,6 @@ impl Sim<'_> {
             }
             false
         });
-        self.clocks = clocks;
+        self.v.clocks = clocks;
     }
 }

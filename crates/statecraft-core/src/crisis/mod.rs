@@ -261,11 +261,39 @@ struct OutNames {
     disabled: Vec<(String, Option<[String; 2]>)>,
 }
 
-/// The mutable state of one run.
+/// The mutable state of one run: its scalars here, its vectors in [`SimBufs`] (kept by a
+/// [`Compiled`] model from one run to the next, refilled by [`SimBufs::refill`]).
 struct Sim<'m> {
     m: &'m Model,
     /// the run key of every keyed draw ([`rng::draw`])
     key: u64,
+    v: SimBufs,
+    n_withdrawals: u32,
+    push_t: f64,
+    push_i: f64,
+    last_push: Option<usize>,
+    pressure: f64,
+    threat: f64,
+    cohesion_shift: f64,
+    cohesion_min: f64,
+    day: i64,
+    /// what ended the crisis last (an `ended:` event, [`log`])
+    ended: Option<EventKey>,
+    /// the run's events, in order ([`log`])
+    log: Vec<EventKey>,
+    /// [`Sim::cohesion`] of the current state, `None` once a state change that moves it
+    /// (capability, alignment, damage, withdrawals) has made it stale
+    coh: std::cell::Cell<Option<f64>>,
+    /// the bargaining stream of the current issue (SMP's stochastic mode; unused, and never
+    /// reseeded, with the other steppers)
+    brng: Rng,
+}
+
+/// The vectors of a run's [`Sim`]. A compiled model hands them from one run to the next, each
+/// refilled before it is read ([`SimBufs::refill`]), so a run never sees the last run's values
+/// and allocates nothing for its state once the worker has run once.
+#[derive(Default)]
+struct SimBufs {
     pos: Vec<f64>,
     base_sal: Vec<f64>,
     sal: Vec<f64>,
@@ -282,25 +310,9 @@ struct Sim<'m> {
     plus_day: Vec<Option<i64>>,
     minus_day: Vec<Option<i64>>,
     withdrawn: Vec<Option<i64>>,
-    n_withdrawals: u32,
-    push_t: f64,
-    push_i: f64,
-    last_push: Option<usize>,
-    pressure: f64,
-    threat: f64,
-    cohesion_shift: f64,
-    cohesion_min: f64,
-    day: i64,
     /// per event, the values its effects overwrote (valid while its `saved_on` is set)
     saved: Vec<Vec<f64>>,
     saved_on: Vec<bool>,
-    /// what ended the crisis last (an `ended:` event, [`log`])
-    ended: Option<EventKey>,
-    /// the run's events, in order ([`log`])
-    log: Vec<EventKey>,
-    /// [`Sim::cohesion`] of the current state, `None` once a state change that moves it
-    /// (capability, alignment, damage, withdrawals) has made it stale
-    coh: std::cell::Cell<Option<f64>>,
     /// per ally, the cascade's neighbour sums (Σ w over aligned +1, Σ w over aligned −1
     /// in-neighbours), valid unless the ally's `nb_stale` is set
     nb: Vec<(f64, f64)>,
@@ -314,9 +326,6 @@ struct Sim<'m> {
     b_pos: Vec<f64>,
     b_sal: Vec<f64>,
     b_has: Vec<bool>,
-    /// the bargaining stream of the current issue (SMP's stochastic mode; unused, and never
-    /// reseeded, with the other steppers)
-    brng: Rng,
     /// the orders kept pending by the option step (swapped with `pending`)
     keep: Vec<Pending>,
     /// scratch of [`Sim::issue_stats`]: positions and weights of the actors with a stance

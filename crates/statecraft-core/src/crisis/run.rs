@@ -42,86 +42,69 @@ pub(super) struct SeriesBufs {
     sim: SimBufs,
 }
 
-/// The vectors of a [`Sim`], handed from one run to the next (each refilled before it is
-/// read, so a run never sees the last run's values): a compiled run allocates nothing for its
-/// state once the worker has run once.
-#[derive(Default)]
-pub(super) struct SimBufs {
-    pos: Vec<f64>,
-    base_sal: Vec<f64>,
-    sal: Vec<f64>,
-    cap: Vec<f64>,
-    avail: Vec<bool>,
-    prop: Vec<f64>,
-    taken: Vec<Option<i64>>,
-    orders: Vec<u32>,
-    withdrawn_opt: Vec<bool>,
-    pending: Vec<Pending>,
-    clocks: Vec<(usize, usize, i64)>,
-    align: Vec<i8>,
-    lean: Vec<f64>,
-    plus_day: Vec<Option<i64>>,
-    minus_day: Vec<Option<i64>>,
-    withdrawn: Vec<Option<i64>>,
-    saved: Vec<Vec<f64>>,
-    saved_on: Vec<bool>,
-    nb: Vec<(f64, f64)>,
-    nb_stale: Vec<bool>,
-    ex: Vec<(f64, f64)>,
-    next: Vec<i8>,
-    b_pos: Vec<f64>,
-    b_sal: Vec<f64>,
-    b_has: Vec<bool>,
-    keep: Vec<Pending>,
-    stats: (Vec<f64>, Vec<f64>),
-}
-
-/// `v`'s buffer holding `n` copies of `x`.
-fn filled<T: Clone>(v: &mut Vec<T>, n: usize, x: T) -> Vec<T> {
-    let mut v = std::mem::take(v);
+/// `v` holding `n` copies of `x` (its buffer kept).
+fn fill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
     v.clear();
     v.resize(n, x);
-    v
 }
 
-/// `v`'s buffer holding the items of `it`.
-fn collected<T>(v: &mut Vec<T>, it: impl Iterator<Item = T>) -> Vec<T> {
-    let mut v = std::mem::take(v);
+/// `v` holding the items of `it` (its buffer kept).
+fn set<T>(v: &mut Vec<T>, it: impl Iterator<Item = T>) {
     v.clear();
     v.extend(it);
-    v
 }
 
-impl Sim<'_> {
-    /// Hand this run's vectors to the next run.
-    fn stash(self, b: &mut SimBufs) {
-        b.pos = self.pos;
-        b.base_sal = self.base_sal;
-        b.sal = self.sal;
-        b.cap = self.cap;
-        b.avail = self.avail;
-        b.prop = self.prop;
-        b.taken = self.taken;
-        b.orders = self.orders;
-        b.withdrawn_opt = self.withdrawn_opt;
-        b.pending = self.pending;
-        b.clocks = self.clocks;
-        b.align = self.align;
-        b.lean = self.lean;
-        b.plus_day = self.plus_day;
-        b.minus_day = self.minus_day;
-        b.withdrawn = self.withdrawn;
-        b.saved = self.saved;
-        b.saved_on = self.saved_on;
-        b.nb = self.nb;
-        b.nb_stale = self.nb_stale;
-        b.ex = self.ex;
-        b.next = self.next;
-        b.b_pos = self.b_pos;
-        b.b_sal = self.b_sal;
-        b.b_has = self.b_has;
-        b.keep = self.keep;
-        b.stats = self.stats.into_inner();
+impl SimBufs {
+    /// Every vector as a fresh run of `m` on `scn` and `spec` starts it (the stances' positions
+    /// and saliences, the actors' capabilities, the options' availability and propensity, the
+    /// allies' leans; the rest empty, unset or zero), in the buffers of the last run.
+    fn refill(&mut self, m: &Model, scn: &Scenario, spec: &CrisisSpec) {
+        let (nk, na) = (scn.issues.len(), scn.actors.len());
+        let (no, nl, ne) = (m.opts.len(), m.allies.len(), m.events.len());
+        set(
+            &mut self.pos,
+            (0..na).flat_map(|_| (0..nk).map(|k| 0.5 * (m.lo[k] + m.hi[k]))),
+        );
+        fill(&mut self.sal, na * nk, 0.0);
+        // every stance resolved when the model was compiled (from a scenario with the same
+        // elements): its flat slot, in the stances' order, so a repeated stance still
+        // overwrites
+        for (s, &(at, k)) in scn.stances.iter().zip(&m.stance_at) {
+            self.pos[at] = s.position.value.clamp(m.lo[k], m.hi[k]);
+            self.sal[at] = s.salience.value.clamp(0.0, 1.0);
+        }
+        set(&mut self.base_sal, self.sal.iter().copied());
+        set(&mut self.cap, scn.actors.iter().map(|a| a.capability.value));
+        set(&mut self.avail, spec.options.iter().map(|o| o.available));
+        set(
+            &mut self.prop,
+            spec.options.iter().map(|o| o.propensity.value),
+        );
+        fill(&mut self.taken, no, None);
+        fill(&mut self.orders, no, 0);
+        fill(&mut self.withdrawn_opt, no, false);
+        self.pending.clear();
+        self.clocks.clear();
+        fill(&mut self.align, nl, 0);
+        set(&mut self.lean, m.allies.iter().map(|a| a.lean));
+        fill(&mut self.plus_day, nl, None);
+        fill(&mut self.minus_day, nl, None);
+        fill(&mut self.withdrawn, nl, None);
+        // the undo values' buffers are kept (cleared when an event saves into them)
+        self.saved.resize_with(ne, Vec::new);
+        self.saved.truncate(ne);
+        fill(&mut self.saved_on, ne, false);
+        fill(&mut self.nb, nl, (0.0, 0.0));
+        fill(&mut self.nb_stale, nl, true);
+        self.ex.clear();
+        self.next.clear();
+        fill(&mut self.b_pos, na, 0.0);
+        fill(&mut self.b_sal, na, 0.0);
+        fill(&mut self.b_has, na, false);
+        self.keep.clear();
+        let (p, w) = self.stats.get_mut();
+        p.clear();
+        w.clear();
     }
 }
 
@@ -139,44 +122,13 @@ pub(super) fn run_model(
     (total, rd): (i64, i64),
     (slots, st): (&OutSlots, &mut impl Sink),
 ) -> Result<(), CrisisError> {
-    let nk = scn.issues.len();
-    let na = scn.actors.len();
-    let b = &mut bufs.sim;
-    let mut pos = collected(
-        &mut b.pos,
-        (0..na).flat_map(|_| (0..nk).map(|k| 0.5 * (m.lo[k] + m.hi[k]))),
-    );
-    let mut sal = filled(&mut b.sal, na * nk, 0.0);
-    // every stance resolved when the model was compiled (from a scenario with the same
-    // elements): its flat slot, in the stances' order, so a repeated stance still overwrites
-    for (s, &(at, k)) in scn.stances.iter().zip(&m.stance_at) {
-        pos[at] = s.position.value.clamp(m.lo[k], m.hi[k]);
-        sal[at] = s.salience.value.clamp(0.0, 1.0);
-    }
-    let no = m.opts.len();
     let nl = m.allies.len();
-    let (mut sp, mut sw) = std::mem::take(&mut b.stats);
-    sp.clear();
-    sw.clear();
+    let mut v = std::mem::take(&mut bufs.sim);
+    v.refill(m, scn, spec);
     let mut sim = Sim {
         m,
         key,
-        pos,
-        base_sal: collected(&mut b.base_sal, sal.iter().copied()),
-        sal,
-        cap: collected(&mut b.cap, scn.actors.iter().map(|a| a.capability.value)),
-        avail: collected(&mut b.avail, spec.options.iter().map(|o| o.available)),
-        prop: collected(&mut b.prop, spec.options.iter().map(|o| o.propensity.value)),
-        taken: filled(&mut b.taken, no, None),
-        orders: filled(&mut b.orders, no, 0),
-        withdrawn_opt: filled(&mut b.withdrawn_opt, no, false),
-        pending: filled(&mut b.pending, 0, Pending::default()),
-        clocks: filled(&mut b.clocks, 0, (0, 0, 0)),
-        align: filled(&mut b.align, nl, 0),
-        lean: collected(&mut b.lean, m.allies.iter().map(|a| a.lean)),
-        plus_day: filled(&mut b.plus_day, nl, None),
-        minus_day: filled(&mut b.minus_day, nl, None),
-        withdrawn: filled(&mut b.withdrawn, nl, None),
+        v,
         n_withdrawals: 0,
         push_t: 0.0,
         push_i: 0.0,
@@ -186,14 +138,6 @@ pub(super) fn run_model(
         cohesion_shift: 0.0,
         cohesion_min: 1.0,
         day: 0,
-        // the undo values' buffers are kept (cleared when an event saves into them)
-        saved: {
-            let mut v = std::mem::take(&mut b.saved);
-            v.resize_with(m.events.len(), Vec::new);
-            v.truncate(m.events.len());
-            v
-        },
-        saved_on: filled(&mut b.saved_on, m.events.len(), false),
         ended: None,
         log: {
             let mut l = std::mem::take(&mut bufs.log);
@@ -201,16 +145,7 @@ pub(super) fn run_model(
             l
         },
         coh: std::cell::Cell::new(None),
-        nb: filled(&mut b.nb, nl, (0.0, 0.0)),
-        nb_stale: filled(&mut b.nb_stale, nl, true),
-        ex: filled(&mut b.ex, 0, (0.0, 0.0)),
-        next: filled(&mut b.next, 0, 0),
-        b_pos: filled(&mut b.b_pos, na, 0.0),
-        b_sal: filled(&mut b.b_sal, na, 0.0),
-        b_has: filled(&mut b.b_has, na, false),
         brng: rng::stream(0, 0),
-        keep: filled(&mut b.keep, 0, Pending::default()),
-        stats: std::cell::RefCell::new((sp, sw)),
     };
     for (i, a) in spec.allies.iter().enumerate() {
         let v = a.alignment.value.round().clamp(-1.0, 1.0) as i8;
@@ -244,10 +179,10 @@ pub(super) fn run_model(
     let record =
         |sim: &Sim, pos_s: &mut Vec<Vec<f64>>, coh_s: &mut Vec<f64>, al: &mut Vec<Vec<f64>>| {
             for (s, (i, _)) in pos_s.iter_mut().zip(pos_series) {
-                s.push(sim.pos[*i]);
+                s.push(sim.v.pos[*i]);
             }
             coh_s.push(sim.cohesion());
-            for (s, &v) in al.iter_mut().zip(&sim.align) {
+            for (s, &v) in al.iter_mut().zip(&sim.v.align) {
                 s.push(f64::from(v));
             }
         };
@@ -272,12 +207,12 @@ pub(super) fn run_model(
     let sl = slots;
     for (o, n) in names.opt.iter().enumerate() {
         let k = sl.opt.get(o).copied().unwrap_or_default();
-        st.var(&n[0], k[0], f64::from(u8::from(sim.taken[o].is_some())));
-        if let Some(d) = sim.taken[o] {
+        st.var(&n[0], k[0], f64::from(u8::from(sim.v.taken[o].is_some())));
+        if let Some(d) = sim.v.taken[o] {
             st.var(&n[1], k[1], d as f64);
         }
-        st.var(&n[2], k[2], f64::from(sim.orders[o]));
-        if sim.withdrawn_opt[o] {
+        st.var(&n[2], k[2], f64::from(sim.v.orders[o]));
+        if sim.v.withdrawn_opt[o] {
             st.var(&n[3], k[3], 1.0);
         }
     }
@@ -289,14 +224,14 @@ pub(super) fn run_model(
     st.var("threat", f[4], sim.threat);
     for (i, n) in names.ally.iter().enumerate() {
         let k = sl.ally.get(i).copied().unwrap_or_default();
-        st.var(&n[0], k[0], f64::from(sim.align[i]));
-        if let Some(d) = sim.plus_day[i] {
+        st.var(&n[0], k[0], f64::from(sim.v.align[i]));
+        if let Some(d) = sim.v.plus_day[i] {
             st.var(&n[1], k[1], d as f64);
         }
-        if let Some(d) = sim.minus_day[i] {
+        if let Some(d) = sim.v.minus_day[i] {
             st.var(&n[2], k[2], d as f64);
         }
-        if let Some(d) = sim.withdrawn[i] {
+        if let Some(d) = sim.v.withdrawn[i] {
             st.var(&n[3], k[3], d as f64);
             st.var(&n[4], k[4], (d + m.notice_days) as f64);
         }
@@ -309,7 +244,7 @@ pub(super) fn run_model(
     }
     for (j, ((i, name), s)) in pos_series.iter().zip(pos_s.iter()).enumerate() {
         let (v, ser) = sl.pos.get(j).copied().unwrap_or_default();
-        st.var(name, v, sim.pos[*i]);
+        st.var(name, v, sim.v.pos[*i]);
         st.series(name, ser, s);
     }
     st.series("cohesion", sl.cohesion_series, coh_s);
@@ -334,6 +269,6 @@ pub(super) fn run_model(
     sim.log.push(ended);
     st.events(&sim.log, &m.ev_names);
     *log_buf = std::mem::take(&mut sim.log);
-    sim.stash(sim_buf);
+    *sim_buf = sim.v;
     Ok(())
 }

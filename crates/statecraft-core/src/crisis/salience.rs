@@ -4,11 +4,11 @@ use super::*;
 
 impl Sim<'_> {
     pub(super) fn effective_salience(&mut self) {
-        self.sal.copy_from_slice(&self.base_sal);
+        self.v.sal.copy_from_slice(&self.v.base_sal);
         let nk = self.m.n_issues;
         for &(f, t, k, w) in &self.m.presence {
-            let sf = self.sal[f * nk + k];
-            let st = &mut self.sal[t * nk + k];
+            let sf = self.v.sal[f * nk + k];
+            let st = &mut self.v.sal[t * nk + k];
             *st = (*st + w * sf * (1.0 - *st)).clamp(0.0, 1.0);
         }
     }

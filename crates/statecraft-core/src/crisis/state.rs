@@ -8,16 +8,16 @@ impl Sim<'_> {
     /// convention of `state.rs`) and mean of issue `k` over the actors with a stance on it.
     pub(super) fn issue_stats(&self, k: usize) -> (f64, f64) {
         let nk = self.m.n_issues;
-        let n = self.cap.len();
-        let mut scratch = self.stats.borrow_mut();
+        let n = self.v.cap.len();
+        let mut scratch = self.v.stats.borrow_mut();
         let (p, w) = &mut *scratch;
         p.clear();
         w.clear();
         for a in 0..n {
             let i = a * nk + k;
             if self.m.stance[i] {
-                p.push(self.pos[i]);
-                w.push(self.cap[a].max(0.0) * self.sal[i].clamp(0.0, 1.0));
+                p.push(self.v.pos[i]);
+                w.push(self.v.cap[a].max(0.0) * self.v.sal[i].clamp(0.0, 1.0));
             }
         }
         // No weight at all: no outcome (the models' equal-weight fallback does not apply here).
@@ -32,15 +32,15 @@ impl Sim<'_> {
 
     pub(super) fn var(&self, v: &Var) -> Option<f64> {
         Some(match *v {
-            Var::Pos(i) => self.pos[i],
-            Var::Sal(i) => self.sal[i],
-            Var::Cap(a) => self.cap[a],
+            Var::Pos(i) => self.v.pos[i],
+            Var::Sal(i) => self.v.sal[i],
+            Var::Cap(a) => self.v.cap[a],
             Var::Issue(k) => self.issue_stats(k).0,
             Var::IssueMean(k) => self.issue_stats(k).1,
-            Var::Taken(o) => f64::from(u8::from(self.taken[o].is_some())),
-            Var::Day(o) => return self.taken[o].map(|d| d as f64),
+            Var::Taken(o) => f64::from(u8::from(self.v.taken[o].is_some())),
+            Var::Day(o) => return self.v.taken[o].map(|d| d as f64),
             Var::Cohesion => self.cohesion(),
-            Var::Align(a) => f64::from(self.align[a]),
+            Var::Align(a) => f64::from(self.v.align[a]),
             Var::Withdrawals => f64::from(self.n_withdrawals),
             Var::Pressure => self.pressure,
             Var::Threat => self.threat,
@@ -57,17 +57,17 @@ impl Sim<'_> {
 
     pub(super) fn read(&self, p: Param) -> f64 {
         match p {
-            Param::Pos(i) => self.pos[i],
-            Param::Sal(i) => self.base_sal[i],
-            Param::Cap(a) => self.cap[a],
-            Param::OptAvail(o) => f64::from(u8::from(self.avail[o])),
-            Param::OptProp(o) => self.prop[o],
+            Param::Pos(i) => self.v.pos[i],
+            Param::Sal(i) => self.v.base_sal[i],
+            Param::Cap(a) => self.v.cap[a],
+            Param::OptAvail(o) => f64::from(u8::from(self.v.avail[o])),
+            Param::OptProp(o) => self.v.prop[o],
             Param::Pressure => self.pressure,
             Param::Threat => self.threat,
             Param::Cohesion => -self.cohesion_shift,
-            Param::Lean(a) => self.lean[a],
-            Param::Align(a) => f64::from(self.align[a]),
-            Param::Withdraw(a) => f64::from(u8::from(self.withdrawn[a].is_some())),
+            Param::Lean(a) => self.v.lean[a],
+            Param::Align(a) => f64::from(self.v.align[a]),
+            Param::Withdraw(a) => f64::from(u8::from(self.v.withdrawn[a].is_some())),
             Param::Nop => 0.0,
         }
     }
@@ -75,21 +75,21 @@ impl Sim<'_> {
     pub(super) fn write(&mut self, p: Param, v: f64) {
         let nk = self.m.n_issues;
         match p {
-            Param::Pos(i) => self.pos[i] = v.clamp(self.m.lo[i % nk], self.m.hi[i % nk]),
-            Param::Sal(i) => self.base_sal[i] = v.clamp(0.0, 1.0),
+            Param::Pos(i) => self.v.pos[i] = v.clamp(self.m.lo[i % nk], self.m.hi[i % nk]),
+            Param::Sal(i) => self.v.base_sal[i] = v.clamp(0.0, 1.0),
             Param::Cap(a) => {
-                self.cap[a] = v.max(0.0);
+                self.v.cap[a] = v.max(0.0);
                 self.coh.set(None);
             }
-            Param::OptAvail(o) => self.avail[o] = v >= 0.5,
-            Param::OptProp(o) => self.prop[o] = v.clamp(0.0, 1.0),
+            Param::OptAvail(o) => self.v.avail[o] = v >= 0.5,
+            Param::OptProp(o) => self.v.prop[o] = v.clamp(0.0, 1.0),
             Param::Pressure => self.pressure = v.max(0.0),
             Param::Threat => self.threat = v.clamp(0.0, 1.0),
             Param::Cohesion => {
                 self.cohesion_shift = -v;
                 self.coh.set(None);
             }
-            Param::Lean(a) => self.lean[a] = v,
+            Param::Lean(a) => self.v.lean[a] = v,
             Param::Align(a) => self.set_align(a, v.round().clamp(-1.0, 1.0) as i8),
             Param::Withdraw(a) => {
                 if v >= 0.5 {
@@ -142,24 +142,24 @@ impl Sim<'_> {
     }
 
     pub(super) fn set_align(&mut self, a: usize, v: i8) {
-        if self.align[a] != v {
+        if self.v.align[a] != v {
             self.coh.set(None);
             for &t in &self.m.allies[a].out {
-                self.nb_stale[t] = true;
+                self.v.nb_stale[t] = true;
             }
         }
-        self.align[a] = v;
-        if v == 1 && self.plus_day[a].is_none() {
-            self.plus_day[a] = Some(self.day);
+        self.v.align[a] = v;
+        if v == 1 && self.v.plus_day[a].is_none() {
+            self.v.plus_day[a] = Some(self.day);
         }
-        if v == -1 && self.minus_day[a].is_none() {
-            self.minus_day[a] = Some(self.day);
+        if v == -1 && self.v.minus_day[a].is_none() {
+            self.v.minus_day[a] = Some(self.day);
         }
     }
 
     pub(super) fn give_notice(&mut self, a: usize) {
-        if self.withdrawn[a].is_none() {
-            self.withdrawn[a] = Some(self.day);
+        if self.v.withdrawn[a].is_none() {
+            self.v.withdrawn[a] = Some(self.day);
             self.n_withdrawals += 1;
             self.coh.set(None);
             let id = self.m.allies[a].actor;

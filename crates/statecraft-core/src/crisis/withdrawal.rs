@@ -10,7 +10,10 @@ impl Sim<'_> {
         }
         for i in 0..m.allies.len() {
             let a = &m.allies[i];
-            if !a.member || m.consent_bound[i] || self.align[i] != -1 || self.withdrawn[i].is_some()
+            if !a.member
+                || m.consent_bound[i]
+                || self.v.align[i] != -1
+                || self.v.withdrawn[i].is_some()
             {
                 continue;
             }
