@@ -15,12 +15,15 @@
 //! | [`Preset::Report`] | 10,000 | yes, ≤ 1,000 runs | scaled with the runs, ≤ 50 | 0, ¼, ½, ¾, 1 at ≤ 500 runs | on the most uncertain outcome of a pilot |
 //! | [`Preset::Explore`] | 1,000 | no | no | no | no |
 //!
+//! [`Preset::Forecast`]'s main job collects the outcome and question indicators only
+//! ([`Collect::ANSWERS`]): its study has no var summaries, series or event counts.
+//!
 //! All presets share [`DEFAULT_SEED`]; the main Monte Carlo job depends only on the scenario, the
 //! runs, the seed, the evidence discount and the edits, so `run` and `report` with the same runs
 //! and seed print the same outcome probabilities (tested in `tests/plan.rs`).
 
 use crate::engine::{ModelOverride, RunOptions};
-use crate::mc::{Control, McConfig, OutcomeProb};
+use crate::mc::{Collect, Control, McConfig, OutcomeProb};
 use crate::scenario::{Edit, Scenario};
 use crate::sensitivity::Target;
 use crate::study::{self, Study, StudyConfig, StudyError};
@@ -319,6 +322,13 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         edits: req.edits.clone(),
         tolerance: req.tolerance,
         model_options: serde_json::to_value(&run).unwrap_or_default(),
+        // a forecast reads the question indicators only: its main job neither records nor
+        // folds the vars' summaries, the series or the events (`mc::Collect`)
+        collect: if req.preset == Preset::Forecast {
+            Collect::ANSWERS
+        } else {
+            Collect::ALL
+        },
         ..McConfig::default()
     };
     let tornado = req

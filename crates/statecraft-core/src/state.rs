@@ -199,7 +199,7 @@ fn slot_in(names: &mut Vec<String>, name: &str) -> usize {
 /// its run function has a layout (no name is built, compared or looked up per run). Equivalent
 /// to the [`RunState`] with, for every written var slot, `vars[name] = value`, and for every
 /// non-empty series slot, `series[name] = values`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct SlotRun {
     /// Per var slot: the value, or [`SlotRun::UNSET`]'s bits when the run did not write it.
     pub vars: Vec<f64>,
@@ -210,6 +210,20 @@ pub struct SlotRun {
     /// Events by key of the layout's [`EventNames`] (a model writing by slot), in the order
     /// logged; counted as the events their texts name.
     pub keys: Vec<EventKey>,
+    /// Series buffers set aside by a [`SlotRun::begin`] without series slots (a job that
+    /// folds no series), handed back to the next one with some: a run lent between such jobs
+    /// allocates nothing. Never read; not part of equality.
+    idle: Vec<Vec<f64>>,
+}
+
+/// Equal when every output is: the idle buffers are not compared.
+impl PartialEq for SlotRun {
+    fn eq(&self, other: &Self) -> bool {
+        self.vars == other.vars
+            && self.series == other.series
+            && self.events == other.events
+            && self.keys == other.keys
+    }
 }
 
 impl SlotRun {
@@ -221,8 +235,18 @@ impl SlotRun {
     pub fn begin(&mut self, layout: &Layout) {
         self.vars.clear();
         self.vars.resize(layout.vars.len(), Self::UNSET);
-        self.series.resize_with(layout.series.len(), Vec::new);
-        self.series.truncate(layout.series.len());
+        let n = layout.series.len();
+        // whole lists swapped, so setting aside and taking back allocate nothing
+        if n == 0 {
+            if self.idle.len() < self.series.len() {
+                std::mem::swap(&mut self.series, &mut self.idle);
+            }
+            self.series.clear();
+        } else if self.series.is_empty() {
+            std::mem::swap(&mut self.series, &mut self.idle);
+        }
+        self.series.resize_with(n, Vec::new);
+        self.series.truncate(n);
         self.series.iter_mut().for_each(Vec::clear);
         self.events.clear();
         self.keys.clear();

@@ -136,3 +136,72 @@ fn the_slot_fold_equals_the_named_fold() {
     let ps = mc::simulate_outcomes_with(&s, &cfg, &prepared, None).expect("runs");
     assert_eq!(po.outcomes, ps.outcomes);
 }
+
+/// A job that collects less (`mc::Collect`, what `statecraft forecast` asks for) counts the same
+/// outcomes and questions, and what it does collect has the full job's bits: it fails when a
+/// part left out moves another (e.g. the series recording the model skips), or when a part
+/// left out is still collected.
+#[test]
+fn a_job_collecting_less_gives_the_same_answers() {
+    let s = greenland();
+    let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
+    let prepared = engine::Prepared::new(&opts);
+    let job = |collect: mc::Collect| {
+        let cfg = McConfig {
+            runs: 300,
+            seed: 3,
+            collect,
+            ..McConfig::default()
+        };
+        mc::run_keep_with(&s, &cfg, &prepared, None).expect("runs")
+    };
+    let (all, all_runs) = job(mc::Collect::ALL);
+    let vars_only = mc::Collect {
+        series: false,
+        events: false,
+        ..mc::Collect::ALL
+    };
+    let (part, part_runs) = job(vars_only);
+    let (ans, ans_runs) = job(mc::Collect::ANSWERS);
+    assert!(!all.vars.is_empty() && !all.series.is_empty() && !all.events.is_empty());
+    assert_eq!(all.collected, mc::Collect::ALL);
+    for (r, runs, c) in [
+        (&part, &part_runs, vars_only),
+        (&ans, &ans_runs, mc::Collect::ANSWERS),
+    ] {
+        assert_eq!(r.collected, c);
+        assert_eq!(json(&r.outcomes), json(&all.outcomes));
+        assert_eq!(json(&r.class_coverage), json(&all.class_coverage));
+        for k in 0..s.questions.len() {
+            assert_eq!(
+                runs.question_yes(k),
+                all_runs.question_yes(k),
+                "question {k}"
+            );
+        }
+        assert!(runs.question_yes(0).is_some());
+        assert!(r.series.is_empty(), "series collected");
+        assert!(
+            r.events.is_empty() && r.tipping.is_empty(),
+            "events collected"
+        );
+    }
+    assert_eq!(
+        json(&part.vars),
+        json(&all.vars),
+        "the vars' summaries moved"
+    );
+    assert_eq!(json(&part.alignment), json(&all.alignment));
+    assert!(ans.vars.is_empty(), "vars collected");
+    // what is left out is not in the JSON's bytes either (only the `collected` note)
+    let text = serde_json::to_string(&ans).expect("json");
+    assert!(text.contains("\"collected\""));
+    assert!(!serde_json::to_string(&all)
+        .expect("json")
+        .contains("\"collected\""));
+}
+
+/// `serde_json` text of a part of a result, for comparing two results part by part.
+fn json<T: serde::Serialize>(x: &T) -> String {
+    serde_json::to_string(x).expect("json")
+}

@@ -97,6 +97,9 @@ impl OutSlots {
 pub(super) trait Sink {
     fn var(&mut self, name: &str, slot: usize, v: f64);
     fn series(&mut self, name: &str, slot: usize, values: &[f64]);
+    /// Whether the sink takes series at all: a run into a sink that takes none records no
+    /// per-round series (`run::run_model`).
+    fn takes_series(&self) -> bool;
     fn events(&mut self, log: &[EventKey], names: &EventNames);
 }
 
@@ -107,6 +110,9 @@ impl Sink for RunState {
     }
     fn series(&mut self, name: &str, _: usize, values: &[f64]) {
         self.put_series(name, values);
+    }
+    fn takes_series(&self) -> bool {
+        true
     }
     fn events(&mut self, log: &[EventKey], names: &EventNames) {
         self.events.clear();
@@ -126,8 +132,57 @@ impl Sink for SlotRun {
             s.extend_from_slice(values);
         }
     }
+    /// A layout without series slots (a job that folds none, `mc::simulate_prepared`).
+    fn takes_series(&self) -> bool {
+        !self.series.is_empty()
+    }
     fn events(&mut self, log: &[EventKey], _: &EventNames) {
         self.keys.clear();
         self.keys.extend_from_slice(log);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Compiled;
+    use crate::rng;
+    use crate::state::SlotRun;
+
+    /// A run into a `SlotRun` whose layout has no series slot (a job that folds no series)
+    /// records none, and writes the same vars and events as a run with every series slot:
+    /// it fails when `run_model` records regardless of the sink, or when not recording moves
+    /// the run.
+    #[test]
+    fn a_sink_without_series_gets_none_recorded_and_the_same_run() {
+        let text = include_str!("../../../../scenarios/greenland-2026.toml");
+        let s = crate::scenario::load::from_toml_str(text).expect("the Greenland scenario loads");
+        let mut c = Compiled::new(&s).expect("compiles");
+        let full = c.layout().clone();
+        let mut bare = full.clone();
+        bare.series.clear();
+        assert!(!full.series.is_empty());
+        for i in 0..6 {
+            let (mut a, mut b) = (SlotRun::default(), SlotRun::default());
+            a.begin(&full);
+            c.run_slots(&s, &mut rng::stream(9, i), &mut a)
+                .expect("runs");
+            let recorded = c.bufs.recorded();
+            b.begin(&bare);
+            c.run_slots(&s, &mut rng::stream(9, i), &mut b)
+                .expect("runs");
+            assert!(
+                recorded > 1000,
+                "run {i}: {recorded} values recorded with series"
+            );
+            assert_eq!(
+                c.bufs.recorded(),
+                0,
+                "run {i}: series recorded for a bare sink"
+            );
+            assert!(b.series.is_empty());
+            let bits = |r: &SlotRun| r.vars.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "run {i}: vars");
+            assert_eq!(a.keys, b.keys, "run {i}: events");
+        }
     }
 }

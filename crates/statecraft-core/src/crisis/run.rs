@@ -42,6 +42,19 @@ pub(super) struct SeriesBufs {
     sim: SimBufs,
 }
 
+impl SeriesBufs {
+    /// Values the last run recorded into its series (for tests).
+    #[cfg(test)]
+    pub(super) fn recorded(&self) -> usize {
+        self.pos
+            .iter()
+            .chain(&self.align)
+            .map(Vec::len)
+            .sum::<usize>()
+            + self.coh.len()
+    }
+}
+
 /// `v` holding `n` copies of `x` (its buffer kept).
 fn fill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
     v.clear();
@@ -186,7 +199,12 @@ pub(super) fn run_model(
                 s.push(f64::from(v));
             }
         };
-    record(&sim, pos_s, coh_s, align_s);
+    // a sink without series (a job that folds none) gets none recorded: `record` only reads
+    // the state (`cohesion` is a cached function of it), so the run is the same without it
+    let rec = st.takes_series();
+    if rec {
+        record(&sim, pos_s, coh_s, align_s);
+    }
     for r in 1..=n_rounds {
         let prev = sim.day;
         let now = (r * rd).min(total);
@@ -200,7 +218,9 @@ pub(super) fn run_model(
         sim.withdrawals();
         let c = sim.cohesion();
         sim.cohesion_min = sim.cohesion_min.min(c);
-        record(&sim, pos_s, coh_s, align_s);
+        if rec {
+            record(&sim, pos_s, coh_s, align_s);
+        }
     }
 
     let names = &m.names;

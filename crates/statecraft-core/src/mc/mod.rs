@@ -71,6 +71,49 @@ pub struct McConfig {
     /// for every two configurations. A cancelled job returns [`McError::Cancelled`].
     #[serde(skip)]
     pub cancel: Cancel,
+    /// What the job aggregates beyond outcome and question indicators ([`Collect`]): all of
+    /// it unless an analysis asks for less (`statecraft forecast` reads only the questions).
+    #[serde(default, skip_serializing_if = "Collect::is_all")]
+    pub collect: Collect,
+}
+
+/// What a job aggregates beyond its outcome and question indicators, which it always counts.
+/// An analysis asks for what it reads and nothing else (issue 11: "nothing per run is kept
+/// unless an analysis asks for it"): a part left out is neither recorded by the model (a
+/// crisis run then records no per-round series) nor folded, and its map in the [`McResult`]
+/// is empty, which [`McResult::collected`] says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collect {
+    /// Per-var summaries: quantiles, histograms, moments, alignment counts.
+    pub vars: bool,
+    /// Per-round series bands.
+    pub series: bool,
+    /// Event counts and the tipping steps read from them.
+    pub events: bool,
+}
+
+impl Collect {
+    /// Everything (the default).
+    pub const ALL: Collect = Collect {
+        vars: true,
+        series: true,
+        events: true,
+    };
+    /// Outcome and question indicators only: what a forecast reads.
+    pub const ANSWERS: Collect = Collect {
+        vars: false,
+        series: false,
+        events: false,
+    };
+    pub fn is_all(&self) -> bool {
+        *self == Collect::ALL
+    }
+}
+
+impl Default for Collect {
+    fn default() -> Self {
+        Collect::ALL
+    }
 }
 
 /// An adaptive-precision target (docs/uncertainty.md §3, "Adaptive precision").
@@ -140,6 +183,7 @@ impl Default for McConfig {
             precision: None,
             model_options: serde_json::Value::Null,
             cancel: Cancel::never(),
+            collect: Collect::ALL,
         }
     }
 }
@@ -381,7 +425,7 @@ fn job(
         Some(l) => prepare_on(scn, l, d, e)?,
         None => prepare(scn, d, e)?,
     };
-    let cx = FoldCx::new(scn, outcomes, &p, keep, cfg.bins);
+    let cx = FoldCx::new(scn, outcomes, &p, keep, cfg);
     Ok((p, cx))
 }
 
@@ -479,6 +523,8 @@ struct FoldCx {
     questions: Vec<Option<Expr>>,
     disabled: Vec<String>,
     keep: Keep,
+    /// What the streaming fold aggregates beyond the indicators ([`McConfig::collect`]).
+    collect: Collect,
     bins: usize,
     /// What the runs record, typed: a continuous var's histogram spans its declared range.
     schema: crate::schema::OutputSchema,
@@ -486,8 +532,9 @@ struct FoldCx {
 
 impl FoldCx {
     /// `outcomes` = [`compile_outcomes`] of `scn` (compiled first, so its error comes first).
-    fn new(scn: &Scenario, outcomes: Vec<Expr>, p: &Prepared, keep: Keep, bins: usize) -> Self {
+    fn new(scn: &Scenario, outcomes: Vec<Expr>, p: &Prepared, keep: Keep, cfg: &McConfig) -> Self {
         let as_of = scn.scenario.as_of;
+        let collect = cfg.collect;
         FoldCx {
             outcomes,
             questions: scn
@@ -497,9 +544,10 @@ impl FoldCx {
                 .collect(),
             disabled: disabled_names(&p.scn.disabled),
             keep,
-            bins,
+            collect,
+            bins: cfg.bins,
             // read only by the var accumulators, which `Keep::Outcomes` does not keep
-            schema: if keep == Keep::Outcomes {
+            schema: if keep == Keep::Outcomes || !collect.vars {
                 crate::schema::OutputSchema::default()
             } else {
                 crate::schema::outputs(scn)
@@ -647,15 +695,33 @@ impl Runs {
                 self.questions[k].push(e.eval(&mut lookup));
             }
         }
-        for (i, (&v, acc)) in sr.vars.iter().zip(sf.vars.iter_mut()).enumerate() {
-            if !SlotRun::written(v) || sf.skip[i] {
-                continue;
+        if cx.collect.vars {
+            for (i, (&v, acc)) in sr.vars.iter().zip(sf.vars.iter_mut()).enumerate() {
+                if !SlotRun::written(v) || sf.skip[i] {
+                    continue;
+                }
+                acc.get_or_insert_with(|| {
+                    agg::VarAcc::new(var_range(&cx.schema, &sf.layout.vars[i]), cx.bins)
+                })
+                .push(v);
             }
-            acc.get_or_insert_with(|| {
-                agg::VarAcc::new(var_range(&cx.schema, &sf.layout.vars[i]), cx.bins)
-            })
-            .push(v);
+            self.push_disabled(cx);
         }
+        // without series collected the layout has none (`simulate_prepared`): nothing here
+        for (s, acc) in sr.series.iter().zip(sf.series.iter_mut()) {
+            if !s.is_empty() {
+                acc.get_or_insert_with(agg::SeriesAcc::default).push(s);
+            }
+        }
+        if cx.collect.events {
+            self.count_events(&sr.events);
+            sf.keys.count(&sr.keys);
+        }
+        self.n += 1;
+    }
+
+    /// Every `disabled.<id>` var of the job reads 1 in this run.
+    fn push_disabled(&mut self, cx: &FoldCx) {
         for d in &cx.disabled {
             match self.var_acc.get_mut(d) {
                 Some(a) => a.push(1.0),
@@ -666,14 +732,6 @@ impl Runs {
                 }
             }
         }
-        for (s, acc) in sr.series.iter().zip(sf.series.iter_mut()) {
-            if !s.is_empty() {
-                acc.get_or_insert_with(agg::SeriesAcc::default).push(s);
-            }
-        }
-        self.count_events(&sr.events);
-        sf.keys.count(&sr.keys);
-        self.n += 1;
     }
 
     /// Count a run's events: occurrences, and runs in which each occurred.
@@ -717,9 +775,36 @@ impl Runs {
             self.n += 1;
             return Some(st);
         }
-        // A run's vars and series come sorted by name, as do the accumulators: walk both in
-        // step (one name comparison per var instead of a tree search), then add the names
-        // this run is the first to have.
+        self.push_streamed(&st, cx);
+        let back = if cx.keep == Keep::All {
+            self.keep_run(st, disabled);
+            None
+        } else {
+            Some(st)
+        };
+        self.n += 1;
+        back
+    }
+
+    /// The streaming accumulators of [`Runs::push`]: var summaries, series and event counts,
+    /// each when the job collects it.
+    fn push_streamed(&mut self, st: &RunState, cx: &FoldCx) {
+        if cx.collect.vars {
+            self.push_vars(st, cx);
+        }
+        if cx.collect.series {
+            self.push_series(st);
+        }
+        if cx.collect.events {
+            self.count_events(&st.events);
+        }
+    }
+
+    /// A run's vars and series come sorted by name, as do the accumulators: walk both in step
+    /// (one name comparison per var instead of a tree search), then add the names this run is
+    /// the first to have.
+    fn push_vars(&mut self, st: &RunState, cx: &FoldCx) {
+        let disabled = &cx.disabled[..];
         let mut fresh: Vec<(&String, f64)> = Vec::new();
         {
             let mut acc = self.var_acc.iter_mut().peekable();
@@ -739,16 +824,10 @@ impl Runs {
             a.push(v);
             self.var_acc.insert(k.clone(), a);
         }
-        for d in disabled {
-            match self.var_acc.get_mut(d) {
-                Some(a) => a.push(1.0),
-                None => {
-                    let mut a = agg::VarAcc::new(var_range(&cx.schema, d), cx.bins);
-                    a.push(1.0);
-                    self.var_acc.insert(d.clone(), a);
-                }
-            }
-        }
+        self.push_disabled(cx);
+    }
+
+    fn push_series(&mut self, st: &RunState) {
         let mut fresh: Vec<(&String, &Vec<f64>)> = Vec::new();
         {
             let mut acc = self.series_acc.iter_mut().peekable();
@@ -765,15 +844,6 @@ impl Runs {
             a.push(s);
             self.series_acc.insert(k.clone(), a);
         }
-        self.count_events(&st.events);
-        let back = if cx.keep == Keep::All {
-            self.keep_run(st, disabled);
-            None
-        } else {
-            Some(st)
-        };
-        self.n += 1;
-        back
     }
 
     /// [`Keep::All`]: store run `self.n`'s vars and series columnwise.
@@ -1238,7 +1308,12 @@ fn simulate_prepared<R: Runner>(
     let mut slot_fold: Option<SlotFold> = None;
     if keep != Keep::All && limit > from {
         if let Ok(w) = runner.worker(p.run_scn()) {
-            if let Some(layout) = runner.layout(&w) {
+            if let Some(mut layout) = runner.layout(&w) {
+                // a job that folds no series gives its runs none to write: a run whose
+                // `SlotRun` has no series slot records none ([`Runner::run_slots`])
+                if keep == Keep::Outcomes || !cx.collect.series {
+                    layout.series.clear();
+                }
                 slot_fold = Some(SlotFold::new(layout, cx));
             }
             if let Ok(mut v) = buffers.lock() {
@@ -1535,6 +1610,10 @@ pub struct McResult {
     /// Crisis layer: every tipping step of the alliance cascade with the runs it happened in.
     #[serde(default)]
     pub tipping: Vec<TipStep>,
+    /// What the job aggregated ([`McConfig::collect`]): a part it did not collect has an
+    /// empty map above, not a result of no runs. Absent from the JSON when everything was.
+    #[serde(default, skip_serializing_if = "Collect::is_all")]
+    pub collected: Collect,
 }
 
 /// How the outcome classes cover the runs (classes are predicates: they may overlap, or leave a
@@ -1816,6 +1895,7 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
         class_coverage: ClassCoverage::count(&runs.outcomes, n),
         alignment: alignment_counts(scn, runs),
         tipping: tip_steps(runs),
+        collected: cfg.collect,
     }
 }
 

@@ -46,24 +46,45 @@ impl std::str::FromStr for TieRule {
 /// tolerance a true tie would be broken by rounding noise.
 pub const HALF_TOL: f64 = 1e-12;
 
-/// Weights actually used: if every weight is zero (or not finite), equal weights.
-fn effective_weights(w: &[f64]) -> Vec<f64> {
-    let ok = |v: f64| v.is_finite() && v > 0.0;
-    if w.iter().any(|&v| ok(v)) {
-        w.iter().map(|&v| if ok(v) { v } else { 0.0 }).collect()
+/// Whether a weight is used as given (finite and positive).
+fn usable(v: f64) -> bool {
+    v.is_finite() && v > 0.0
+}
+
+/// The weights actually used, entry by entry, without building them: if some weight is
+/// usable, the usable ones as given and 0 for the rest; if none is, equal weights (1 each).
+/// `any` = whether some weight of the list is usable.
+#[inline]
+fn effective(any: bool, v: f64) -> f64 {
+    if !any {
+        1.0
+    } else if usable(v) {
+        v
     } else {
-        vec![1.0; w.len()]
+        0.0
     }
 }
 
 /// `Σ w_k x_k / Σ w_k`; equal weights if all weights are zero; NaN if `x` is empty.
+/// Allocates nothing: the effective weights are read as they are summed, in the same order
+/// (the same bits as summing them collected).
 pub fn weighted_mean(x: &[f64], w: &[f64]) -> f64 {
-    let w = effective_weights(w);
-    let total: f64 = w.iter().sum();
+    let any = w.iter().any(|&v| usable(v));
+    let total: f64 = w.iter().map(|&v| effective(any, v)).sum();
     if x.is_empty() || total <= 0.0 {
         return f64::NAN;
     }
-    x.iter().zip(&w).map(|(x, w)| x * w).sum::<f64>() / total
+    x.iter()
+        .zip(w.iter().map(|&v| effective(any, v)))
+        .map(|(x, w)| x * w)
+        .sum::<f64>()
+        / total
+}
+
+thread_local! {
+    /// The position order of [`weighted_median`], kept per thread so that a median (one per
+    /// issue at the end of every crisis run, one per round in EUM) allocates nothing.
+    static ORDER: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The weighted median of `x` with weights `w`: a minimiser of `Σ w_k |x_k − p|` over the
@@ -73,10 +94,22 @@ pub fn weighted_median(x: &[f64], w: &[f64], tie: TieRule) -> f64 {
     if x.is_empty() {
         return f64::NAN;
     }
-    let w = effective_weights(w);
-    let mut idx: Vec<usize> = (0..x.len()).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let total: f64 = w.iter().sum();
+    ORDER.with(|o| match o.try_borrow_mut() {
+        Ok(mut idx) => median_in(x, w, tie, &mut idx),
+        Err(_) => median_in(x, w, tie, &mut Vec::new()),
+    })
+}
+
+/// [`weighted_median`] of a non-empty `x` with `idx` as the buffer of the position order.
+fn median_in(x: &[f64], w: &[f64], tie: TieRule, idx: &mut Vec<usize>) -> f64 {
+    let any = w.iter().any(|&v| usable(v));
+    let we = |i: usize| effective(any, w[i]);
+    idx.clear();
+    idx.extend(0..x.len());
+    // the order of a stable sort by position (equal positions in index order, which the
+    // running sum below adds in), without the stable sort's buffer
+    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+    let total: f64 = w.iter().map(|&v| effective(any, v)).sum();
     let half = 0.5 * total;
     let tol = HALF_TOL * total;
     let mut cum = 0.0;
@@ -84,8 +117,12 @@ pub fn weighted_median(x: &[f64], w: &[f64], tie: TieRule) -> f64 {
     while t < idx.len() {
         // Group equal positions.
         let p = x[idx[t]];
+        // the first always counts (a NaN position, which equals nothing, cannot stall the
+        // walk); the rest while equal
+        cum += we(idx[t]);
+        t += 1;
         while t < idx.len() && x[idx[t]] == p {
-            cum += w[idx[t]];
+            cum += we(idx[t]);
             t += 1;
         }
         if cum > half + tol {
@@ -95,7 +132,7 @@ pub fn weighted_median(x: &[f64], w: &[f64], tie: TieRule) -> f64 {
             // Exactly half the weight is at or below p: every point up to the next
             // weighted position minimises the sum.
             let mut u = t;
-            while u < idx.len() && w[idx[u]] == 0.0 {
+            while u < idx.len() && we(idx[u]) == 0.0 {
                 u += 1;
             }
             let Some(&next) = idx.get(u) else {
@@ -164,8 +201,9 @@ mod tests {
             let x: Vec<f64> = pts.iter().map(|p| f64::from(p.0)).collect();
             let w: Vec<f64> = pts.iter().map(|p| p.1).collect();
             let cost = |p: f64| -> f64 {
-                let we = effective_weights(&w);
-                x.iter().zip(&we).map(|(x, w)| w * (x - p).abs()).sum()
+                let any = w.iter().any(|&v| usable(v));
+                let we = w.iter().map(|&v| effective(any, v));
+                x.iter().zip(we).map(|(x, w)| w * (x - p).abs()).sum()
             };
             let best = x.iter().map(|&p| cost(p)).fold(f64::INFINITY, f64::min);
             for tie in [TieRule::Lower, TieRule::Upper, TieRule::Midpoint] {

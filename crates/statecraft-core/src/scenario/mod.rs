@@ -306,16 +306,14 @@ impl Scenario {
         named: bool,
         f: &mut dyn FnMut(&str, Domain, &mut Num),
     ) {
-        let scales: Vec<(String, Domain)> = self
-            .issues
-            .iter()
-            .map(|i| (i.id.clone(), Domain::new(i.min, i.max)))
-            .collect();
+        // the issues are read in place (the walk writes only numbers, never an issue's
+        // scale): nothing is allocated per walk, which every Monte Carlo run makes
+        let issues = &self.issues;
         let scale = |id: &str| {
-            scales
+            issues
                 .iter()
-                .find(|(i, _)| i == id)
-                .map_or(Domain::UNBOUNDED, |(_, d)| *d)
+                .find(|i| i.id == id)
+                .map_or(Domain::UNBOUNDED, |i| Domain::new(i.min, i.max))
         };
         for a in &mut self.actors {
             f(
@@ -341,7 +339,7 @@ impl Scenario {
             .issue
             .as_deref()
             .map(scale)
-            .or_else(|| scales.first().map(|(_, d)| *d))
+            .or_else(|| issues.first().map(|i| Domain::new(i.min, i.max)))
             .unwrap_or(Domain::UNBOUNDED);
         self.crisis.visit_nums_impl(named, crisis_scale, f);
         // Last, so that adding params moves no other number's slot (draws are keyed by path
