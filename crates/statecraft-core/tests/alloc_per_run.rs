@@ -64,6 +64,14 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// A job of `runs` runs, every other setting the default.
+fn cfg(runs: u64) -> McConfig {
+    McConfig {
+        runs,
+        ..McConfig::default()
+    }
+}
+
 fn greenland() -> Scenario {
     let text = include_str!("../../../scenarios/greenland-2026.toml");
     load::from_toml_str(text).expect("the Greenland scenario loads")
@@ -100,10 +108,6 @@ fn allocations_per_run_stay_within_todays_bounds() {
     let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
     let f = |sc: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
         engine::simulate_once(sc, &opts, r)
-    };
-    let cfg = |runs| McConfig {
-        runs,
-        ..McConfig::default()
     };
     let uncompiled = per_run(&|runs| {
         for i in 0..runs {
@@ -166,11 +170,7 @@ fn a_short_job_after_another_recycles_its_runs() {
     let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
     let prepared = engine::Prepared::new(&opts);
     let job = |runs: u64| {
-        let cfg = McConfig {
-            runs,
-            ..McConfig::default()
-        };
-        mc::simulate_outcomes_with(&s, &cfg, &prepared, None).expect("runs");
+        mc::simulate_outcomes_with(&s, &cfg(runs), &prepared, None).expect("runs");
     };
     count(&job, 100);
     let (a, b) = (count(&job, 50), count(&job, 100));
@@ -233,10 +233,6 @@ fn runs_lent_by_a_job_without_series_keep_their_series_buffers() {
     let s = greenland();
     let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
     let prepared = engine::Prepared::new(&opts);
-    let cfg = |runs: u64| McConfig {
-        runs,
-        ..McConfig::default()
-    };
     let series = |runs: u64| {
         mc::run_keep_with(&s, &cfg(runs), &prepared, None).expect("runs");
     };

@@ -556,6 +556,14 @@ impl FoldCx {
     }
 }
 
+impl FoldCx {
+    /// Whether the job folds its runs' series (not with `Keep::Outcomes`, nor when the job
+    /// does not collect them).
+    fn folds_series(&self) -> bool {
+        self.keep != Keep::Outcomes && self.collect.series
+    }
+}
+
 /// Count one run's `events` into `counts`: per event, (runs in which it occurred, total
 /// occurrences). A run logs few events: its first occurrences are found by a scan, no set.
 fn count_run_events<K: Ord + Clone>(counts: &mut BTreeMap<K, (u64, u64)>, events: &[K]) {
@@ -1311,7 +1319,7 @@ fn simulate_prepared<R: Runner>(
             if let Some(mut layout) = runner.layout(&w) {
                 // a job that folds no series gives its runs none to write: a run whose
                 // `SlotRun` has no series slot records none ([`Runner::run_slots`])
-                if keep == Keep::Outcomes || !cx.collect.series {
+                if !cx.folds_series() {
                     layout.series.clear();
                 }
                 slot_fold = Some(SlotFold::new(layout, cx));
