@@ -39,6 +39,21 @@ struct SpatialNow {
     range: f64,
 }
 
+/// Outside the lib tests, `false`: the passes after the first evaluate only the allies whose
+/// neighbour sums went stale (the worklist, [`Sim::cascade`]).
+#[cfg(not(test))]
+#[inline(always)]
+fn full_passes() -> bool {
+    false
+}
+
+/// In the lib tests, the switch of `tests::worklist_is_the_full_pass`: every pass evaluates
+/// every ally (the reference the worklist is checked against).
+#[cfg(test)]
+fn full_passes() -> bool {
+    tests::FULL.with(std::cell::Cell::get)
+}
+
 impl Sim<'_> {
     /// The reference form of the cascade's hoisted pull ([`Sim::spatial_pull_with`]), checked
     /// against it bit for bit in every cascade of the lib tests.
@@ -168,60 +183,84 @@ impl Sim<'_> {
         let mut next = std::mem::take(&mut self.v.next);
         next.clear();
         next.extend_from_slice(&self.v.align);
-        for _ in 0..(2 * n + 2) {
+        let last_push = self.last_push;
+        for pass in 0..(2 * n + 2) {
             let mut changed = false;
-            for (i, a) in m.allies.iter().enumerate() {
-                if a.locked {
-                    continue;
-                }
-                let (ex_p, ex_n) = ex[i];
-                if self.v.nb_stale[i] {
-                    let (mut np, mut nn) = (0.0, 0.0);
-                    for &(j, w) in &a.inn {
-                        match self.v.align[j] {
-                            1 => np += w,
-                            -1 => nn += w,
-                            _ => {}
-                        }
+            {
+                // the passes read disjoint fields, each slice cut to the allies' count once
+                // (no bounds check per ally on them)
+                let allies = &m.allies[..n];
+                let ex = &ex[..n];
+                let next = &mut next[..n];
+                let align = &self.v.align[..n];
+                let nb = &mut self.v.nb[..n];
+                let nb_stale = &mut self.v.nb_stale[..n];
+                let log = &mut self.log;
+                for i in 0..n {
+                    let a = &allies[i];
+                    // After the first pass only an ally with a changed in-neighbour can change:
+                    // its ex is fixed within the call, and if its nb is not stale its nb is the
+                    // one of the pass that last evaluated it. That pass decided d = f(p, q, cur);
+                    // its alignment is d now (set or kept), and f(p, q, d) = d: either p or q
+                    // wins (the same side, d) or neither does and f keeps cur = d. So the ally
+                    // keeps d and logs nothing, as a full pass would find
+                    // (tests::worklist_is_the_full_pass).
+                    if a.locked || (pass > 0 && !nb_stale[i] && !full_passes()) {
+                        continue;
                     }
-                    self.v.nb[i] = (np, nn);
-                    self.v.nb_stale[i] = false;
-                }
-                let (np, nn) = self.v.nb[i];
-                let (p, q) = (ex_p + np, ex_n + nn);
-                let cur = self.v.align[i];
-                let new = if p >= a.theta && p > q {
-                    1
-                } else if q >= a.theta && q > p {
-                    -1
-                } else {
-                    cur
-                };
-                next[i] = new;
-                if new != cur {
-                    changed = true;
-                    let neigh = if new == 1 { np } else { nn };
-                    let exo = if new == 1 { ex_p } else { ex_n };
-                    let by_neighbour = if neigh >= exo {
-                        a.inn
-                            .iter()
-                            .filter(|(j, _)| self.v.align[*j] == new)
-                            .max_by(|x, y| x.1.total_cmp(&y.1))
-                            .map(|(j, _)| m.allies[*j].actor)
+                    let (ex_p, ex_n) = ex[i];
+                    if nb_stale[i] {
+                        let (mut np, mut nn) = (0.0, 0.0);
+                        for &(j, w) in &a.inn {
+                            match align[j] {
+                                1 => np += w,
+                                -1 => nn += w,
+                                _ => {}
+                            }
+                        }
+                        nb[i] = (np, nn);
+                        nb_stale[i] = false;
+                    }
+                    let (np, nn) = nb[i];
+                    let (p, q) = (ex_p + np, ex_n + nn);
+                    let cur = align[i];
+                    let new = if p >= a.theta && p > q {
+                        1
+                    } else if q >= a.theta && q > p {
+                        -1
                     } else {
-                        None
+                        cur
                     };
-                    let t = &m.tippers;
-                    let who = match (by_neighbour, self.last_push) {
-                        (Some(who), _) => t.actor[who],
-                        (None, Some(o)) => t.opt[o],
-                        (None, None) => t.lean,
-                    };
-                    self.log.push(log::key(log::TIPPED, [who, a.actor, 0], 0));
+                    next[i] = new;
+                    if new != cur {
+                        changed = true;
+                        let neigh = if new == 1 { np } else { nn };
+                        let exo = if new == 1 { ex_p } else { ex_n };
+                        let by_neighbour = if neigh >= exo {
+                            a.inn
+                                .iter()
+                                .filter(|(j, _)| align[*j] == new)
+                                .max_by(|x, y| x.1.total_cmp(&y.1))
+                                .map(|(j, _)| allies[*j].actor)
+                        } else {
+                            None
+                        };
+                        let t = &m.tippers;
+                        let who = match (by_neighbour, last_push) {
+                            (Some(who), _) => t.actor[who],
+                            (None, Some(o)) => t.opt[o],
+                            (None, None) => t.lean,
+                        };
+                        log.push(log::key(log::TIPPED, [who, a.actor, 0], 0));
+                    }
                 }
             }
             if !changed {
                 break;
+            }
+            #[cfg(test)]
+            if pass > 0 {
+                tests::LATER.with(|c| c.set(c.get() + 1));
             }
             for (i, &v) in next.iter().enumerate() {
                 if v != self.v.align[i] {
@@ -242,6 +281,10 @@ mod tests {
     thread_local! {
         /// (hoisted pulls compared, of which nonzero) on this thread
         static CHECKED: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+        /// every pass of the cascade evaluates every ally (`full_passes`)
+        pub(super) static FULL: Cell<bool> = const { Cell::new(false) };
+        /// passes after the first that changed an alignment, on this thread
+        pub(super) static LATER: Cell<u64> = const { Cell::new(0) };
     }
 
     /// Called by every cascade of the lib tests: the hoisted pull has the reference's bits.
@@ -271,5 +314,36 @@ mod tests {
         }
         let (n, nz) = CHECKED.with(Cell::get);
         assert!(nz > 1000, "{n} pulls checked, {nz} nonzero");
+    }
+
+    /// The worklist (after the first pass, only allies with a stale neighbour sum are
+    /// evaluated) gives the bits of evaluating every ally in every pass: Greenland runs with
+    /// a random push, whose cascades take several passes, against the full passes.
+    #[test]
+    fn worklist_is_the_full_pass() {
+        let text = include_str!("../../../../scenarios/greenland-2026.toml");
+        let s = crate::scenario::load::from_toml_str(text).expect("the Greenland scenario loads");
+        let cfg = crate::mc::McConfig::default();
+        let runs = |full: bool| {
+            FULL.with(|c| c.set(full));
+            LATER.with(|c| c.set(0));
+            let out: Vec<_> = (0..48)
+                .map(|i| {
+                    let x = crate::mc::sampled_scenario(&s, &cfg, i).expect("samples");
+                    simulate(&x, &mut rng::stream(5, i)).expect("runs")
+                })
+                .collect();
+            FULL.with(|c| c.set(false));
+            (out, LATER.with(Cell::get))
+        };
+        let (full, later) = runs(true);
+        let (work, later_w) = runs(false);
+        assert!(later > 0, "no cascade took a second changing pass");
+        assert_eq!(later, later_w);
+        for (a, b) in full.iter().zip(&work) {
+            assert_eq!(a.events, b.events);
+            assert_eq!(format!("{:?}", a.vars), format!("{:?}", b.vars));
+            assert_eq!(format!("{:?}", a.series), format!("{:?}", b.series));
+        }
     }
 }
