@@ -26,6 +26,24 @@ struct Cli {
     run: cmd::run::Args,
 }
 
+impl Cli {
+    /// The `--threads` of the command, if it takes one and it was given.
+    fn threads(&self) -> Option<usize> {
+        match &self.command {
+            None => self.run.mc.threads,
+            Some(Command::Run(a)) => a.mc.threads,
+            Some(Command::Forecast(a)) => a.mc.threads,
+            Some(Command::Compare(a)) => a.mc.threads,
+            Some(Command::Check(a)) => a.threads,
+            Some(Command::Sweep(cmd::sweep::Args {
+                command: Some(cmd::sweep::SweepCommand::Run(a)),
+                ..
+            })) => a.threads,
+            _ => None,
+        }
+    }
+}
+
 // One value per process, parsed once by clap: the size gap between variants costs nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
@@ -109,6 +127,18 @@ fn main() -> ExitCode {
     } else {
         1
     });
+    // `--threads N` sizes the global pool too, so what a command computes before its job's
+    // pool (the experiment's compile: the sampler's tables) also uses N threads, and a job
+    // reuses that pool ([`cmd::mc_args::with_threads`]). A value `with_threads` refuses is
+    // left to it to report.
+    if let Some(n) = cli.threads() {
+        if (1..=cmd::mc_args::max_threads()).contains(&n) {
+            // fails only if a pool exists already: then jobs make their own
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global();
+        }
+    }
     let result = match cli.command {
         None => cmd::run::exec(cli.run),
         Some(Command::Run(a)) => cmd::run::exec(a),

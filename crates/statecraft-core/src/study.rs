@@ -178,21 +178,25 @@ impl StudyConfig {
                 n += self.hypothesis_runs() * (1 + h);
             }
         }
-        let actors = mc::apply_edits(scn, &self.mc.edits)
-            .map_or(scn.actors.len(), |s| s.actors.len()) as u64;
         if self.needs_pivotality(scn) {
+            let actors = mc::apply_edits(scn, &self.mc.edits)
+                .map_or(scn.actors.len(), |s| s.actors.len()) as u64;
             // Adaptive: the most it may take (every pass up to the cap).
             n += self.pivotal_pass_runs().iter().sum::<u64>() * (1 + 3 * actors);
         }
-        let k = crate::sample::Sampler::new(scn, self.mc.evidence_discount)
-            .inputs
-            .len() as u64;
+        // the uncertain inputs, counted only by the analyses that need them (a sampler walks
+        // the whole scenario)
+        let inputs = || {
+            crate::sample::Sampler::new(scn, self.mc.evidence_discount)
+                .inputs
+                .len() as u64
+        };
         if self.tornado.is_some() {
-            n += self.tornado_runs() * (1 + 2 * k);
+            n += self.tornado_runs() * (1 + 2 * inputs());
         }
         if let Some((_, sn)) = &self.sobol {
-            let cols =
-                sensitivity::sobol_columns(scn, &self.mc, &self.sobol_groups).unwrap_or(k as usize);
+            let cols = sensitivity::sobol_columns(scn, &self.mc, &self.sobol_groups)
+                .unwrap_or_else(|_| inputs() as usize);
             n += sensitivity::sobol_evaluations(*sn, cols) as u64;
         }
         n += self.discount_levels.len() as u64 * self.discount_runs();

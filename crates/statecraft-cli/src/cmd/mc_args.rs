@@ -239,6 +239,10 @@ pub fn with_threads<R: Send>(
             "--threads {n} is over the limit of {} ({MAX_THREADS_PER_CORE} per core)",
             max_threads()
         ))),
+        // the global pool already has `n` threads (`main` sized it by `--threads`)
+        Some(n) if rayon::current_thread_index().is_none() && rayon::current_num_threads() == n => {
+            Ok(f())
+        }
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)

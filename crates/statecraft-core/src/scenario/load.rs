@@ -145,15 +145,19 @@ pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioErrors> {
 
 /// Parse and validate a TOML scenario, looking up the files it names with `resolve`.
 pub fn from_toml_str_with(text: &str, resolve: &Resolve) -> Result<Scenario, ScenarioErrors> {
-    if let Err(e) = toml_edit::ImDocument::parse(text) {
-        let mut err = ScenarioError::new(format!("TOML syntax error: {}", e.message().trim()))
-            .with_help("see https://toml.io for the syntax; docs/scenario.md for the format");
-        err.span = e.span();
-        return Err(err.into());
-    }
+    let doc = match toml_edit::ImDocument::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let mut err = ScenarioError::new(format!("TOML syntax error: {}", e.message().trim()))
+                .with_help("see https://toml.io for the syntax; docs/scenario.md for the format");
+            err.span = e.span();
+            return Err(err.into());
+        }
+    };
     let mut errors = Vec::new();
     // Edits made to `current` so far: (byte position in the edited text, length change).
-    let (mut current, mut shifts) = quote_bare_dates(text);
+    let (mut current, mut shifts) = quote_dates_in(text, &doc);
+    drop(doc);
     let scenario = loop {
         match toml::from_str::<Scenario>(&current) {
             Ok(s) => break Some(s),
@@ -506,13 +510,20 @@ fn find_key_by_span(root: Node, key_span: &Range<usize>) -> Option<Range<usize>>
     found
 }
 
-/// Put quotes around every bare TOML local date (`2026-01-11` → `"2026-01-11"`), so that every
-/// `Date` field of the scenario, whoever defines it, reads a bare date like a quoted one.
-/// Returns the new text and the shifts made (see [`unshift`]).
+/// [`quote_dates_in`] parsing `text` itself (unchanged text and no shift if it is not TOML).
+#[cfg(test)]
 fn quote_bare_dates(text: &str) -> (String, Vec<(usize, isize)>) {
-    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
-        return (text.to_string(), Vec::new());
-    };
+    match toml_edit::ImDocument::parse(text) {
+        Ok(doc) => quote_dates_in(text, &doc),
+        Err(_) => (text.to_string(), Vec::new()),
+    }
+}
+
+/// Put quotes around every bare TOML local date (`2026-01-11` → `"2026-01-11"`), so that every
+/// `Date` field of the scenario, whoever defines it, reads a bare date like a quoted one. `doc`
+/// is `text` parsed (the loader parses it once for this and its syntax check). Returns the new
+/// text and the shifts made (see [`unshift`]).
+fn quote_dates_in(text: &str, doc: &toml_edit::ImDocument<&str>) -> (String, Vec<(usize, isize)>) {
     let mut spans = Vec::new();
     Node::Item(doc.as_item()).walk(&mut |_, node| {
         let v = match node {
