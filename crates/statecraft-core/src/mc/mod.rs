@@ -983,8 +983,10 @@ pub const BATCH: u64 = 1024;
 /// Runs computed in parallel before they are folded (in run order, while the next chunk
 /// computes): bounds the run states alive at once to two chunks.
 pub const CHUNK: u64 = 128;
-/// Runs one worker takes at a time inside a chunk (one scenario buffer per piece).
-const PIECE: u64 = 8;
+/// Runs one worker takes at a time inside a chunk (one scenario buffer per piece): small, so
+/// that the two threads of a chunk finish close together (a chunk ends when its last piece
+/// does).
+const PIECE: u64 = 4;
 
 /// Most slot runs kept between jobs ([`spare_runs`]): the two chunks one job has alive.
 pub const MAX_SPARE_RUNS: usize = 2 * CHUNK as usize;
@@ -1451,7 +1453,12 @@ fn simulate_prepared<R: Runner>(
                 break;
             }
         }
-        let end = (start + BATCH).min(limit);
+        // an adaptive job may stop at a batch boundary, so its pipeline ends there; any other
+        // job's runs flow through one pipeline
+        let end = match &cfg.precision {
+            Some(_) => (start + BATCH).min(limit),
+            None => limit,
+        };
         // pipeline: fold the previous chunk while the next one computes
         let mut pending: Option<(u64, Vec<Result<RunOut, String>>)> = None;
         let mut c = start;
