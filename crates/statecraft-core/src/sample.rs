@@ -1060,6 +1060,48 @@ impl Sampler {
 mod tests {
     use super::*;
 
+    /// The sampler's PERT shapes, whose tables are built once per distinct shape on the rayon
+    /// pool (`pert_caches`), give every input of the Greenland scenario exactly the value its
+    /// own distribution's quantile gives (`Input::value_at`, which builds its shape alone), at
+    /// random and extreme uniforms; the scenario does repeat shapes, so the sharing is used.
+    #[test]
+    fn shared_tables_give_each_input_its_own_quantile() {
+        let Some(src) = crate::builtin::get("greenland-2026") else {
+            panic!("no built-in greenland-2026");
+        };
+        let scn = match crate::scenario::load::from_toml_str(src) {
+            Ok(s) => s,
+            Err(e) => panic!("{e:?}"),
+        };
+        let sampler = Sampler::new(&scn, 1.0);
+        let shapes: Vec<(u64, u64)> = sampler
+            .pert
+            .iter()
+            .flatten()
+            .map(|(_, sh)| sh.key())
+            .collect();
+        let distinct: std::collections::HashSet<_> = shapes.iter().collect();
+        assert!(
+            distinct.len() > 10 && distinct.len() < shapes.len(),
+            "{} of {}",
+            distinct.len(),
+            shapes.len()
+        );
+        let mut us: Vec<f64> = (0..40).map(|k| crate::rng::draw(5, k, 0, 1)).collect();
+        us.extend([0.0, 1e-15, 0.5, 1.0 - 1e-15, 1.0]);
+        for (i, inp) in sampler.inputs.iter().enumerate() {
+            for &u in &us {
+                let (got, want) = (sampler.value_at(i, inp, u), inp.value_at(u));
+                assert_eq!(
+                    got.to_bits(),
+                    want.to_bits(),
+                    "{} at u {u}: {got} vs {want}",
+                    inp.path
+                );
+            }
+        }
+    }
+
     #[test]
     fn normal_cdf_known_values() {
         // Φ(1.96) = 0.9750021048517795, Φ(−5) = 2.866515718791939e-7 (standard tables / scipy).
