@@ -879,16 +879,14 @@ fn pert_caches(inputs: &[Input]) -> Vec<Option<([f64; 3], PertShape)>> {
             _ => None,
         })
         .collect();
-    let mut seen = std::collections::HashSet::new();
-    let distinct: Vec<&PertShape> = shapes
+    let distinct: HashMap<(u64, u64), &PertShape> = shapes
         .iter()
         .flatten()
-        .map(|(_, sh)| sh)
-        .filter(|sh| seen.insert(sh.key()))
+        .map(|(_, sh)| (sh.key(), sh))
         .collect();
     let tables: HashMap<(u64, u64), Option<Arc<pinv::Table>>> = distinct
-        .par_iter()
-        .map(|sh| (sh.key(), pinv::table(sh.alpha, sh.beta, sh.ln_beta)))
+        .into_par_iter()
+        .map(|(key, sh)| (key, pinv::table(sh.alpha, sh.beta, sh.ln_beta)))
         .collect();
     for (_, sh) in shapes.iter_mut().flatten() {
         sh.table = tables.get(&sh.key()).cloned().flatten();

@@ -184,12 +184,15 @@ impl StudyConfig {
             // Adaptive: the most it may take (every pass up to the cap).
             n += self.pivotal_pass_runs().iter().sum::<u64>() * (1 + 3 * actors);
         }
-        // the uncertain inputs, counted only by the analyses that need them (a sampler walks
-        // the whole scenario)
-        let inputs = || {
-            crate::sample::Sampler::new(scn, self.mc.evidence_discount)
-                .inputs
-                .len() as u64
+        // the uncertain inputs, counted once and only if an analysis needs them (a sampler
+        // walks the whole scenario)
+        let mut counted = None;
+        let mut inputs = || {
+            *counted.get_or_insert_with(|| {
+                crate::sample::Sampler::new(scn, self.mc.evidence_discount)
+                    .inputs
+                    .len() as u64
+            })
         };
         if self.tornado.is_some() {
             n += self.tornado_runs() * (1 + 2 * inputs());
