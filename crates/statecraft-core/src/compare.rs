@@ -139,27 +139,10 @@ pub fn question_deltas(
         parse(base, &q.id, &q.when)?;
         parse(variant, &qv.id, &qv.when)?;
         // the indicators folded while each world ran (`mc::Runs::questions`)
-        let empty = Vec::new();
+        let empty = mc::Bits::new();
         let b = base_runs.questions.get(kb).unwrap_or(&empty);
         let a = variant_runs.questions.get(kv).unwrap_or(&empty);
-        let counts = mc::stats::PairedCounts::from_pairs(b, a);
-        let mean = |v: &[bool]| {
-            if v.is_empty() {
-                0.0
-            } else {
-                v.iter().filter(|x| **x).count() as f64 / v.len() as f64
-            }
-        };
-        let (lo, hi) = mc::stats::newcombe_paired(counts, mc::stats::Z95);
-        out.push(Delta {
-            outcome: q.id.clone(),
-            p_base: mean(b),
-            p_alt: mean(a),
-            delta: counts.delta(),
-            lo,
-            hi,
-            counts,
-        });
+        out.push(mc::paired_delta(&q.id, b, a));
     }
     Ok(out)
 }

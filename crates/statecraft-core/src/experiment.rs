@@ -422,7 +422,7 @@ impl Experiment {
             Keep::Outcomes,
         )?;
         let hits = r.hits();
-        let coverage = ClassCoverage::count(&r.outcomes, r.n);
+        let coverage = r.coverage;
         let mut diagnostics = Vec::new();
         for (k, o) in self.base.outcomes.iter().enumerate() {
             let h = hits.get(k).copied().unwrap_or(0);

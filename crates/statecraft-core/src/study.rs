@@ -564,7 +564,13 @@ pub fn study_observed(
         runner: engine::Prepared::new(opts),
         tick: &tick,
     };
-    let (mc_result, runs) = mc::run_keep_with(scn, &cfg.mc, &prepared, None)?;
+    // The main job keeps its runs' outcome bits only for hypotheses that pair with them;
+    // otherwise it keeps counts only, and its memory is flat in the runs (`mc::Bits`).
+    let main = McConfig {
+        keep_pairs: cfg.hypotheses && cfg.hypotheses_share_base(),
+        ..cfg.mc.clone()
+    };
+    let (mc_result, runs) = mc::run_keep_with(scn, &main, &prepared, None)?;
     // An adaptive main job fixes the run count of everything after it (same count, same seeds:
     // the hypothesis tests pair with its runs).
     let fixed = StudyConfig {

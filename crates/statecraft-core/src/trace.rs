@@ -244,7 +244,7 @@ mod tests {
             let t = trace(&s, &cfg, &opts, i).unwrap();
             for (k, o) in s.outcomes.iter().enumerate() {
                 assert_eq!(
-                    runs.outcomes[k][i as usize],
+                    runs.outcomes[k].get(i) == Some(true),
                     t.outcomes.contains(&o.id),
                     "run {i}, class {}",
                     o.id
@@ -259,7 +259,10 @@ mod tests {
             .max_by(|a, b| a.p.total_cmp(&b.p))
             .unwrap();
         let i = find_run(&s, &cfg, &opts, &top.id, 40).unwrap().unwrap();
-        assert!(runs.outcomes[s.outcomes.iter().position(|o| o.id == top.id).unwrap()][i as usize]);
+        assert_eq!(
+            runs.outcomes[s.outcomes.iter().position(|o| o.id == top.id).unwrap()].get(i),
+            Some(true)
+        );
         assert!(find_run(&s, &cfg, &opts, "nope", 10).is_err());
     }
 }

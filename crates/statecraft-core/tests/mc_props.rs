@@ -507,7 +507,7 @@ fn sequential_looks_settle_early_with_the_same_verdicts() {
         // the figures of the first n pairs: n's own base rate
         let k = s.outcomes.iter().position(|o| o.id == q.outcome).unwrap();
         let n = q.provenance.runs as usize;
-        let hits = base.outcomes[k][..n].iter().filter(|b| **b).count();
+        let hits = base.outcomes[k].iter().take(n).filter(|b| *b).count();
         assert_eq!(q.p_base, hits as f64 / n as f64);
         assert!(q.lo <= q.delta && q.delta <= q.hi);
     }

@@ -79,10 +79,19 @@ fn below_the_caps_streaming_equals_the_figures_of_every_kept_run() {
             assert_eq!(r.series[k].bands[round], want, "{k} round {round}");
         }
     }
+    // the class coverage counted as the runs were folded equals the one counted from the kept
+    // bits afterwards
+    assert_eq!(all.coverage, mc::ClassCoverage::count(&all.outcomes, all.n));
+    assert_eq!(all.coverage.runs, all.n);
     // the question indicators folded per run equal the predicates evaluated after the fact
     for (k, q) in s.questions.iter().enumerate() {
         let e = statecraft_core::expr::parse(&q.when, s.scenario.as_of).expect("parses");
-        assert_eq!(all.indicators(&e), all.questions[k], "question {}", q.id);
+        assert_eq!(
+            all.indicators(&e),
+            all.questions[k].iter().collect::<Vec<_>>(),
+            "question {}",
+            q.id
+        );
     }
 }
 

@@ -12,12 +12,14 @@
 //! (common random numbers).
 
 pub mod agg;
+pub mod bits;
 pub mod cancel;
 pub mod seq;
 pub mod stats;
 mod tally;
 pub mod toy;
 
+pub use bits::Bits;
 pub use cancel::{Cancel, Control};
 pub use seq::{evaluate_hypotheses_seq_with, Looks, SeqLook};
 
@@ -75,6 +77,17 @@ pub struct McConfig {
     /// it unless an analysis asks for less (`statecraft forecast` reads only the questions).
     #[serde(default, skip_serializing_if = "Collect::is_all")]
     pub collect: Collect,
+    /// Whether a job kept to stream ([`run_keep`]) keeps every run's outcome and question bit
+    /// ([`Runs::outcomes`], [`Runs::questions`]) for a paired comparison made after it; when
+    /// false it keeps only their counts, and its memory does not grow with the runs
+    /// ([`Bits::counting`]). The study's main job clears it when no hypothesis pairs with its
+    /// runs. It changes no number, so it is not serialized (nor part of the provenance).
+    #[serde(skip, default = "keep_pairs_default")]
+    pub keep_pairs: bool,
+}
+
+fn keep_pairs_default() -> bool {
+    true
 }
 
 /// What a job aggregates beyond its outcome and question indicators, which it always counts.
@@ -184,6 +197,7 @@ impl Default for McConfig {
             model_options: serde_json::Value::Null,
             cancel: Cancel::never(),
             collect: Collect::ALL,
+            keep_pairs: true,
         }
     }
 }
@@ -486,11 +500,15 @@ pub struct Runs {
     pub series: BTreeMap<String, Vec<Vec<f64>>>,
     /// event → (runs in which it occurred, total occurrences).
     pub events: BTreeMap<String, (u64, u64)>,
-    /// outcome index → per-run indicator (what paired comparisons read).
-    pub outcomes: Vec<Vec<bool>>,
+    /// outcome index → per-run indicator (what paired comparisons read; only its counts when
+    /// the job did not keep pairs, [`McConfig::keep_pairs`]).
+    pub outcomes: Vec<Bits>,
     /// question index (of `Scenario::questions`) → per-run indicator of its `when` predicate
-    /// (empty for a question whose predicate does not parse). Not with [`Keep::Outcomes`].
-    pub questions: Vec<Vec<bool>>,
+    /// (empty for a question whose predicate does not parse; counts only as for
+    /// [`Runs::outcomes`]). Not with [`Keep::Outcomes`].
+    pub questions: Vec<Bits>,
+    /// How the outcome classes covered the runs, counted as they were folded.
+    pub coverage: ClassCoverage,
     /// var → streaming summary (not with [`Keep::Outcomes`]).
     pub var_acc: BTreeMap<String, agg::VarAcc>,
     /// series → streaming per-round bands (not with [`Keep::Outcomes`]).
@@ -505,7 +523,8 @@ pub enum Keep {
     All,
     /// Outcome and question indicators, event counts and the streaming var and series
     /// accumulators: what [`run_keep`] keeps. Memory is flat in the run count but for one bit
-    /// per outcome and question per run.
+    /// per outcome and question per run, and for none when the job keeps no pairs
+    /// ([`McConfig::keep_pairs`]: then only their counts).
     Stream,
     /// Outcome indicators only (no vars, series, questions or events).
     Outcomes,
@@ -523,6 +542,9 @@ struct FoldCx {
     questions: Vec<Option<Expr>>,
     disabled: Vec<String>,
     keep: Keep,
+    /// Whether the indicators keep their per-run bits ([`McConfig::keep_pairs`]; always with
+    /// [`Keep::All`] and [`Keep::Outcomes`], whose runs are paired or inspected).
+    pairs: bool,
     /// What the streaming fold aggregates beyond the indicators ([`McConfig::collect`]).
     collect: Collect,
     bins: usize,
@@ -544,6 +566,7 @@ impl FoldCx {
                 .collect(),
             disabled: disabled_names(&p.scn.disabled),
             keep,
+            pairs: keep != Keep::Stream || cfg.keep_pairs,
             collect,
             bins: cfg.bins,
             // read only by the var accumulators, which `Keep::Outcomes` does not keep
@@ -557,6 +580,15 @@ impl FoldCx {
 }
 
 impl FoldCx {
+    /// An indicator as this job keeps them: bits, or counts only ([`FoldCx::pairs`]).
+    fn empty_bits(&self) -> Bits {
+        if self.pairs {
+            Bits::new()
+        } else {
+            Bits::counting()
+        }
+    }
+
     /// Whether the job folds its runs' series (not with `Keep::Outcomes`, nor when the job
     /// does not collect them).
     fn folds_series(&self) -> bool {
@@ -679,7 +711,7 @@ impl Runs {
     /// accumulators and counts, read by slot.
     fn push_slots(&mut self, sr: &SlotRun, cx: &FoldCx, sf: &mut SlotFold) {
         if self.outcomes.len() < sf.outcomes.len() {
-            self.outcomes.resize(sf.outcomes.len(), Vec::new());
+            self.outcomes.resize(sf.outcomes.len(), cx.empty_bits());
         }
         let mut lookup = |a: &At| -> Option<f64> {
             match *a {
@@ -688,15 +720,19 @@ impl Runs {
                 At::Absent => None,
             }
         };
+        let mut classes = 0usize;
         for (k, e) in sf.outcomes.iter().enumerate() {
-            self.outcomes[k].push(e.eval(&mut lookup));
+            let hit = e.eval(&mut lookup);
+            classes += usize::from(hit);
+            self.outcomes[k].push(hit);
         }
+        self.coverage.add(classes);
         if cx.keep == Keep::Outcomes {
             self.n += 1;
             return;
         }
         if self.questions.len() < sf.questions.len() {
-            self.questions.resize(sf.questions.len(), Vec::new());
+            self.questions.resize(sf.questions.len(), cx.empty_bits());
         }
         for (k, e) in sf.questions.iter().enumerate() {
             if let Some(e) = e {
@@ -754,7 +790,7 @@ impl Runs {
     fn push(&mut self, st: RunState, cx: &FoldCx) -> Option<RunState> {
         let disabled = &cx.disabled[..];
         if self.outcomes.len() < cx.outcomes.len() {
-            self.outcomes.resize(cx.outcomes.len(), Vec::new());
+            self.outcomes.resize(cx.outcomes.len(), cx.empty_bits());
         }
         {
             let vars = &st.vars;
@@ -765,12 +801,16 @@ impl Runs {
                     vars.get(v).copied()
                 }
             };
+            let mut classes = 0usize;
             for (k, e) in cx.outcomes.iter().enumerate() {
-                self.outcomes[k].push(e.eval(&mut lookup));
+                let hit = e.eval(&mut lookup);
+                classes += usize::from(hit);
+                self.outcomes[k].push(hit);
             }
+            self.coverage.add(classes);
             if cx.keep != Keep::Outcomes {
                 if self.questions.len() < cx.questions.len() {
-                    self.questions.resize(cx.questions.len(), Vec::new());
+                    self.questions.resize(cx.questions.len(), cx.empty_bits());
                 }
                 for (k, e) in cx.questions.iter().enumerate() {
                     if let Some(e) = e {
@@ -903,17 +943,14 @@ impl Runs {
 
     /// Hits per outcome class.
     pub fn hits(&self) -> Vec<u64> {
-        self.outcomes
-            .iter()
-            .map(|v| v.iter().filter(|b| **b).count() as u64)
-            .collect()
+        self.outcomes.iter().map(Bits::ones).collect()
     }
 
     /// Runs in which question `k` of the scenario resolved yes (`None` when its predicate did
     /// not parse or the job kept no question indicators).
     pub fn question_yes(&self, k: usize) -> Option<u64> {
         let v = self.questions.get(k)?;
-        (v.len() as u64 == self.n).then(|| v.iter().filter(|b| **b).count() as u64)
+        (v.len() == self.n).then(|| v.ones())
     }
 
     /// Per-run values of a var (NaN where missing; [`Keep::All`] only).
@@ -1646,24 +1683,28 @@ pub struct ClassCoverage {
 }
 
 impl ClassCoverage {
-    /// Counted from per-class indicators (class → run → hit).
-    pub fn count(outcomes: &[Vec<bool>], runs: u64) -> ClassCoverage {
-        let mut c = ClassCoverage {
-            runs,
-            ..ClassCoverage::default()
-        };
-        for i in 0..runs as usize {
-            let k = outcomes
-                .iter()
-                .filter(|v| v.get(i).copied().unwrap_or(false))
-                .count();
-            match k {
-                0 => c.none += 1,
-                1 => c.one += 1,
-                _ => c.several += 1,
-            }
+    /// Counted from per-class indicators (class → run → hit) that kept their bits; a run past
+    /// an indicator's end, or one not kept, counts as not in that class.
+    pub fn count(outcomes: &[Bits], runs: u64) -> ClassCoverage {
+        let mut c = ClassCoverage::default();
+        for i in 0..runs {
+            c.add(
+                outcomes
+                    .iter()
+                    .filter(|v| v.get(i).unwrap_or(false))
+                    .count(),
+            );
         }
         c
+    }
+    /// Count one more run, in `classes` outcome classes.
+    pub fn add(&mut self, classes: usize) {
+        self.runs += 1;
+        match classes {
+            0 => self.none += 1,
+            1 => self.one += 1,
+            _ => self.several += 1,
+        }
     }
     /// No run is in two classes.
     pub fn exclusive(&self) -> bool {
@@ -1822,10 +1863,7 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
     let mut outcomes = Vec::new();
     let mut convergence = Vec::new();
     for (k, o) in scn.outcomes.iter().enumerate() {
-        let hits = runs
-            .outcomes
-            .get(k)
-            .map_or(0, |v| v.iter().filter(|b| **b).count() as u64);
+        let hits = runs.outcomes.get(k).map_or(0, Bits::ones);
         let (lo, hi) = wilson(hits, n, Z95);
         let p = if n > 0 { hits as f64 / n as f64 } else { 0.0 };
         let half = (hi - lo) / 2.0;
@@ -1907,7 +1945,7 @@ pub fn aggregate(scn: &Scenario, cfg: &McConfig, sampler: &Sampler, runs: &Runs)
                     .fold(0.0, f64::max),
             }
         }),
-        class_coverage: ClassCoverage::count(&runs.outcomes, n),
+        class_coverage: runs.coverage,
         alignment: alignment_counts(scn, runs),
         tipping: tip_steps(runs),
         collected: cfg.collect,
@@ -1975,32 +2013,45 @@ impl Delta {
 
 /// Compare two sets of paired runs outcome by outcome.
 pub fn deltas(scn: &Scenario, base: &Runs, alt: &Runs) -> Vec<Delta> {
+    let empty = Bits::new();
     scn.outcomes
         .iter()
         .enumerate()
         .map(|(k, o)| {
-            let b = base.outcomes.get(k).map_or(&[][..], Vec::as_slice);
-            let a = alt.outcomes.get(k).map_or(&[][..], Vec::as_slice);
-            let counts = PairedCounts::from_pairs(b, a);
-            let mean = |v: &[bool]| {
-                if v.is_empty() {
-                    0.0
-                } else {
-                    v.iter().filter(|x| **x).count() as f64 / v.len() as f64
-                }
-            };
-            let (lo, hi) = newcombe_paired(counts, Z95);
-            Delta {
-                outcome: o.id.clone(),
-                p_base: mean(b),
-                p_alt: mean(a),
-                delta: counts.delta(),
-                lo,
-                hi,
-                counts,
-            }
+            let b = base.outcomes.get(k).unwrap_or(&empty);
+            let a = alt.outcomes.get(k).unwrap_or(&empty);
+            paired_delta(&o.id, b, a)
         })
         .collect()
+}
+
+/// The paired difference of one indicator between two worlds' runs, paired by run index:
+/// each world's own proportion, Δ from the paired 2×2 table and Newcombe's 95% interval.
+/// Both sides must have kept their bits (every job does but a study's main job run with
+/// [`McConfig::keep_pairs`] off, which nothing pairs with); a side that did not is a bug,
+/// caught in debug builds, and gives the table of no pairs (Δ 0 in (−1, 1)), never a table
+/// read from missing bits.
+pub fn paired_delta(id: &str, b: &Bits, a: &Bits) -> Delta {
+    let counts = PairedCounts::from_bits(b, a);
+    debug_assert!(counts.is_some(), "`{id}`: a side kept counts only");
+    let counts = counts.unwrap_or_default();
+    let mean = |v: &Bits| {
+        if v.is_empty() {
+            0.0
+        } else {
+            v.ones() as f64 / v.len() as f64
+        }
+    };
+    let (lo, hi) = newcombe_paired(counts, Z95);
+    Delta {
+        outcome: id.to_string(),
+        p_base: mean(b),
+        p_alt: mean(a),
+        delta: counts.delta(),
+        lo,
+        hi,
+        counts,
+    }
 }
 
 /// The verdict on a hypothesis (docs/uncertainty.md §6). With Δ oriented so that the claimed

@@ -35,8 +35,8 @@
 //! verdicts say different things. Everything else runs to the last look.
 
 use super::{
-    holm_note, simulate_span_with, verdict, HypothesisResult, Keep, McConfig, McError, Provenance,
-    Runner, Runs, Verdict, FAMILY_ALPHA,
+    holm_note, simulate_span_with, verdict, Bits, HypothesisResult, Keep, McConfig, McError,
+    Provenance, Runner, Runs, Verdict, FAMILY_ALPHA,
 };
 use crate::mc::stats::{holm_levels, newcombe_paired, p_by_inversion, z_of_level, PairedCounts};
 use crate::scenario::{Expect, Hypothesis, Scenario};
@@ -133,7 +133,7 @@ fn settles(expect: Expect, lo: f64, hi: f64, m: f64) -> bool {
 /// indicator of the outcome, one per pair (at least as many as the last look's pairs).
 pub struct Test<'a> {
     pub expect: Expect,
-    pub base: &'a [bool],
+    pub base: &'a Bits,
 }
 
 /// How [`run_looks`] decided one test.
@@ -173,18 +173,17 @@ pub fn run_looks<E>(
     schedule: &[u64],
     m: f64,
     alpha: f64,
-    mut extend: impl FnMut(usize, u64, u64) -> Result<Vec<bool>, E>,
+    mut extend: impl FnMut(usize, u64, u64) -> Result<Bits, E>,
 ) -> Result<Vec<Decided>, E> {
     let m = m.abs();
     let spend = Looks::spending(schedule);
     let total = tests.len();
-    let mut alt: Vec<Vec<bool>> = vec![Vec::new(); total];
+    let mut alt: Vec<Bits> = vec![Bits::new(); total];
     let mut done: Vec<Option<Decided>> = vec![None; total];
-    let counts = |i: usize, alt: &[Vec<bool>], n: u64| {
-        let n = n as usize;
-        let b = &tests[i].base[..n.min(tests[i].base.len())];
-        let a = &alt[i][..n.min(alt[i].len())];
-        PairedCounts::from_pairs(b, a)
+    // the first `n` pairs (a base or alternative shorter than `n` bounds them, as a zip would);
+    // a side without its bits pairs nothing (the callers pass kept indicators only)
+    let counts = |i: usize, alt: &[Bits], n: u64| {
+        PairedCounts::from_bits_upto(tests[i].base, &alt[i], n).unwrap_or_default()
     };
     let mut settled = 0usize;
     let mut prev = 0u64;
@@ -192,7 +191,7 @@ pub fn run_looks<E>(
     for (li, &nk) in schedule.iter().enumerate() {
         for i in (0..total).filter(|&i| done[i].is_none()) {
             let more = extend(i, prev, nk)?;
-            alt[i].extend(more);
+            alt[i].extend_from(&more);
         }
         prev = nk;
         if li == last {
@@ -301,7 +300,13 @@ pub fn evaluate_hypotheses_seq_with<R: Runner>(
 ) -> Result<Vec<HypothesisResult>, McError> {
     let m = cfg.min_effect.abs();
     let schedule = looks.schedule(base.n);
-    let empty = Vec::new();
+    let empty = Bits::new();
+    if base.outcomes.iter().any(|b| !b.is_kept()) {
+        return Err(McError::Unknown(
+            "hypotheses pair with base runs that kept only their counts (`McConfig::keep_pairs` off)"
+                .into(),
+        ));
+    }
     let mut hs: Vec<(&Hypothesis, usize, McConfig)> = Vec::new();
     for h in scn.hypotheses.iter().filter(|h| super::is_testable(h)) {
         let Some(k) = scn.outcomes.iter().position(|o| o.id == h.outcome) else {
@@ -421,10 +426,10 @@ mod tests {
             let (base, alt) = pairs(7, rep, n, 0.3, m);
             let tests = [Test {
                 expect: Expect::Increase,
-                base: &base,
+                base: &Bits::from(&base[..]),
             }];
             let d = run_looks(&tests, &schedule, m, 0.05, |_, a, b| {
-                Ok::<_, ()>(alt[a as usize..b as usize].to_vec())
+                Ok::<_, ()>(Bits::from(&alt[a as usize..b as usize]))
             })
             .unwrap();
             wrong += u64::from(d[0].verdict == Verdict::Supported);
@@ -462,25 +467,30 @@ mod tests {
         let (b0, a0) = pairs(3, 0, n, 0.2, 0.3); // +30 points
         let (b1, _) = pairs(3, 1, n, 0.5, 0.0); // nil: alt = base
         let (b2, a2) = pairs(3, 2, n, 0.3, 0.02); // +2 points = m: undecidable
+        let (p0, p1, p2) = (
+            Bits::from(&b0[..]),
+            Bits::from(&b1[..]),
+            Bits::from(&b2[..]),
+        );
         let tests = [
             Test {
                 expect: Expect::Increase,
-                base: &b0,
+                base: &p0,
             },
             Test {
                 expect: Expect::Decrease,
-                base: &b1,
+                base: &p1,
             },
             Test {
                 expect: Expect::Increase,
-                base: &b2,
+                base: &p2,
             },
         ];
         let alts = [a0, b1.clone(), a2];
         let mut asked = vec![0u64; 3];
         let d = run_looks(&tests, &schedule, 0.02, 0.05, |i, a, b| {
             asked[i] += b - a;
-            Ok::<_, ()>(alts[i][a as usize..b as usize].to_vec())
+            Ok::<_, ()>(Bits::from(&alts[i][a as usize..b as usize]))
         })
         .unwrap();
         assert_eq!((d[0].look, d[0].verdict), (0, Verdict::Supported));
