@@ -6,7 +6,7 @@
 //! Sobol sampling and one-at-a-time analysis share one path. The formulas are in
 //! `docs/uncertainty.md`.
 
-use crate::scenario::{Dist, Num, Scenario, Source};
+use crate::scenario::{Dist, Num, NumAt, Scenario, Source};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -539,17 +539,27 @@ impl PertShape {
         })
     }
 
+    /// The exact inversion (no table, or `u` at an end), kept out of line: the rare path of
+    /// [`PertShape::quantile`].
+    #[cold]
+    #[inline(never)]
+    fn exact(&self, u: f64) -> f64 {
+        beta_inc_inv_lb(self.alpha, self.beta, u, self.ln_beta)
+    }
+
     /// The table's key: the shape's bits ([`pinv::table`] memoises by the same key).
     fn key(&self) -> (u64, u64) {
         (self.alpha.to_bits(), self.beta.to_bits())
     }
 
     /// The quantile at `u`, already clamped to `[0, 1]`: the table's `Q̂(u)` inside `(0, 1)`,
-    /// the exact ends 0 and 1 (and the exact inversion when there is no table).
+    /// the exact ends 0 and 1 (and the exact inversion when there is no table). Inlined into
+    /// the per-run sampling loop (one call per PERT input per run).
+    #[inline(always)]
     fn quantile(&self, u: f64) -> f64 {
         let x = match &self.table {
             Some(t) if u > 0.0 && u < 1.0 => t.eval(u),
-            _ => beta_inc_inv_lb(self.alpha, self.beta, u, self.ln_beta),
+            _ => self.exact(u),
         };
         self.a + (self.b - self.a) * x
     }
@@ -852,7 +862,13 @@ pub struct Sampler {
     pub inputs: Vec<Input>,
     /// Number of slots in the `u` vector.
     pub n_slots: usize,
-    /// For each number visited (in visit order) the index into `inputs`, if uncertain.
+    /// Per input: where its number lives in the scenario the sampler was built for
+    /// ([`Scenario::visit_nums_at`]), so that [`Sampler::apply_with`] writes the inputs
+    /// directly instead of walking every number of the scenario (most are certain).
+    at: Vec<NumAt>,
+    /// For each number visited (in visit order) the index into `inputs`, if uncertain: what
+    /// the walking reference [`Sampler::apply_with_walk`] follows.
+    #[cfg(test)]
     visit_map: Vec<Option<usize>>,
     /// Per input: its PERT's `(min, mode, max)` and precomputed shape, if its distribution is a
     /// non-degenerate PERT (the per-draw fast path of [`Sampler::apply`]).
@@ -861,6 +877,35 @@ pub struct Sampler {
     /// occurrence number when a path repeats), so its uniform does not depend on which other
     /// numbers exist.
     keys: Vec<u64>,
+    /// Per input, what [`Sampler::sample_run`] needs of it, side by side (built with the rest
+    /// of the sampler, from the same inputs and PERT shapes).
+    steps: Vec<RunStep>,
+}
+
+/// What one run needs of one input ([`Sampler::sample_run`]).
+#[derive(Clone, Debug)]
+struct RunStep {
+    /// Where the input's number lives (as [`Sampler::apply_with`] writes it).
+    at: NumAt,
+    /// The key of the draw that [`Sampler::draw_u_into`] leaves in the input's slot (its own
+    /// key, or a later input's sharing the slot, which overwrote it), `None` for a slot outside
+    /// the `u` vector (then [`Sampler::apply`] reads 0.5): so the uniform can be drawn where it
+    /// is used, without filling a `u` vector.
+    key: Option<u64>,
+    /// The input's tabulated PERT, when it has one: [`Sampler::value_at`]'s fast path with its
+    /// per-call checks done once here (the shape matches the input's distribution, there is a
+    /// table). `None`: every run goes through [`Sampler::value_at`].
+    pert: Option<RunPert>,
+}
+
+/// A tabulated PERT input's quantile, `domain.clamp(a + (b − a)·Q̂(u))` for `u` in `(0, 1)`:
+/// what [`PertShape::quantile`] then [`Domain::clamp`] compute, from the same numbers.
+#[derive(Clone, Debug)]
+struct RunPert {
+    table: Arc<pinv::Table>,
+    a: f64,
+    b: f64,
+    domain: Domain,
 }
 
 /// The cached shape of every input's distribution that is a non-degenerate PERT, with its
@@ -892,6 +937,59 @@ fn pert_caches(inputs: &[Input]) -> Vec<Option<([f64; 3], PertShape)>> {
         sh.table = tables.get(&sh.key()).cloned().flatten();
     }
     shapes
+}
+
+/// [`Input::value_at`] kept out of line: the rare path of [`Sampler::value_at`] (inputs that are
+/// not a tabulated PERT), so that the per-run loop stays small enough to inline its common path.
+#[cold]
+#[inline(never)]
+fn general_value_at(inp: &Input, u: f64) -> f64 {
+    inp.value_at(u)
+}
+
+/// Per input, the key of the draw [`Sampler::draw_u_into`] leaves in the input's slot of a `u`
+/// vector of `n_slots`: the key of the last input writing that slot (inputs share a slot when a
+/// path repeats), `None` when the slot is outside the vector.
+fn slot_keys(inputs: &[Input], keys: &[u64], n_slots: usize) -> Vec<Option<u64>> {
+    let mut last: HashMap<usize, u64> = HashMap::new();
+    for (inp, &k) in inputs.iter().zip(keys) {
+        if inp.slot < n_slots {
+            last.insert(inp.slot, k);
+        }
+    }
+    inputs.iter().map(|i| last.get(&i.slot).copied()).collect()
+}
+
+/// The [`RunStep`]s of a sampler's inputs: their addresses, their slots' draw keys and, for a
+/// PERT input whose cached shape matches its distribution and has a table, that table.
+fn run_steps(
+    inputs: &[Input],
+    at: &[NumAt],
+    pert: &[Option<([f64; 3], PertShape)>],
+    slot_keys: &[Option<u64>],
+) -> Vec<RunStep> {
+    inputs
+        .iter()
+        .zip(at)
+        .zip(slot_keys)
+        .enumerate()
+        .map(|(i, ((inp, &at), &key))| {
+            let pert = match (pert.get(i), &inp.dist) {
+                (Some(Some((k, shape))), Dist::Pert { min, mode, max })
+                    if *k == [*min, *mode, *max] =>
+                {
+                    shape.table.as_ref().map(|t| RunPert {
+                        table: Arc::clone(t),
+                        a: shape.a,
+                        b: shape.b,
+                        domain: inp.domain,
+                    })
+                }
+                _ => None,
+            };
+            RunStep { at, key, pert }
+        })
+        .collect()
 }
 
 /// Paths of every number of `scn`, in visit order.
@@ -937,39 +1035,42 @@ impl Sampler {
         // the sources are read during the walk, which borrows the rest of `scn` mutably
         let sources = std::mem::take(&mut scn.sources);
         let mut inputs = Vec::new();
+        let mut at = Vec::new();
+        #[cfg(test)]
         let mut visit_map = Vec::new();
         let mut next = n_slots;
-        scn.visit_nums_declared(&mut |path, domain, num| {
+        // the walk of `visit_nums_declared`, with each number's address
+        scn.visit_nums_at(true, &mut |path, domain, addr, num| {
             let reliability = num
                 .source
                 .as_deref()
                 .and_then(|c| find_source(&sources, c))
                 .map_or(1.0, |s| s.reliability);
-            match effective_dist(num, reliability, discount, domain) {
-                Some(dist) => {
-                    let slot = match slots.get(path) {
-                        Some(i) => *i,
-                        None => {
-                            next += 1;
-                            next - 1
-                        }
-                    };
-                    visit_map.push(Some(inputs.len()));
-                    inputs.push(Input {
-                        path: path.to_string(),
-                        nominal: num.value,
-                        dist,
-                        domain,
-                        slot,
-                    });
-                }
-                None => visit_map.push(None),
+            let dist = effective_dist(num, reliability, discount, domain);
+            #[cfg(test)]
+            visit_map.push(dist.as_ref().map(|_| inputs.len()));
+            if let Some(dist) = dist {
+                let slot = match slots.get(path) {
+                    Some(i) => *i,
+                    None => {
+                        next += 1;
+                        next - 1
+                    }
+                };
+                at.push(addr);
+                inputs.push(Input {
+                    path: path.to_string(),
+                    nominal: num.value,
+                    dist,
+                    domain,
+                    slot,
+                });
             }
         });
         scn.sources = sources;
         let pert = pert_caches(&inputs);
         let mut seen: HashMap<&str, u64> = HashMap::new();
-        let keys = inputs
+        let keys: Vec<u64> = inputs
             .iter()
             .map(|i| {
                 let n = seen.entry(i.path.as_str()).or_insert(0);
@@ -977,12 +1078,16 @@ impl Sampler {
                 crate::rng::combine(crate::rng::element_id(&i.path), *n - 1)
             })
             .collect();
+        let steps = run_steps(&inputs, &at, &pert, &slot_keys(&inputs, &keys, next));
         Sampler {
             inputs,
             n_slots: next,
+            at,
+            #[cfg(test)]
             visit_map,
             pert,
             keys,
+            steps,
         }
     }
 
@@ -1008,6 +1113,37 @@ impl Sampler {
         }
     }
 
+    /// One run's sample written into `scn` (the scenario this sampler was built for, or a copy of
+    /// it, possibly holding an earlier run's values): exactly [`Sampler::draw_u_into`] then
+    /// [`Sampler::apply`] (the same run key from `rng`, the same uniforms, the same values;
+    /// `tests::sample_run_is_draw_then_apply`), but each input's keyed uniform is drawn where
+    /// its value is computed, so no `u` vector is filled (most slots belong to certain numbers)
+    /// and nothing is allocated: the per-run path of a Monte Carlo job.
+    ///
+    /// It reads its inputs as the sampler was built ([`RunStep`]: addresses, draw keys, PERT
+    /// tables), so it assumes `inputs` has not been edited since (nothing in the crate edits a
+    /// built sampler's inputs; [`Sampler::apply`] rechecks each PERT shape per call instead).
+    pub fn sample_run(&self, rng: &mut crate::rng::Rng, scn: &mut Scenario) {
+        let key = crate::rng::run_key(rng);
+        for (i, (step, inp)) in self.steps.iter().zip(&self.inputs).enumerate() {
+            let Some(num) = scn.num_at(step.at) else {
+                continue;
+            };
+            let u = match step.key {
+                Some(k) => crate::rng::draw(key, k, 0, 0),
+                None => 0.5,
+            };
+            num.value = match &step.pert {
+                // `value_at` with the shape check, the NaN and clamp of `u` and the table's
+                // presence settled (u is in (0, 1) here)
+                Some(p) if u > 0.0 && u < 1.0 => {
+                    p.domain.clamp(p.a + (p.b - p.a) * p.table.eval(u))
+                }
+                _ => self.value_at(i, inp, u),
+            };
+        }
+    }
+
     /// Write sampled values into `scn` (which must be the scenario this sampler was built for).
     /// `u` is indexed by slot. Certain numbers keep their value.
     pub fn apply(&self, scn: &mut Scenario, u: &[f64]) {
@@ -1017,7 +1153,9 @@ impl Sampler {
     }
 
     /// `inp.value_at(u)` for input `i`, through the precomputed PERT shape when it still
-    /// matches the input's distribution (same bits as [`Input::value_at`]).
+    /// matches the input's distribution (same bits as [`Input::value_at`]). Inlined into the
+    /// per-run loops ([`Sampler::sample_run`], [`Sampler::apply`]): one call per input per run.
+    #[inline(always)]
     fn value_at(&self, i: usize, inp: &Input, u: f64) -> f64 {
         if let (Some(Some((key, shape))), Dist::Pert { min, mode, max }) =
             (self.pert.get(i), &inp.dist)
@@ -1027,11 +1165,30 @@ impl Sampler {
                 return inp.domain.clamp(shape.quantile(u));
             }
         }
-        inp.value_at(u)
+        general_value_at(inp, u)
     }
 
-    /// Write `value(index, input)` into every uncertain input of `scn`.
+    /// Write `value(index, input)` into every uncertain input of `scn` (which must be the
+    /// scenario this sampler was built for, or a copy of it), in input order, through the
+    /// inputs' recorded addresses: a run touches only its uncertain numbers, not every number
+    /// of the scenario. Writes exactly what [`Sampler::apply_with_walk`] writes
+    /// (`tests::addressed_apply_writes_what_the_walk_writes`).
+    ///
+    /// `value` is called at one place, so that it is inlined into the loop.
+    #[inline(always)]
     pub fn apply_with(&self, scn: &mut Scenario, value: impl Fn(usize, &Input) -> f64) {
+        for (i, (inp, &at)) in self.inputs.iter().zip(&self.at).enumerate() {
+            if let Some(num) = scn.num_at(at) {
+                num.value = value(i, inp);
+            }
+        }
+    }
+
+    /// [`Sampler::apply_with`] by walking every number of `scn` in visit order (what it did
+    /// before the inputs' addresses were recorded): the reference the addressed writes are
+    /// tested against.
+    #[cfg(test)]
+    fn apply_with_walk(&self, scn: &mut Scenario, value: impl Fn(usize, &Input) -> f64) {
         let mut k = 0usize;
         scn.visit_nums_impl(false, &mut |_, _, num| {
             if let Some(Some(i)) = self.visit_map.get(k) {
@@ -1098,6 +1255,149 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Greenland and every other scenario the repository ships (the built-ins and the
+    /// backtest cases), loaded.
+    fn shipped_scenarios() -> Vec<(String, Scenario)> {
+        let mut out = Vec::new();
+        for name in crate::builtin::names() {
+            if let Some(src) = crate::builtin::get(name) {
+                match crate::scenario::load::from_toml_str(src) {
+                    Ok(s) => out.push((name.to_string(), s)),
+                    Err(e) => panic!("{name}: {e:?}"),
+                }
+            }
+        }
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/backtest");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        for f in files {
+            let name = f.display().to_string();
+            if !name.ends_with(".toml") || name.ends_with(".resolutions.toml") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            if let Ok(s) = crate::scenario::load::from_toml_str(&text) {
+                out.push((name, s));
+            }
+        }
+        assert!(out.len() > 6, "{} scenarios", out.len());
+        out
+    }
+
+    /// `Scenario::num_at` reaches, for every number of every shipped scenario, exactly the
+    /// number that `visit_nums_at` visits with that address (the same `Num` in memory), and
+    /// the addresses are distinct.
+    #[test]
+    fn num_at_reaches_what_the_walk_visits() {
+        let mut kinds = std::collections::BTreeSet::new();
+        for (name, mut scn) in shipped_scenarios() {
+            let mut seen: Vec<(NumAt, usize)> = Vec::new();
+            scn.visit_nums_at(false, &mut |_, _, at, num| {
+                seen.push((at, num as *mut Num as usize));
+            });
+            assert!(!seen.is_empty(), "{name}");
+            for (at, ptr) in &seen {
+                let got = scn.num_at(*at).map(|n| n as *mut Num as usize);
+                assert_eq!(got, Some(*ptr), "{name}: {at:?}");
+                let kind = format!("{at:?}");
+                kinds.insert(kind.split('(').take(2).collect::<Vec<_>>().join("("));
+            }
+            let distinct: std::collections::HashSet<usize> = seen.iter().map(|x| x.1).collect();
+            assert_eq!(distinct.len(), seen.len(), "{name}");
+        }
+        println!("address kinds seen: {kinds:?}");
+        // an address past the scenario's elements is no number
+        let (_, mut scn) = shipped_scenarios().swap_remove(0);
+        assert!(scn.num_at(NumAt::ActorCapability(usize::MAX)).is_none());
+        assert!(scn.num_at(NumAt::Param(usize::MAX)).is_none());
+    }
+
+    /// Writing a run's sample through the inputs' addresses (`apply`, `apply_with`) gives
+    /// exactly the scenario the walk over every number gives (`apply_with_walk`), bit for
+    /// bit, for every shipped scenario over several runs (and the sample does change the
+    /// scenario, so the comparison is not vacuous); and so does the one-at-a-time writer.
+    #[test]
+    fn addressed_apply_writes_what_the_walk_writes() {
+        for (name, scn) in shipped_scenarios() {
+            let sampler = Sampler::new(&scn, 1.0);
+            for run in 0..6 {
+                let mut r = crate::rng::substream(11, run, 3);
+                let u = sampler.draw_u(&mut r);
+                let mut fast = scn.clone();
+                sampler.apply(&mut fast, &u);
+                let mut walk = scn.clone();
+                sampler.apply_with_walk(&mut walk, |i, inp| {
+                    sampler.value_at(i, inp, u.get(inp.slot).copied().unwrap_or(0.5))
+                });
+                assert_eq!(bits(&mut fast), bits(&mut walk), "{name} run {run}");
+                if !sampler.inputs.is_empty() {
+                    assert_ne!(bits(&mut fast), bits(&mut scn.clone()), "{name} run {run}");
+                }
+            }
+            if let Some(which) = sampler.inputs.len().checked_sub(1) {
+                let mut fast = scn.clone();
+                sampler.apply_one(&mut fast, which, 0.9);
+                let mut walk = scn.clone();
+                sampler.apply_with_walk(&mut walk, |i, inp| {
+                    if i == which {
+                        inp.value_at(0.9)
+                    } else {
+                        inp.domain.clamp(inp.nominal)
+                    }
+                });
+                assert_eq!(bits(&mut fast), bits(&mut walk), "{name} one-at-a-time");
+            }
+        }
+    }
+
+    /// `sample_run` (each uniform drawn where it is used) writes exactly what `draw_u_into`
+    /// then `apply` write, into a scenario holding an earlier run's values, and consumes the
+    /// same stream: for every shipped scenario, and for a sampler whose layout puts every input
+    /// on one slot (then `draw_u_into` leaves the last input's draw there for all of them).
+    #[test]
+    fn sample_run_is_draw_then_apply() {
+        use rand::RngCore;
+        let check = |name: &str, scn: &Scenario, sampler: &Sampler| {
+            let mut fast = scn.clone();
+            let mut slow = scn.clone();
+            let mut u = Vec::new();
+            for run in 0..6 {
+                let mut r1 = crate::rng::substream(3, run, 9);
+                let mut r2 = r1.clone();
+                sampler.sample_run(&mut r1, &mut fast);
+                sampler.draw_u_into(&mut r2, &mut u);
+                sampler.apply(&mut slow, &u);
+                assert_eq!(bits(&mut fast), bits(&mut slow), "{name} run {run}");
+                assert_eq!(r1.next_u64(), r2.next_u64(), "{name} run {run}");
+            }
+        };
+        for (name, scn) in shipped_scenarios() {
+            let sampler = Sampler::new(&scn, 1.0);
+            check(&name, &scn, &sampler);
+            // every number on one slot of a short layout: all inputs share slot 0
+            let paths = layout(&scn);
+            let shared: HashMap<String, usize> = paths.iter().map(|p| (p.clone(), 0)).collect();
+            let sampler = Sampler::with_layout(&scn, 1.0, &shared, 1);
+            if sampler.inputs.len() > 1 {
+                assert!(sampler.inputs.iter().all(|i| i.slot == 0));
+                let k = sampler.steps[0].key;
+                assert!(k.is_some() && sampler.steps.iter().all(|x| x.key == k));
+            }
+            check(&format!("{name} shared"), &scn, &sampler);
+        }
+    }
+
+    /// Every number of `scn` (path and value bits), in visit order.
+    fn bits(scn: &mut Scenario) -> Vec<(String, u64)> {
+        let mut out = Vec::new();
+        scn.visit_nums_mut(&mut |p, n| out.push((p.to_string(), n.value.to_bits())));
+        out
     }
 
     #[test]

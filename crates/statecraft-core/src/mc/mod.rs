@@ -454,11 +454,12 @@ fn sampled(p: &Prepared, seed: u64, i: u64) -> Scenario {
 
 /// Write run `i`'s sampled values into `s` (a copy of `p.run_scn`, possibly holding an earlier
 /// run's values): the scenario handed to the model, i.e. [`sampled`] with the disabled crisis
-/// elements already removed. `u` is the worker's buffer of uniforms (overwritten).
-fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario, u: &mut Vec<f64>) {
+/// elements already removed. `_u` is the worker's buffer of uniforms, no longer needed:
+/// [`Sampler::sample_run`] draws each input's uniform where it is used (the same values as
+/// `draw_u_into` then `apply`).
+fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario, _u: &mut Vec<f64>) {
     let mut r = rng::substream(seed, i, SAMPLE_PURPOSE);
-    p.run_sampler().draw_u_into(&mut r, u);
-    p.run_sampler().apply(s, u);
+    p.run_sampler().sample_run(&mut r, s);
 }
 
 /// Run `i` of a job exactly as [`run_keep`] runs it (same sampled inputs, same stream), for a

@@ -54,6 +54,8 @@ struct Interval {
 pub struct Table {
     ivs: Vec<Interval>,
     guide: Vec<u32>,
+    /// `guide.len()` as `f64`, converted once rather than per evaluation.
+    guide_len: f64,
 }
 
 /// The CDF, density and `f′/f` of Beta(a, b) at a node.
@@ -126,14 +128,24 @@ impl Table {
             }
             guide.push(u32::try_from(i).ok()?);
         }
-        Some(Table { ivs, guide })
+        let guide_len = guide.len() as f64;
+        Some(Table {
+            ivs,
+            guide,
+            guide_len,
+        })
     }
 
     /// `Q̂(u)` for `u` in `(0, 1)`.
-    #[inline]
+    ///
+    /// The guide index is `⌊u·G⌋` capped at `G − 1`, as `((u * G as f64) as usize).min(G − 1)`
+    /// computes it for every `u` (NaN and negatives give 0 either way; `G ≤ MAX_INTERVALS` is far
+    /// below `u32::MAX`, so the cap decides whenever the `u32` conversion saturates), with the
+    /// cheaper conversion to `u32` and `G` converted once: this runs once per PERT input per run.
+    #[inline(always)]
     pub fn eval(&self, u: f64) -> f64 {
         let g = self.guide.len();
-        let j = ((u * g as f64) as usize).min(g - 1);
+        let j = ((u * self.guide_len) as u32 as usize).min(g - 1);
         let mut i = self.guide[j] as usize;
         while i + 1 < self.ivs.len() && self.ivs[i + 1].u0 <= u {
             i += 1;

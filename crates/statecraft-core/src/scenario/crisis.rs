@@ -621,107 +621,146 @@ impl CrisisSpec {
         }
     }
 
-    /// Visit every number in the order of [`Self::visit_nums_mut`]; when `named` is false the
-    /// paths are empty (no string formatting: the per-run sampling path).
-    pub(crate) fn visit_nums_impl(
+    /// Visit every number in the order of [`crate::scenario::Scenario::visit_nums_mut`], with
+    /// each number's address ([`CrisisAt`]); when `named` is false the paths are empty (no
+    /// string formatting). The one walk that fixes both the visit order and where each visited
+    /// number lives, so that
+    /// [`Self::num_at`] (which a sampler uses to write its inputs without walking) reaches
+    /// exactly the number this walk visits with that address.
+    pub(crate) fn visit_nums_at(
         &mut self,
         named: bool,
         scale: Domain,
-        f: &mut dyn FnMut(&str, Domain, &mut Num),
+        f: &mut dyn FnMut(&str, Domain, CrisisAt, &mut Num),
     ) {
+        use CrisisAt as At;
         if let Some(b) = &mut self.bargaining {
-            f("crisis.bargaining.rate", Domain::UNIT, &mut b.rate);
+            f(
+                "crisis.bargaining.rate",
+                Domain::UNIT,
+                At::BargainingRate,
+                &mut b.rate,
+            );
             f(
                 "crisis.bargaining.access_rate",
                 Domain::UNIT,
+                At::BargainingAccessRate,
                 &mut b.access_rate,
             );
         }
         if let Some(c) = &mut self.coercion {
-            f("crisis.coercion.rate", Domain::UNIT, &mut c.rate);
-            f("crisis.coercion.decay", Domain::UNIT, &mut c.decay);
+            f(
+                "crisis.coercion.rate",
+                Domain::UNIT,
+                At::CoercionRate,
+                &mut c.rate,
+            );
+            f(
+                "crisis.coercion.decay",
+                Domain::UNIT,
+                At::CoercionDecay,
+                &mut c.decay,
+            );
         }
-        for v in &mut self.volatility {
+        for (k, v) in self.volatility.iter_mut().enumerate() {
             let p = crate::scenario::path_if!(named, "crisis.volatility.{}", v.actor);
             f(
                 &crate::scenario::path_if!(named, "{p}.prob"),
                 Domain::UNIT,
+                At::VolatilityProb(k),
                 &mut v.prob,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.size"),
                 Domain::NON_NEGATIVE,
+                At::VolatilitySize(k),
                 &mut v.size,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.up"),
                 Domain::UNIT,
+                At::VolatilityUp(k),
                 &mut v.up,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.salience"),
                 Domain::UNIT,
+                At::VolatilitySalience(k),
                 &mut v.salience,
             );
         }
-        for l in &mut self.influence {
+        for (k, l) in self.influence.iter_mut().enumerate() {
             f(
                 &crate::scenario::path_if!(named, "crisis.influence.{}.{}.weight", l.from, l.to),
                 Domain::NON_NEGATIVE,
+                At::InfluenceWeight(k),
                 &mut l.weight,
             );
         }
-        for e in &mut self.events {
+        for (k, e) in self.events.iter_mut().enumerate() {
             for (i, x) in e.effects.iter_mut().enumerate() {
                 f(
                     &crate::scenario::path_if!(named, "crisis.event.{}.effect.{i}.value", e.id),
                     Domain::UNBOUNDED,
+                    At::EventEffect(k, i),
                     &mut x.value,
                 );
             }
         }
-        for o in &mut self.options {
+        for (k, o) in self.options.iter_mut().enumerate() {
             let p = crate::scenario::path_if!(named, "crisis.option.{}", o.id);
             f(
                 &crate::scenario::path_if!(named, "{p}.propensity"),
                 Domain::UNIT,
+                At::OptionPropensity(k),
                 &mut o.propensity,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.legality"),
                 Domain::UNIT,
+                At::OptionLegality(k),
                 &mut o.legality,
             );
             if let Some(l) = &mut o.level {
-                f(&crate::scenario::path_if!(named, "{p}.level"), scale, l);
+                f(
+                    &crate::scenario::path_if!(named, "{p}.level"),
+                    scale,
+                    At::OptionLevel(k),
+                    l,
+                );
             }
             let threat_domain = threat_domain(&o.threat);
             f(
                 &crate::scenario::path_if!(named, "{p}.threat"),
                 threat_domain,
+                At::OptionThreat(k),
                 &mut o.threat,
             );
             for (i, m) in o.modifiers.iter_mut().enumerate() {
                 f(
                     &crate::scenario::path_if!(named, "{p}.modifier.{i}.factor"),
                     Domain::NON_NEGATIVE,
+                    At::OptionModifier(k, i),
                     &mut m.factor,
                 );
             }
             f(
                 &crate::scenario::path_if!(named, "{p}.alliance.target"),
                 Domain::UNBOUNDED,
+                At::OptionAllianceTarget(k),
                 &mut o.alliance.target,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.alliance.initiator"),
                 Domain::UNBOUNDED,
+                At::OptionAllianceInitiator(k),
                 &mut o.alliance.initiator,
             );
             for (i, x) in o.effects.iter_mut().enumerate() {
                 f(
                     &crate::scenario::path_if!(named, "{p}.effect.{i}.value"),
                     Domain::UNBOUNDED,
+                    At::OptionEffect(k, i),
                     &mut x.value,
                 );
             }
@@ -729,70 +768,82 @@ impl CrisisSpec {
                 f(
                     &crate::scenario::path_if!(named, "{p}.on_withdraw.{i}.value"),
                     Domain::UNBOUNDED,
+                    At::OptionOnWithdraw(k, i),
                     &mut x.value,
                 );
             }
         }
-        for g in &mut self.gates {
+        for (k, g) in self.gates.iter_mut().enumerate() {
             let p = crate::scenario::path_if!(named, "crisis.gate.{}", g.id);
             f(
                 &crate::scenario::path_if!(named, "{p}.block"),
                 Domain::UNBOUNDED,
+                At::GateBlock(k),
                 &mut g.block,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.w_position"),
                 Domain::NON_NEGATIVE,
+                At::GateWPosition(k),
                 &mut g.w_position,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.w_legality"),
                 Domain::NON_NEGATIVE,
+                At::GateWLegality(k),
                 &mut g.w_legality,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.delay"),
                 Domain::UNIT,
+                At::GateDelay(k),
                 &mut g.delay,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.substitute"),
                 Domain::UNIT,
+                At::GateSubstitute(k),
                 &mut g.substitute,
             );
         }
-        for a in &mut self.allies {
+        for (k, a) in self.allies.iter_mut().enumerate() {
             let p = crate::scenario::path_if!(named, "crisis.ally.{}", a.actor);
             f(
                 &crate::scenario::path_if!(named, "{p}.alignment"),
                 Domain::SIGNED_UNIT,
+                At::AllyAlignment(k),
                 &mut a.alignment,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.threshold"),
                 Domain::NON_NEGATIVE,
+                At::AllyThreshold(k),
                 &mut a.threshold,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.noise"),
                 Domain::NON_NEGATIVE,
+                At::AllyNoise(k),
                 &mut a.noise,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.lean"),
                 Domain::UNBOUNDED,
+                At::AllyLean(k),
                 &mut a.lean,
             );
             f(
                 &crate::scenario::path_if!(named, "{p}.lock"),
                 Domain::UNIT,
+                At::AllyLock(k),
                 &mut a.lock,
             );
         }
-        for l in &mut self.links {
+        for (k, l) in self.links.iter_mut().enumerate() {
             f(
                 &crate::scenario::path_if!(named, "crisis.link.{}.{}.weight", l.from, l.to),
                 Domain::NON_NEGATIVE,
+                At::LinkWeight(k),
                 &mut l.weight,
             );
         }
@@ -800,25 +851,117 @@ impl CrisisSpec {
             f(
                 "crisis.alliance.withdraw_prob",
                 Domain::UNIT,
+                At::AllianceWithdrawProb,
                 &mut a.withdraw_prob,
             );
             f(
                 "crisis.alliance.withdrawal_damage",
                 Domain::UNIT,
+                At::AllianceWithdrawalDamage,
                 &mut a.withdrawal_damage,
             );
             f(
                 "crisis.alliance.fracture_cohesion",
                 Domain::UNIT,
+                At::AllianceFractureCohesion,
                 &mut a.fracture_cohesion,
             );
             f(
                 "crisis.alliance.position_weight",
                 Domain::NON_NEGATIVE,
+                At::AlliancePositionWeight,
                 &mut a.position_weight,
             );
         }
     }
+
+    /// The number at `at` (as [`Self::visit_nums_at`] addresses it), or `None` when this spec
+    /// has no such element. Every arm mirrors one visit of that walk
+    /// (`sample::tests::num_at_reaches_what_the_walk_visits` checks them against the walk).
+    #[inline(always)]
+    pub(crate) fn num_at(&mut self, at: CrisisAt) -> Option<&mut Num> {
+        use CrisisAt as At;
+        Some(match at {
+            At::BargainingRate => &mut self.bargaining.as_mut()?.rate,
+            At::BargainingAccessRate => &mut self.bargaining.as_mut()?.access_rate,
+            At::CoercionRate => &mut self.coercion.as_mut()?.rate,
+            At::CoercionDecay => &mut self.coercion.as_mut()?.decay,
+            At::VolatilityProb(k) => &mut self.volatility.get_mut(k)?.prob,
+            At::VolatilitySize(k) => &mut self.volatility.get_mut(k)?.size,
+            At::VolatilityUp(k) => &mut self.volatility.get_mut(k)?.up,
+            At::VolatilitySalience(k) => &mut self.volatility.get_mut(k)?.salience,
+            At::InfluenceWeight(k) => &mut self.influence.get_mut(k)?.weight,
+            At::EventEffect(k, i) => &mut self.events.get_mut(k)?.effects.get_mut(i)?.value,
+            At::OptionPropensity(k) => &mut self.options.get_mut(k)?.propensity,
+            At::OptionLegality(k) => &mut self.options.get_mut(k)?.legality,
+            At::OptionLevel(k) => self.options.get_mut(k)?.level.as_mut()?,
+            At::OptionThreat(k) => &mut self.options.get_mut(k)?.threat,
+            At::OptionModifier(k, i) => &mut self.options.get_mut(k)?.modifiers.get_mut(i)?.factor,
+            At::OptionAllianceTarget(k) => &mut self.options.get_mut(k)?.alliance.target,
+            At::OptionAllianceInitiator(k) => &mut self.options.get_mut(k)?.alliance.initiator,
+            At::OptionEffect(k, i) => &mut self.options.get_mut(k)?.effects.get_mut(i)?.value,
+            At::OptionOnWithdraw(k, i) => {
+                &mut self.options.get_mut(k)?.on_withdraw.get_mut(i)?.value
+            }
+            At::GateBlock(k) => &mut self.gates.get_mut(k)?.block,
+            At::GateWPosition(k) => &mut self.gates.get_mut(k)?.w_position,
+            At::GateWLegality(k) => &mut self.gates.get_mut(k)?.w_legality,
+            At::GateDelay(k) => &mut self.gates.get_mut(k)?.delay,
+            At::GateSubstitute(k) => &mut self.gates.get_mut(k)?.substitute,
+            At::AllyAlignment(k) => &mut self.allies.get_mut(k)?.alignment,
+            At::AllyThreshold(k) => &mut self.allies.get_mut(k)?.threshold,
+            At::AllyNoise(k) => &mut self.allies.get_mut(k)?.noise,
+            At::AllyLean(k) => &mut self.allies.get_mut(k)?.lean,
+            At::AllyLock(k) => &mut self.allies.get_mut(k)?.lock,
+            At::LinkWeight(k) => &mut self.links.get_mut(k)?.weight,
+            At::AllianceWithdrawProb => &mut self.alliance.as_mut()?.withdraw_prob,
+            At::AllianceWithdrawalDamage => &mut self.alliance.as_mut()?.withdrawal_damage,
+            At::AllianceFractureCohesion => &mut self.alliance.as_mut()?.fracture_cohesion,
+            At::AlliancePositionWeight => &mut self.alliance.as_mut()?.position_weight,
+        })
+    }
+}
+
+/// Where a number of a [`CrisisSpec`] lives: the element's index in its list (and the entry's
+/// index within the element's list) and the field. Given by [`CrisisSpec::visit_nums_at`],
+/// followed by [`CrisisSpec::num_at`]. It lets a sampler write its uncertain inputs straight
+/// into a run's scenario instead of walking every number of it each run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CrisisAt {
+    BargainingRate,
+    BargainingAccessRate,
+    CoercionRate,
+    CoercionDecay,
+    VolatilityProb(usize),
+    VolatilitySize(usize),
+    VolatilityUp(usize),
+    VolatilitySalience(usize),
+    InfluenceWeight(usize),
+    EventEffect(usize, usize),
+    OptionPropensity(usize),
+    OptionLegality(usize),
+    OptionLevel(usize),
+    OptionThreat(usize),
+    OptionModifier(usize, usize),
+    OptionAllianceTarget(usize),
+    OptionAllianceInitiator(usize),
+    OptionEffect(usize, usize),
+    OptionOnWithdraw(usize, usize),
+    GateBlock(usize),
+    GateWPosition(usize),
+    GateWLegality(usize),
+    GateDelay(usize),
+    GateSubstitute(usize),
+    AllyAlignment(usize),
+    AllyThreshold(usize),
+    AllyNoise(usize),
+    AllyLean(usize),
+    AllyLock(usize),
+    LinkWeight(usize),
+    AllianceWithdrawProb,
+    AllianceWithdrawalDamage,
+    AllianceFractureCohesion,
+    AlliancePositionWeight,
 }
 
 #[cfg(test)]
@@ -852,7 +995,7 @@ mod tests {
         let mut s = spec();
         let mut paths = Vec::new();
         let mut domains = Vec::new();
-        s.visit_nums_impl(true, Domain::new(0.0, 100.0), &mut |p, d, _| {
+        s.visit_nums_at(true, Domain::new(0.0, 100.0), &mut |p, d, _, _| {
             paths.push(p.to_string());
             domains.push((p.to_string(), d));
         });
@@ -886,7 +1029,7 @@ mod tests {
         )
         .unwrap();
         let mut seen = Vec::new();
-        s.visit_nums_impl(true, Domain::new(0.0, 100.0), &mut |p, d, n| {
+        s.visit_nums_at(true, Domain::new(0.0, 100.0), &mut |p, d, _, n| {
             seen.push((p.to_string(), d, n.value));
         });
         let d = |p: &str| {

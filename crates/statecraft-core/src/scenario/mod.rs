@@ -306,8 +306,21 @@ impl Scenario {
         named: bool,
         f: &mut dyn FnMut(&str, Domain, &mut Num),
     ) {
+        self.visit_nums_at(named, &mut |p, d, _, n| f(p, d, n))
+    }
+
+    /// [`Self::visit_nums_impl`] also giving each number's address ([`NumAt`]). This one walk
+    /// fixes the visit order, the paths, the domains and the addresses together, so that
+    /// [`Self::num_at`] reaches exactly the number visited with that address: a sampler
+    /// records its inputs' addresses once and then writes each run's values straight into
+    /// them instead of walking every number of the scenario per run.
+    pub(crate) fn visit_nums_at(
+        &mut self,
+        named: bool,
+        f: &mut dyn FnMut(&str, Domain, NumAt, &mut Num),
+    ) {
         // the issues are read in place (the walk writes only numbers, never an issue's
-        // scale): nothing is allocated per walk, which every Monte Carlo run makes
+        // scale): nothing is allocated per walk
         let issues = &self.issues;
         let scale = |id: &str| {
             issues
@@ -315,22 +328,25 @@ impl Scenario {
                 .find(|i| i.id == id)
                 .map_or(Domain::UNBOUNDED, |i| Domain::new(i.min, i.max))
         };
-        for a in &mut self.actors {
+        for (k, a) in self.actors.iter_mut().enumerate() {
             f(
                 &path_if!(named, "actor.{}.capability", a.id),
                 Domain::NON_NEGATIVE,
+                NumAt::ActorCapability(k),
                 &mut a.capability,
             );
         }
-        for s in &mut self.stances {
+        for (k, s) in self.stances.iter_mut().enumerate() {
             f(
                 &path_if!(named, "stance.{}.{}.position", s.actor, s.issue),
                 scale(&s.issue),
+                NumAt::StancePosition(k),
                 &mut s.position,
             );
             f(
                 &path_if!(named, "stance.{}.{}.salience", s.actor, s.issue),
                 Domain::UNIT,
+                NumAt::StanceSalience(k),
                 &mut s.salience,
             );
         }
@@ -341,11 +357,33 @@ impl Scenario {
             .map(scale)
             .or_else(|| issues.first().map(|i| Domain::new(i.min, i.max)))
             .unwrap_or(Domain::UNBOUNDED);
-        self.crisis.visit_nums_impl(named, crisis_scale, f);
+        self.crisis
+            .visit_nums_at(named, crisis_scale, &mut |p, d, at, n| {
+                f(p, d, NumAt::Crisis(at), n)
+            });
         // Last, so that adding params moves no other number's slot (draws are keyed by path
         // anyway: `sample::Sampler`).
-        for (name, n) in &mut self.params {
-            f(&path_if!(named, "params.{name}"), Domain::UNBOUNDED, n);
+        for (k, (name, n)) in self.params.iter_mut().enumerate() {
+            f(
+                &path_if!(named, "params.{name}"),
+                Domain::UNBOUNDED,
+                NumAt::Param(k),
+                n,
+            );
+        }
+    }
+
+    /// The number at `at` (as [`Self::visit_nums_at`] addresses it), or `None` when the
+    /// scenario has no such element. A param is found by its rank in the map (a walk of the
+    /// params; they come last and are few). Inlined: one call per uncertain input per run.
+    #[inline(always)]
+    pub(crate) fn num_at(&mut self, at: NumAt) -> Option<&mut Num> {
+        match at {
+            NumAt::ActorCapability(k) => Some(&mut self.actors.get_mut(k)?.capability),
+            NumAt::StancePosition(k) => Some(&mut self.stances.get_mut(k)?.position),
+            NumAt::StanceSalience(k) => Some(&mut self.stances.get_mut(k)?.salience),
+            NumAt::Crisis(c) => self.crisis.num_at(c),
+            NumAt::Param(k) => self.params.values_mut().nth(k),
         }
     }
 
@@ -353,6 +391,17 @@ impl Scenario {
     pub fn param(&self, name: &str) -> Option<f64> {
         self.params.get(name).map(|n| n.value)
     }
+}
+
+/// Where a number of a [`Scenario`] lives (see [`Scenario::visit_nums_at`]): an index into
+/// the actors, the stances or (by rank) the params, or a place in the crisis spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NumAt {
+    ActorCapability(usize),
+    StancePosition(usize),
+    StanceSalience(usize),
+    Crisis(CrisisAt),
+    Param(usize),
 }
 
 impl Issue {

@@ -20,6 +20,7 @@ impl Domain {
         min: 0.0,
         max: f64::INFINITY,
     };
+    #[inline]
     pub fn clamp(&self, x: f64) -> f64 {
         x.clamp(self.min, self.max)
     }
