@@ -1120,7 +1120,7 @@ impl Sampler {
     /// its value is computed, so no `u` vector is filled (most slots belong to certain numbers)
     /// and nothing is allocated: the per-run path of a Monte Carlo job.
     ///
-    /// It reads its inputs as the sampler was built ([`RunStep`]: addresses, draw keys, PERT
+    /// It reads its inputs as the sampler was built (its `RunStep`s: addresses, draw keys, PERT
     /// tables), so it assumes `inputs` has not been edited since (nothing in the crate edits a
     /// built sampler's inputs; [`Sampler::apply`] rechecks each PERT shape per call instead).
     pub fn sample_run(&self, rng: &mut crate::rng::Rng, scn: &mut Scenario) {
@@ -1171,7 +1171,7 @@ impl Sampler {
     /// Write `value(index, input)` into every uncertain input of `scn` (which must be the
     /// scenario this sampler was built for, or a copy of it), in input order, through the
     /// inputs' recorded addresses: a run touches only its uncertain numbers, not every number
-    /// of the scenario. Writes exactly what [`Sampler::apply_with_walk`] writes
+    /// of the scenario. Writes exactly what the walking `apply_with_walk` (tests only) writes
     /// (`tests::addressed_apply_writes_what_the_walk_writes`).
     ///
     /// `value` is called at one place, so that it is inlined into the loop.
