@@ -454,10 +454,9 @@ fn sampled(p: &Prepared, seed: u64, i: u64) -> Scenario {
 
 /// Write run `i`'s sampled values into `s` (a copy of `p.run_scn`, possibly holding an earlier
 /// run's values): the scenario handed to the model, i.e. [`sampled`] with the disabled crisis
-/// elements already removed. `_u` is the worker's buffer of uniforms, no longer needed:
-/// [`Sampler::sample_run`] draws each input's uniform where it is used (the same values as
-/// `draw_u_into` then `apply`).
-fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario, _u: &mut Vec<f64>) {
+/// elements already removed. [`Sampler::sample_run`] draws each input's uniform where it is
+/// used (the same values as `draw_u_into` then `apply`), so no buffer of uniforms is kept.
+fn sample_into(p: &Prepared, seed: u64, i: u64, s: &mut Scenario) {
     let mut r = rng::substream(seed, i, SAMPLE_PURPOSE);
     p.run_sampler().sample_run(&mut r, s);
 }
@@ -471,7 +470,7 @@ where
 {
     let p = prepare(scn, cfg.evidence_discount, &cfg.edits)?;
     let mut s = p.run_scn().clone();
-    sample_into(&p, cfg.seed, i, &mut s, &mut Vec::new());
+    sample_into(&p, cfg.seed, i, &mut s);
     let mut r = rng::stream(cfg.seed, i);
     f(&s, &mut r).map_err(|e| McError::Run {
         run: i,
@@ -1342,10 +1341,10 @@ fn simulate_prepared<R: Runner>(
 ) -> Result<Runs, McError> {
     let keep = cx.keep;
     let done = AtomicU64::new(0);
-    // Scenario buffers with their workers, one per piece in flight: `apply` overwrites every
+    // Scenario buffers with their workers, one per piece in flight: `sample_run` overwrites every
     // uncertain number and certain numbers never change, so a reused buffer equals a fresh
     // sampled copy; a worker depends only on the template.
-    type Slot<W> = (Scenario, W, Vec<f64>);
+    type Slot<W> = (Scenario, W);
     let buffers: std::sync::Mutex<Vec<Slot<R::Worker>>> = std::sync::Mutex::new(Vec::new());
     // A runner with a layout writes index-addressed runs (not with `Keep::All`, which keeps
     // every run's named vars): build the first worker now to read it, and pool it.
@@ -1365,7 +1364,7 @@ fn simulate_prepared<R: Runner>(
                 slot_fold = Some(SlotFold::new(layout, cx));
             }
             if let Ok(mut v) = buffers.lock() {
-                v.push((p.run_scn().clone(), w, Vec::new()));
+                v.push((p.run_scn().clone(), w));
             }
         }
     }
@@ -1388,10 +1387,10 @@ fn simulate_prepared<R: Runner>(
                 let a = from + k * PIECE;
                 let b = (a + PIECE).min(to);
                 let taken = buffers.lock().ok().and_then(|mut v| v.pop());
-                let (mut s, mut w, mut u) = match taken {
+                let (mut s, mut w) = match taken {
                     Some(slot) => slot,
                     None => match runner.worker(p.run_scn()) {
-                        Ok(w) => (p.run_scn().clone(), w, Vec::new()),
+                        Ok(w) => (p.run_scn().clone(), w),
                         Err(e) => {
                             let m = e.to_string();
                             return (a..b).map(|_| Err(m.clone())).collect();
@@ -1410,7 +1409,7 @@ fn simulate_prepared<R: Runner>(
                         if cfg.cancel.is_cancelled() {
                             return Err(String::new());
                         }
-                        sample_into(p, cfg.seed, i, &mut s, &mut u);
+                        sample_into(p, cfg.seed, i, &mut s);
                         let mut r = rng::stream(cfg.seed, i);
                         let out = match (&layout, spare.pop()) {
                             (Some(l), spare) => {
@@ -1441,7 +1440,7 @@ fn simulate_prepared<R: Runner>(
                     })
                     .collect();
                 if let Ok(mut v) = buffers.lock() {
-                    v.push((s, w, u));
+                    v.push((s, w));
                 }
                 res
             })
@@ -2665,7 +2664,7 @@ where
                 return Err(McError::Cancelled);
             }
             let mut s = p.run_scn().clone();
-            sample_into(&p, cfg.seed, o, &mut s, &mut Vec::new());
+            sample_into(&p, cfg.seed, o, &mut s);
             let mut runs = Runs::default();
             for i in 0..inner {
                 let idx = o * inner + i;
@@ -2775,7 +2774,7 @@ mod prepare_tests {
             assert_eq!(p.run_sampler().inputs, sampler.inputs, "{edits:?}");
             assert_eq!(p.run_sampler().n_slots, sampler.n_slots, "{edits:?}");
             let (mut a, mut b) = (p.run_scn().clone(), scn.clone());
-            sample_into(&p, 7, 3, &mut a, &mut vec![f64::NAN; 3]);
+            sample_into(&p, 7, 3, &mut a);
             let mut r = rng::substream(7, 3, SAMPLE_PURPOSE);
             sampler.apply(&mut b, &sampler.draw_u(&mut r));
             assert!(a == b, "sampled run of {edits:?}");
