@@ -862,10 +862,6 @@ pub struct Sampler {
     pub inputs: Vec<Input>,
     /// Number of slots in the `u` vector.
     pub n_slots: usize,
-    /// Per input: where its number lives in the scenario the sampler was built for
-    /// ([`Scenario::visit_nums_at`]), so that [`Sampler::apply_with`] writes the inputs
-    /// directly instead of walking every number of the scenario (most are certain).
-    at: Vec<NumAt>,
     /// For each number visited (in visit order) the index into `inputs`, if uncertain: what
     /// the walking reference [`Sampler::apply_with_walk`] follows.
     #[cfg(test)]
@@ -878,14 +874,17 @@ pub struct Sampler {
     /// numbers exist.
     keys: Vec<u64>,
     /// Per input, what [`Sampler::sample_run`] needs of it, side by side (built with the rest
-    /// of the sampler, from the same inputs and PERT shapes).
+    /// of the sampler, from the same inputs and PERT shapes), among it where its number lives
+    /// (the address [`Sampler::apply_with`] writes through).
     steps: Vec<RunStep>,
 }
 
 /// What one run needs of one input ([`Sampler::sample_run`]).
 #[derive(Clone, Debug)]
 struct RunStep {
-    /// Where the input's number lives (as [`Sampler::apply_with`] writes it).
+    /// Where the input's number lives in the scenario the sampler was built for
+    /// ([`Scenario::visit_nums_at`]), so that a run writes the inputs directly instead of
+    /// walking every number of the scenario (most are certain).
     at: NumAt,
     /// The key of the draw that [`Sampler::draw_u_into`] leaves in the input's slot (its own
     /// key, or a later input's sharing the slot, which overwrote it), `None` for a slot outside
@@ -1082,7 +1081,6 @@ impl Sampler {
         Sampler {
             inputs,
             n_slots: next,
-            at,
             #[cfg(test)]
             visit_map,
             pert,
@@ -1177,8 +1175,8 @@ impl Sampler {
     /// `value` is called at one place, so that it is inlined into the loop.
     #[inline(always)]
     pub fn apply_with(&self, scn: &mut Scenario, value: impl Fn(usize, &Input) -> f64) {
-        for (i, (inp, &at)) in self.inputs.iter().zip(&self.at).enumerate() {
-            if let Some(num) = scn.num_at(at) {
+        for (i, (inp, step)) in self.inputs.iter().zip(&self.steps).enumerate() {
+            if let Some(num) = scn.num_at(step.at) {
                 num.value = value(i, inp);
             }
         }

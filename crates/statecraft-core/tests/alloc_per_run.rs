@@ -228,10 +228,10 @@ fn a_streaming_job_holds_almost_nothing_per_run() {
 /// per outcome and question only its counts (`mc::Bits::counting`), so its peak heap does not
 /// grow with the runs; keeping the bits costs one bit per outcome and question per run (17
 /// here, 34,816 B at 16,384 runs). Measured 2026-12-04 (debug build, after a 16,384-run job
-/// warmed the lent runs): counted 831,668 B at 2,048 runs and the same at 16,384; kept
-/// 916,540 B at 16,384. The warm-up matters: the runs lent between jobs grow to the largest run each has
-/// served, a bounded growth (≈ 80 KB per doubling of a cold job's runs, up to 46 KB between
-/// warm jobs in other orders) that is not per run.
+/// warmed the lent runs): counted 852,228 B at 2,048 runs and the same at 16,384; kept
+/// 937,100 B at 16,384. The warm-up matters: the runs lent between jobs grow to the largest
+/// run each has served, a bounded growth (≈ 80 KB per doubling of a cold job's runs, up to
+/// 46 KB between warm jobs in other orders) that is not per run.
 #[test]
 fn a_job_that_keeps_no_pairs_holds_nothing_per_run() {
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());

@@ -710,9 +710,6 @@ impl Runs {
     /// [`Runs::push`] of the run `sr` stands for (not with [`Keep::All`]): the same indicators,
     /// accumulators and counts, read by slot.
     fn push_slots(&mut self, sr: &SlotRun, cx: &FoldCx, sf: &mut SlotFold) {
-        if self.outcomes.len() < sf.outcomes.len() {
-            self.outcomes.resize(sf.outcomes.len(), cx.empty_bits());
-        }
         let mut lookup = |a: &At| -> Option<f64> {
             match *a {
                 At::One => Some(1.0),
@@ -720,13 +717,7 @@ impl Runs {
                 At::Absent => None,
             }
         };
-        let mut classes = 0usize;
-        for (k, e) in sf.outcomes.iter().enumerate() {
-            let hit = e.eval(&mut lookup);
-            classes += usize::from(hit);
-            self.outcomes[k].push(hit);
-        }
-        self.coverage.add(classes);
+        self.push_outcomes(cx, sf.outcomes.iter().map(|e| e.eval(&mut lookup)));
         if cx.keep == Keep::Outcomes {
             self.n += 1;
             return;
@@ -764,6 +755,19 @@ impl Runs {
         self.n += 1;
     }
 
+    /// One run's outcome indicators, in class order, and the classes it fell in.
+    fn push_outcomes(&mut self, cx: &FoldCx, hits: impl ExactSizeIterator<Item = bool>) {
+        if self.outcomes.len() < hits.len() {
+            self.outcomes.resize(hits.len(), cx.empty_bits());
+        }
+        let mut classes = 0usize;
+        for (b, hit) in self.outcomes.iter_mut().zip(hits) {
+            classes += usize::from(hit);
+            b.push(hit);
+        }
+        self.coverage.add(classes);
+    }
+
     /// Every `disabled.<id>` var of the job reads 1 in this run.
     fn push_disabled(&mut self, cx: &FoldCx) {
         for d in &cx.disabled {
@@ -789,9 +793,6 @@ impl Runs {
     /// Gives `st` back (for reuse) unless [`Keep::All`] kept it.
     fn push(&mut self, st: RunState, cx: &FoldCx) -> Option<RunState> {
         let disabled = &cx.disabled[..];
-        if self.outcomes.len() < cx.outcomes.len() {
-            self.outcomes.resize(cx.outcomes.len(), cx.empty_bits());
-        }
         {
             let vars = &st.vars;
             let mut lookup = |v: &String| -> Option<f64> {
@@ -801,13 +802,7 @@ impl Runs {
                     vars.get(v).copied()
                 }
             };
-            let mut classes = 0usize;
-            for (k, e) in cx.outcomes.iter().enumerate() {
-                let hit = e.eval(&mut lookup);
-                classes += usize::from(hit);
-                self.outcomes[k].push(hit);
-            }
-            self.coverage.add(classes);
+            self.push_outcomes(cx, cx.outcomes.iter().map(|e| e.eval(&mut lookup)));
             if cx.keep != Keep::Outcomes {
                 if self.questions.len() < cx.questions.len() {
                     self.questions.resize(cx.questions.len(), cx.empty_bits());
