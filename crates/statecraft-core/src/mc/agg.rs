@@ -17,8 +17,10 @@ use super::{Histogram, VarSummary, QUANTILES};
 pub const VAR_EXACT_CAP: usize = 8_192;
 /// Values one round of a series keeps exactly before it switches to the sketch. Lower than
 /// [`VAR_EXACT_CAP`] because a crisis scenario has many more series rounds than vars
-/// (Greenland: 75 series × 44 rounds = 3,300 columns against 196 vars): 3,300 × 1,024 × 8 bytes
-/// ≈ 27 MB is the most the exact buffers of Greenland's series ever hold.
+/// (Greenland: 75 series × 44 rounds = 3,300 columns against 196 vars): padded rows would hold
+/// 3,300 × 1,024 × 8 bytes ≈ 27 MB at the cap; the compact rows of [`SeriesAcc`] keep a value
+/// only where it changes, and measured 20.6 MB of allocation at the peak, growth slack included
+/// (docs/performance.md §7, "Compact series rows").
 pub const SERIES_EXACT_CAP: usize = 1_024;
 /// Relative accuracy α of the sketch: a quantile it reports lies within α·|x| of an order
 /// statistic between the two the exact interpolation reads (Masson, Rim & Lee 2019, §2).
@@ -695,19 +697,116 @@ pub fn exact_summary(values: &[f64], range: Option<(f64, f64)>, bins: usize) -> 
 /// every run to the longest length after the fact.
 ///
 /// While at most [`SERIES_EXACT_CAP`] runs have the series, their values are kept as rows, one
-/// per run (a run's whole series appended at once); past that, each round becomes a [`Quant`]
-/// built from its column in run order — the same state pushing the values one round at a time
-/// would have reached — and later runs are pushed round by round.
+/// per run (a run's whole series appended at once), compactly: a row keeps its own rounds only
+/// (the carried-forward ones are implied) and, of those, only the values that differ (by bits)
+/// from the round before, with one bit per round saying which ([`Rows`]). Past the cap, each
+/// round becomes a [`Quant`] fed its column in run order — the same state pushing the values
+/// one round at a time would have reached — and later runs are pushed round by round.
 #[derive(Clone, Debug, Default)]
 pub struct SeriesAcc {
     /// Rounds per row (the longest series so far).
     width: usize,
-    /// Row-major values, `width` per present run (NaN kept: skipped when read), until the cap.
-    rows: Vec<f64>,
+    /// The present runs' values (NaN kept: skipped when read), until the cap.
+    rows: Rows,
     /// Per round, after the cap.
     rounds: Vec<Quant>,
     switched: bool,
     present: u64,
+}
+
+/// The rows of a [`SeriesAcc`] below its cap, in run order: per row its own length, its values
+/// where they change (by bits) from the round before (round 0 always), and one bit per own
+/// round, set where a value was kept. A series that holds its value for many rounds (an
+/// alignment, a settled position) then costs a bit per round instead of 8 bytes: the rows of
+/// Greenland's 75 series took 27 MB at the cap when every row was kept padded to the width
+/// (docs/performance.md §7, "Compact series rows").
+#[derive(Clone, Debug, Default)]
+struct Rows {
+    lens: Vec<u32>,
+    vals: Vec<f64>,
+    /// Bit `k` of the concatenated own rounds of every row (row-major): whether that round's
+    /// value is the next of `vals`.
+    kept: Vec<u64>,
+    /// Bits used in `kept`.
+    nbits: usize,
+}
+
+impl Rows {
+    fn push(&mut self, s: &[f64]) {
+        // rows are crisis rounds (at most `MAX_CRISIS_ROUNDS` = 5,000) or model rounds, far
+        // below `u32::MAX`; a longer one is cut there so that lengths and bits agree
+        let s = &s[..s.len().min(u32::MAX as usize)];
+        let Some(first) = s.first() else {
+            self.lens.push(0);
+            return;
+        };
+        // the partial last word, if any, is completed in place
+        let mut bit = self.nbits % 64;
+        let mut word = if bit == 0 {
+            0
+        } else {
+            self.kept.pop().unwrap_or(0)
+        };
+        let mut prev = !first.to_bits();
+        // the values are appended whole, then each kept one moved down over the dropped ones
+        // (no branch on the data)
+        let base = self.vals.len();
+        self.vals.extend_from_slice(s);
+        let tail = &mut self.vals[base..];
+        let mut w = 0usize;
+        for i in 0..tail.len() {
+            let x = tail[i];
+            let b = x.to_bits();
+            let keep = b != prev;
+            prev = b;
+            tail[w] = x;
+            w += usize::from(keep);
+            word |= u64::from(keep) << bit;
+            bit += 1;
+            if bit == 64 {
+                self.kept.push(word);
+                word = 0;
+                bit = 0;
+            }
+        }
+        if bit != 0 {
+            self.kept.push(word);
+        }
+        self.vals.truncate(base + w);
+        self.nbits += s.len();
+        self.lens.push(s.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.lens.len()
+    }
+
+    /// Every row in run order, each expanded to `width` rounds (its last value carried
+    /// forward) into `row` and handed to `f`.
+    fn for_each(&self, width: usize, mut f: impl FnMut(&[f64])) {
+        let mut row = vec![f64::NAN; width];
+        let mut vals = self.vals.iter();
+        let mut words = self.kept.iter();
+        let (mut word, mut left) = (0u64, 0u32);
+        for &len in &self.lens {
+            let len = (len as usize).min(width);
+            let mut x = f64::NAN;
+            for slot in &mut row[..len] {
+                if left == 0 {
+                    word = words.next().copied().unwrap_or(0);
+                    left = 64;
+                }
+                if word & 1 == 1 {
+                    x = vals.next().copied().unwrap_or(f64::NAN);
+                }
+                word >>= 1;
+                left -= 1;
+                *slot = x;
+            }
+            row[len..].fill(x);
+            f(&row);
+        }
+    }
 }
 
 impl SeriesAcc {
@@ -718,12 +817,8 @@ impl SeriesAcc {
         };
         self.present += 1;
         if !self.switched {
-            if s.len() > self.width {
-                self.widen(s.len());
-            }
-            self.rows.extend_from_slice(s);
-            let pad = self.width - s.len();
-            self.rows.extend(std::iter::repeat_n(last, pad));
+            self.width = self.width.max(s.len());
+            self.rows.push(s);
             if self.present > SERIES_EXACT_CAP as u64 {
                 self.switch();
             }
@@ -754,35 +849,20 @@ impl SeriesAcc {
         }
     }
 
-    /// Pad every row to `width` rounds with its value in the last round.
-    fn widen(&mut self, width: usize) {
-        let old = self.width;
-        if let Some(n) = self.rows.len().checked_div(old) {
-            let mut rows = Vec::with_capacity(n * width);
-            for row in self.rows.chunks_exact(old) {
-                rows.extend_from_slice(row);
-                rows.extend(std::iter::repeat_n(row[old - 1], width - old));
-            }
-            self.rows = rows;
-        }
-        self.width = width;
-    }
-
-    /// Past the cap: one [`Quant`] per round, fed its column in run order.
+    /// Past the cap: one [`Quant`] per round, fed its column in run order (the rows one by
+    /// one, each round's value into that round's [`Quant`]: each sees its values in run order).
     fn switch(&mut self) {
         let w = self.width;
-        self.rounds = (0..w)
-            .map(|r| {
-                let mut q = Quant::new(SERIES_EXACT_CAP);
-                for x in self.rows.iter().skip(r).step_by(w.max(1)) {
-                    if !x.is_nan() {
-                        q.push(*x);
-                    }
+        let mut rounds = vec![Quant::new(SERIES_EXACT_CAP); w];
+        self.rows.for_each(w, |row| {
+            for (q, &x) in rounds.iter_mut().zip(row) {
+                if !x.is_nan() {
+                    q.push(x);
                 }
-                q
-            })
-            .collect();
-        self.rows = Vec::new();
+            }
+        });
+        self.rounds = rounds;
+        self.rows = Rows::default();
         self.switched = true;
     }
 
@@ -802,13 +882,15 @@ impl SeriesAcc {
         }
         // every round's column of keys, NaNs included (`quantiles_of_keys` leaves them out),
         // in one pass over the rows
-        let n = self.rows.len() / w;
+        let n = self.rows.len();
         let mut cols = vec![0i64; n * w];
-        for (j, row) in self.rows.chunks_exact(w).enumerate() {
+        let mut j = 0;
+        self.rows.for_each(w, |row| {
             for (r, &x) in row.iter().enumerate() {
                 cols[r * n + j] = order_key(x);
             }
-        }
+            j += 1;
+        });
         (0..w)
             .map(|r| quantiles_of_keys(&mut cols[r * n..(r + 1) * n]))
             .collect()
@@ -1221,6 +1303,45 @@ mod tests {
             let got: Vec<Vec<u64>> = acc.bands().iter().map(|b| bits(b)).collect();
             prop_assert_eq!(got, want);
         }
+
+        /// The compact rows give back every row bit for bit, padded to the width with its
+        /// last value, in push order: runs of held values (0.0 then -0.0, NaN then -NaN
+        /// differ by bits and are kept), varying lengths, empty rows.
+        #[test]
+        fn compact_rows_expand_to_the_padded_rows(
+            runs in prop::collection::vec(
+                prop::collection::vec((awkward(), 0..4u8), 0..70),
+                0..12,
+            ),
+        ) {
+            // each value held for 1-4 rounds, so rows repeat and change
+            let runs: Vec<Vec<f64>> = runs
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .flat_map(|&(x, k)| std::iter::repeat_n(x, 1 + usize::from(k)))
+                        .collect()
+                })
+                .collect();
+            let mut rows = Rows::default();
+            for r in &runs {
+                rows.push(r);
+            }
+            let width = runs.iter().map(Vec::len).max().unwrap_or(0);
+            let mut got: Vec<Vec<u64>> = Vec::new();
+            rows.for_each(width, |row| got.push(row.iter().map(|x| x.to_bits()).collect()));
+            let want: Vec<Vec<u64>> = runs
+                .iter()
+                .map(|r| {
+                    let last = r.last().copied().unwrap_or(f64::NAN);
+                    (0..width)
+                        .map(|i| r.get(i).copied().unwrap_or(last).to_bits())
+                        .collect()
+                })
+                .collect();
+            prop_assert_eq!(rows.len(), runs.len());
+            prop_assert_eq!(got, want);
+        }
     }
 
     #[test]
@@ -1316,6 +1437,10 @@ mod tests {
                         let u = crate::rng::draw(key, i as u64, r as u64, 0);
                         if u < 0.03 {
                             f64::NAN
+                        } else if u < 0.5 {
+                            // held from round to round (as an alignment or a settled position
+                            // is): the compact rows keep it once
+                            (i % 7) as f64
                         } else {
                             (u - 0.3) * 40.0 * (r + 1) as f64
                         }
