@@ -356,3 +356,17 @@ fn sobol_groups_print_and_bad_rules_exit_2() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The JSON carries the per-round series bands (the table and the CSV, which show none, ask
+/// the study for none: `PlanRequest::series`), with every series' rounds present.
+#[test]
+fn the_json_study_carries_series_bands() {
+    let (_, v) = json(&[]);
+    let series = v["mc"]["series"].as_object().expect("mc.series");
+    assert!(
+        series.len() >= 10,
+        "Greenland records its positions and alignments per round: {} series",
+        series.len()
+    );
+    assert!(v["mc"].get("collected").is_none(), "nothing left out");
+}

@@ -155,6 +155,13 @@ pub struct PlanRequest {
     /// fixed-sample test); `None` = [`crate::mc::Looks::DEFAULT`].
     #[serde(default)]
     pub hypothesis_looks: Option<usize>,
+    /// Whether the main job records and folds the per-round series bands (`mc.series`); `None`
+    /// = the preset decides (everything but [`Preset::Forecast`]). A front end that shows no
+    /// series (a table, a CSV) says `Some(false)`: nothing else in the study reads them, and
+    /// recording them is most of a crisis run's cost outside the model (docs/performance.md §7,
+    /// "Series on request").
+    #[serde(default)]
+    pub series: Option<bool>,
 }
 
 impl PlanRequest {
@@ -184,6 +191,7 @@ impl PlanRequest {
             ensemble: None,
             ensemble_runs: None,
             hypothesis_looks: None,
+            series: None,
         }
     }
 }
@@ -323,11 +331,18 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         tolerance: req.tolerance,
         model_options: serde_json::to_value(&run).unwrap_or_default(),
         // a forecast reads the question indicators only: its main job neither records nor
-        // folds the vars' summaries, the series or the events (`mc::Collect`)
-        collect: if req.preset == Preset::Forecast {
-            Collect::ANSWERS
-        } else {
-            Collect::ALL
+        // folds the vars' summaries, the series or the events (`mc::Collect`); the series
+        // also go when the front end shows none
+        collect: {
+            let preset = if req.preset == Preset::Forecast {
+                Collect::ANSWERS
+            } else {
+                Collect::ALL
+            };
+            Collect {
+                series: req.series.unwrap_or(preset.series),
+                ..preset
+            }
         },
         ..McConfig::default()
     };

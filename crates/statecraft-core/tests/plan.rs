@@ -109,3 +109,38 @@ fn adaptive_pivotality_doubles_until_settled_or_capped() {
     };
     assert!(plan::plan(&scn, &bad).is_err());
 }
+
+/// A study asked for no series (what the table and the CSV show) neither records nor folds
+/// them, and every other figure it gives is the same, bit for bit: recording the series does
+/// not touch a run, and nothing else in the study reads them.
+#[test]
+fn a_study_without_series_differs_only_in_its_series() {
+    let scn = greenland();
+    let req = |series| PlanRequest {
+        runs: Some(150),
+        seed: 5,
+        pivotal_runs: Some(4),
+        discount_runs: Some(20),
+        series,
+        ..PlanRequest::new(Preset::Run)
+    };
+    let run = |series| {
+        let p = plan::plan(&scn, &req(series)).expect("plan");
+        assert_eq!(p.config.mc.collect.series, series != Some(false));
+        let s = plan::execute(&scn, &p, None).expect("study");
+        serde_json::to_value(&s).expect("json")
+    };
+    let (with, without) = (run(None), run(Some(false)));
+    let series = |v: &serde_json::Value| v["mc"]["series"].as_object().map_or(0, |m| m.len());
+    assert!(series(&with) > 0, "the default study has series");
+    assert_eq!(series(&without), 0);
+    assert_eq!(without["mc"]["collected"]["series"], false);
+    let strip = |mut v: serde_json::Value| {
+        let mc = v["mc"].as_object_mut().expect("mc");
+        mc.remove("series");
+        mc.remove("collected");
+        v
+    };
+    assert_eq!(strip(with), strip(without));
+    assert_eq!(run(Some(true)), run(None));
+}

@@ -149,7 +149,10 @@ pub fn exec(args: Args) -> Result<(), Failure> {
             args.rounds,
             args.mc.edits(),
         )?;
-        let plan = study_view::plan(&exp, &args.mc, &args.analysis, &args.study)?;
+        // the table and the CSV show no per-round series: the study then neither records nor
+        // folds them (the JSON carries them)
+        let series = args.format == Format::Json;
+        let plan = study_view::plan(&exp, &args.mc, &args.analysis, &args.study, series)?;
         let s = study_view::run(scn, &plan, &args.mc)?;
         match args.format {
             Format::Table => study_view::render_table(&s, scn),
