@@ -241,6 +241,13 @@ impl Manifest {
             evidence_discount: self.evidence_discount,
             edits,
             model_options: self.model_options.clone(),
+            // a point's row holds its outcomes and its vars' summaries: its runs record no
+            // series and count no events (`mc::Collect`)
+            collect: crate::mc::Collect {
+                series: false,
+                events: false,
+                ..crate::mc::Collect::ALL
+            },
             ..McConfig::default()
         }
     }

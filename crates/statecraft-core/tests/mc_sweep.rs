@@ -141,3 +141,41 @@ fn reduce_refuses_nan_and_text_cells() {
         );
     }
 }
+
+/// A sweep point's row holds its outcomes and its vars' summaries only, so its runs record no
+/// series and count no events; what the row reads is the same, bit for bit, as a job that
+/// collects everything (Greenland, whose runs have series and events to leave out).
+#[test]
+fn a_sweep_point_collects_what_its_row_reads() {
+    use statecraft_core::engine::{simulate_once, RunOptions};
+    use statecraft_core::mc::{self, Collect};
+    let text = statecraft_core::builtin::get("greenland-2026").expect("built-in");
+    let s = statecraft_core::scenario::load::from_toml_str(text).expect("loads");
+    let cfg = McConfig {
+        runs: 80,
+        seed: 3,
+        ..Default::default()
+    };
+    let grid = vec![GridAxis::parse("stance.uk.mil_rights.position=30,70").unwrap()];
+    let m = sweep::plan(&s, grid, &cfg, vec![]).unwrap();
+    let opts = RunOptions::resolve(&s, &Default::default()).unwrap();
+    let f = |x: &Scenario, r: &mut _| simulate_once(x, &opts, r);
+    let point = m.point_config(1);
+    assert!(!point.collect.series && !point.collect.events && point.collect.vars);
+    let all = McConfig {
+        collect: Collect::ALL,
+        ..point.clone()
+    };
+    let (a, b) = (
+        mc::run(&m.scenario, &point, f, None).unwrap(),
+        mc::run(&m.scenario, &all, f, None).unwrap(),
+    );
+    assert!(a.series.is_empty() && a.events.is_empty());
+    assert!(!b.series.is_empty() && !b.events.is_empty());
+    assert_eq!(a.outcomes, b.outcomes);
+    assert!(!m.vars.is_empty());
+    for v in &m.vars {
+        assert_eq!(a.vars.get(v), b.vars.get(v), "{v}");
+        assert!(a.vars.contains_key(v), "{v}");
+    }
+}
