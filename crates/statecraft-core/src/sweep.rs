@@ -243,10 +243,10 @@ impl Manifest {
             model_options: self.model_options.clone(),
             // a point's row holds its outcomes and its vars' summaries: its runs record no
             // series and count no events (`mc::Collect`)
-            collect: crate::mc::Collect {
+            collect: mc::Collect {
                 series: false,
                 events: false,
-                ..crate::mc::Collect::ALL
+                ..mc::Collect::ALL
             },
             ..McConfig::default()
         }

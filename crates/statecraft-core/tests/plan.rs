@@ -10,16 +10,21 @@ fn greenland() -> statecraft_core::scenario::Scenario {
     from_toml_str(text).expect("loads")
 }
 
+/// A small study of `preset`: few main, pivotality and evidence-discount runs.
+fn small(preset: Preset, runs: u64, seed: u64, pivotal_runs: u64) -> PlanRequest {
+    PlanRequest {
+        runs: Some(runs),
+        seed,
+        pivotal_runs: Some(pivotal_runs),
+        discount_runs: Some(20),
+        ..PlanRequest::new(preset)
+    }
+}
+
 #[test]
 fn run_and_report_presets_agree_on_the_main_job() {
     let scn = greenland();
-    let req = |preset| PlanRequest {
-        runs: Some(120),
-        seed: 7,
-        pivotal_runs: Some(3),
-        discount_runs: Some(20),
-        ..PlanRequest::new(preset)
-    };
+    let req = |preset| small(preset, 120, 7, 3);
     let run = plan::plan(&scn, &req(Preset::Run)).expect("run plan");
     let report = plan::plan(&scn, &req(Preset::Report)).expect("report plan");
     let explore = plan::plan(&scn, &req(Preset::Explore)).expect("explore plan");
@@ -117,12 +122,8 @@ fn adaptive_pivotality_doubles_until_settled_or_capped() {
 fn a_study_without_series_differs_only_in_its_series() {
     let scn = greenland();
     let req = |series| PlanRequest {
-        runs: Some(150),
-        seed: 5,
-        pivotal_runs: Some(4),
-        discount_runs: Some(20),
         series,
-        ..PlanRequest::new(Preset::Run)
+        ..small(Preset::Run, 150, 5, 4)
     };
     let run = |series| {
         let p = plan::plan(&scn, &req(series)).expect("plan");

@@ -716,19 +716,17 @@ pub struct SeriesAcc {
 
 /// The rows of a [`SeriesAcc`] below its cap, in run order: per row its own length, its values
 /// where they change (by bits) from the round before (round 0 always), and one bit per own
-/// round, set where a value was kept. A series that holds its value for many rounds (an
-/// alignment, a settled position) then costs a bit per round instead of 8 bytes: the rows of
-/// Greenland's 75 series took 27 MB at the cap when every row was kept padded to the width
-/// (docs/performance.md §7, "Compact series rows").
+/// round, set where a value was kept, each row's bits starting a fresh word. A series that
+/// holds its value for many rounds (an alignment, a settled position) then costs a bit per
+/// round instead of 8 bytes: the rows of Greenland's 75 series took 27 MB at the cap when every
+/// row was kept padded to the width (docs/performance.md §7, "Compact series rows").
 #[derive(Clone, Debug, Default)]
 struct Rows {
     lens: Vec<u32>,
     vals: Vec<f64>,
-    /// Bit `k` of the concatenated own rounds of every row (row-major): whether that round's
+    /// Per row, `⌈len / 64⌉` words: bit `k` of the row's words says whether its round `k`'s
     /// value is the next of `vals`.
     kept: Vec<u64>,
-    /// Bits used in `kept`.
-    nbits: usize,
 }
 
 impl Rows {
@@ -736,16 +734,9 @@ impl Rows {
         // rows are crisis rounds (at most `MAX_CRISIS_ROUNDS` = 5,000) or model rounds, far
         // below `u32::MAX`; a longer one is cut there so that lengths and bits agree
         let s = &s[..s.len().min(u32::MAX as usize)];
+        self.lens.push(s.len() as u32);
         let Some(first) = s.first() else {
-            self.lens.push(0);
             return;
-        };
-        // the partial last word, if any, is completed in place
-        let mut bit = self.nbits % 64;
-        let mut word = if bit == 0 {
-            0
-        } else {
-            self.kept.pop().unwrap_or(0)
         };
         let mut prev = !first.to_bits();
         // the values are appended whole, then each kept one moved down over the dropped ones
@@ -753,28 +744,21 @@ impl Rows {
         let base = self.vals.len();
         self.vals.extend_from_slice(s);
         let tail = &mut self.vals[base..];
-        let mut w = 0usize;
-        for i in 0..tail.len() {
+        let (n, mut w, mut word) = (tail.len(), 0usize, 0u64);
+        for i in 0..n {
             let x = tail[i];
             let b = x.to_bits();
             let keep = b != prev;
             prev = b;
             tail[w] = x;
             w += usize::from(keep);
-            word |= u64::from(keep) << bit;
-            bit += 1;
-            if bit == 64 {
+            word |= u64::from(keep) << (i % 64);
+            if i % 64 == 63 || i + 1 == n {
                 self.kept.push(word);
                 word = 0;
-                bit = 0;
             }
         }
-        if bit != 0 {
-            self.kept.push(word);
-        }
         self.vals.truncate(base + w);
-        self.nbits += s.len();
-        self.lens.push(s.len() as u32);
     }
 
     fn len(&self) -> usize {
@@ -787,10 +771,11 @@ impl Rows {
         let mut row = vec![f64::NAN; width];
         let mut vals = self.vals.iter();
         let mut words = self.kept.iter();
-        let (mut word, mut left) = (0u64, 0u32);
         for &len in &self.lens {
             let len = (len as usize).min(width);
             let mut x = f64::NAN;
+            // each row's bits start a fresh word
+            let (mut word, mut left) = (0u64, 0u32);
             for slot in &mut row[..len] {
                 if left == 0 {
                     word = words.next().copied().unwrap_or(0);
