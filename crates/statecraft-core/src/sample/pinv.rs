@@ -291,6 +291,55 @@ mod tests {
         }
     }
 
+    /// `eval` through the guide equals `eval` from the interval found by a linear search (the
+    /// last with `u0 ≤ u`), bit for bit, at and a few floats around every guide point `j/G` and
+    /// every interval start, where rounding `u·G` could name the neighbouring guide entry.
+    /// (Were an interval to start exactly at such a rounded point, the guide would name it for
+    /// the `u` one float below, and `eval` give its start `x0`: the value the interval holding
+    /// `u` reaches at its end, the Hermite pieces meeting at their nodes, so within the table's
+    /// u-error, though not the same bits.)
+    #[test]
+    fn the_guide_finds_the_interval_a_linear_search_finds() {
+        fn by_search(t: &Table, u: f64) -> f64 {
+            let i = t.ivs.iter().rposition(|iv| iv.u0 <= u).unwrap_or(0);
+            let iv = &t.ivs[i];
+            let x = (u - iv.u0) * iv.inv_h;
+            let x = x.clamp(0.0, 1.0);
+            let c = &iv.c;
+            let p = c[0] + x * (c[1] + x * (c[2] + x * (c[3] + x * (c[4] + x * c[5]))));
+            p.clamp(iv.x0, iv.x1)
+        }
+        let near = |x: f64| {
+            let mut v = vec![x];
+            let (mut lo, mut hi) = (x, x);
+            for _ in 0..3 {
+                lo = lo.next_down();
+                hi = hi.next_up();
+                v.extend([lo, hi]);
+            }
+            v
+        };
+        let mut checked = 0u64;
+        for (a, b) in shapes().into_iter().take(24) {
+            let t = built(a, b);
+            let g = t.guide.len();
+            let points = (0..g)
+                .map(|j| j as f64 / g as f64)
+                .chain(t.ivs.iter().map(|iv| iv.u0));
+            for p in points {
+                for u in near(p).into_iter().filter(|u| *u > 0.0 && *u < 1.0) {
+                    assert_eq!(
+                        t.eval(u).to_bits(),
+                        by_search(&t, u).to_bits(),
+                        "a {a} b {b} u {u:e}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked} points");
+    }
+
     /// The u-error |F(Q̂(u)) − u| with the exact `beta_inc`, at the ends, extreme u, random u and
     /// densely spaced u; Q̂(0) = 0 and Q̂(1) = 1.
     #[test]
