@@ -155,13 +155,40 @@ pub struct PlanRequest {
     /// fixed-sample test); `None` = [`crate::mc::Looks::DEFAULT`].
     #[serde(default)]
     pub hypothesis_looks: Option<usize>,
-    /// Whether the main job records and folds the per-round series bands (`mc.series`); `None`
-    /// = the preset decides (everything but [`Preset::Forecast`]). A front end that shows no
-    /// series (a table, a CSV) says `Some(false)`: nothing else in the study reads them, and
-    /// recording them is most of a crisis run's cost outside the model (docs/performance.md §7,
-    /// "Series on request").
+    /// What the front end shows of the main job, which then records and folds that and nothing
+    /// more (issue 11: nothing per run is kept unless an analysis asks for it); `None` = the
+    /// preset decides ([`Shows::Answers`] for [`Preset::Forecast`], else
+    /// [`Shows::Everything`]). Nothing else in a study reads the main job's var summaries,
+    /// series or event counts, so every other figure is the same whatever this says
+    /// (docs/performance.md §7, "Series on request", "The summary's vars").
     #[serde(default)]
-    pub series: Option<bool>,
+    pub shows: Option<Shows>,
+}
+
+/// What a front end shows of a study's main Monte Carlo job ([`PlanRequest::shows`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shows {
+    /// Everything a [`Study`] holds (a JSON document, the report, the explorer): every var's
+    /// summary, the per-round series bands, the event counts ([`Collect::ALL`]).
+    Everything,
+    /// A summary table (`run`'s terminal output): the outcomes and questions, the summary vars
+    /// ([`crate::mc::is_summary_var`]: the issues' outcomes, the options' take-up) and the event
+    /// counts its gate decisions are read from; no series ([`Collect::SUMMARY`]).
+    Summary,
+    /// The outcomes and questions only (a CSV of them, a forecast: [`Collect::ANSWERS`]).
+    Answers,
+}
+
+impl Shows {
+    /// What the main job collects for this.
+    pub fn collect(self) -> Collect {
+        match self {
+            Shows::Everything => Collect::ALL,
+            Shows::Summary => Collect::SUMMARY,
+            Shows::Answers => Collect::ANSWERS,
+        }
+    }
 }
 
 impl PlanRequest {
@@ -191,7 +218,7 @@ impl PlanRequest {
             ensemble: None,
             ensemble_runs: None,
             hypothesis_looks: None,
-            series: None,
+            shows: None,
         }
     }
 }
@@ -331,19 +358,16 @@ pub fn plan(scn: &Scenario, req: &PlanRequest) -> Result<Plan, StudyError> {
         tolerance: req.tolerance,
         model_options: serde_json::to_value(&run).unwrap_or_default(),
         // a forecast reads the question indicators only: its main job neither records nor
-        // folds the vars' summaries, the series or the events (`mc::Collect`); the series
-        // also go when the front end shows none
-        collect: {
-            let preset = if req.preset == Preset::Forecast {
-                Collect::ANSWERS
+        // folds the vars' summaries, the series or the events (`mc::Collect`); any other
+        // study collects what its front end shows
+        collect: req
+            .shows
+            .unwrap_or(if req.preset == Preset::Forecast {
+                Shows::Answers
             } else {
-                Collect::ALL
-            };
-            Collect {
-                series: req.series.unwrap_or(preset.series),
-                ..preset
-            }
-        },
+                Shows::Everything
+            })
+            .collect(),
         ..McConfig::default()
     };
     let tornado = req

@@ -116,15 +116,9 @@ pub fn find_run(
     Ok(None)
 }
 
-/// The gate decisions a crisis run logs, in the order they are reported.
-pub const GATE_DECISIONS: [&str; 6] = [
-    "authorized",
-    "delayed",
-    "blocked",
-    "substituted",
-    "lapsed",
-    "withdrawn",
-];
+/// The gate decisions a crisis run logs, in the order they are reported (defined beside the
+/// summary a study collects them for, [`mc::is_summary_event`]).
+pub use crate::mc::GATE_DECISIONS;
 
 /// How often `gate` took each of [`GATE_DECISIONS`] in a job, summed over runs and days, from
 /// the job's event counts (`McResult::events`, keyed by log entry). The log grammar is parsed

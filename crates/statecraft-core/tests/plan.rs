@@ -115,33 +115,90 @@ fn adaptive_pivotality_doubles_until_settled_or_capped() {
     assert!(plan::plan(&scn, &bad).is_err());
 }
 
-/// A study asked for no series (what the table and the CSV show) neither records nor folds
-/// them, and every other figure it gives is the same, bit for bit: recording the series does
-/// not touch a run, and nothing else in the study reads them.
+/// A study collects what its front end shows (`PlanRequest::shows`) and every other figure it
+/// gives is the same, bit for bit: recording the series or folding a var does not touch a
+/// run, and nothing else in the study reads them. The summary keeps exactly the summary vars
+/// and the gate decisions among the events (each equal to what a study collecting everything
+/// gives); the answers keep neither.
 #[test]
-fn a_study_without_series_differs_only_in_its_series() {
+fn a_study_differs_only_in_what_its_front_end_does_not_show() {
+    use statecraft_core::mc::{is_summary_event, is_summary_var};
+    use statecraft_core::plan::Shows;
     let scn = greenland();
-    let req = |series| PlanRequest {
-        series,
-        ..small(Preset::Run, 150, 5, 4)
-    };
-    let run = |series| {
-        let p = plan::plan(&scn, &req(series)).expect("plan");
-        assert_eq!(p.config.mc.collect.series, series != Some(false));
+    let run = |shows| {
+        let req = PlanRequest {
+            shows,
+            ..small(Preset::Run, 150, 5, 4)
+        };
+        let p = plan::plan(&scn, &req).expect("plan");
+        let want = shows.unwrap_or(Shows::Everything).collect();
+        assert_eq!(p.config.mc.collect, want);
         let s = plan::execute(&scn, &p, None).expect("study");
         serde_json::to_value(&s).expect("json")
     };
-    let (with, without) = (run(None), run(Some(false)));
-    let series = |v: &serde_json::Value| v["mc"]["series"].as_object().map_or(0, |m| m.len());
-    assert!(series(&with) > 0, "the default study has series");
-    assert_eq!(series(&without), 0);
-    assert_eq!(without["mc"]["collected"]["series"], false);
-    let strip = |mut v: serde_json::Value| {
+    let all = run(None);
+    assert_eq!(run(Some(Shows::Everything)), all);
+    let len = |v: &serde_json::Value, k: &str| {
+        v["mc"][k]
+            .as_object()
+            .map(|m| m.len())
+            .or_else(|| v["mc"][k].as_array().map(|a| a.len()))
+            .unwrap_or(0)
+    };
+    for k in ["series", "vars", "events", "alignment", "tipping"] {
+        assert!(len(&all, k) > 0, "the full study has {k}");
+    }
+    let strip = |mut v: serde_json::Value, parts: &[&str]| {
         let mc = v["mc"].as_object_mut().expect("mc");
-        mc.remove("series");
-        mc.remove("collected");
+        for k in parts.iter().chain(&["collected"]) {
+            mc.remove(*k);
+        }
         v
     };
-    assert_eq!(strip(with), strip(without));
-    assert_eq!(run(Some(true)), run(None));
+    // the summary: every summary var, with the full study's summary, and no other var
+    let summary = run(Some(Shows::Summary));
+    let summary_vars: serde_json::Map<String, serde_json::Value> = all["mc"]["vars"]
+        .as_object()
+        .expect("vars")
+        .iter()
+        .filter(|(k, _)| is_summary_var(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    assert!(
+        summary_vars.keys().any(|k| k.starts_with("issue."))
+            && summary_vars.keys().any(|k| k.ends_with(".taken")),
+        "Greenland records issue outcomes and option take-up"
+    );
+    assert!(summary_vars.len() < len(&all, "vars"));
+    assert_eq!(
+        summary["mc"]["vars"],
+        serde_json::Value::Object(summary_vars)
+    );
+    let summary_events: serde_json::Map<String, serde_json::Value> = all["mc"]["events"]
+        .as_object()
+        .expect("events")
+        .iter()
+        .filter(|(k, _)| is_summary_event(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    assert!(!summary_events.is_empty() && summary_events.len() < len(&all, "events"));
+    assert_eq!(
+        summary["mc"]["events"],
+        serde_json::Value::Object(summary_events)
+    );
+    assert_eq!(len(&summary, "series"), 0);
+    // alignment counts are read from the `alignment.*` vars, which the summary does not show
+    assert_eq!(len(&summary, "alignment"), 0);
+    // the tipping steps are read from the `tipped:` events, which it does not show either
+    assert_eq!(len(&summary, "tipping"), 0);
+    assert_eq!(summary["mc"]["collected"]["summary_only"], true);
+    let parts = ["series", "vars", "events", "alignment", "tipping"];
+    assert_eq!(strip(summary, &parts), strip(all.clone(), &parts));
+    // the answers: outcomes and questions only
+    let answers = run(Some(Shows::Answers));
+    for k in ["series", "vars", "events", "alignment", "tipping"] {
+        assert_eq!(len(&answers, k), 0, "answers collect no {k}");
+    }
+    let parts = ["series", "vars", "events", "alignment", "tipping"];
+    assert_eq!(strip(answers, &parts), strip(all, &parts));
 }

@@ -16,6 +16,7 @@ use super::mc_args::{AnalysisArgs, McArgs};
 use super::study_view::{self, StudyArgs};
 use super::Failure;
 use serde::Serialize;
+use statecraft_core::plan::Shows;
 use statecraft_core::scenario::{Anchor, Scenario};
 use std::fmt::Write as _;
 
@@ -149,10 +150,14 @@ pub fn exec(args: Args) -> Result<(), Failure> {
             args.rounds,
             args.mc.edits(),
         )?;
-        // the table and the CSV show no per-round series: the study then neither records nor
-        // folds them (the JSON carries them)
-        let series = args.format == Format::Json;
-        let plan = study_view::plan(&exp, &args.mc, &args.analysis, &args.study, series)?;
+        // the study collects what the output shows: the JSON everything, the table its
+        // summary (no series, only the summary vars), the CSV the outcomes and questions
+        let shows = match args.format {
+            Format::Json => Shows::Everything,
+            Format::Table => Shows::Summary,
+            Format::Csv => Shows::Answers,
+        };
+        let plan = study_view::plan(&exp, &args.mc, &args.analysis, &args.study, shows)?;
         let s = study_view::run(scn, &plan, &args.mc)?;
         match args.format {
             Format::Table => study_view::render_table(&s, scn),

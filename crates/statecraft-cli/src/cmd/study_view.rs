@@ -72,11 +72,11 @@ pub fn plan(
     mc: &McArgs,
     an: &AnalysisArgs,
     st: &StudyArgs,
-    series: bool,
+    shows: statecraft_core::plan::Shows,
 ) -> Result<Plan, Failure> {
     let mut req = mc.plan_request(Preset::Run, exp.run_options().clone());
     an.apply(&mut req);
-    req.series = Some(series);
+    req.shows = Some(shows);
     req.pivotal_runs = st.pivotal_runs;
     req.pivotal_top = st.pivotal_top;
     req.pivotal_cap = st.pivotal_cap;

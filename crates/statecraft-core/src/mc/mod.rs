@@ -99,6 +99,11 @@ fn keep_pairs_default() -> bool {
 pub struct Collect {
     /// Per-var summaries: quantiles, histograms, moments, alignment counts.
     pub vars: bool,
+    /// Only what a study's summary shows of the vars and events it collects: the summary vars
+    /// ([`is_summary_var`]) and the gate decisions ([`is_summary_event`]), not every var and
+    /// event the runs record. Absent from the JSON when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub summary_only: bool,
     /// Per-round series bands.
     pub series: bool,
     /// Event counts and the tipping steps read from them.
@@ -109,18 +114,68 @@ impl Collect {
     /// Everything (the default).
     pub const ALL: Collect = Collect {
         vars: true,
+        summary_only: false,
         series: true,
         events: true,
     };
     /// Outcome and question indicators only: what a forecast reads.
     pub const ANSWERS: Collect = Collect {
         vars: false,
+        summary_only: false,
         series: false,
         events: false,
+    };
+    /// What a study's summary table reads: the indicators, the summary vars
+    /// ([`is_summary_var`]) and the counts of the gate decisions ([`is_summary_event`]); no
+    /// series.
+    pub const SUMMARY: Collect = Collect {
+        vars: true,
+        summary_only: true,
+        series: false,
+        events: true,
     };
     pub fn is_all(&self) -> bool {
         *self == Collect::ALL
     }
+    /// Whether a job collecting this folds the var `name` into its summaries.
+    pub fn folds_var(&self, name: &str) -> bool {
+        self.vars && (!self.summary_only || is_summary_var(name))
+    }
+    /// Whether a job collecting this counts the event `text`.
+    pub fn counts_event(&self, text: &str) -> bool {
+        self.events && (!self.summary_only || is_summary_event(text))
+    }
+}
+
+/// The decisions a crisis run logs at a gate, in the order they are reported, each the kind of
+/// its event (`<kind>:<option>@<gate>@day<d>`, `crisis::log`).
+pub const GATE_DECISIONS: [&str; 6] = [
+    "authorized",
+    "delayed",
+    "blocked",
+    "substituted",
+    "lapsed",
+    "withdrawn",
+];
+
+/// The events a study's summary shows ([`Collect::SUMMARY`]): the gate decisions (its OPTIONS
+/// AND GATES, read by `trace::gate_decisions`), i.e. the events whose kind (the text before
+/// the first `:`) is one of [`GATE_DECISIONS`].
+pub fn is_summary_event(text: &str) -> bool {
+    event_kind(text).is_some_and(|k| GATE_DECISIONS.contains(&k))
+}
+
+/// The kind of an event text: what comes before its first `:`.
+fn event_kind(text: &str) -> Option<&str> {
+    text.split_once(':').map(|(k, _)| k)
+}
+
+/// The vars a study's summary shows ([`Collect::SUMMARY`]): each issue's outcome (`issue.<id>`
+/// and `issue.<id>.mean`, the table's ISSUE OUTCOMES) and each option's take-up
+/// (`option.<id>.taken`, its OPTIONS AND GATES). A front end whose summary reads another var
+/// asks for [`Collect::ALL`].
+pub fn is_summary_var(name: &str) -> bool {
+    name.starts_with("issue.") || (name.starts_with("option.") && name.ends_with(".taken"))
 }
 
 impl Default for Collect {
@@ -599,7 +654,19 @@ impl FoldCx {
 /// Count one run's `events` into `counts`: per event, (runs in which it occurred, total
 /// occurrences). A run logs few events: its first occurrences are found by a scan, no set.
 fn count_run_events<K: Ord + Clone>(counts: &mut BTreeMap<K, (u64, u64)>, events: &[K]) {
+    count_run_events_where(counts, events, |_| true);
+}
+
+/// [`count_run_events`] of the events `keep` accepts.
+fn count_run_events_where<K: Ord + Clone>(
+    counts: &mut BTreeMap<K, (u64, u64)>,
+    events: &[K],
+    keep: impl Fn(&K) -> bool,
+) {
     for (j, e) in events.iter().enumerate() {
+        if !keep(e) {
+            continue;
+        }
         let first = !events[..j].contains(e);
         let entry = match counts.get_mut(e) {
             Some(x) => x,
@@ -630,12 +697,17 @@ struct SlotFold {
     outcomes: Vec<Expr<At>>,
     questions: Vec<Option<Expr<At>>>,
     /// per var slot: whether its name is a `disabled.<id>` of the job (folded as the job's 1)
+    /// or a var the job does not collect ([`Collect::folds_var`])
     skip: Vec<bool>,
     vars: Vec<Option<agg::VarAcc>>,
     series: Vec<Option<agg::SeriesAcc>>,
     /// per event key of the runs ([`SlotRun::keys`]): (runs in which it occurred, total
     /// occurrences), named into [`Runs::events`] when the job ends
     keys: tally::KeyTally,
+    /// per event template of the layout: whether its keys are counted. A template whose kind
+    /// its leading text does not settle is counted, and its texts sifted when named
+    /// ([`SlotFold::finish`]).
+    count_template: Vec<bool>,
 }
 
 impl SlotFold {
@@ -663,12 +735,24 @@ impl SlotFold {
             .iter()
             .map(|q| q.as_ref().and_then(|e| e.map_vars(&mut at).ok()))
             .collect();
+        // a slot is not folded when its var is a `disabled.<id>` of the job (folded as 1 by
+        // `push_disabled`) or one the job does not collect
         let skip = layout
             .vars
             .iter()
-            .map(|v| cx.disabled.binary_search(v).is_ok())
+            .map(|v| cx.disabled.binary_search(v).is_ok() || !cx.collect.folds_var(v))
+            .collect();
+        let count_template = layout
+            .events
+            .templates
+            .iter()
+            .map(|parts| match parts.first() {
+                Some(crate::state::Part::Text(t)) if t.contains(':') => cx.collect.counts_event(t),
+                _ => cx.collect.events,
+            })
             .collect();
         SlotFold {
+            count_template,
             vars: vec![None; layout.vars.len()],
             series: vec![None; layout.series.len()],
             layout,
@@ -681,11 +765,14 @@ impl SlotFold {
 
     /// Move the accumulators and event counts into `runs`, by name (keys naming the same text
     /// add up, as their texts would have been counted).
-    fn finish(self, runs: &mut Runs) {
+    fn finish(self, runs: &mut Runs, collect: &Collect) {
         let mut text = String::new();
         for (k, (r, n)) in self.keys.into_counts() {
             text.clear();
             self.layout.events.write(&k, &mut text);
+            if !collect.counts_event(&text) {
+                continue;
+            }
             let e = match runs.events.get_mut(text.as_str()) {
                 Some(e) => e,
                 None => runs.events.entry(text.clone()).or_insert((0, 0)),
@@ -749,8 +836,8 @@ impl Runs {
             }
         }
         if cx.collect.events {
-            self.count_events(&sr.events);
-            sf.keys.count(&sr.keys);
+            self.count_events(&sr.events, cx);
+            sf.keys.count(&sr.keys, &sf.count_template);
         }
         self.n += 1;
     }
@@ -768,9 +855,9 @@ impl Runs {
         self.coverage.add(classes);
     }
 
-    /// Every `disabled.<id>` var of the job reads 1 in this run.
+    /// Every `disabled.<id>` var of the job reads 1 in this run (when the job collects it).
     fn push_disabled(&mut self, cx: &FoldCx) {
-        for d in &cx.disabled {
+        for d in cx.disabled.iter().filter(|d| cx.collect.folds_var(d)) {
             match self.var_acc.get_mut(d) {
                 Some(a) => a.push(1.0),
                 None => {
@@ -783,8 +870,12 @@ impl Runs {
     }
 
     /// Count a run's events: occurrences, and runs in which each occurred.
-    fn count_events(&mut self, events: &[String]) {
-        count_run_events(&mut self.events, events);
+    fn count_events(&mut self, events: &[String], cx: &FoldCx) {
+        if cx.collect.summary_only {
+            count_run_events_where(&mut self.events, events, |e| cx.collect.counts_event(e));
+        } else {
+            count_run_events(&mut self.events, events);
+        }
     }
 
     /// Fold one run in. Every `disabled.<id>` var of the job reads 1 (whatever the run function
@@ -839,7 +930,7 @@ impl Runs {
             self.push_series(st);
         }
         if cx.collect.events {
-            self.count_events(&st.events);
+            self.count_events(&st.events, cx);
         }
     }
 
@@ -852,7 +943,7 @@ impl Runs {
         {
             let mut acc = self.var_acc.iter_mut().peekable();
             for (k, v) in &st.vars {
-                if disabled.binary_search(k).is_ok() {
+                if disabled.binary_search(k).is_ok() || !cx.collect.folds_var(k) {
                     continue;
                 }
                 while acc.next_if(|(a, _)| a.as_str() < k.as_str()).is_some() {}
@@ -1517,7 +1608,7 @@ fn simulate_prepared<R: Runner>(
     }
     let (mut runs, sf) = acc;
     if let Some(sf) = sf {
-        sf.finish(&mut runs);
+        sf.finish(&mut runs, &cx.collect);
     }
     if let Ok(left) = states.into_inner() {
         spare_runs::give(left.into_iter().filter_map(|r| match r {

@@ -70,11 +70,19 @@ pub(super) struct KeyTally {
 }
 
 impl KeyTally {
-    /// Count one run's keys: every occurrence, and the run once for each distinct key in it.
-    pub(super) fn count(&mut self, keys: &[EventKey]) {
+    /// Count one run's keys: every occurrence, and the run once for each distinct key in it;
+    /// only the keys of a template `counted` says true of (a template past its end is counted).
+    pub(super) fn count(&mut self, keys: &[EventKey], counted: &[bool]) {
         self.runs += 1;
         let stamp = self.runs;
         for k in keys {
+            if !counted
+                .get(usize::from(k.template))
+                .copied()
+                .unwrap_or(true)
+            {
+                continue;
+            }
             let rows = &mut self.rows;
             let i = *self.index.entry(Hashed(*k)).or_insert_with(|| {
                 rows.push(Row {
@@ -124,7 +132,7 @@ mod tests {
             let mut t = KeyTally::default();
             for r in &runs {
                 super::super::count_run_events(&mut tree, r);
-                t.count(r);
+                t.count(r, &[]);
             }
             let got: BTreeMap<EventKey, (u64, u64)> = t.into_counts().collect();
             prop_assert_eq!(got, tree);
@@ -138,9 +146,9 @@ mod tests {
             EventKey::new(1, [2, 3, 4], 6),
         );
         let mut t = KeyTally::default();
-        t.count(&[a, a, b]);
-        t.count(&[a]);
-        t.count(&[]);
+        t.count(&[a, a, b], &[]);
+        t.count(&[a], &[]);
+        t.count(&[], &[]);
         let got: Vec<_> = t.into_counts().collect();
         assert_eq!(got, vec![(a, (2, 3)), (b, (1, 1))]);
     }
