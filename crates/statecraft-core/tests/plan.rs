@@ -155,15 +155,19 @@ fn a_study_differs_only_in_what_its_front_end_does_not_show() {
         }
         v
     };
+    // the entries of the full study's map `mc.<part>` whose names `keep` accepts
+    let only = |part: &str, keep: fn(&str) -> bool| -> serde_json::Map<String, serde_json::Value> {
+        all["mc"][part]
+            .as_object()
+            .expect(part)
+            .iter()
+            .filter(|(k, _)| keep(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
     // the summary: every summary var, with the full study's summary, and no other var
     let summary = run(Some(Shows::Summary));
-    let summary_vars: serde_json::Map<String, serde_json::Value> = all["mc"]["vars"]
-        .as_object()
-        .expect("vars")
-        .iter()
-        .filter(|(k, _)| is_summary_var(k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let summary_vars = only("vars", is_summary_var);
     assert!(
         summary_vars.keys().any(|k| k.starts_with("issue."))
             && summary_vars.keys().any(|k| k.ends_with(".taken")),
@@ -174,13 +178,7 @@ fn a_study_differs_only_in_what_its_front_end_does_not_show() {
         summary["mc"]["vars"],
         serde_json::Value::Object(summary_vars)
     );
-    let summary_events: serde_json::Map<String, serde_json::Value> = all["mc"]["events"]
-        .as_object()
-        .expect("events")
-        .iter()
-        .filter(|(k, _)| is_summary_event(k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let summary_events = only("events", is_summary_event);
     assert!(!summary_events.is_empty() && summary_events.len() < len(&all, "events"));
     assert_eq!(
         summary["mc"]["events"],

@@ -596,6 +596,9 @@ struct FoldCx {
     /// Per question of the scenario: its parsed `when` (None if it does not parse).
     questions: Vec<Option<Expr>>,
     disabled: Vec<String>,
+    /// the `disabled.<id>` names the job folds into its var summaries ([`Collect::folds_var`],
+    /// settled once rather than per run)
+    folded_disabled: Vec<String>,
     keep: Keep,
     /// Whether the indicators keep their per-run bits ([`McConfig::keep_pairs`]; always with
     /// [`Keep::All`] and [`Keep::Outcomes`], whose runs are paired or inspected).
@@ -612,6 +615,12 @@ impl FoldCx {
     fn new(scn: &Scenario, outcomes: Vec<Expr>, p: &Prepared, keep: Keep, cfg: &McConfig) -> Self {
         let as_of = scn.scenario.as_of;
         let collect = cfg.collect;
+        let disabled = disabled_names(&p.scn.disabled);
+        let folded_disabled = disabled
+            .iter()
+            .filter(|d| collect.folds_var(d))
+            .cloned()
+            .collect();
         FoldCx {
             outcomes,
             questions: scn
@@ -619,7 +628,8 @@ impl FoldCx {
                 .iter()
                 .map(|q| crate::expr::parse(&q.when, as_of).ok())
                 .collect(),
-            disabled: disabled_names(&p.scn.disabled),
+            disabled,
+            folded_disabled,
             keep,
             pairs: keep != Keep::Stream || cfg.keep_pairs,
             collect,
@@ -651,14 +661,10 @@ impl FoldCx {
     }
 }
 
-/// Count one run's `events` into `counts`: per event, (runs in which it occurred, total
-/// occurrences). A run logs few events: its first occurrences are found by a scan, no set.
-fn count_run_events<K: Ord + Clone>(counts: &mut BTreeMap<K, (u64, u64)>, events: &[K]) {
-    count_run_events_where(counts, events, |_| true);
-}
-
-/// [`count_run_events`] of the events `keep` accepts.
-fn count_run_events_where<K: Ord + Clone>(
+/// Count one run's `events` that `keep` accepts into `counts`: per event, (runs in which it
+/// occurred, total occurrences). A run logs few events: its first occurrences are found by a
+/// scan, no set.
+fn count_run_events<K: Ord + Clone>(
     counts: &mut BTreeMap<K, (u64, u64)>,
     events: &[K],
     keep: impl Fn(&K) -> bool,
@@ -857,7 +863,7 @@ impl Runs {
 
     /// Every `disabled.<id>` var of the job reads 1 in this run (when the job collects it).
     fn push_disabled(&mut self, cx: &FoldCx) {
-        for d in cx.disabled.iter().filter(|d| cx.collect.folds_var(d)) {
+        for d in &cx.folded_disabled {
             match self.var_acc.get_mut(d) {
                 Some(a) => a.push(1.0),
                 None => {
@@ -871,11 +877,7 @@ impl Runs {
 
     /// Count a run's events: occurrences, and runs in which each occurred.
     fn count_events(&mut self, events: &[String], cx: &FoldCx) {
-        if cx.collect.summary_only {
-            count_run_events_where(&mut self.events, events, |e| cx.collect.counts_event(e));
-        } else {
-            count_run_events(&mut self.events, events);
-        }
+        count_run_events(&mut self.events, events, |e| cx.collect.counts_event(e));
     }
 
     /// Fold one run in. Every `disabled.<id>` var of the job reads 1 (whatever the run function

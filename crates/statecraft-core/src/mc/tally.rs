@@ -131,7 +131,7 @@ mod tests {
             let mut tree: BTreeMap<EventKey, (u64, u64)> = BTreeMap::new();
             let mut t = KeyTally::default();
             for r in &runs {
-                super::super::count_run_events(&mut tree, r);
+                super::super::count_run_events(&mut tree, r, |_| true);
                 t.count(r, &[]);
             }
             let got: BTreeMap<EventKey, (u64, u64)> = t.into_counts().collect();
