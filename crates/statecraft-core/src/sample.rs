@@ -125,13 +125,18 @@ fn beta_inc_logs(a: f64, b: f64, x: f64, ln_x: f64, ln_1mx: f64, ln_beta: f64) -
 /// modified Lentz method) otherwise, as in Press et al., *Numerical Recipes* (3rd ed., 2007),
 /// §6.2. Accurate to ~1e-14.
 pub fn gamma_inc(a: f64, x: f64) -> f64 {
+    gamma_inc_lg(a, x, ln_gamma(a))
+}
+
+/// [`gamma_inc`] given `ln Γ(a)` (computed once per shape by a table's build, [`pinv`]).
+fn gamma_inc_lg(a: f64, x: f64, ln_gamma_a: f64) -> f64 {
     if x <= 0.0 || a <= 0.0 || x.is_nan() {
         return 0.0;
     }
     if x.is_infinite() {
         return 1.0;
     }
-    let ln_front = a * x.ln() - x - ln_gamma(a);
+    let ln_front = a * x.ln() - x - ln_gamma_a;
     if x < a + 1.0 {
         // Σ x^n / (a (a+1) … (a+n)), times x^a e^(−x) / Γ(a).
         let (mut term, mut sum, mut ap) = (1.0 / a, 1.0 / a, a);
@@ -485,7 +490,7 @@ pub fn quantile(dist: &Dist, u: f64) -> f64 {
             units_per_round,
         } => {
             // λ per unit, then the probability of at least one event in a round of t units.
-            let lambda = gamma_inc_inv(*shape, u) / rate;
+            let lambda = gamma_quantile(*shape, u) / rate;
             let p = -(-lambda * units_per_round).exp_m1();
             if p.is_nan() {
                 0.0
@@ -493,6 +498,17 @@ pub fn quantile(dist: &Dist, u: f64) -> f64 {
                 p.clamp(0.0, 1.0)
             }
         }
+    }
+}
+
+/// The `u`-quantile of the standard Gamma(a): the shape's interpolated inverse
+/// ([`pinv::gamma_table`], u-error ≤ [`pinv::TOL`]) where it covers `u`, the exact
+/// [`gamma_inc_inv`] in the far tails (probability [`pinv::GAMMA_TAIL`] each) and for shapes
+/// without a table.
+fn gamma_quantile(a: f64, u: f64) -> f64 {
+    match pinv::gamma_table(a) {
+        Some(t) if t.covers(u) => t.eval(u),
+        _ => gamma_inc_inv(a, u),
     }
 }
 
@@ -1415,6 +1431,49 @@ mod tests {
     /// p in (1e-9, 1 − 1e-9), `|I_x − p| ≤ 2e-14`, and x is within what a CDF error of 4e-14
     /// moves it by (4e-14 / density, + 1e-15): the accuracy of the Newton iteration this
     /// replaced, whose stopping rule was `|I_x − p| < 1e-14`.
+    /// A reference-class rate's quantile goes through the shape's gamma table: within the
+    /// table's u-error of the exact inverse where the table covers `u`, the exact inverse's bits
+    /// in the far tails and for a shape too large to tabulate; and the per-round probability is
+    /// `1 − exp(−λ t)` of that λ.
+    #[test]
+    fn gamma_rate_quantile_is_the_tabulated_inverse() {
+        for &(shape, rate) in &[(0.5, 864.0), (1.0, 10.0), (3.5, 120.0), (40.5, 300.0)] {
+            let t = 2.0;
+            let dist = Dist::GammaRate {
+                shape,
+                rate,
+                units_per_round: t,
+            };
+            let Some(table) = pinv::gamma_table(shape) else {
+                panic!("no table for shape {shape}")
+            };
+            let mut us: Vec<f64> = (1..2000).map(|k| k as f64 / 2000.0).collect();
+            us.extend([1e-12, 1e-11, 0.5e-10, 2e-10, 1.0 - 1e-11, 1.0 - 2e-10]);
+            let mut tabulated = 0;
+            for u in us {
+                let x = gamma_quantile(shape, u);
+                if table.covers(u) {
+                    tabulated += 1;
+                    let err = (gamma_inc(shape, x) - u).abs();
+                    assert!(err <= pinv::TOL, "shape {shape} u {u}: u-error {err:e}");
+                } else {
+                    assert_eq!(x.to_bits(), gamma_inc_inv(shape, u).to_bits(), "u {u}");
+                }
+                let p = -(-(x / rate) * t).exp_m1();
+                assert_eq!(quantile(&dist, u).to_bits(), p.clamp(0.0, 1.0).to_bits());
+            }
+            assert!(tabulated >= 1999, "shape {shape}: {tabulated} tabulated");
+        }
+        let big = pinv::MAX_GAMMA_SHAPE + 100.0;
+        assert!(pinv::gamma_table(big).is_none());
+        for u in [0.1, 0.5, 0.9] {
+            assert_eq!(
+                gamma_quantile(big, u).to_bits(),
+                gamma_inc_inv(big, u).to_bits()
+            );
+        }
+    }
+
     #[test]
     fn beta_inverse_matches_bisection() {
         let u = |k: u64, slot: u64| crate::rng::draw(7, k, 0, slot);

@@ -28,6 +28,16 @@ const BUILD_TOL: f64 = 0.25 * TOL;
 /// Most intervals in one table; beyond, the shape uses the exact inversion.
 pub const MAX_INTERVALS: usize = 2000;
 
+/// Largest gamma shape tabulated ([`Table::build_gamma`]): `k + ½` for a reference class of up
+/// to 500 events; a larger shape uses the exact inversion. (Beyond it the CDF's own rounding,
+/// `a ln x − x − ln Γ(a)` summing terms of thousands, approaches the build tolerance: a shape
+/// of 700.5 cannot be tabulated within [`MAX_INTERVALS`].)
+pub const MAX_GAMMA_SHAPE: f64 = 500.5;
+
+/// The probability left out of a gamma table at each end ([`Table::build_gamma`]): a draw
+/// lands there about once in 10¹⁰ and is inverted exactly.
+pub const GAMMA_TAIL: f64 = 1e-10;
+
 /// Most shapes held in the memo; further shapes get a fresh (identical) table per build.
 pub const MAX_MEMO_SHAPES: usize = 4096;
 
@@ -49,13 +59,17 @@ struct Interval {
     x1: f64,
 }
 
-/// An interpolated inverse of the Beta(α, β) CDF.
+/// An interpolated inverse of the Beta(α, β) or Gamma(a) CDF.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     ivs: Vec<Interval>,
     guide: Vec<u32>,
     /// `guide.len()` as `f64`, converted once rather than per evaluation.
     guide_len: f64,
+    /// The `u` of the first and last nodes: the table interpolates between them
+    /// ([`Table::covers`]).
+    u_lo: f64,
+    u_hi: f64,
 }
 
 /// The CDF, density and `f′/f` of Beta(a, b) at a node.
@@ -69,7 +83,8 @@ struct Node {
 
 impl Table {
     /// Build the table for Beta(a, b), `a, b ≥ 1`, or `None` if it would need more than
-    /// [`MAX_INTERVALS`] intervals (or the shape is outside the PERT range).
+    /// [`MAX_INTERVALS`] intervals (or the shape is outside the PERT range). It covers all of
+    /// `[0, 1]`.
     pub fn build(a: f64, b: f64, ln_beta: f64) -> Option<Table> {
         if !(a.is_finite() && b.is_finite() && a >= 1.0 && b >= 1.0) {
             return None;
@@ -84,11 +99,54 @@ impl Table {
             Node { x, u, f, dlf }
         };
         let cdf = |x: f64| super::beta_inc_lb(a, b, x, ln_beta);
+        const START: usize = 8;
+        let xs: Vec<f64> = (0..=START).map(|k| k as f64 / START as f64).collect();
+        Table::build_on(&xs, node, cdf)
+    }
+
+    /// Build the table for the standard Gamma(a) (rate 1), `0 < a ≤` [`MAX_GAMMA_SHAPE`], or
+    /// `None` (then the exact inversion). The support is unbounded, so the table covers the
+    /// central `u` only: from 0 (`a ≥ 1`, where the density at 0 is finite) or from
+    /// `F(Q(GAMMA_TAIL))` (`a < 1`, where it is infinite), up to `F(Q(1 − GAMMA_TAIL))`; a
+    /// caller inverts `u` outside ([`Table::covers`]) exactly. `Q` here is the exact
+    /// [`super::gamma_inc_inv`], and the ends are nodes of the table.
+    pub fn build_gamma(a: f64) -> Option<Table> {
+        if !(a.is_finite() && a > 0.0 && a <= MAX_GAMMA_SHAPE) {
+            return None;
+        }
+        let lg = super::ln_gamma(a);
+        let term = |e: f64, l: f64| if e == 0.0 { 0.0 } else { e * l };
+        let node = |x: f64| -> Node {
+            let u = super::gamma_inc_lg(a, x, lg);
+            let f = (term(a - 1.0, x.ln()) - x - lg).exp();
+            let dlf = if a == 1.0 { -1.0 } else { (a - 1.0) / x - 1.0 };
+            Node { x, u, f, dlf }
+        };
+        let cdf = |x: f64| super::gamma_inc_lg(a, x, lg);
+        let x_lo = if a >= 1.0 {
+            0.0
+        } else {
+            super::gamma_inc_inv(a, GAMMA_TAIL)
+        };
+        let x_hi = super::gamma_inc_inv(a, 1.0 - GAMMA_TAIL);
+        if !(x_lo >= 0.0 && x_hi > x_lo && x_hi.is_finite()) {
+            return None;
+        }
+        const START: usize = 8;
+        let xs: Vec<f64> = (0..=START)
+            .map(|k| x_lo + (x_hi - x_lo) * (k as f64 / START as f64))
+            .collect();
+        Table::build_on(&xs, node, cdf)
+    }
+
+    /// The table on the nodes at `xs` (increasing), each interval between two of them split in
+    /// half until it meets the tolerance; it covers `[F(xs[0]), F(xs[last])]`.
+    fn build_on(xs: &[f64], node: impl Fn(f64) -> Node, cdf: impl Fn(f64) -> f64) -> Option<Table> {
         let mut ivs: Vec<Interval> = Vec::new();
         // explicit stack of pending intervals, right halves pushed first so they come out in
         // order
-        const START: usize = 8;
-        let nodes: Vec<Node> = (0..=START).map(|k| node(k as f64 / START as f64)).collect();
+        let nodes: Vec<Node> = xs.iter().map(|&x| node(x)).collect();
+        let (u_lo, u_hi) = (nodes.first()?.u, nodes.last()?.u);
         let mut stack: Vec<(Node, Node)> = nodes.windows(2).rev().map(|w| (w[0], w[1])).collect();
         while let Some((n0, n1)) = stack.pop() {
             if ivs.len() >= MAX_INTERVALS {
@@ -133,7 +191,16 @@ impl Table {
             ivs,
             guide,
             guide_len,
+            u_lo,
+            u_hi,
         })
+    }
+
+    /// Whether `u` is strictly inside the `u` range the table covers (`(0, 1)` for a beta
+    /// table), where [`Table::eval`] holds the tolerance.
+    #[inline(always)]
+    pub fn covers(&self, u: f64) -> bool {
+        u > self.u_lo && u < self.u_hi
     }
 
     /// `Q̂(u)` for `u` in `(0, 1)`.
@@ -225,23 +292,28 @@ fn hermite(n0: &Node, n1: &Node, cdf: &impl Fn(f64) -> f64) -> Option<Interval> 
     Some(iv)
 }
 
-type Memo = RwLock<HashMap<(u64, u64), Option<Arc<Table>>>>;
+/// What a memoised table inverts: a beta shape `(α, β)` or a gamma shape `a`, by their bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Shape {
+    Beta(u64, u64),
+    Gamma(u64),
+}
+
+type Memo = RwLock<HashMap<Shape, Option<Arc<Table>>>>;
 
 fn memo() -> &'static Memo {
     static MEMO: OnceLock<Memo> = OnceLock::new();
     MEMO.get_or_init(|| RwLock::new(HashMap::new()))
 }
 
-/// The table of Beta(a, b) (with `ln B(a, b)`), shared process-wide; `None` when the shape
-/// uses the exact inversion. The same bits whichever thread or job builds it first.
-pub fn table(a: f64, b: f64, ln_beta: f64) -> Option<Arc<Table>> {
-    let key = (a.to_bits(), b.to_bits());
+/// The memo's table for `key`, built by `build` (outside the lock) when it is not there yet.
+fn memoised(key: Shape, build: impl FnOnce() -> Option<Table>) -> Option<Arc<Table>> {
     if let Ok(m) = memo().read() {
         if let Some(t) = m.get(&key) {
             return t.clone();
         }
     }
-    let built = Table::build(a, b, ln_beta).map(Arc::new);
+    let built = build().map(Arc::new);
     match memo().write() {
         Ok(mut m) => {
             if m.len() < MAX_MEMO_SHAPES || m.contains_key(&key) {
@@ -252,6 +324,20 @@ pub fn table(a: f64, b: f64, ln_beta: f64) -> Option<Arc<Table>> {
         }
         Err(_) => built,
     }
+}
+
+/// The table of Beta(a, b) (with `ln B(a, b)`), shared process-wide; `None` when the shape
+/// uses the exact inversion. The same bits whichever thread or job builds it first.
+pub fn table(a: f64, b: f64, ln_beta: f64) -> Option<Arc<Table>> {
+    memoised(Shape::Beta(a.to_bits(), b.to_bits()), || {
+        Table::build(a, b, ln_beta)
+    })
+}
+
+/// The table of the standard Gamma(a) ([`Table::build_gamma`]), shared process-wide like
+/// [`table`]'s.
+pub fn gamma_table(a: f64) -> Option<Arc<Table>> {
+    memoised(Shape::Gamma(a.to_bits()), || Table::build_gamma(a))
 }
 
 #[cfg(test)]
@@ -320,24 +406,33 @@ mod tests {
             v
         };
         let mut checked = 0u64;
-        for (a, b) in shapes().into_iter().take(24) {
-            let t = built(a, b);
+        let tables = shapes()
+            .into_iter()
+            .take(24)
+            .map(|(a, b)| (format!("beta a {a} b {b}"), built(a, b)))
+            .chain(
+                gamma_shapes()
+                    .into_iter()
+                    .take(12)
+                    .map(|a| (format!("gamma a {a}"), built_gamma(a))),
+            );
+        for (name, t) in tables {
             let g = t.guide.len();
             let points = (0..g)
                 .map(|j| j as f64 / g as f64)
                 .chain(t.ivs.iter().map(|iv| iv.u0));
             for p in points {
-                for u in near(p).into_iter().filter(|u| *u > 0.0 && *u < 1.0) {
+                for u in near(p).into_iter().filter(|u| t.covers(*u)) {
                     assert_eq!(
                         t.eval(u).to_bits(),
                         by_search(&t, u).to_bits(),
-                        "a {a} b {b} u {u:e}"
+                        "{name} u {u:e}"
                     );
                     checked += 1;
                 }
             }
         }
-        assert!(checked > 10_000, "{checked} points");
+        assert!(checked > 15_000, "{checked} points");
     }
 
     /// The u-error |F(Q̂(u)) − u| with the exact `beta_inc`, at the ends, extreme u, random u and
@@ -395,6 +490,106 @@ mod tests {
                 let (x0, x1) = (t.eval(below), t.eval(iv.u0));
                 assert!(x1 >= x0, "a {a} b {b} at u {}: {x1} < {x0}", iv.u0);
             }
+        }
+    }
+
+    /// Gamma shapes: the Jeffreys `k + ½` of small and large reference classes, the exponential
+    /// (`a = 1`), random shapes in (0, 30) and the largest tabulated.
+    fn gamma_shapes() -> Vec<f64> {
+        let mut v = vec![
+            0.5,
+            1.0,
+            1.5,
+            2.5,
+            3.5,
+            5.5,
+            10.5,
+            50.5,
+            200.5,
+            400.5,
+            MAX_GAMMA_SHAPE,
+        ];
+        v.extend((0..12).map(|k| 30.0 * uni(k, 7)));
+        v
+    }
+
+    fn built_gamma(a: f64) -> Table {
+        match Table::build_gamma(a) {
+            Some(t) => t,
+            None => panic!("no gamma table for a {a}"),
+        }
+    }
+
+    /// The gamma tables' u-error with the exact `gamma_inc`, on random, dense and extreme `u`
+    /// inside what each covers; the covered range leaves out at most [`GAMMA_TAIL`] (plus the
+    /// tolerance) at each end, and nothing at 0 when `a ≥ 1`.
+    #[test]
+    fn gamma_u_error_within_tolerance() {
+        let mut worst = 0.0_f64;
+        let mut most = 0;
+        for (s, &a) in gamma_shapes().iter().enumerate() {
+            let t = built_gamma(a);
+            most = most.max(t.len());
+            assert!(t.u_lo <= GAMMA_TAIL + TOL, "a {a}: u_lo {:e}", t.u_lo);
+            assert!(t.u_hi >= 1.0 - GAMMA_TAIL - TOL, "a {a}: u_hi {}", t.u_hi);
+            if a >= 1.0 {
+                assert_eq!(t.u_lo, 0.0, "a {a}");
+            }
+            let mut us = vec![1e-300, 1e-16, 1e-12, 1e-10, 1e-9, 0.5, 1.0 - 1e-9];
+            us.extend((0..300).map(|k| uni(2000 + s as u64, k)));
+            us.extend((0..=3000).map(|k| k as f64 / 3000.0));
+            us.extend((0..=300).map(|k| 1e-3 * k as f64 / 300.0));
+            us.extend((0..=300).map(|k| 1.0 - 1e-3 * k as f64 / 300.0));
+            us.extend([t.u_lo.next_up(), t.u_hi.next_down()]);
+            for &u in us.iter().filter(|&&u| t.covers(u)) {
+                let x = t.eval(u);
+                assert!(x >= 0.0 && x.is_finite(), "a {a} u {u}: {x}");
+                let err = (crate::sample::gamma_inc(a, x) - u).abs();
+                worst = worst.max(err);
+                assert!(err <= TOL, "a {a} u {u}: x {x} u-error {err:e}");
+            }
+            assert!(!t.covers(0.0) && !t.covers(1.0), "a {a}");
+        }
+        println!("worst gamma u-error {worst:e}, most intervals {most}");
+    }
+
+    /// A gamma table is non-decreasing in u on a dense grid and across its interval boundaries.
+    #[test]
+    fn gamma_table_is_monotone() {
+        for &a in gamma_shapes().iter().take(10) {
+            let t = built_gamma(a);
+            let n = 200_000;
+            let mut prev = 0.0;
+            for k in 1..n {
+                let u = k as f64 / n as f64;
+                if t.covers(u) {
+                    let x = t.eval(u);
+                    assert!(x >= prev, "a {a} u {u}: {x} < {prev}");
+                    prev = x;
+                }
+            }
+            for iv in t.ivs.iter().skip(1) {
+                let below = iv.u0.next_down();
+                if t.covers(below) {
+                    let (x0, x1) = (t.eval(below), t.eval(iv.u0));
+                    assert!(x1 >= x0, "a {a} at u {}: {x1} < {x0}", iv.u0);
+                }
+            }
+        }
+    }
+
+    /// Shapes outside `(0, MAX_GAMMA_SHAPE]` (and NaN) have no table.
+    #[test]
+    fn gamma_shapes_out_of_range_have_no_table() {
+        for a in [
+            0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            MAX_GAMMA_SHAPE.next_up(),
+            1e6,
+        ] {
+            assert!(Table::build_gamma(a).is_none(), "a {a}");
         }
     }
 
