@@ -488,16 +488,20 @@ pub fn quantile(dist: &Dist, u: f64) -> f64 {
             shape,
             rate,
             units_per_round,
-        } => {
-            // λ per unit, then the probability of at least one event in a round of t units.
-            let lambda = gamma_quantile(*shape, u) / rate;
-            let p = -(-lambda * units_per_round).exp_m1();
-            if p.is_nan() {
-                0.0
-            } else {
-                p.clamp(0.0, 1.0)
-            }
-        }
+        } => gamma_rate_p(gamma_quantile(*shape, u), *rate, *units_per_round),
+    }
+}
+
+/// The probability of at least one event in a round of `units_per_round` units at the rate
+/// `λ = x / rate` per unit (`x` a standard Gamma draw): `1 − exp(−λ t)`, NaN as 0.
+#[inline(always)]
+fn gamma_rate_p(x: f64, rate: f64, units_per_round: f64) -> f64 {
+    let lambda = x / rate;
+    let p = -(-lambda * units_per_round).exp_m1();
+    if p.is_nan() {
+        0.0
+    } else {
+        p.clamp(0.0, 1.0)
     }
 }
 
@@ -907,20 +911,34 @@ struct RunStep {
     /// the `u` vector (then [`Sampler::apply`] reads 0.5): so the uniform can be drawn where it
     /// is used, without filling a `u` vector.
     key: Option<u64>,
-    /// The input's tabulated PERT, when it has one: [`Sampler::value_at`]'s fast path with its
-    /// per-call checks done once here (the shape matches the input's distribution, there is a
-    /// table). `None`: every run goes through [`Sampler::value_at`].
-    pert: Option<RunPert>,
+    /// The input's tabulated distribution, when it has one: [`Sampler::value_at`]'s fast path
+    /// with its per-call checks done once here (the shape matches the input's distribution,
+    /// there is a table). `None`: every run goes through [`Sampler::value_at`].
+    fast: Option<RunFast>,
 }
 
-/// A tabulated PERT input's quantile, `domain.clamp(a + (b − a)·Q̂(u))` for `u` in `(0, 1)`:
-/// what [`PertShape::quantile`] then [`Domain::clamp`] compute, from the same numbers.
+/// A tabulated input's quantile for the `u` its table covers: what [`Sampler::value_at`]
+/// computes, from the same numbers in the same order.
 #[derive(Clone, Debug)]
-struct RunPert {
-    table: Arc<pinv::Table>,
-    a: f64,
-    b: f64,
-    domain: Domain,
+enum RunFast {
+    /// A PERT: `domain.clamp(a + (b − a)·Q̂(u))` ([`PertShape::quantile`] then
+    /// [`Domain::clamp`]), the clamp left out when it cannot bind: `a + (b − a)·x` rounds
+    /// monotonely in `x ∈ [0, 1]` (the table's range), so it lies in `[a, a + (b − a)]`.
+    Pert {
+        table: Arc<pinv::Table>,
+        a: f64,
+        b: f64,
+        /// `None` when `[a, a + (b − a)]` lies inside the domain.
+        domain: Option<Domain>,
+    },
+    /// A reference-class rate: `domain.clamp(gamma_rate_p(Q̂(u), rate, units_per_round))`
+    /// ([`quantile`]'s `GammaRate` arm then [`Domain::clamp`]).
+    GammaRate {
+        table: Arc<pinv::Table>,
+        rate: f64,
+        units_per_round: f64,
+        domain: Domain,
+    },
 }
 
 /// The cached shape of every input's distribution that is a non-degenerate PERT, with its
@@ -989,20 +1007,35 @@ fn run_steps(
         .zip(slot_keys)
         .enumerate()
         .map(|(i, ((inp, &at), &key))| {
-            let pert = match (pert.get(i), &inp.dist) {
+            let fast = match (pert.get(i), &inp.dist) {
                 (Some(Some((k, shape))), Dist::Pert { min, mode, max })
                     if *k == [*min, *mode, *max] =>
                 {
-                    shape.table.as_ref().map(|t| RunPert {
+                    let (a, b, d) = (shape.a, shape.b, inp.domain);
+                    let inside = d.min <= a && a + (b - a) <= d.max;
+                    shape.table.as_ref().map(|t| RunFast::Pert {
                         table: Arc::clone(t),
-                        a: shape.a,
-                        b: shape.b,
-                        domain: inp.domain,
+                        a,
+                        b,
+                        domain: (!inside).then_some(d),
                     })
                 }
+                (
+                    _,
+                    Dist::GammaRate {
+                        shape,
+                        rate,
+                        units_per_round,
+                    },
+                ) => pinv::gamma_table(*shape).map(|table| RunFast::GammaRate {
+                    table,
+                    rate: *rate,
+                    units_per_round: *units_per_round,
+                    domain: inp.domain,
+                }),
                 _ => None,
             };
-            RunStep { at, key, pert }
+            RunStep { at, key, fast }
         })
         .collect()
 }
@@ -1147,11 +1180,28 @@ impl Sampler {
                 Some(k) => crate::rng::draw(key, k, 0, 0),
                 None => 0.5,
             };
-            num.value = match &step.pert {
+            num.value = match &step.fast {
                 // `value_at` with the shape check, the NaN and clamp of `u` and the table's
                 // presence settled (u is in (0, 1) here)
-                Some(p) if u > 0.0 && u < 1.0 => {
-                    p.domain.clamp(p.a + (p.b - p.a) * p.table.eval(u))
+                Some(RunFast::Pert {
+                    table,
+                    a,
+                    b,
+                    domain,
+                }) if u > 0.0 && u < 1.0 => {
+                    let x = a + (b - a) * table.eval(u);
+                    match domain {
+                        Some(d) => d.clamp(x),
+                        None => x,
+                    }
+                }
+                Some(RunFast::GammaRate {
+                    table,
+                    rate,
+                    units_per_round,
+                    domain,
+                }) if table.covers(u) => {
+                    domain.clamp(gamma_rate_p(table.eval(u), *rate, *units_per_round))
                 }
                 _ => self.value_at(i, inp, u),
             };
@@ -1391,9 +1441,20 @@ mod tests {
                 assert_eq!(r1.next_u64(), r2.next_u64(), "{name} run {run}");
             }
         };
+        let mut kinds = [0usize; 3];
         for (name, scn) in shipped_scenarios() {
             let sampler = Sampler::new(&scn, 1.0);
             check(&name, &scn, &sampler);
+            for step in &sampler.steps {
+                match &step.fast {
+                    Some(RunFast::Pert { domain: None, .. }) => kinds[0] += 1,
+                    Some(RunFast::Pert {
+                        domain: Some(_), ..
+                    }) => kinds[1] += 1,
+                    Some(RunFast::GammaRate { .. }) => kinds[2] += 1,
+                    None => {}
+                }
+            }
             // every number on one slot of a short layout: all inputs share slot 0
             let paths = layout(&scn);
             let shared: HashMap<String, usize> = paths.iter().map(|p| (p.clone(), 0)).collect();
@@ -1405,6 +1466,39 @@ mod tests {
             }
             check(&format!("{name} shared"), &scn, &sampler);
         }
+        // No shipped PERT can leave its domain (the loader truncates each to it, and
+        // `a + (b − a)` has not rounded past `b` in any of them), so the clamped fast path is
+        // made here: a Greenland PERT input's domain narrowed to the lower half of its range.
+        let (name, scn) = shipped_scenarios()
+            .into_iter()
+            .find(|(n, _)| n.contains("greenland"))
+            .expect("greenland is shipped");
+        let mut sampler = Sampler::new(&scn, 1.0);
+        let i = sampler
+            .steps
+            .iter()
+            .position(|s| matches!(s.fast, Some(RunFast::Pert { .. })))
+            .expect("a tabulated PERT input");
+        let Some(RunFast::Pert { a, b, .. }) = sampler.steps[i].fast.clone() else {
+            unreachable!()
+        };
+        sampler.inputs[i].domain = Domain::new(a, 0.5 * (a + b));
+        let at: Vec<NumAt> = sampler.steps.iter().map(|s| s.at).collect();
+        let keys: Vec<Option<u64>> = sampler.steps.iter().map(|s| s.key).collect();
+        sampler.steps = run_steps(&sampler.inputs, &at, &sampler.pert, &keys);
+        if matches!(
+            sampler.steps[i].fast,
+            Some(RunFast::Pert {
+                domain: Some(_),
+                ..
+            })
+        ) {
+            kinds[1] += 1;
+        }
+        check(&format!("{name} narrowed"), &scn, &sampler);
+        // every fast path is taken: a PERT whose range lies inside its domain (no clamp), one
+        // that needs the clamp, a reference-class rate
+        assert!(kinds.iter().all(|&k| k > 0), "fast paths taken: {kinds:?}");
     }
 
     /// Every number of `scn` (path and value bits), in visit order.
