@@ -1,4 +1,5 @@
-//! Fast numerical inversion of the beta CDF for PERT shapes.
+//! Fast numerical inversion of the beta CDF (PERT shapes) and of the gamma CDF (reference-class
+//! rates, [`Table::build_gamma`]).
 //!
 //! Hörmann & Leydold (2003), "Continuous random variate generation by fast numerical inversion",
 //! ACM TOMACS 13(4), §3–4: the inverse CDF `x(u)` is interpolated on intervals `[u_i, u_{i+1}]`
@@ -10,7 +11,7 @@
 //! 0 and β > 1 at 1). The interval is found by a guide table (Chen & Asau 1974): `guide[j]` is
 //! the interval holding `u = j/G`, then a short forward search.
 //!
-//! The table is a pure function of `(α, β)`; [`table`] memoises it process-wide (built outside
+//! The table is a pure function of `(α, β)` (or of the gamma shape); [`table`] memoises it process-wide (built outside
 //! the lock; two threads building the same shape build the same bits). A table that cannot meet
 //! the tolerance within [`MAX_INTERVALS`] intervals is `None`, and the caller uses the exact
 //! inversion.
@@ -72,7 +73,7 @@ pub struct Table {
     u_hi: f64,
 }
 
-/// The CDF, density and `f′/f` of Beta(a, b) at a node.
+/// The CDF, density and `f′/f` of the distribution at a node.
 #[derive(Clone, Copy)]
 struct Node {
     x: f64,
