@@ -12,8 +12,8 @@
 #
 # Per-run instructions = (Ir of a 512-run job − Ir of a 256-run job) / 256 on one thread, so
 # start-up and per-job set-up cancel; "model" is the crisis model's run inclusive in the
-# 512-run job, over 512: `crisis::Compiled::run_into` (compiled once per job, since the perf
-# branch), or `crisis::run::run` / `crisis::run` (compiled every run) in older builds. The load average is printed first: the machine may
+# 512-run job, over 512: `crisis::Compiled::run_slots` (`run_into` before the slot runs;
+# compiled once per job, since the perf branch), or `crisis::run::run` / `crisis::run` (compiled every run) in older builds. The load average is printed first: the machine may
 # be shared, and wall times under load are not the figures to quote.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,14 +60,14 @@ if [[ "${CALLGRIND:-1}" == 1 ]] && command -v valgrind >/dev/null; then
         a=$(grep -o 'Collected : [0-9]*' "$TMP/cg.256.log" | awk '{ print $3 }')
         b=$(grep -o 'Collected : [0-9]*' "$TMP/cg.512.log" | awk '{ print $3 }')
         m=$(callgrind_annotate --inclusive=yes "$TMP/cg.512" 2>/dev/null |
-            awk '/statecraft_core::crisis::(Compiled::run_into|run::run|run) \[/ {
+            awk '/statecraft_core::crisis::(Compiled::run_slots|Compiled::run_into|run::run|run) \[/ {
                 gsub(",", "", $1); print $1; exit }')
         awk -v a="$a" -v b="$b" -v m="${m:-0}" \
             'BEGIN { printf "%.3f %.3f", (b - a) / 256 / 1e6, m / 512 / 1e6 }'
     }
     read -r tot mod <<<"$(per_run "$BIN")"
     echo "callgrind, per run of the main job: ${tot} M Ir in all, ${mod} M Ir in the model" \
-        "(crisis::run), ratio $(awk -v a="$tot" -v b="$mod" 'BEGIN { printf "%.2f", a / b }')"
+        "(crisis::Compiled::run_slots), ratio $(awk -v a="$tot" -v b="$mod" 'BEGIN { printf "%.2f", a / b }')"
     if [[ -n "$BASELINE" ]]; then
         read -r btot bmod <<<"$(per_run "$BASELINE")"
         echo "baseline: ${btot} M Ir in all, ${bmod} M Ir in the model; this/baseline" \
