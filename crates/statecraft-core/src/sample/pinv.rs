@@ -42,6 +42,19 @@ pub const GAMMA_TAIL: f64 = 1e-10;
 /// Most shapes held in the memo; further shapes get a fresh (identical) table per build.
 pub const MAX_MEMO_SHAPES: usize = 4096;
 
+/// Equal pieces a table's range starts from, before they are halved ([`Table::build_on`]).
+const START_PIECES: usize = 8;
+
+/// `e · ln_x`, and 0 when `e = 0` even where `ln_x` is −∞ at an end of the support (0 · −∞ would
+/// be NaN): a term of a log-density, −∞ there (density 0) only when its exponent is positive.
+fn log_term(e: f64, ln_x: f64) -> f64 {
+    if e == 0.0 {
+        0.0
+    } else {
+        e * ln_x
+    }
+}
+
 /// Fractions of an interval where the u-error is checked, the middle first: the interpolation
 /// error peaks there, so an interval that fails usually fails at its first check (the order
 /// changes only how soon a failing interval is rejected, never which intervals pass).
@@ -93,16 +106,12 @@ impl Table {
         let node = |x: f64| -> Node {
             let u = super::beta_inc_lb(a, b, x, ln_beta);
             let (lx, l1x) = (x.ln(), (1.0 - x).ln());
-            // density with the limits at the ends: 0 when the exponent is positive
-            let term = |e: f64, l: f64| if e == 0.0 { 0.0 } else { e * l };
-            let f = (term(a - 1.0, lx) + term(b - 1.0, l1x) - ln_beta).exp();
+            let f = (log_term(a - 1.0, lx) + log_term(b - 1.0, l1x) - ln_beta).exp();
             let dlf = (a - 1.0) / x - (b - 1.0) / (1.0 - x);
             Node { x, u, f, dlf }
         };
         let cdf = |x: f64| super::beta_inc_lb(a, b, x, ln_beta);
-        const START: usize = 8;
-        let xs: Vec<f64> = (0..=START).map(|k| k as f64 / START as f64).collect();
-        Table::build_on(&xs, node, cdf)
+        Table::build_on(0.0, 1.0, node, cdf)
     }
 
     /// Build the table for the standard Gamma(a) (rate 1), `0 < a ≤` [`MAX_GAMMA_SHAPE`], or
@@ -116,10 +125,9 @@ impl Table {
             return None;
         }
         let lg = super::ln_gamma(a);
-        let term = |e: f64, l: f64| if e == 0.0 { 0.0 } else { e * l };
         let node = |x: f64| -> Node {
             let u = super::gamma_inc_lg(a, x, lg);
-            let f = (term(a - 1.0, x.ln()) - x - lg).exp();
+            let f = (log_term(a - 1.0, x.ln()) - x - lg).exp();
             let dlf = if a == 1.0 { -1.0 } else { (a - 1.0) / x - 1.0 };
             Node { x, u, f, dlf }
         };
@@ -133,20 +141,24 @@ impl Table {
         if !(x_lo >= 0.0 && x_hi > x_lo && x_hi.is_finite()) {
             return None;
         }
-        const START: usize = 8;
-        let xs: Vec<f64> = (0..=START)
-            .map(|k| x_lo + (x_hi - x_lo) * (k as f64 / START as f64))
-            .collect();
-        Table::build_on(&xs, node, cdf)
+        Table::build_on(x_lo, x_hi, node, cdf)
     }
 
-    /// The table on the nodes at `xs` (increasing), each interval between two of them split in
-    /// half until it meets the tolerance; it covers `[F(xs[0]), F(xs[last])]`.
-    fn build_on(xs: &[f64], node: impl Fn(f64) -> Node, cdf: impl Fn(f64) -> f64) -> Option<Table> {
+    /// The table on `[x_lo, x_hi]`: [`START_PIECES`] equal pieces, each split in half until it
+    /// meets the tolerance; it covers `[F(x_lo), F(x_hi)]`. (On `[0, 1]` the nodes are exactly
+    /// `k / START_PIECES`.)
+    fn build_on(
+        x_lo: f64,
+        x_hi: f64,
+        node: impl Fn(f64) -> Node,
+        cdf: impl Fn(f64) -> f64,
+    ) -> Option<Table> {
         let mut ivs: Vec<Interval> = Vec::new();
         // explicit stack of pending intervals, right halves pushed first so they come out in
         // order
-        let nodes: Vec<Node> = xs.iter().map(|&x| node(x)).collect();
+        let nodes: Vec<Node> = (0..=START_PIECES)
+            .map(|k| node(x_lo + (x_hi - x_lo) * (k as f64 / START_PIECES as f64)))
+            .collect();
         let (u_lo, u_hi) = (nodes.first()?.u, nodes.last()?.u);
         let mut stack: Vec<(Node, Node)> = nodes.windows(2).rev().map(|w| (w[0], w[1])).collect();
         while let Some((n0, n1)) = stack.pop() {
