@@ -210,6 +210,46 @@ fn a_job_collecting_less_gives_the_same_answers() {
         .contains("\"collected\""));
 }
 
+/// Per-round bands come from the first `agg::SERIES_MAX_RUNS` runs only (issue 11: past them a
+/// run records and folds no series), on both folds: a job a little longer has the same bands
+/// as a job of exactly that many runs, every band counts at most that many, and every other
+/// figure (outcomes, var summaries, events) still reads every run. The slot fold (which hands
+/// the later runs a layout without series) and the named fold (which skips their series) give
+/// the same bytes.
+#[test]
+fn series_bands_come_from_the_first_series_max_runs() {
+    let s = greenland();
+    let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
+    let f = |sc: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
+        engine::simulate_once(sc, &opts, r)
+    };
+    let prepared = engine::Prepared::new(&opts);
+    let cap = agg::SERIES_MAX_RUNS;
+    let cfg = |runs| McConfig {
+        runs,
+        seed: 17,
+        ..McConfig::default()
+    };
+    let (long, _) = mc::run_keep_with(&s, &cfg(cap + 40), &prepared, None).expect("runs");
+    let (short, _) = mc::run_keep_with(&s, &cfg(cap), &prepared, None).expect("runs");
+    assert!(!long.series.is_empty());
+    assert_eq!(
+        json(&long.series),
+        json(&short.series),
+        "the bands read later runs"
+    );
+    assert!(long.series.values().all(|b| b.n <= cap));
+    assert!(long.series.values().any(|b| b.n == cap));
+    assert_eq!(long.outcomes[0].runs, cap + 40);
+    assert!(long.vars.values().any(|v| v.n == cap + 40));
+    assert_ne!(json(&long.vars), json(&short.vars));
+    let (named, _) = mc::run_keep(&s, &cfg(cap + 40), f, None).expect("runs");
+    assert!(
+        json(&named) == json(&long),
+        "the named fold differs from the slot fold past the series' runs"
+    );
+}
+
 /// `serde_json` text of a part of a result, for comparing two results part by part.
 fn json<T: serde::Serialize>(x: &T) -> String {
     serde_json::to_string(x).expect("json")

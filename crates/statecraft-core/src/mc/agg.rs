@@ -22,6 +22,16 @@ pub const VAR_EXACT_CAP: usize = 8_192;
 /// only where it changes, and measured 20.6 MB of allocation at the peak, growth slack included
 /// (docs/performance.md §7, "Compact series rows").
 pub const SERIES_EXACT_CAP: usize = 1_024;
+/// Runs a job takes its per-round series bands from: runs `0..SERIES_MAX_RUNS` (by run index,
+/// so any thread count and any batching gives the same runs). A later run records no series
+/// and folds none, so past it a run costs what a run without series costs (issue 11's per-run
+/// target on the JSON and report path); every other figure still reads every run, and
+/// [`super::SeriesBands::n`] says how many runs the bands come from. The bands are fan charts:
+/// at 8,192 runs the 5% band's own sampling error is ≈ 0.24 percentage points of probability
+/// (√(0.05·0.95/8192)), below what a chart shows and of the order of the sketch's
+/// [`SKETCH_ALPHA`]; equal to [`VAR_EXACT_CAP`] so that the default run's 3,072–5,120 runs
+/// keep every band they had (docs/performance.md §7, "Series bands from the first 8,192 runs").
+pub const SERIES_MAX_RUNS: u64 = 8_192;
 /// Relative accuracy α of the sketch: a quantile it reports lies within α·|x| of an order
 /// statistic between the two the exact interpolation reads (Masson, Rim & Lee 2019, §2).
 pub const SKETCH_ALPHA: f64 = 0.005;
@@ -570,7 +580,9 @@ impl VarAcc {
         self.w_m2 += d * (x - self.w_mean);
         if let Some((lo, hi)) = self.range {
             if (lo..=hi).contains(&x) {
-                let k = (((x - lo) / (hi - lo)) * self.bins as f64).floor() as usize;
+                // `x − lo` is zero (of either sign) or positive here, so truncating is
+                // flooring, without a call to `floor`
+                let k = (((x - lo) / (hi - lo)) * self.bins as f64) as usize;
                 self.range_counts[k.min(self.bins - 1)] += 1;
             }
         }

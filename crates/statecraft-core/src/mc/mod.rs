@@ -884,7 +884,7 @@ impl Runs {
     /// set), as if it had been inserted into the run's vars before the outcome predicates are
     /// evaluated; `disabled` holds those names, sorted.
     /// Gives `st` back (for reuse) unless [`Keep::All`] kept it.
-    fn push(&mut self, st: RunState, cx: &FoldCx) -> Option<RunState> {
+    fn push(&mut self, st: RunState, cx: &FoldCx, run: u64) -> Option<RunState> {
         let disabled = &cx.disabled[..];
         {
             let vars = &st.vars;
@@ -911,7 +911,7 @@ impl Runs {
             self.n += 1;
             return Some(st);
         }
-        self.push_streamed(&st, cx);
+        self.push_streamed(&st, cx, run < agg::SERIES_MAX_RUNS);
         let back = if cx.keep == Keep::All {
             self.keep_run(st, disabled);
             None
@@ -923,12 +923,13 @@ impl Runs {
     }
 
     /// The streaming accumulators of [`Runs::push`]: var summaries, series and event counts,
-    /// each when the job collects it.
-    fn push_streamed(&mut self, st: &RunState, cx: &FoldCx) {
+    /// each when the job collects it (the series only when `series`: the run is one of the
+    /// first [`agg::SERIES_MAX_RUNS`]).
+    fn push_streamed(&mut self, st: &RunState, cx: &FoldCx, series: bool) {
         if cx.collect.vars {
             self.push_vars(st, cx);
         }
-        if cx.collect.series {
+        if cx.collect.series && series {
             self.push_series(st);
         }
         if cx.collect.events {
@@ -1457,6 +1458,13 @@ fn simulate_prepared<R: Runner>(
         }
     }
     let layout = slot_fold.as_ref().map(|f| f.layout.clone());
+    // the runs past the first `SERIES_MAX_RUNS` record no series: their layout has no series
+    // slot (the same layout when the job folds none)
+    let bare = layout.as_ref().map(|l| {
+        let mut b = l.clone();
+        b.series.clear();
+        b
+    });
     // Run states folded and handed back for reuse (not with `Keep::All`, which keeps them):
     // at most the two chunks alive at a time; the first ones lent by earlier jobs.
     let lent = match &layout {
@@ -1499,7 +1507,12 @@ fn simulate_prepared<R: Runner>(
                         }
                         sample_into(p, cfg.seed, i, &mut s);
                         let mut r = rng::stream(cfg.seed, i);
-                        let out = match (&layout, spare.pop()) {
+                        let shape = if i < agg::SERIES_MAX_RUNS {
+                            &layout
+                        } else {
+                            &bare
+                        };
+                        let out = match (shape, spare.pop()) {
                             (Some(l), spare) => {
                                 let mut sr = match spare {
                                     Some(RunOut::Slots(sr)) => sr,
@@ -1544,7 +1557,7 @@ fn simulate_prepared<R: Runner>(
                     runs.push_slots(&sr, cx, sf);
                     Some(RunOut::Slots(sr))
                 }
-                (Ok(RunOut::State(st)), _) => runs.push(st, cx).map(RunOut::State),
+                (Ok(RunOut::State(st)), _) => runs.push(st, cx, from + k as u64).map(RunOut::State),
                 (Ok(RunOut::Slots(_)), None) => {
                     // slot runs come only with a layout, which made the slot fold: never here
                     return Err(McError::Run {
@@ -1659,8 +1672,11 @@ pub struct VarSummary {
 
 /// Per-round quantile bands of a series. Runs whose series is shorter than the longest are
 /// carried forward at their last value (a model that stopped early stays where it stopped).
+/// Only the job's first [`agg::SERIES_MAX_RUNS`] runs are read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeriesBands {
+    /// Runs the bands come from: those of the first [`agg::SERIES_MAX_RUNS`] runs that have
+    /// the series (fewer than the job's runs past that count).
     pub n: u64,
     /// `bands[round]` = quantiles at [`QUANTILES`].
     pub bands: Vec<[f64; 5]>,
@@ -2761,7 +2777,7 @@ where
                     run: idx,
                     message: e.to_string(),
                 })?;
-                runs.push(st, &cx);
+                runs.push(st, &cx, i);
             }
             Ok(runs.hits())
         })
