@@ -227,7 +227,12 @@ pub fn trajectory_svg(d: &ReportData, index: usize) -> String {
         11.0,
         &format!("fill=\"{BLUE}\" fill-opacity=\"0.18\""),
     );
-    s.text(310.0, 42.0, "90% band", "font-size=\"12\" fill=\"#555555\"");
+    let band = if t.bands_from.is_empty() {
+        "90% band".to_string()
+    } else {
+        format!("90% band ({})", t.bands_from)
+    };
+    s.text(310.0, 42.0, &band, "font-size=\"12\" fill=\"#555555\"");
     if !t.caption.is_empty() {
         s.text(16.0, 62.0, &t.caption, "font-size=\"12\" fill=\"#555555\"");
     }

@@ -169,6 +169,10 @@ pub struct IssueTrajectory {
     pub actors: Vec<ActorTrajectory>,
     /// A note under the chart title, e.g. which actors were chosen when not all are shown.
     pub caption: String,
+    /// Which runs the bands read when fewer than the job's (`mc::agg::SERIES_MAX_RUNS`), e.g.
+    /// "first 8,192 of 10,000 runs", shown beside the band's legend; empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub bands_from: String,
 }
 
 /// An ally in the alliance cascade with its final alignment probabilities.

@@ -310,7 +310,7 @@ pub fn trajectories(scn: &Scenario, r: &McResult, max_actors: usize) -> Vec<Issu
                 })
             })
             .collect::<Vec<_>>();
-        let mut caption = if actors.len() < total {
+        let caption = if actors.len() < total {
             format!(
                 "Showing {} of {} actors: those with the largest capability × salience on this issue{}.",
                 actors.len(),
@@ -324,12 +324,7 @@ pub fn trajectories(scn: &Scenario, r: &McResult, max_actors: usize) -> Vec<Issu
         } else {
             String::new()
         };
-        if let Some(note) = bands_note(r) {
-            if !caption.is_empty() {
-                caption.push(' ');
-            }
-            caption.push_str(&note);
-        }
+
         let unit = if issue.unit.is_empty() {
             format!("position, {}–{}", fmt_num(issue.min), fmt_num(issue.max))
         } else {
@@ -354,18 +349,19 @@ pub fn trajectories(scn: &Scenario, r: &McResult, max_actors: usize) -> Vec<Issu
                 .collect(),
             actors,
             caption,
+            bands_from: bands_note(r).unwrap_or_default(),
         });
     }
     out
 }
 
-/// What the bands are read from when the job ran more runs than per-round bands read
-/// ([`mc::agg::SERIES_MAX_RUNS`]); `None` otherwise.
+/// Which runs the bands read when the job ran more than per-round bands read
+/// ([`mc::agg::SERIES_MAX_RUNS`]): "first 8,192 of N runs"; `None` otherwise.
 fn bands_note(r: &McResult) -> Option<String> {
     let runs = r.outcomes.first().map_or(r.provenance.runs, |o| o.runs);
     (runs > mc::agg::SERIES_MAX_RUNS).then(|| {
         format!(
-            "Bands from the first {} of the {} runs (per-round bands read at most that many; every other figure reads every run).",
+            "first {} of {} runs",
             int(mc::agg::SERIES_MAX_RUNS),
             int(runs)
         )

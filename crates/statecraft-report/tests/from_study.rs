@@ -215,8 +215,8 @@ fn trajectories_keep_the_largest_capability_times_salience() {
     );
 }
 
-/// A job of more runs than per-round bands read (`mc::agg::SERIES_MAX_RUNS`) says so under
-/// its trajectories, with both counts; a smaller one says nothing of it.
+/// A job of more runs than per-round bands read (`mc::agg::SERIES_MAX_RUNS`) says so beside
+/// its trajectories' band legend, with both counts; a smaller one says nothing of it.
 #[test]
 fn trajectories_say_when_the_bands_read_fewer_runs_than_the_job() {
     use statecraft_core::mc::agg::SERIES_MAX_RUNS;
@@ -227,16 +227,9 @@ fn trajectories_say_when_the_bands_read_fewer_runs_than_the_job() {
     assert_eq!(series.n, SERIES_MAX_RUNS);
     assert_eq!(st.mc.outcomes[0].runs, runs);
     let t = trajectories(&scn, &st.mc, 1);
-    assert!(
-        t[0].caption
-            .ends_with("Bands from the first 8,192 of the 8,200 runs (per-round bands read at most that many; every other figure reads every run)."),
-        "{}",
-        t[0].caption
-    );
+    assert_eq!(t[0].bands_from, "first 8,192 of 8,200 runs");
     let small = study(&scn, &config(4), None).unwrap();
-    assert!(!trajectories(&scn, &small.mc, 1)[0]
-        .caption
-        .contains("Bands from"));
+    assert_eq!(trajectories(&scn, &small.mc, 1)[0].bands_from, "");
 }
 
 #[test]

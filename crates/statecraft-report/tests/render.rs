@@ -358,6 +358,7 @@ prop_compose! {
                 anchors: anchors.into_iter().map(|(v, label)| AnchorLabel { value: v * 100.0, label }).collect(),
                 actors: actors.into_iter().map(|(actor, rounds)| ActorTrajectory { actor, rounds }).collect(),
                 caption: "caption <&> \"quoted\"".into(),
+                bands_from: "first 8,192 of 10,000 runs".into(),
             }).collect(),
             network: Network {
                 initiator: String::new(),
