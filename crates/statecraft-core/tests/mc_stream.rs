@@ -12,6 +12,13 @@ fn greenland() -> Scenario {
     load::from_toml_str(text).expect("the Greenland scenario loads")
 }
 
+/// The run function of the named fold (no layout): one `engine::simulate_once` run.
+fn named_run(
+    opts: &RunOptions,
+) -> impl Fn(&Scenario, &mut Rng) -> Result<RunState, engine::EngineError> + Copy + '_ {
+    move |sc, r| engine::simulate_once(sc, opts, r)
+}
+
 fn pool(threads: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -23,9 +30,7 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 fn past_the_series_cap_one_and_two_threads_give_the_same_bytes() {
     let s = greenland();
     let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
-    let f = |sc: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
-        engine::simulate_once(sc, &opts, r)
-    };
+    let f = named_run(&opts);
     let cfg = McConfig {
         runs: agg::SERIES_EXACT_CAP as u64 + 200,
         seed: 5,
@@ -47,9 +52,7 @@ fn past_the_series_cap_one_and_two_threads_give_the_same_bytes() {
 fn below_the_caps_streaming_equals_the_figures_of_every_kept_run() {
     let s = greenland();
     let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
-    let f = |sc: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
-        engine::simulate_once(sc, &opts, r)
-    };
+    let f = named_run(&opts);
     let cfg = McConfig {
         runs: 300,
         seed: 9,
@@ -105,9 +108,7 @@ fn the_slot_fold_equals_the_named_fold() {
     use statecraft_core::scenario::Edit;
     let s = greenland();
     let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
-    let f = |sc: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
-        engine::simulate_once(sc, &opts, r)
-    };
+    let f = named_run(&opts);
     let prepared = engine::Prepared::new(&opts);
     // the Denmark option the mech work added (the initiator's options drive the threat)
     let some_option = "dk_counter_offer";
@@ -220,9 +221,7 @@ fn a_job_collecting_less_gives_the_same_answers() {
 fn series_bands_come_from_the_first_series_max_runs() {
     let s = greenland();
     let opts = RunOptions::resolve(&s, &Default::default()).expect("resolves");
-    let f = |sc: &Scenario, r: &mut Rng| -> Result<RunState, engine::EngineError> {
-        engine::simulate_once(sc, &opts, r)
-    };
+    let f = named_run(&opts);
     let prepared = engine::Prepared::new(&opts);
     let cap = agg::SERIES_MAX_RUNS;
     let cfg = |runs| McConfig {

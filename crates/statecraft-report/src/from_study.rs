@@ -263,6 +263,7 @@ pub fn forecasts(q: &[QuestionForecast]) -> Vec<ForecastEstimate> {
 /// values), with the crisis initiator and target always kept; listed in that order.
 pub fn trajectories(scn: &Scenario, r: &McResult, max_actors: usize) -> Vec<IssueTrajectory> {
     let mut out = vec![];
+    let bands_from = bands_note(r).unwrap_or_default();
     for issue in &scn.issues {
         let mut cands: Vec<(f64, usize, &str)> = scn
             .stances
@@ -324,7 +325,6 @@ pub fn trajectories(scn: &Scenario, r: &McResult, max_actors: usize) -> Vec<Issu
         } else {
             String::new()
         };
-
         let unit = if issue.unit.is_empty() {
             format!("position, {}–{}", fmt_num(issue.min), fmt_num(issue.max))
         } else {
@@ -349,7 +349,7 @@ pub fn trajectories(scn: &Scenario, r: &McResult, max_actors: usize) -> Vec<Issu
                 .collect(),
             actors,
             caption,
-            bands_from: bands_note(r).unwrap_or_default(),
+            bands_from: bands_from.clone(),
         });
     }
     out
